@@ -1,0 +1,140 @@
+"""The `handbook` command line: a thin layer over the library.
+
+Each command parses options, calls one library function and prints its
+summary. Library errors (`HandbookError`) become one-line messages with a
+non-zero exit here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from pipeline.errors import HandbookError
+from pipeline.paths import DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, RAW_DIR, SITE_DIR
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one clear line and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except HandbookError as error:
+            raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+
+    return wrapper
+
+
+def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--handbook", "handbook_dir", type=click.Path(path_type=Path), default=HANDBOOK_DIR,
+        show_default=True, help="Folder of canonical Markdown to read.",
+    )(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="handbook")
+def main() -> None:
+    """Rescue the damaged Deep Learning Concepts handbook and publish it.
+
+    \b
+    The stages, in order:
+      scrape       keep a snapshot of the page under source/raw/
+      normalize    repair the snapshot into canonical Markdown (source/handbook/)
+      build-site   render the Markdown as an MkDocs Material site (site/)
+      export-anki  write one Anki deck per section (decks/)
+    `handbook build` runs them all; `handbook check` proves nothing was lost.
+    """
+
+
+@main.command()
+@click.argument("source")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=RAW_DIR,
+              show_default=True, help="Folder for the snapshot and its manifest.")
+@user_errors
+def scrape(source: str, out_dir: Path) -> None:
+    """Keep a snapshot of the handbook from a URL or a saved .html/.txt file.
+
+    Writes the snapshot and manifest.json (source, time, sha256, reader)
+    atomically: a failed scrape never replaces the snapshot you have.
+
+    \b
+    Example:
+      handbook scrape saved-page.html
+    """
+    from pipeline.scrape import scrape as run
+
+    manifest = run(source, out_dir)
+    click.echo(f"Saved {manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)")
+
+
+@main.command()
+@click.argument("snapshot", required=False, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=HANDBOOK_DIR,
+              show_default=True, help="Folder for the canonical Markdown.")
+@click.option("--errata", type=click.Path(path_type=Path), default=ERRATA_FILE,
+              show_default=True, help="Reviewed hand corrections to apply.")
+@click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=IDS_FILE,
+              show_default=True, help="Stable question-id assignments (updated in place).")
+@user_errors
+def normalize(snapshot: Path | None, out_dir: Path, errata: Path, ids_file: Path) -> None:
+    """Repair the snapshot into canonical Markdown, one file per section.
+
+    SNAPSHOT defaults to the one named in source/raw/manifest.json. The
+    previous Markdown is replaced only when the whole run succeeds.
+
+    \b
+    Example:
+      handbook normalize && git diff source/handbook/
+    """
+    from pipeline.normalize import normalize as run
+
+    report = run(snapshot, out_dir, errata, ids_file)
+    click.echo(report.summary())
+
+
+@main.command("build-site")
+@handbook_option
+@click.option("--site", "site_dir", type=click.Path(path_type=Path), default=SITE_DIR,
+              show_default=True, help="Folder for the built site.")
+@user_errors
+def build_site(handbook_dir: Path, site_dir: Path) -> None:
+    """Build the MkDocs Material site from the canonical Markdown.
+
+    Runs `normalize` first when the snapshot or errata are newer than the
+    Markdown. Preview while editing with `mkdocs serve`.
+    """
+    from pipeline.site import build_site as run
+
+    report = run(handbook_dir, site_dir)
+    click.echo(report.summary())
+
+
+@main.command("export-anki")
+@handbook_option
+@click.option("--section", "sections", multiple=True, metavar="SLUG",
+              help="Export only this section (repeatable). Default: every section "
+                   "plus one combined deck.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
+              show_default=True, help="Folder for the .apkg files.")
+@user_errors
+def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path) -> None:
+    """Write Anki decks (.apkg), one per section.
+
+    Re-importing an updated deck updates notes in place and keeps review history.
+
+    \b
+    Example:
+      handbook export-anki --section autoencoders
+    """
+    from pipeline.anki import export_anki as run
+
+    report = run(handbook_dir, out_dir, sections or None)
+    click.echo(report.summary())

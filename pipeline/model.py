@@ -1,0 +1,211 @@
+"""The document model: what every reader produces and every writer consumes.
+
+A handbook is metadata, an introduction, sections of questions, and closing
+matter. Answers are blocks; blocks hold inlines. Both are closed sets of small
+frozen dataclasses, so a writer can dispatch on the type and nothing is mutated
+on the way from the snapshot to the site and the decks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+# --- inlines ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain prose."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Math:
+    """An inline formula, as TeX without delimiters."""
+
+    tex: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """Inline code."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink around some inlines; `url` is already known to be safe."""
+
+    children: tuple[Inline, ...]
+    url: str
+
+
+Inline = Union[Text, Math, Code, Link]
+
+# --- blocks ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of inlines."""
+
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class DisplayMath:
+    """A formula standing on its own, as TeX without delimiters."""
+
+    tex: str
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """Fenced code with a language name Pygments knows (or "text")."""
+
+    code: str
+    language: str
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted or numbered list; each item is one line of inlines."""
+
+    items: tuple[tuple[Inline, ...], ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a header row; every row has as many cells as the header."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A block quotation."""
+
+    blocks: tuple[Block, ...]
+
+
+Block = Union[Paragraph, DisplayMath, CodeBlock, ListBlock, Table, Quote]
+
+# --- structure -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """One interview question: a stable id, the question, the answer."""
+
+    id: str
+    title: tuple[Inline, ...]
+    answer: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter of the handbook, in table-of-contents order."""
+
+    slug: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Who wrote the handbook and where it was published."""
+
+    title: str
+    subtitle: str = ""
+    author: str = ""
+    source_url: str = ""
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """The whole document."""
+
+    meta: Meta
+    intro: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    references: tuple[Block, ...] = field(default=())
+
+    def questions(self) -> Iterator[tuple[Section, Question]]:
+        for section in self.sections:
+            for question in section.questions:
+                yield section, question
+
+    def section(self, slug: str) -> Section:
+        for section in self.sections:
+            if section.slug == slug:
+                return section
+        raise KeyError(slug)
+
+
+# --- walking ---------------------------------------------------------------
+
+
+def block_inlines(block: Block) -> Iterator[Inline]:
+    """Every inline directly held by a block (not descending into links)."""
+    if isinstance(block, Paragraph):
+        yield from block.inlines
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            yield from item
+    elif isinstance(block, Table):
+        for cell in block.header:
+            yield from cell
+        for row in block.rows:
+            for cell in row:
+                yield from cell
+    elif isinstance(block, Quote):
+        for inner in block.blocks:
+            yield from block_inlines(inner)
+
+
+def flat_inlines(inlines: tuple[Inline, ...]) -> Iterator[Inline]:
+    """Inlines with links opened up, so math inside a link is seen too."""
+    for inline in inlines:
+        if isinstance(inline, Link):
+            yield from flat_inlines(inline.children)
+        else:
+            yield inline
+
+
+def formulas(blocks: tuple[Block, ...]) -> Iterator[tuple[str, bool]]:
+    """Every formula in some blocks, as (tex, is_display)."""
+    for block in blocks:
+        if isinstance(block, DisplayMath):
+            yield block.tex, True
+        elif isinstance(block, Quote):
+            yield from formulas(block.blocks)
+        else:
+            for inline in flat_inlines(tuple(block_inlines(block))):
+                if isinstance(inline, Math):
+                    yield inline.tex, False
+
+
+def question_formulas(question: Question) -> list[tuple[str, bool]]:
+    title = [(i.tex, False) for i in flat_inlines(question.title) if isinstance(i, Math)]
+    return title + list(formulas(question.answer))
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """Inlines as text, math kept as $tex$ (for ids, search, messages)."""
+    parts = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            parts.append(inline.text)
+        elif isinstance(inline, Math):
+            parts.append(f"${inline.tex}$")
+        elif isinstance(inline, Code):
+            parts.append(inline.text)
+        else:
+            parts.append(plain_text(inline.children))
+    return "".join(parts)

@@ -1,0 +1,12 @@
+"""Where things live in a checkout (relative to the working directory)."""
+
+from pathlib import Path
+
+SOURCE_DIR = Path("source")
+RAW_DIR = SOURCE_DIR / "raw"
+MANIFEST_FILE = RAW_DIR / "manifest.json"
+HANDBOOK_DIR = SOURCE_DIR / "handbook"
+ERRATA_FILE = SOURCE_DIR / "errata.toml"
+IDS_FILE = SOURCE_DIR / "question-ids.tsv"
+SITE_DIR = Path("site")
+DECKS_DIR = Path("decks")

@@ -1,0 +1,122 @@
+"""Model → HTML fragments, shared by the site and the Anki writers.
+
+The writers differ only in how a formula and a code block are marked up, so
+those two are parameters (`HtmlStyle`); everything else is one small function
+per node type. Output is sanitized before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Callable
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from pipeline.model import (
+    Block, Code, CodeBlock, DisplayMath, Inline, Link, ListBlock, Math, Paragraph,
+    Quote, Table, Text,
+)
+from pipeline.sanitize import clean_html, safe_url
+
+
+@dataclass(frozen=True)
+class HtmlStyle:
+    """How formulas and code are marked up for one kind of output."""
+
+    inline_math: Callable[[str], str]
+    display_math: Callable[[str], str]
+    code_block: Callable[[str, str], str]
+
+
+def lexer_for(language: str):
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return TextLexer()
+
+
+def pygments_block(code: str, language: str, *, inline_styles: bool, style: str = "default") -> str:
+    formatter = HtmlFormatter(noclasses=inline_styles, style=style, cssclass="highlight")
+    return highlight(code, lexer_for(language), formatter)
+
+
+def arithmatex_inline(tex: str) -> str:
+    return f'<span class="arithmatex">\\({html.escape(tex, quote=False)}\\)</span>'
+
+
+def arithmatex_display(tex: str) -> str:
+    return f'<div class="arithmatex">\\[{html.escape(tex, quote=False)}\\]</div>'
+
+
+# The site: math marked for pymdownx.arithmatex's generic mode (rendered by KaTeX
+# in the browser), code highlighted with Pygments CSS classes.
+SITE_STYLE = HtmlStyle(
+    inline_math=arithmatex_inline,
+    display_math=arithmatex_display,
+    code_block=lambda code, lang: pygments_block(code, lang, inline_styles=False),
+)
+
+
+def inline_html(inline: Inline, style: HtmlStyle) -> str:
+    if isinstance(inline, Text):
+        return html.escape(inline.text, quote=False)
+    if isinstance(inline, Math):
+        return style.inline_math(inline.tex)
+    if isinstance(inline, Code):
+        return f"<code>{html.escape(inline.text, quote=False)}</code>"
+    inner = inlines_html(inline.children, style)
+    url = safe_url(inline.url)
+    if url is None:
+        return inner
+    return f'<a href="{html.escape(url)}">{inner}</a>'
+
+
+def inlines_html(inlines: tuple[Inline, ...], style: HtmlStyle) -> str:
+    return "".join(inline_html(inline, style) for inline in inlines)
+
+
+def _list_html(block: ListBlock, style: HtmlStyle) -> str:
+    items = "".join(f"<li>{inlines_html(item, style)}</li>" for item in block.items)
+    if not block.ordered:
+        return f"<ul>{items}</ul>"
+    start = f' start="{block.start}"' if block.start != 1 else ""
+    return f"<ol{start}>{items}</ol>"
+
+
+def _table_html(block: Table, style: HtmlStyle) -> str:
+    head = "".join(f"<th>{inlines_html(cell, style)}</th>" for cell in block.header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{inlines_html(cell, style)}</td>" for cell in row) + "</tr>"
+        for row in block.rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def block_html(block: Block, style: HtmlStyle) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{inlines_html(block.inlines, style)}</p>"
+    if isinstance(block, DisplayMath):
+        return style.display_math(block.tex)
+    if isinstance(block, CodeBlock):
+        return style.code_block(block.code, block.language)
+    if isinstance(block, ListBlock):
+        return _list_html(block, style)
+    if isinstance(block, Table):
+        return _table_html(block, style)
+    if isinstance(block, Quote):
+        return f"<blockquote>{blocks_html(block.blocks, style)}</blockquote>"
+    raise TypeError(f"not a block: {block!r}")
+
+
+def blocks_html(blocks: tuple[Block, ...], style: HtmlStyle) -> str:
+    """Blocks as one sanitized HTML fragment, one block per line."""
+    return clean_html("\n".join(block_html(block, style) for block in blocks))
+
+
+def title_html(inlines: tuple[Inline, ...], style: HtmlStyle) -> str:
+    """A question title as a sanitized inline HTML fragment."""
+    return clean_html(inlines_html(inlines, style))
