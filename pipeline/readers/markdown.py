@@ -1,0 +1,260 @@
+"""Canonical Markdown → model: the reader every later stage starts from.
+
+markdown-it-py parses (CommonMark, GFM tables, dollar math); this module maps
+its token stream onto the model, one small function per token type. Raw HTML
+is never interpreted: markdown-it runs with `html` off, so `<script>` typed
+into an answer stays text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from pipeline.errors import HandbookError
+from pipeline.model import (
+    Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math, Meta,
+    Paragraph, Question, Quote, Section, Table, Text,
+)
+from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
+
+SECTION_FILE = re.compile(r"^(\d{2})-([a-z0-9-]+)\.md$")
+HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
+
+
+def _parser() -> MarkdownIt:
+    return (
+        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        .use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=False)
+        .enable("table")
+    )
+
+
+PARSER = _parser()
+
+# --- inlines ---------------------------------------------------------------
+
+
+def _merge_text(inlines: list[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + inline.text)
+        elif not (isinstance(inline, Text) and not inline.text):
+            merged.append(inline)
+    return tuple(merged)
+
+
+def _inlines(children: list[Token]) -> tuple[Inline, ...]:
+    stack: list[tuple[str, list[Inline]]] = [("", [])]
+    for token in children:
+        kind = token.type
+        if kind == "link_open":
+            stack.append((str(token.attrGet("href") or ""), []))
+        elif kind == "link_close" and len(stack) > 1:
+            url, inner = stack.pop()
+            stack[-1][1].append(Link(_merge_text(inner), url))
+        elif kind == "math_inline":
+            stack[-1][1].append(Math(token.content))
+        elif kind == "code_inline":
+            stack[-1][1].append(Code(token.content))
+        elif kind in ("softbreak", "hardbreak"):
+            stack[-1][1].append(Text(" "))
+        elif kind == "image":
+            stack[-1][1].append(Text(token.content))
+        elif kind in ("text", "html_inline"):
+            stack[-1][1].append(Text(token.content))
+    while len(stack) > 1:  # an unclosed link keeps its text
+        _, inner = stack.pop()
+        stack[-1][1].extend(inner)
+    return _merge_text(stack[0][1])
+
+
+# --- blocks ----------------------------------------------------------------
+
+
+class _Tokens:
+    """A cursor over a block token stream."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def next(self) -> Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def until(self, closing: str) -> list[Token]:
+        """The tokens up to (and consuming) the matching closing token."""
+        opening = self.tokens[self.position - 1].type
+        depth, start = 1, self.position
+        while depth:
+            token = self.next()
+            depth += (token.type == opening) - (token.type == closing)
+        return self.tokens[start:self.position - 1]
+
+
+def _inline_of(tokens: list[Token]) -> tuple[Inline, ...]:
+    parts: list[Inline] = []
+    for token in tokens:
+        if token.type == "inline":
+            if parts:
+                parts.append(Text(" "))
+            parts.extend(_inlines(token.children or []))
+    return _merge_text(parts)
+
+
+def _list_items(tokens: list[Token]) -> tuple[tuple[Inline, ...], ...]:
+    cursor, items = _Tokens(tokens), []
+    while cursor.peek() is not None:
+        if cursor.next().type == "list_item_open":
+            items.append(_inline_of(cursor.until("list_item_close")))
+    return tuple(items)
+
+
+def _table(tokens: list[Token]) -> Table:
+    rows: list[tuple[tuple[Inline, ...], ...]] = []
+    cursor = _Tokens(tokens)
+    while cursor.peek() is not None:
+        if cursor.next().type == "tr_open":
+            cells, row = _Tokens(cursor.until("tr_close")), []
+            while cells.peek() is not None:
+                token = cells.next()
+                if token.type in ("th_open", "td_open"):
+                    row.append(_inline_of(cells.until(token.type.replace("open", "close"))))
+            rows.append(tuple(row))
+    return Table(rows[0], tuple(rows[1:])) if rows else Table((), ())
+
+
+def _block(token: Token, cursor: _Tokens) -> Block | None:
+    kind = token.type
+    if kind == "paragraph_open":
+        return Paragraph(_inline_of(cursor.until("paragraph_close")))
+    if kind == "math_block":
+        return DisplayMath(token.content.strip("\n"))
+    if kind in ("fence", "code_block"):
+        return CodeBlock(token.content.removesuffix("\n"), token.info.strip() or "text")
+    if kind == "bullet_list_open":
+        return ListBlock(_list_items(cursor.until("bullet_list_close")))
+    if kind == "ordered_list_open":
+        start = int(token.attrGet("start") or 1)
+        return ListBlock(_list_items(cursor.until("ordered_list_close")), True, start)
+    if kind == "table_open":
+        return _table(cursor.until("table_close"))
+    if kind == "blockquote_open":
+        return Quote(tuple(_blocks(cursor.until("blockquote_close"))))
+    if kind == "html_block":
+        return Paragraph((Text(token.content.strip()),))
+    return None
+
+
+def _blocks(tokens: list[Token]) -> Iterator[Block]:
+    cursor = _Tokens(tokens)
+    while cursor.peek() is not None:
+        block = _block(cursor.next(), cursor)
+        if block is not None:
+            yield block
+
+
+# --- files -----------------------------------------------------------------
+
+
+def _split_headings(tokens: list[Token], level: str) -> Iterator[tuple[Token | None, list[Token]]]:
+    """(heading inline token or None, body tokens) for each heading of `level`."""
+    heading: Token | None = None
+    body: list[Token] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token.type == "heading_open" and token.tag == level:
+            yield heading, body
+            heading, body = tokens[position + 1], []
+            position += 3
+            continue
+        body.append(token)
+        position += 1
+    yield heading, body
+
+
+def _question(heading: Token, body: list[Token], where: str) -> Question:
+    title = list(_inlines(heading.children or []))
+    last = title[-1] if title else None
+    match = HEADING_ID.search(last.text) if isinstance(last, Text) else None
+    if match is None:
+        raise HandbookError(f"{where}: question heading {heading.content!r} has no {{#id}}")
+    rest = last.text[:match.start()]
+    title[-1:] = [Text(rest)] if rest else []
+    return Question(match.group(1), _merge_text(title), tuple(_blocks(body)))
+
+
+def read_section(text: str, slug: str, where: str = "<section>") -> Section:
+    tokens = PARSER.parse(text)
+    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
+        raise HandbookError(f"{where}: a section file must start with `# Title`")
+    title = "".join(i.text for i in _inlines(tokens[1].children or []) if isinstance(i, Text))
+    parts = list(_split_headings(tokens[3:], "h2"))[1:]
+    return Section(slug, title, tuple(_question(h, body, where) for h, body in parts if h))
+
+
+def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    if not match:
+        raise HandbookError(f"{where}: missing the `---` front matter (title, author, source_url)")
+    fields = {}
+    for line in match.group(1).splitlines():
+        key, _, value = line.partition(":")
+        try:
+            fields[key.strip()] = json.loads(value.strip())
+        except json.JSONDecodeError:
+            raise HandbookError(f"{where}: front matter line {line!r} needs a quoted value") from None
+    return fields, text[match.end():]
+
+
+def read_index(text: str, where: str = INDEX_FILE) -> tuple[Meta, tuple[Block, ...], tuple[Block, ...]]:
+    fields, body = _front_matter(text, where)
+    meta = Meta(
+        title=fields.get("title", ""), subtitle=fields.get("subtitle", ""),
+        author=fields.get("author", ""), source_url=fields.get("source_url", ""),
+    )
+    parts = list(_split_headings(PARSER.parse(body), "h2"))
+    intro = tuple(_blocks(parts[0][1]))
+    references = next(
+        (tuple(_blocks(b)) for h, b in parts[1:] if h is not None and h.content == REFERENCES_HEADING),
+        (),
+    )
+    return meta, intro, references
+
+
+def read_markdown(directory: Path) -> Handbook:
+    """Read a folder of canonical Markdown (index.md plus NN-slug.md files)."""
+    if not directory.is_dir():
+        raise HandbookError(f"no canonical Markdown in {directory}: run `handbook normalize` first")
+    index = directory / INDEX_FILE
+    if not index.exists():
+        raise HandbookError(f"{index} is missing: run `handbook normalize` to recreate it")
+    meta, intro, references = read_index(_read(index), str(index))
+    files = sorted(p for p in directory.iterdir() if SECTION_FILE.match(p.name))
+    if not files:
+        raise HandbookError(f"{directory} has no section files (NN-slug.md)")
+    sections = tuple(
+        read_section(_read(path), SECTION_FILE.match(path.name).group(2), str(path))  # type: ignore[union-attr]
+        for path in files
+    )
+    return Handbook(meta, intro, sections, references)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise HandbookError(f"{path} is not UTF-8 text") from None

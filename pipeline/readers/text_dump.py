@@ -1,0 +1,282 @@
+"""Plain-text scrape of a rendered handbook page → model (still damaged).
+
+The scrape is a list of "chunks": runs of non-blank lines, separated by blank
+lines. This reader recovers the *structure* from them: title and intro, the
+table of contents (with an empty slot where a heading was lost), sections,
+questions (each followed by the page's expand hint), lists, code runs and
+flattened tables. Content damage (doubled math, glued table cells, captions,
+the lost heading's text) is left to the passes in `pipeline.repair`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.errors import HandbookError
+from pipeline.model import (
+    Block, CodeBlock, Handbook, ListBlock, Meta, Paragraph, Question, Section, Table, Text,
+)
+
+TOC_HEADING = "Table of Contents"
+EXPAND_HINT = "(click the triangle to expand and reveal the full answer)"
+REFERENCES_HEADINGS = ("References and Resources", "References", "Further Reading")
+# Newsletter, sign-up and captcha text that the page wraps around the post.
+FOOTER_MARKERS = (
+    "subscribe to get new posts",
+    "subscribe to my newsletter",
+    "protected by recaptcha",
+    "full-screen popup",
+)
+
+BULLET = re.compile(r"^\s{1,4}•\s+(.*)$")
+NUMBERED = re.compile(r"^\s{1,4}(\d{1,3})\.\s+(.*)$")
+PYTHON_START = re.compile(
+    r"^\s*(def |class |import |from \S+ import |return\b|print\(|for .*:\s*$|while .*:\s*$"
+    r"|if .*:\s*$|elif .*:\s*$|else:\s*$|#)"
+)
+ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.\[\]]*(\s*,\s*[A-Za-z_][\w.\[\]]*)*\s*[-+*/]?=\s*\S")
+CALL = re.compile(r"^\s*[A-Za-z_][\w.]*\(.*\)\s*$")
+INDENTED = re.compile(r"^\s{2,}\S")
+BIBTEX_FIELD = re.compile(r'^\s*\w+\s*=\s*["{].*["}],?\s*$')
+AUTHOR_FIELD = re.compile(r'^\s*author\s*=\s*"([^"]+)"', re.M)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of non-blank lines, and how many blank lines came before it."""
+
+    lines: tuple[str, ...]
+    gap: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def chunks(text: str) -> list[Chunk]:
+    found, lines, blanks = [], [], 0
+    for line in text.splitlines():
+        if line.strip():
+            lines.append(line.rstrip())
+            continue
+        if lines:
+            found.append(Chunk(tuple(lines), blanks))
+            lines, blanks = [], 0
+        blanks += 1
+    if lines:
+        found.append(Chunk(tuple(lines), blanks))
+    return _split_hints(found)
+
+
+def _split_hints(found: list[Chunk]) -> list[Chunk]:
+    """Give the expand hint a chunk of its own (the scrape glues it to what follows)."""
+    result = []
+    for chunk in found:
+        if chunk.lines[0].strip() == EXPAND_HINT and len(chunk.lines) > 1:
+            result.append(Chunk(chunk.lines[:1], chunk.gap))
+            result.append(Chunk(chunk.lines[1:], 0))
+        else:
+            result.append(chunk)
+    return result
+
+
+def is_hint(chunk: Chunk) -> bool:
+    return chunk.text.strip() == EXPAND_HINT
+
+
+# --- blocks ----------------------------------------------------------------
+
+
+def _code_like(line: str) -> bool:
+    return bool(
+        PYTHON_START.match(line) or ASSIGNMENT.match(line) or CALL.match(line)
+        or (INDENTED.match(line) and not (BULLET.match(line) or NUMBERED.match(line)))
+    )
+
+
+def _strongly_code(chunk: Chunk) -> bool:
+    """Code beyond doubt: a keyword line, or several lines that mostly look like code."""
+    lines = chunk.lines
+    if any(PYTHON_START.match(line) for line in lines):
+        return True
+    return len(lines) > 1 and sum(map(_code_like, lines)) * 2 > len(lines)
+
+
+def _list_block(chunk: Chunk) -> ListBlock | None:
+    bullets = [BULLET.match(line) for line in chunk.lines]
+    if all(bullets):
+        return ListBlock(tuple((Text(m.group(1).strip()),) for m in bullets if m))
+    numbers = [NUMBERED.match(line) for line in chunk.lines]
+    if all(numbers):
+        start = int(numbers[0].group(1))  # type: ignore[union-attr]
+        return ListBlock(tuple((Text(m.group(2).strip()),) for m in numbers if m), True, start)
+    return None
+
+
+def code_language(code: str) -> str:
+    lines = [line for line in code.splitlines() if line.strip()]
+    if lines and all(BIBTEX_FIELD.match(line) for line in lines):
+        return "bibtex"
+    return "python"
+
+
+def _code_runs(found: list[Chunk]) -> list[tuple[int, int]]:
+    """(start, end) chunk ranges that form one code block each."""
+    runs, index = [], 0
+    while index < len(found):
+        end = index
+        while end < len(found) and all(map(_code_like, found[end].lines)) or (
+            end < len(found) and _strongly_code(found[end])
+        ):
+            end += 1
+        if end > index and any(_strongly_code(c) for c in found[index:end]):
+            runs.append((index, end))
+            index = end
+        else:
+            index += 1
+    return runs
+
+
+def blocks(found: list[Chunk]) -> tuple[Block, ...]:
+    """An answer's chunks as blocks: code runs, lists, flattened tables, paragraphs."""
+    code_at = {start: end for start, end in _code_runs(found)}
+    result: list[Block] = []
+    index = 0
+    while index < len(found):
+        if index in code_at:
+            end = code_at[index]
+            code = "\n".join("\n" * min(c.gap, 1) + c.text if n else c.text
+                             for n, c in enumerate(found[index:end]))
+            result.append(CodeBlock(code, code_language(code)))
+            index = end
+            continue
+        chunk = found[index]
+        listed = _list_block(chunk)
+        if listed is not None:
+            result.append(listed)
+        elif len(chunk.lines) > 1:
+            # A flattened table: one line a row, cells glued; repair.tables splits them.
+            result.append(Table((( Text(chunk.lines[0].strip()),),),
+                                tuple(((Text(line.strip()),),) for line in chunk.lines[1:])))
+        else:
+            result.append(Paragraph((Text(chunk.text.strip()),)))
+        index += 1
+    return tuple(result)
+
+
+# --- structure -------------------------------------------------------------
+
+
+def _table_of_contents(found: list[Chunk], start: int) -> tuple[list[str | None], int]:
+    """Section titles (None for an empty slot) and the index of the first body chunk."""
+    entries: list[str | None] = []
+    index = start
+    while index < len(found):
+        chunk = found[index]
+        if entries and chunk.text.strip() == entries[0]:
+            return entries, index
+        if entries and chunk.gap >= 2:
+            entries.append(None)
+        entries.append(chunk.text.strip())
+        index += 1
+    raise HandbookError("the table of contents never ends: is the scrape truncated?")
+
+
+def _find(found: list[Chunk], text: str, start: int) -> int:
+    for index in range(start, len(found)):
+        if found[index].text.strip() == text:
+            return index
+    return -1
+
+
+def _question_starts(found: list[Chunk], start: int, end: int) -> list[int]:
+    return [i for i in range(start, end - 1) if is_hint(found[i + 1]) and not is_hint(found[i])]
+
+
+def _lost_heading_start(found: list[Chunk], start: int, end: int, after: str) -> int:
+    """Where a section whose heading was lost begins: the question after an empty slot."""
+    candidates = [i for i in _question_starts(found, start, end)[1:] if found[i].gap >= 2]
+    if len(candidates) != 1:
+        raise HandbookError(
+            f"a section heading is missing after {after!r} but its start cannot be told "
+            f"({len(candidates)} candidates): add it to the snapshot by hand"
+        )
+    return candidates[0]
+
+
+def _section_spans(found: list[Chunk], toc: list[str | None], body: int, end: int) -> list[tuple[str, int, int]]:
+    """(title or "", first chunk, end chunk) per section; a lost title is ""."""
+    starts: list[tuple[str, int]] = []
+    cursor = body
+    for position, title in enumerate(toc):
+        if title is None:
+            continue
+        index = _find(found, title, cursor)
+        if index < 0 or index >= end:
+            raise HandbookError(
+                f"section {title!r} from the table of contents never starts: is the scrape truncated?"
+            )
+        if position and toc[position - 1] is None:
+            lost = _lost_heading_start(found, starts[-1][1], index, starts[-1][0])
+            starts.append(("", lost - 1))
+        starts.append((title, index))
+        cursor = index + 1
+    bounds = [index for _, index in starts[1:]] + [end]
+    return [(title, index + 1, stop) for (title, index), stop in zip(starts, bounds)]
+
+
+def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[Question, ...]:
+    starts = _question_starts(found, start, end)
+    if not starts:
+        raise HandbookError(f"section {section or '(untitled)'!r} has no questions")
+    bounds = starts[1:] + [end]
+    questions = []
+    for first, stop in zip(starts, bounds):
+        answer = blocks(found[first + 2:stop])
+        if not answer:
+            title = found[first].text.strip()
+            raise HandbookError(f"question {title!r} has no answer: is the scrape truncated?")
+        questions.append(Question("", (Text(found[first].text.strip()),), answer))
+    return tuple(questions)
+
+
+def _is_footer(chunk: Chunk) -> bool:
+    lowered = chunk.text.lower()
+    return any(marker in lowered for marker in FOOTER_MARKERS)
+
+
+def _author(found: list[Chunk]) -> str:
+    for chunk in found:
+        match = AUTHOR_FIELD.search(chunk.text)
+        if match:
+            last, _, first = match.group(1).partition(",")
+            return f"{first.strip()} {last.strip()}".strip()
+    return ""
+
+
+def read_text_dump(text: str, source_url: str = "") -> Handbook:
+    """Read a text scrape of the page into the model, structure recovered."""
+    found = chunks(text)
+    if not found:
+        raise HandbookError("the snapshot is empty")
+    toc_at = _find(found, TOC_HEADING, 0)
+    if toc_at < 2:
+        raise HandbookError(f"no {TOC_HEADING!r} found: this does not look like a handbook scrape")
+    if not any(map(is_hint, found)):
+        raise HandbookError("the snapshot has no questions (no expand hints found)")
+    toc, body = _table_of_contents(found, toc_at + 1)
+    references = next(
+        (i for i in range(body, len(found)) if found[i].text.strip() in REFERENCES_HEADINGS),
+        len(found),
+    )
+    sections = tuple(
+        Section("", title, _questions(found, start, stop, title))
+        for title, start, stop in _section_spans(found, toc, body, references)
+    )
+    closing = [c for c in found[references + 1:] if not _is_footer(c)]
+    meta = Meta(
+        title=found[0].text.strip(), subtitle=found[1].text.strip() if toc_at > 1 else "",
+        author=_author(closing), source_url=source_url,
+    )
+    return Handbook(meta, blocks(found[2:toc_at]), sections, blocks(closing))

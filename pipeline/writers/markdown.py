@@ -1,0 +1,179 @@
+"""Model → canonical Markdown, the reviewed and editable source of truth.
+
+The format is a contract (see docs/canonical-markdown.md): one file per
+section `NN-<slug>.md` starting with `# Title`, each question a
+`## Question {#id}` heading with its answer below, `$...$` and `$$` math,
+fenced code with a language, GFM tables, `-` and `1.` lists, and `index.md`
+holding the handbook's metadata, introduction and references. Every paragraph
+and list item is one line, so the output is the same whatever the input's
+line wrapping, and reading it back gives the same model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pipeline.fileio import replaced_dir
+from pipeline.model import (
+    Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math,
+    Paragraph, Question, Quote, Section, Table, Text,
+)
+
+INDEX_FILE = "index.md"
+REFERENCES_HEADING = "References and Resources"
+
+# Characters that would start markup anywhere in a line.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>$&])")
+# What would turn the start of a line into a heading, quote, list or code.
+_LINE_START_SPECIAL = re.compile(r"^(>|#(?=[#\s]|$)|[-+](?=\s|$)|~~~)")
+_ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+
+def escape_text(text: str, *, in_table: bool = False) -> str:
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("|", r"\|") if in_table else escaped
+
+
+def escape_line_start(line: str) -> str:
+    """Keep a paragraph's first characters from being read as block markup."""
+    line = _LINE_START_SPECIAL.sub(r"\\\1", line)
+    return _ORDERED_MARKER.sub(r"\1\\\2", line)
+
+
+def _code_span(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or text.startswith(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _link_target(url: str) -> str:
+    if re.search(r"[\s()<>]", url):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+    return url
+
+
+def inline_markdown(inline: Inline, *, in_table: bool = False) -> str:
+    if isinstance(inline, Text):
+        return escape_text(inline.text, in_table=in_table)
+    if isinstance(inline, Math):
+        tex = inline.tex.replace("|", r"\|") if in_table else inline.tex
+        return f"${tex}$"
+    if isinstance(inline, Code):
+        return _code_span(inline.text)
+    label = inlines_markdown(inline.children, in_table=in_table)
+    return f"[{label}]({_link_target(inline.url)})"
+
+
+def inlines_markdown(inlines: tuple[Inline, ...], *, in_table: bool = False) -> str:
+    return "".join(inline_markdown(inline, in_table=in_table) for inline in inlines)
+
+
+def _line(inlines: tuple[Inline, ...]) -> str:
+    return escape_line_start(inlines_markdown(inlines))
+
+
+def _fence(code: str) -> str:
+    longest = max((len(run) for run in re.findall(r"^`{3,}", code, re.M)), default=2)
+    return "`" * (longest + 1)
+
+
+def _list_markdown(block: ListBlock, variant: int) -> str:
+    if block.ordered:
+        delimiter = ")" if variant else "."
+        return "\n".join(
+            f"{block.start + n}{delimiter} {_line(item)}" for n, item in enumerate(block.items)
+        )
+    bullet = "*" if variant else "-"
+    return "\n".join(f"{bullet} {_line(item)}" for item in block.items)
+
+
+def _table_markdown(block: Table) -> str:
+    def row(cells: tuple[tuple[Inline, ...], ...]) -> str:
+        return "| " + " | ".join(inlines_markdown(c, in_table=True) for c in cells) + " |"
+
+    rule = "| " + " | ".join("---" for _ in block.header) + " |"
+    return "\n".join([row(block.header), rule, *(row(r) for r in block.rows)])
+
+
+def block_markdown(block: Block, variant: int = 0) -> str:
+    if isinstance(block, Paragraph):
+        return _line(block.inlines)
+    if isinstance(block, DisplayMath):
+        return f"$$\n{block.tex}\n$$"
+    if isinstance(block, CodeBlock):
+        fence = _fence(block.code)
+        return f"{fence}{block.language}\n{block.code}\n{fence}"
+    if isinstance(block, ListBlock):
+        return _list_markdown(block, variant)
+    if isinstance(block, Table):
+        return _table_markdown(block)
+    if isinstance(block, Quote):
+        inner = blocks_markdown(block.blocks)
+        return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
+    raise TypeError(f"not a block: {block!r}")
+
+
+def blocks_markdown(blocks: tuple[Block, ...]) -> str:
+    """Blocks separated by blank lines; adjacent lists of one kind get another marker."""
+    parts = []
+    previous: Block | None = None
+    variant = 0
+    for block in blocks:
+        same_list = (
+            isinstance(block, ListBlock) and isinstance(previous, ListBlock)
+            and block.ordered == previous.ordered
+        )
+        variant = 1 - variant if same_list else 0
+        parts.append(block_markdown(block, variant))
+        previous = block
+    return "\n\n".join(parts)
+
+
+def question_markdown(question: Question) -> str:
+    heading = f"## {_line(question.title)} {{#{question.id}}}"
+    answer = blocks_markdown(question.answer)
+    return f"{heading}\n\n{answer}" if answer else heading
+
+
+def section_markdown(section: Section) -> str:
+    parts = [f"# {escape_line_start(escape_text(section.title))}"]
+    parts.extend(question_markdown(q) for q in section.questions)
+    return "\n\n".join(parts) + "\n"
+
+
+def index_markdown(handbook: Handbook) -> str:
+    meta = handbook.meta
+    fields = {
+        "title": meta.title, "subtitle": meta.subtitle,
+        "author": meta.author, "source_url": meta.source_url,
+    }
+    front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items())
+    parts = [f"---\n{front}\n---"]
+    if handbook.intro:
+        parts.append(blocks_markdown(handbook.intro))
+    if handbook.references:
+        parts.append(f"## {REFERENCES_HEADING}")
+        parts.append(blocks_markdown(handbook.references))
+    return "\n\n".join(parts) + "\n"
+
+
+def section_filename(number: int, section: Section) -> str:
+    return f"{number:02d}-{section.slug}.md"
+
+
+def markdown_files(handbook: Handbook) -> dict[str, str]:
+    """File name → content, for the whole handbook."""
+    files = {INDEX_FILE: index_markdown(handbook)}
+    for number, section in enumerate(handbook.sections, start=1):
+        files[section_filename(number, section)] = section_markdown(section)
+    return files
+
+
+def write_markdown(handbook: Handbook, directory: Path) -> None:
+    """Replace `directory` with the handbook's canonical Markdown, all or nothing."""
+    with replaced_dir(directory) as staging:
+        for name, content in markdown_files(handbook).items():
+            (staging / name).write_text(content, encoding="utf-8", newline="\n")
