@@ -1,0 +1,76 @@
+"""Hand corrections for damage no algorithm can undo, from one reviewed TOML file.
+
+Each `[[correction]]` names a question id, the exact canonical Markdown it
+replaces (`find`), the corrected text (`replace`) and a one-line `reason`. It
+is applied to that question's Markdown after the automatic repairs; an entry
+that does not match exactly once stops `normalize` with a message naming it,
+so a stale correction can never be silently skipped or misapplied.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.errors import HandbookError
+from pipeline.model import Handbook, Question
+from pipeline.readers.markdown import read_section
+from pipeline.writers.markdown import question_markdown
+
+FIELDS = ("question", "reason", "find", "replace")
+
+
+@dataclass(frozen=True)
+class Correction:
+    question: str
+    reason: str
+    find: str
+    replace: str
+
+    def label(self, number: int) -> str:
+        return f"errata entry #{number} ({self.question}: {self.reason})"
+
+
+def read_errata(path: Path) -> list[Correction]:
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise HandbookError(f"{path} is not valid TOML: {error}") from None
+    corrections = []
+    for number, entry in enumerate(data.get("correction", []), start=1):
+        missing = [f for f in FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip()
+                   and f != "replace"]
+        if missing:
+            raise HandbookError(f"{path}: errata entry #{number} lacks {', '.join(missing)}")
+        corrections.append(Correction(*(entry[f] for f in FIELDS)))
+    return corrections
+
+
+def apply_correction(question: Question, correction: Correction, label: str) -> Question:
+    text = question_markdown(question)
+    found = text.count(correction.find)
+    if found != 1:
+        state = "no longer matches" if found == 0 else f"matches {found} times"
+        raise HandbookError(f"{label} {state}: update or remove it in the errata file")
+    corrected = text.replace(correction.find, correction.replace)
+    questions = read_section(f"# errata\n\n{corrected}", "errata", label).questions
+    if len(questions) != 1 or questions[0].id != question.id:
+        raise HandbookError(f"{label} breaks the question's heading")
+    return questions[0]
+
+
+def apply_errata(handbook: Handbook, corrections: list[Correction]) -> tuple[Handbook, int]:
+    """Apply every correction in order; returns the handbook and how many were applied."""
+    by_id = {q.id: q for _, q in handbook.questions()}
+    for number, correction in enumerate(corrections, start=1):
+        label = correction.label(number)
+        if correction.question not in by_id:
+            raise HandbookError(f"{label} names a question id that does not exist")
+        by_id[correction.question] = apply_correction(by_id[correction.question], correction, label)
+    sections = tuple(
+        replace(s, questions=tuple(by_id[q.id] for q in s.questions)) for s in handbook.sections
+    )
+    return replace(handbook, sections=sections), len(corrections)

@@ -1,0 +1,135 @@
+"""Snapshot → canonical Markdown: read, repair, identify, correct, validate, write.
+
+This is the library behind `handbook normalize`. Each step is its own module
+over the one document model; this one only strings them together, checks the
+result and reports what happened.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import katex
+from pipeline.errata import apply_errata, read_errata
+from pipeline.errors import HandbookError
+from pipeline.fileio import write_atomic
+from pipeline.ids import assign_ids, ids_tsv, read_ids
+from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
+from pipeline.paths import MANIFEST_FILE
+from pipeline.readers import reader_for, reader_for_file
+from pipeline.readers.markdown import read_markdown
+from pipeline.repair import RepairLog, repair
+from pipeline.writers.markdown import write_markdown
+
+
+@dataclass(frozen=True)
+class NormalizeReport:
+    sections: int
+    questions: int
+    formulas: int
+    code_blocks: int
+    errata_applied: int
+    repairs: RepairLog
+
+    def summary(self) -> str:
+        details = ", ".join(f"{name} {count}" for name, count in self.repairs.counts)
+        return (
+            f"{self.sections} sections, {self.questions} questions, {self.formulas} formulas, "
+            f"{self.code_blocks} code blocks\n"
+            f"repairs: {self.repairs.total} automatic ({details}), {self.errata_applied} from errata"
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    reader: str
+    source_url: str
+
+
+def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Snapshot:
+    """The snapshot to read and its reader: given explicitly, or named in the manifest."""
+    if snapshot is not None:
+        url = ""
+        if manifest.exists():
+            data = _manifest(manifest)
+            if (manifest.parent / data.get("snapshot", "")).resolve() == snapshot.resolve():
+                url = data.get("source", "")
+        return Snapshot(snapshot, reader_for_file(snapshot.name), url)
+    if not manifest.exists():
+        raise HandbookError(f"{manifest} is missing: run `handbook scrape URL|FILE` first")
+    data = _manifest(manifest)
+    source = data.get("source", "")
+    return Snapshot(manifest.parent / data["snapshot"], data["reader"],
+                    source if source.startswith(("http://", "https://")) else "")
+
+
+def _manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise HandbookError(f"{path} is not a readable manifest: {error}") from None
+    if not isinstance(data, dict) or not {"snapshot", "reader"} <= data.keys():
+        raise HandbookError(f"{path} must name the snapshot and its reader")
+    return data
+
+
+def read_snapshot_text(path: Path) -> str:
+    """The snapshot as text, refusing what cannot be a handbook page."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise HandbookError(f"cannot read {path}: {error.strerror}") from None
+    if not data.strip():
+        raise HandbookError(f"{path} is empty")
+    if b"\x00" in data:
+        raise HandbookError(f"{path} is a binary file, not a text or HTML snapshot")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def read_snapshot(snapshot: Snapshot) -> Handbook:
+    return reader_for(snapshot.reader)(read_snapshot_text(snapshot.path), snapshot.source_url)
+
+
+def validate_formulas(handbook: Handbook) -> int:
+    """Check every formula with KaTeX; returns how many there are."""
+    items = [(tex, display) for _, q in handbook.questions() for tex, display in question_formulas(q)]
+    errors = katex.formula_errors(items)
+    if errors:
+        tex, message = errors[0]
+        owner = next(q.id for _, q in handbook.questions() if any(t == tex for t, _ in question_formulas(q)))
+        raise HandbookError(
+            f"{len(errors)} formula(s) KaTeX refuses, first in question {owner!r}: {message} "
+            f"(add a correction to the errata file)"
+        )
+    return len(items)
+
+
+def count_code_blocks(handbook: Handbook) -> int:
+    def count(blocks: tuple) -> int:
+        return sum(1 if isinstance(b, CodeBlock) else count(b.blocks) if isinstance(b, Quote) else 0
+                   for b in blocks)
+    return sum(count(q.answer) for _, q in handbook.questions())
+
+
+def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path) -> NormalizeReport:
+    """Read the snapshot, repair it and replace `out_dir` with canonical Markdown."""
+    located = locate_snapshot(snapshot)
+    handbook, log = repair(read_snapshot(located))
+    handbook, assignments = assign_ids(handbook, read_ids(ids_file))
+    handbook, applied = apply_errata(handbook, read_errata(errata_file))
+    formulas = validate_formulas(handbook)
+    write_markdown(handbook, out_dir)
+    if read_markdown(out_dir) != handbook:
+        raise HandbookError("internal error: the Markdown written does not read back the same")
+    write_atomic(ids_file, ids_tsv(assignments))
+    return NormalizeReport(
+        sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),
+        formulas=formulas, code_blocks=count_code_blocks(handbook),
+        errata_applied=applied, repairs=log,
+    )
