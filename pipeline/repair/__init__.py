@@ -26,8 +26,9 @@ class RepairLog:
 
 def passes() -> list[tuple[str, Pass]]:
     from pipeline.repair.headings import restore_headings
+    from pipeline.repair.math import split_math
 
-    return [("headings", restore_headings)]
+    return [("formulas", split_math), ("headings", restore_headings)]
 
 
 def repair(handbook: Handbook) -> tuple[Handbook, RepairLog]:

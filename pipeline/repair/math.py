@@ -1,0 +1,290 @@
+"""Undo KaTeX's doubled formulas: `θ\\theta` → `$\\theta$`, proved by re-rendering.
+
+A scrape of a KaTeX page keeps each formula twice, glued: the text of its
+MathML rendering (less the characters in LOST_CHARACTERS, which the scrape
+dropped) and then its TeX. A split of prose into rendering R and TeX T is a
+*candidate* when T's renderable characters could be R's (the same alphanumeric
+characters, in any order, since MathML puts sub/superscripts and roots in its
+own order), and it is *proved* only when KaTeX renders T back to exactly R.
+So prose such as `all`, `books` or `committee` is never split, while `1010`
+(the formula 10) is.
+
+Then a paragraph that is one formula becomes display math (a formula alone in
+its paragraph was display math on the page), and a paragraph that leaked as raw
+`$...$` TeX becomes display math if KaTeX accepts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
+
+from pipeline import katex
+from pipeline.model import (
+    Block, DisplayMath, Handbook, Inline, ListBlock, Math, Paragraph, Question, Quote,
+    Table, Text,
+)
+
+# What the scrape dropped from the MathML text (see shared/README.md).
+LOST_CHARACTERS = re.compile("[\u2100-\u2bff\u2061-\u2064]")
+TOKEN = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|\\.|.", re.S)
+COMMAND = re.compile(r"\\[A-Za-z]+")
+# A rendering starts a word: at the start, after a space or opening punctuation.
+OPENING = frozenset(" \t\u00a0([{“‘’\"'/:")
+MAX_TEX_LENGTH = 1500
+# A formula does not end on an operator waiting for its right operand: `kk-fold`
+# is $k$-fold, not $k-$fold.
+DANGLING = frozenset(
+    "- + = < > * / , : \\to \\rightarrow \\leftarrow \\Rightarrow \\Leftarrow \\implies "
+    "\\iff \\cdot \\times \\pm \\le \\leq \\ge \\geq \\ne \\neq \\approx \\sim "
+    "\\in \\subset \\equiv \\propto \\mid".split()
+)
+RAW_DISPLAY = re.compile(r"^\$(?!\$)(.+?)\\?\$$", re.S)
+
+
+def scraped(rendering: str) -> str:
+    """A rendering as the scrape kept it."""
+    return LOST_CHARACTERS.sub("", rendering)
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int  # where the rendering begins
+    seam: int  # where the TeX begins
+    end: int  # where the TeX ends
+
+    def tex(self, text: str) -> str:
+        return text[self.seam:self.end]
+
+    def rendering(self, text: str) -> str:
+        return text[self.start:self.seam]
+
+
+class CommandKeys:
+    """What each bare TeX command contributes to a rendering's letters and digits."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        names = sorted({m.group() for t in texts for m in COMMAND.finditer(t)})
+        rendered = katex.mathml_texts((name, False) for name in names)
+        self._keys = {
+            name: _alnum(scraped(r.text or "")) if r.ok else ""
+            for name, r in zip(names, rendered)
+        }
+
+    def of(self, token: str) -> str:
+        if token.startswith("\\"):
+            return self._keys.get(token, "") if len(token) > 2 and token[1].isalpha() else _alnum(token[1:])
+        return _alnum(token)
+
+
+def _starts(text: str) -> Iterator[int]:
+    for position, char in enumerate(text):
+        if position == 0 or text[position - 1] in OPENING:
+            if not char.isspace():
+                yield position
+
+
+def _rendering_ends(text: str, start: int) -> Iterator[int]:
+    """Seams after `start`: the rendering holds no ASCII space and no backslash."""
+    position = start
+    while True:
+        yield position
+        if position >= len(text) or text[position] in " \t\n\\":
+            return
+        position += 1
+
+
+def _tex_ends(text: str, seam: int, target: Counter[str], keys: CommandKeys) -> Iterator[int]:
+    """Ends of TeX starting at `seam` whose letters and digits are exactly `target`."""
+    have: Counter[str] = Counter()
+    depth = 0
+    for match in TOKEN.finditer(text, seam, min(len(text), seam + MAX_TEX_LENGTH)):
+        token = match.group()
+        depth += token == "{"
+        depth -= token == "}"
+        if depth < 0:
+            return
+        have.update(keys.of(token))
+        if any(have[c] > target[c] for c in have):
+            return
+        if have == target and depth == 0 and not token.isspace():
+            yield match.end()
+
+
+def candidates(text: str, keys: CommandKeys) -> Iterator[Candidate]:
+    for start in _starts(text):
+        for seam in _rendering_ends(text, start):
+            rendering = text[start:seam]
+            if seam >= len(text) or text[seam].isspace() or (not rendering and text[seam] != "\\"):
+                continue
+            target = Counter(_alnum(rendering))
+            for end in _tex_ends(text, seam, target, keys):
+                tex = text[seam:end]
+                if target or "\\" in tex:
+                    yield Candidate(start, seam, end)
+
+
+def _glued_word(text: str, candidate: Candidate) -> bool:
+    """Plain letters glued to more letters are a word that only looks doubled (`mimic`)."""
+    tex = candidate.tex(text)
+    letters = sum(c.isalpha() for c in tex)
+    plain = all(c.isascii() and (c.isalpha() or c == " ") for c in tex)
+    return plain and letters > 1 and text[candidate.end:candidate.end + 1].isalpha()
+
+
+def proved(text: str, found: list[Candidate]) -> list[Candidate]:
+    """The candidates whose TeX KaTeX renders back to their rendering."""
+    rendered = katex.mathml_texts((c.tex(text), False) for c in found)
+    return [
+        c for c, r in zip(found, rendered)
+        if r.ok and scraped(r.text or "") == c.rendering(text) and not _glued_word(text, c)
+    ]
+
+
+def _dangles(text: str, candidate: Candidate) -> bool:
+    tokens = TOKEN.findall(candidate.tex(text))
+    return bool(tokens) and tokens[-1] in DANGLING
+
+
+def _pick(text: str, found: list[Candidate]) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
+    for candidate in order:
+        if not chosen or candidate.start >= chosen[-1].end:
+            chosen.append(candidate)
+    return chosen
+
+
+def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
+    kept = "".join(text[a.end:b.start] for a, b in zip([Candidate(0, 0, 0), *chosen], [*chosen, Candidate(len(text), 0, 0)]))
+    return bool(COMMAND.search(kept))
+
+
+def choose(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping splits: leftmost first, the longest rendering, the longest TeX
+    that does not end on a dangling operator.
+
+    A formula whose rendering was lost entirely (`\\nabla`) is only taken where
+    the rest of the text holds no raw TeX; otherwise the text is a broken formula
+    that printed as source, and taking its commands one by one would shred it.
+    """
+    chosen = _pick(text, found)
+    if _leaves_raw_tex(text, chosen):
+        chosen = _pick(text, [c for c in found if c.seam > c.start])
+    return chosen
+
+
+def split_text(text: str, splits: list[Candidate]) -> tuple[Inline, ...]:
+    parts: list[Inline] = []
+    cursor = 0
+    for split in splits:
+        if split.start > cursor:
+            parts.append(Text(text[cursor:split.start]))
+        parts.append(Math(split.tex(text)))
+        cursor = split.end
+    if cursor < len(text):
+        parts.append(Text(text[cursor:]))
+    return tuple(parts)
+
+
+# --- walking the model -----------------------------------------------------
+
+
+def _texts(handbook: Handbook) -> Iterator[str]:
+    def of_inlines(inlines: tuple[Inline, ...]) -> Iterator[str]:
+        yield from (i.text for i in inlines if isinstance(i, Text))
+
+    def of_blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                yield from of_inlines(block.inlines)
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    yield from of_inlines(item)
+            elif isinstance(block, Table):
+                for cell in (*block.header, *(c for row in block.rows for c in row)):
+                    yield from of_inlines(cell)
+            elif isinstance(block, Quote):
+                yield from of_blocks(block.blocks)
+
+    for _, question in handbook.questions():
+        yield from of_inlines(question.title)
+        yield from of_blocks(question.answer)
+    yield from of_blocks(handbook.intro)
+
+
+class MathSplitter:
+    """Splits every Text of a handbook, with all KaTeX work done in two batches."""
+
+    def __init__(self, handbook: Handbook) -> None:
+        texts = list(dict.fromkeys(_texts(handbook)))
+        keys = CommandKeys(texts)
+        found = {text: list(candidates(text, keys)) for text in texts}
+        everything = [(text, c) for text, cs in found.items() for c in cs]
+        katex.mathml_texts((c.tex(t), False) for t, c in everything)  # one batch
+        self._splits = {text: choose(text, proved(text, cs)) for text, cs in found.items()}
+        self.count = sum(len(s) for s in self._splits.values())
+
+    def inlines(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        result: list[Inline] = []
+        for inline in inlines:
+            if isinstance(inline, Text) and self._splits.get(inline.text):
+                result.extend(split_text(inline.text, self._splits[inline.text]))
+            else:
+                result.append(inline)
+        return tuple(result)
+
+    def block(self, block: Block) -> Block:
+        if isinstance(block, Paragraph):
+            return raw_display_math(block) or display_math(Paragraph(self.inlines(block.inlines)))
+        if isinstance(block, ListBlock):
+            return replace(block, items=tuple(self.inlines(i) for i in block.items))
+        if isinstance(block, Table):
+            return replace(
+                block, header=tuple(self.inlines(c) for c in block.header),
+                rows=tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
+            )
+        if isinstance(block, Quote):
+            return replace(block, blocks=tuple(self.block(b) for b in block.blocks))
+        return block
+
+    def question(self, question: Question) -> Question:
+        return replace(
+            question, title=self.inlines(question.title),
+            answer=tuple(self.block(b) for b in question.answer),
+        )
+
+
+def display_math(paragraph: Paragraph) -> Block:
+    """A paragraph that is one formula was display math on the page."""
+    inlines = paragraph.inlines
+    if len(inlines) == 1 and isinstance(inlines[0], Math):
+        return DisplayMath(inlines[0].tex)
+    return paragraph
+
+
+def raw_display_math(paragraph: Paragraph) -> DisplayMath | None:
+    """A paragraph that leaked as raw `$...$` TeX, if KaTeX accepts the TeX."""
+    inlines = paragraph.inlines
+    if len(inlines) == 1 and isinstance(inlines[0], Text):
+        match = RAW_DISPLAY.match(inlines[0].text.strip())
+        if match and katex.mathml_texts([(match.group(1), True)])[0].ok:
+            return DisplayMath(match.group(1))
+    return None
+
+
+def split_math(handbook: Handbook) -> tuple[Handbook, int]:
+    """Every proved formula split out of the prose; returns the handbook and the count."""
+    splitter = MathSplitter(handbook)
+    sections = tuple(
+        replace(s, questions=tuple(splitter.question(q) for q in s.questions))
+        for s in handbook.sections
+    )
+    intro = tuple(splitter.block(b) for b in handbook.intro)
+    return replace(handbook, sections=sections, intro=intro), splitter.count
