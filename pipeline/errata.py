@@ -15,10 +15,11 @@ from pathlib import Path
 
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question
-from pipeline.readers.markdown import read_section
-from pipeline.writers.markdown import question_markdown
+from pipeline.readers.markdown import read_index, read_section
+from pipeline.writers.markdown import index_markdown, question_markdown
 
 FIELDS = ("question", "reason", "find", "replace")
+INDEX = "index"  # the `question` of a correction to index.md (introduction, references)
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,16 @@ def read_errata(path: Path) -> list[Correction]:
     return corrections
 
 
-def apply_correction(question: Question, correction: Correction, label: str) -> Question:
-    text = question_markdown(question)
+def corrected_text(text: str, correction: Correction, label: str) -> str:
     found = text.count(correction.find)
     if found != 1:
         state = "no longer matches" if found == 0 else f"matches {found} times"
         raise HandbookError(f"{label} {state}: update or remove it in the errata file")
-    corrected = text.replace(correction.find, correction.replace)
+    return text.replace(correction.find, correction.replace)
+
+
+def apply_correction(question: Question, correction: Correction, label: str) -> Question:
+    corrected = corrected_text(question_markdown(question) + "\n", correction, label)
     questions = read_section(f"# errata\n\n{corrected}", "errata", label).questions
     if len(questions) != 1 or questions[0].id != question.id:
         raise HandbookError(f"{label} breaks the question's heading")
@@ -67,6 +71,12 @@ def apply_errata(handbook: Handbook, corrections: list[Correction]) -> tuple[Han
     by_id = {q.id: q for _, q in handbook.questions()}
     for number, correction in enumerate(corrections, start=1):
         label = correction.label(number)
+        if correction.question == INDEX:
+            meta, intro, references = read_index(
+                corrected_text(index_markdown(handbook), correction, label), label
+            )
+            handbook = replace(handbook, meta=meta, intro=intro, references=references)
+            continue
         if correction.question not in by_id:
             raise HandbookError(f"{label} names a question id that does not exist")
         by_id[correction.question] = apply_correction(by_id[correction.question], correction, label)

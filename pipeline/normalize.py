@@ -19,9 +19,9 @@ from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
 from pipeline.paths import MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
-from pipeline.readers.markdown import read_markdown
+from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
-from pipeline.writers.markdown import write_markdown
+from pipeline.writers.markdown import markdown_files, write_files
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,10 @@ def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file:
     handbook, assignments = assign_ids(handbook, read_ids(ids_file))
     handbook, applied = apply_errata(handbook, read_errata(errata_file))
     formulas = validate_formulas(handbook)
-    write_markdown(handbook, out_dir)
-    if read_markdown(out_dir) != handbook:
-        raise HandbookError("internal error: the Markdown written does not read back the same")
+    files = markdown_files(handbook)
+    if read_files(files) != handbook:
+        raise HandbookError("internal error: the canonical Markdown does not read back the same")
+    write_files(files, out_dir)
     write_atomic(ids_file, ids_tsv(assignments))
     return NormalizeReport(
         sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),

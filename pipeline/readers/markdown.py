@@ -235,22 +235,30 @@ def read_index(text: str, where: str = INDEX_FILE) -> tuple[Meta, tuple[Block, .
     return meta, intro, references
 
 
+def read_files(files: dict[str, str], where: str = "") -> Handbook:
+    """Read canonical Markdown given as file name → content (index.md plus NN-slug.md)."""
+    if INDEX_FILE not in files:
+        raise HandbookError(f"{where}{INDEX_FILE} is missing: run `handbook normalize` to recreate it")
+    meta, intro, references = read_index(files[INDEX_FILE], where + INDEX_FILE)
+    names = sorted(name for name in files if SECTION_FILE.match(name))
+    if not names:
+        raise HandbookError(f"{where or 'the handbook'} has no section files (NN-slug.md)")
+    sections = tuple(
+        read_section(files[name], SECTION_FILE.match(name).group(2), where + name)  # type: ignore[union-attr]
+        for name in names
+    )
+    return Handbook(meta, intro, sections, references)
+
+
 def read_markdown(directory: Path) -> Handbook:
     """Read a folder of canonical Markdown (index.md plus NN-slug.md files)."""
     if not directory.is_dir():
         raise HandbookError(f"no canonical Markdown in {directory}: run `handbook normalize` first")
-    index = directory / INDEX_FILE
-    if not index.exists():
-        raise HandbookError(f"{index} is missing: run `handbook normalize` to recreate it")
-    meta, intro, references = read_index(_read(index), str(index))
-    files = sorted(p for p in directory.iterdir() if SECTION_FILE.match(p.name))
-    if not files:
-        raise HandbookError(f"{directory} has no section files (NN-slug.md)")
-    sections = tuple(
-        read_section(_read(path), SECTION_FILE.match(path.name).group(2), str(path))  # type: ignore[union-attr]
-        for path in files
-    )
-    return Handbook(meta, intro, sections, references)
+    files = {
+        path.name: _read(path) for path in directory.iterdir()
+        if path.name == INDEX_FILE or SECTION_FILE.match(path.name)
+    }
+    return read_files(files, f"{directory}/")
 
 
 def _read(path: Path) -> str:

@@ -27,8 +27,13 @@ class RepairLog:
 def passes() -> list[tuple[str, Pass]]:
     from pipeline.repair.headings import restore_headings
     from pipeline.repair.math import split_math
+    from pipeline.repair.noise import drop_captions
+    from pipeline.repair.tables import rebuild_tables
 
-    return [("formulas", split_math), ("headings", restore_headings)]
+    return [
+        ("formulas", split_math), ("tables", rebuild_tables),
+        ("captions", drop_captions), ("headings", restore_headings),
+    ]
 
 
 def repair(handbook: Handbook) -> tuple[Handbook, RepairLog]:

@@ -172,8 +172,13 @@ def markdown_files(handbook: Handbook) -> dict[str, str]:
     return files
 
 
+def write_files(files: dict[str, str], directory: Path) -> None:
+    """Replace `directory` with these files (from `markdown_files`), all or nothing."""
+    with replaced_dir(directory) as staging:
+        for name, content in files.items():
+            (staging / name).write_text(content, encoding="utf-8", newline="\n")
+
+
 def write_markdown(handbook: Handbook, directory: Path) -> None:
     """Replace `directory` with the handbook's canonical Markdown, all or nothing."""
-    with replaced_dir(directory) as staging:
-        for name, content in markdown_files(handbook).items():
-            (staging / name).write_text(content, encoding="utf-8", newline="\n")
+    write_files(markdown_files(handbook), directory)
