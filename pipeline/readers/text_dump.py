@@ -207,7 +207,7 @@ def _lost_heading_start(found: list[Chunk], start: int, end: int, after: str) ->
 
 def _section_spans(found: list[Chunk], toc: list[str | None], body: int, end: int) -> list[tuple[str, int, int]]:
     """(title or "", first chunk, end chunk) per section; a lost title is ""."""
-    starts: list[tuple[str, int]] = []
+    starts: list[tuple[str, int, int]] = []  # title, where the section begins, its first content
     cursor = body
     for position, title in enumerate(toc):
         if title is None:
@@ -218,12 +218,12 @@ def _section_spans(found: list[Chunk], toc: list[str | None], body: int, end: in
                 f"section {title!r} from the table of contents never starts: is the scrape truncated?"
             )
         if position and toc[position - 1] is None:
-            lost = _lost_heading_start(found, starts[-1][1], index, starts[-1][0])
-            starts.append(("", lost - 1))
-        starts.append((title, index))
+            lost = _lost_heading_start(found, starts[-1][2], index, starts[-1][0])
+            starts.append(("", lost, lost))
+        starts.append((title, index, index + 1))
         cursor = index + 1
-    bounds = [index for _, index in starts[1:]] + [end]
-    return [(title, index + 1, stop) for (title, index), stop in zip(starts, bounds)]
+    bounds = [begin for _, begin, _ in starts[1:]] + [end]
+    return [(title, first, stop) for (title, _, first), stop in zip(starts, bounds)]
 
 
 def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[Question, ...]:

@@ -1,0 +1,85 @@
+"""Model → a plain-text scrape damaged the way the seed was (for tests and benchmarks).
+
+It prints a handbook as a scrape of its KaTeX page would: each formula as its
+MathML text (less the characters the scrape lost) glued to its TeX, lists as
+`  •` / `  1.` lines, code without fences, tables with their cells glued, an
+expand hint after every question, optionally one section heading lost (an
+empty slot in the table of contents), and the newsletter footer. Reading the
+output back and repairing it must give the handbook again.
+"""
+
+from __future__ import annotations
+
+from pipeline import katex
+from pipeline.model import (
+    Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math, Paragraph,
+    Quote, Table, Text, question_formulas,
+)
+from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
+from pipeline.repair.math import scraped
+
+FOOTER = "Subscribe to get new posts by email.\n\nThis site is protected by reCAPTCHA."
+
+
+class _Renderings:
+    def __init__(self, handbook: Handbook) -> None:
+        items = [(tex, False) for _, q in handbook.questions() for tex, _ in question_formulas(q)]
+        texts = katex.mathml_texts(items)
+        self._text = {tex: scraped(r.text or "") for (tex, _), r in zip(items, texts)}
+
+    def __call__(self, tex: str) -> str:
+        return self._text[tex] + tex
+
+
+def _inlines(inlines: tuple[Inline, ...], render: _Renderings) -> str:
+    parts = []
+    for inline in inlines:
+        if isinstance(inline, Math):
+            parts.append(render(inline.tex))
+        elif isinstance(inline, Link):
+            parts.append(_inlines(inline.children, render))
+        elif isinstance(inline, (Text, Code)):
+            parts.append(inline.text)
+    return "".join(parts)
+
+
+def _block(block: Block, render: _Renderings) -> str:
+    if isinstance(block, Paragraph):
+        return _inlines(block.inlines, render)
+    if isinstance(block, DisplayMath):
+        return render(block.tex)
+    if isinstance(block, CodeBlock):
+        return block.code
+    if isinstance(block, ListBlock):
+        return "\n".join(
+            f"  {block.start + n}. {_inlines(item, render)}" if block.ordered
+            else f"  • {_inlines(item, render)}"
+            for n, item in enumerate(block.items)
+        )
+    if isinstance(block, Table):
+        rows = (block.header, *block.rows)
+        return "\n".join("".join(_inlines(cell, render) for cell in row) for row in rows)
+    if isinstance(block, Quote):
+        return "\n\n".join(_block(b, render) for b in block.blocks)
+    raise TypeError(block)
+
+
+def write_text_dump(handbook: Handbook, lose_heading: int | None = None) -> str:
+    """The handbook as a damaged scrape; `lose_heading` drops that section's heading."""
+    render = _Renderings(handbook)
+    meta = handbook.meta
+    out = [meta.title, meta.subtitle, *(_block(b, render) for b in handbook.intro), TOC_HEADING]
+    toc = "\n\n".join("" if n == lose_heading else s.title for n, s in enumerate(handbook.sections))
+    out.append(toc.replace("\n\n\n\n", "\n\n\n"))
+    for number, section in enumerate(handbook.sections):
+        if number != lose_heading:
+            out.append(section.title)
+        for question in section.questions:
+            prefix = "\n" if number == lose_heading and question is section.questions[0] else ""
+            out.append(prefix + _inlines(question.title, render))
+            out.append(EXPAND_HINT)
+            out.extend(_block(b, render) for b in question.answer)
+    out.append("References and Resources")
+    out.extend(_block(b, render) for b in handbook.references)
+    out.append(FOOTER)
+    return "\n\n".join(out) + "\n"
