@@ -7,7 +7,10 @@ dropped) and then its TeX. A split of prose into rendering R and TeX T is a
 characters, in any order, since MathML puts sub/superscripts and roots in its
 own order), and it is *proved* only when KaTeX renders T back to exactly R.
 So prose such as `all`, `books` or `committee` is never split, while `1010`
-(the formula 10) is.
+(the formula 10) is. What no proof can tell apart is prose that is its own
+rendering twice over: a number `11` in prose would read as the formula 1, and
+plain letters glued to more letters (`mimic`) are taken as a word, never as the
+formula `mi` followed by `c`; the errata file handles any such case.
 
 Then a paragraph that is one formula becomes display math (a formula alone in
 its paragraph was display math on the page), and a paragraph that leaked as raw

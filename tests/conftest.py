@@ -1,0 +1,36 @@
+"""Shared fixtures. Tests run from the repository root, where pipeline.paths point."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.model import Handbook
+from pipeline.readers.markdown import read_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="Rewrite golden files (tests/golden/, source/handbook/) instead of comparing.",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _repository_root() -> None:
+    os.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def canonical() -> Handbook:
+    """The committed canonical handbook."""
+    return read_markdown(ROOT / "source" / "handbook")

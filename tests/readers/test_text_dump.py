@@ -1,0 +1,36 @@
+"""The text-dump reader: structure recovered from a scrape, and clean errors otherwise."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.errors import HandbookError
+from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, read_text_dump
+
+FRAGMENTS = st.sampled_from([
+    "Title", "Subtitle", TOC_HEADING, EXPAND_HINT, "Section A", "Section B", "", "\n", "\n\n",
+    "  • item", "  1. first", "def f(x):", "    return x", "What is X?", "References and Resources",
+    "θ\\theta", "\x00", "\ufeff", "TT", "|", "\t", "   ", "A", "B",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=40))
+def test_arbitrary_input_raises_only_handbook_errors(parts: list[str]) -> None:
+    text = "\n\n".join(parts)
+    try:
+        read_text_dump(text)
+    except HandbookError as error:
+        assert "\n" not in str(error)
+
+
+def test_lost_heading_keeps_the_previous_answer() -> None:
+    dump = "\n\n".join([
+        "T", "S", TOC_HEADING, "One", "\nTwo", "One",
+        "Q1?", EXPAND_HINT, "A1.", "Last paragraph of A1.",
+        "\nQ2?", EXPAND_HINT, "A2.", "Two", "Q3?", EXPAND_HINT, "A3.", "References and Resources", "R.",
+    ])
+    handbook = read_text_dump(dump)
+    assert [s.title for s in handbook.sections] == ["One", "", "Two"]
+    assert len(handbook.sections[0].questions[0].answer) == 2

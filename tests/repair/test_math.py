@@ -1,0 +1,52 @@
+"""Formula splitting: proved splits only, prose that merely looks doubled stays prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.model import Handbook, Math, Meta, Paragraph, Question, Section, Text, DisplayMath
+from pipeline.repair.math import split_math
+
+
+def repaired(text: str) -> tuple:
+    handbook = Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q"),), (Paragraph((Text(text),)),)),)),))
+    fixed, _ = split_math(handbook)
+    return fixed.sections[0].questions[0].answer[0]
+
+
+@pytest.mark.parametrize("prose", [
+    "all books of the committee", "a summary that has less variance", "it will mimic the identity",
+    "a dataset of 30 objects", "the error is 10 percent", "(see above) and so on",
+])
+def test_prose_that_looks_doubled_is_kept(prose: str) -> None:
+    assert repaired(prose) == Paragraph((Text(prose),))
+
+
+@pytest.mark.parametrize("damaged, expected", [
+    ("tasks TT and PP", (Text("tasks "), Math("T"), Text(" and "), Math("P"))),
+    ("k is 1010 or 55.", (Text("k is "), Math("10"), Text(" or "), Math("5"), Text("."))),
+    ("kk-fold validation", (Math("k"), Text("-fold validation"))),
+    ("the ddth power", (Text("the "), Math("d"), Text("th power"))),
+    ("as mm \\rightarrow \\infty, it", (Text("as "), Math("m \\rightarrow \\infty"), Text(", it"))),
+    ("of L(θ)L(\\theta) \\rightarrow log", (Text("of "), Math("L(\\theta)"), Text(" "), Math("\\rightarrow"), Text(" log"))),
+    ("about 30%30 \\% of", (Text("about "), Math("30 \\%"), Text(" of"))),
+    ("w=model\u00a0parametersw=\\text{model parameter}s and",
+     (Math("w=\\text{model parameter}s"), Text(" and"))),
+    ("time ’tt‘, s", (Text("time ’"), Math("t"), Text("‘, s"))),
+])
+def test_doubled_formulas_are_split(damaged: str, expected: tuple) -> None:
+    assert repaired(damaged) == Paragraph(expected)
+
+
+def test_a_formula_alone_is_display_math() -> None:
+    assert repaired("J(θ)=12i=1n(hθ(x(i))y(i))2J(\\theta)=\\frac{1}{2}\\sum_{i=1}^n(h_\\theta(x^{(i)})-y^{(i)})^2") == \
+        DisplayMath("J(\\theta)=\\frac{1}{2}\\sum_{i=1}^n(h_\\theta(x^{(i)})-y^{(i)})^2")
+
+
+def test_raw_dollar_tex_becomes_display_math() -> None:
+    assert repaired("$\\frac{a}{b} \\\\ c\\$") == DisplayMath("\\frac{a}{b} \\\\ c")
+
+
+def test_broken_raw_tex_is_left_for_the_errata() -> None:
+    broken = "L = \\right \\begin{Bmatrix} 0 \\qquad i \\ne j \\end{matrix}"
+    assert repaired(broken) == Paragraph((Text(broken),))

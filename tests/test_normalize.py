@@ -1,0 +1,125 @@
+"""`handbook normalize`: the committed Markdown is reproduced, bad input is refused cleanly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.model import Math, flat_inlines, question_formulas
+from pipeline.readers.markdown import read_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDBOOK = ROOT / "source" / "handbook"
+SNAPSHOT = ROOT / "source" / "raw" / "dl-concepts.txt"
+SECTIONS = [
+    "Machine Learning in General", "Optimization procedures", "Sequence Modeling",
+    "Autoencoders", "Representation Learning", "Monte Carlo Methods", "Adversarial Attacks",
+]
+
+
+def run_normalize(tmp_path: Path, snapshot: Path | None = None, errata: Path | None = None) -> tuple:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    out = tmp_path / "handbook"
+    ids = tmp_path / "ids.tsv"
+    shutil.copy(ROOT / "source" / "question-ids.tsv", ids)
+    args = ["normalize", "--out", str(out), "--ids", str(ids),
+            "--errata", str(errata or ROOT / "source" / "errata.toml")]
+    if snapshot:
+        args.insert(1, str(snapshot))
+    result = CliRunner().invoke(main, args)
+    return result, out
+
+
+def files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_normalize_reproduces_the_committed_markdown(tmp_path: Path, update_golden: bool) -> None:
+    result, out = run_normalize(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "7 sections, 94 questions" in result.output
+    if update_golden:
+        shutil.rmtree(HANDBOOK)
+        shutil.copytree(out, HANDBOOK)
+    assert files(out) == files(HANDBOOK), "run `pytest --update-golden` after reviewing the diff"
+    again, out2 = run_normalize(tmp_path / "second")
+    assert again.exit_code == 0 and files(out2) == files(out)
+
+
+def test_sections_and_questions(canonical) -> None:
+    assert [s.title for s in canonical.sections] == SECTIONS
+    assert [s.slug for s in canonical.sections][3] == "autoencoders"
+    assert sum(1 for _ in canonical.questions()) == 94
+    ids = [q.id for _, q in canonical.questions()]
+    assert len(set(ids)) == 94
+
+
+def test_no_doubled_math_left(canonical) -> None:
+    from pipeline.repair.math import COMMAND
+    from pipeline.writers.markdown import inlines_markdown
+    for _, question in canonical.questions():
+        for tex, _ in question_formulas(question):
+            assert tex.strip(), question.id
+        prose = [i.text for i in flat_inlines(question.title) if not isinstance(i, Math)]
+        assert not any(COMMAND.search(t) for t in prose), question.id
+    # No leftover TeX command in any prose of the handbook, code aside.
+    text = "\n".join(p.read_text() for p in HANDBOOK.glob("*.md"))
+    prose_only = "\n".join(line for line in text.split("```")[::2])
+    import re
+    stripped = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", prose_only, flags=re.S)
+    assert not re.findall(r"\\\\[A-Za-z]{2,}", stripped)
+
+
+def test_markdown_round_trip_is_byte_identical(tmp_path: Path, canonical) -> None:
+    from pipeline.writers.markdown import write_markdown
+    write_markdown(canonical, tmp_path / "again")
+    assert files(tmp_path / "again") == files(HANDBOOK)
+    assert read_markdown(tmp_path / "again") == canonical
+
+
+BAD_INPUTS = {
+    "empty": (b"", "is empty"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
+    "non-utf8": ("Deep Learning\n\nTable of Contents\n\ncaf\u00e9\n".encode("latin-1"), "not UTF-8"),
+    "no questions": (b"Title\n\nSubtitle\n\nTable of Contents\n\nA\n\nA\n\nJust prose.\n", "no questions"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_and_leaves_output(tmp_path: Path, name: str) -> None:
+    data, message = BAD_INPUTS[name]
+    snapshot = tmp_path / "snapshot.txt"
+    snapshot.write_bytes(data)
+    assert_refused(tmp_path, snapshot, None, message)
+
+
+def test_truncated_dump_is_refused(tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshot.txt"
+    text = SNAPSHOT.read_text(encoding="utf-8")
+    snapshot.write_text(text[: len(text) // 2], encoding="utf-8")
+    assert_refused(tmp_path, snapshot, None, "truncated")
+
+
+def test_stale_errata_entry_is_named(tmp_path: Path) -> None:
+    errata = tmp_path / "errata.toml"
+    errata.write_text(
+        (ROOT / "source" / "errata.toml").read_text().replace("sum the result.", "sum the results."),
+        encoding="utf-8",
+    )
+    assert_refused(tmp_path, None, errata, "errata entry #2 (what-is-cross-entropy-loss")
+
+
+def assert_refused(tmp_path: Path, snapshot: Path | None, errata: Path | None, message: str) -> None:
+    out = tmp_path / "handbook"
+    shutil.copytree(HANDBOOK, out)
+    before = files(out)
+    result, out = run_normalize(tmp_path, snapshot, errata)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert files(out) == before
