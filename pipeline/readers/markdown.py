@@ -24,7 +24,7 @@ from pipeline.model import (
 )
 from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
 
-SECTION_FILE = re.compile(r"^(\d{2})-([a-z0-9-]+)\.md$")
+SECTION_FILE = re.compile(r"^(\d{2,})-([a-z0-9-]+)\.md$")
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
 
 
@@ -240,7 +240,7 @@ def read_files(files: dict[str, str], where: str = "") -> Handbook:
     if INDEX_FILE not in files:
         raise HandbookError(f"{where}{INDEX_FILE} is missing: run `handbook normalize` to recreate it")
     meta, intro, references = read_index(files[INDEX_FILE], where + INDEX_FILE)
-    names = sorted(name for name in files if SECTION_FILE.match(name))
+    names = sorted((n for n in files if SECTION_FILE.match(n)), key=lambda n: (len(n.split("-")[0]), n))
     if not names:
         raise HandbookError(f"{where or 'the handbook'} has no section files (NN-slug.md)")
     sections = tuple(
