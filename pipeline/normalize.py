@@ -7,6 +7,7 @@ result and reports what happened.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
-from pipeline.paths import MANIFEST_FILE
+from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
@@ -40,6 +41,12 @@ class NormalizeReport:
             f"{self.code_blocks} code blocks\n"
             f"repairs: {self.repairs.total} automatic ({details}), {self.errata_applied} from errata"
         )
+
+
+# Written into the Markdown folder: a digest of the inputs it was made from, so a
+# build re-normalizes only after the snapshot or the errata change, never over a
+# maintainer's edit of the Markdown itself.
+INPUTS_STAMP = ".inputs.sha256"
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,28 @@ def count_code_blocks(handbook: Handbook) -> int:
     return sum(count(q.answer) for _, q in handbook.questions())
 
 
+def inputs_digest(snapshot: Path, errata_file: Path) -> str:
+    digest = hashlib.sha256()
+    for path in (snapshot, errata_file):
+        digest.update(path.read_bytes() if path.exists() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def is_stale(out_dir: Path = HANDBOOK_DIR, errata_file: Path = ERRATA_FILE) -> bool:
+    """Whether the snapshot or errata changed since `out_dir` was normalized."""
+    stamp = out_dir / INPUTS_STAMP
+    current = inputs_digest(locate_snapshot(None).path, errata_file)
+    return not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != current
+
+
+def normalize_if_stale() -> NormalizeReport | None:
+    """Normalize the default snapshot into source/handbook/ if its inputs changed."""
+    if not MANIFEST_FILE.exists() or not is_stale():
+        return None
+    return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE)
+
+
 def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path) -> NormalizeReport:
     """Read the snapshot, repair it and replace `out_dir` with canonical Markdown."""
     located = locate_snapshot(snapshot)
@@ -127,6 +156,7 @@ def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file:
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
+    files[INPUTS_STAMP] = inputs_digest(located.path, errata_file) + "\n"
     write_files(files, out_dir)
     write_atomic(ids_file, ids_tsv(assignments))
     return NormalizeReport(
