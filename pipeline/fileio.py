@@ -29,6 +29,7 @@ def replaced_dir(target: Path) -> Iterator[Path]:
     """Yield an empty temporary folder that replaces `target` only if the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the output is meant to be served and shared
     try:
         yield staging
     except BaseException:

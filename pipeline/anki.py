@@ -1,0 +1,179 @@
+"""`handbook export-anki`: canonical Markdown → one .apkg per section.
+
+Anki updates a note it already has only when the incoming copy is newer, to
+the second. So every note, and the note type, carries one modification time
+taken from the sources, never from the clock (`build_time`):
+
+1. `SOURCE_DATE_EPOCH`, if set (the reproducible-builds convention);
+2. else, when the inputs (the handbook's Markdown, the modules that shape a
+   card, and mkdocs.yml when the Source links take `site_url` from it) are all
+   tracked and unmodified in one git checkout, the date of the last commit
+   touching them (the same on every clone);
+3. else the newest modification time among the inputs, never older than
+   their last commit (an edit in progress is newer than the commit before it).
+
+Exporting twice from the same input writes the same bytes; editing an answer
+or the card CSS moves the time forward, so a re-import updates in place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import pipeline.sanitize
+import pipeline.writers.anki
+import pipeline.writers.anki_html
+import pipeline.writers.html
+from pipeline.errors import HandbookError
+from pipeline.fileio import replaced_dir, write_atomic
+from pipeline.model import Handbook, Section
+from pipeline.readers.markdown import read_markdown
+from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
+
+COMBINED_DECK = "handbook.apkg"  # the site links to this name (pipeline/writers/site.py)
+MKDOCS_CONFIG = Path("mkdocs.yml")
+
+# Modules whose code decides what a card looks like: a change to any of them
+# must reach readers who re-import, so their times count like the Markdown's.
+CARD_MODULES = (
+    pipeline.writers.anki, pipeline.writers.anki_html, pipeline.writers.html, pipeline.sanitize,
+)
+
+
+@dataclass(frozen=True)
+class AnkiReport:
+    """What `export_anki` wrote, for the one-line CLI summary."""
+
+    out_dir: Path
+    decks: tuple[tuple[str, int], ...]  # (file name, number of notes)
+    timestamp: int
+    time_source: str
+
+    def summary(self) -> str:
+        notes = sum(count for name, count in self.decks if name != COMBINED_DECK)
+        when = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        files = ", ".join(f"{name} ({count})" for name, count in self.decks)
+        plural = "" if len(self.decks) == 1 else "s"
+        return (f"Wrote {len(self.decks)} deck{plural}, {notes} notes, to {self.out_dir}/ "
+                f"(note time {when}, from {self.time_source}): {files}")
+
+
+def export_anki(
+    handbook_dir: Path,
+    out_dir: Path,
+    slugs: Sequence[str] | None,
+    *,
+    timestamp: int | None = None,
+    site_url: str | None = None,
+    css: str = CARD_CSS,
+) -> AnkiReport:
+    """Write `<slug>.apkg` per chosen section; with no slugs, all plus `handbook.apkg`.
+
+    A full export replaces `out_dir` as a whole (no stale decks survive); a
+    partial one replaces just its files.
+    """
+    handbook = read_markdown(handbook_dir)
+    sections = chosen_sections(handbook, slugs)
+    config = [MKDOCS_CONFIG] if site_url is None and MKDOCS_CONFIG.is_file() else []
+    if timestamp is None:
+        timestamp, time_source = build_time(handbook_dir, config)
+    else:
+        time_source = "the caller"
+    url = configured_site_url() if site_url is None else site_url
+    decks = section_decks(handbook, sections, site_url=url, css=css)
+    packages = {
+        f"{section.slug}.apkg": (apkg_bytes([deck], timestamp), len(section.questions))
+        for section, deck in zip(sections, decks)
+    }
+    if not slugs:
+        packages[COMBINED_DECK] = (
+            apkg_bytes([parent_deck(handbook), *decks], timestamp), sum(len(s.questions) for s in sections),
+        )
+    _write(packages, out_dir, replace_all=not slugs)
+    counts = tuple((name, count) for name, (_, count) in packages.items())
+    return AnkiReport(out_dir, counts, timestamp, time_source)
+
+
+def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Section]:
+    if not slugs:
+        return list(handbook.sections)
+    known = [section.slug for section in handbook.sections]
+    unknown = [slug for slug in slugs if slug not in known]
+    if unknown:
+        raise HandbookError(
+            f"unknown section {', '.join(map(repr, unknown))}; choose from: {', '.join(known)}"
+        )
+    return [handbook.section(slug) for slug in dict.fromkeys(slugs)]
+
+
+def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all: bool) -> None:
+    if replace_all:
+        with replaced_dir(out_dir) as staging:
+            for name, (data, _) in packages.items():
+                (staging / name).write_bytes(data)
+    else:
+        for name, (data, _) in packages.items():
+            write_atomic(out_dir / name, data)
+
+
+# --- the modification time ---------------------------------------------------
+
+
+def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[int, str]:
+    """The notes' modification time in seconds, and where it came from (see module doc)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise HandbookError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        return int(epoch), "SOURCE_DATE_EPOCH"
+    modules = [Path(m.__file__) for m in CARD_MODULES]  # type: ignore[arg-type]
+    inputs = sorted(handbook_dir.glob("*.md")) + modules + list(extra_inputs)
+    committed = git_commit_time(inputs)
+    if committed is not None and git_clean(inputs):
+        return committed, "the last git commit"
+    newest = max(int(path.stat().st_mtime) for path in inputs)
+    # Never older than the commit the edits start from (say, files copied with old dates).
+    return max(newest, committed or 0), "file modification times"
+
+
+def git_commit_time(paths: Sequence[Path]) -> int | None:
+    """The date of the last commit touching `paths`, if they are in one git checkout."""
+    stamp = _git(paths, "log", "-1", "--format=%ct", "--")
+    return int(stamp) if stamp and stamp.isdigit() else None
+
+
+def git_clean(paths: Sequence[Path]) -> bool:
+    """Whether all `paths` are tracked and unmodified."""
+    return (_git(paths, "ls-files", "--error-unmatch", "--") is not None
+            and _git(paths, "status", "--porcelain", "--") == "")
+
+
+def _git(paths: Sequence[Path], *args: str) -> str | None:
+    """git's output for `args` followed by the paths, or None when git is missing or refuses."""
+    absolute = [str(path.resolve()) for path in paths]
+    if not absolute:
+        return None
+    try:
+        done = subprocess.run(
+            ["git", *args, *absolute], cwd=Path(absolute[0]).parent,
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def configured_site_url(config: Path = MKDOCS_CONFIG) -> str:
+    """`site_url` from mkdocs.yml, or "" (Source links are then site-relative)."""
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    match = re.search(r"""^site_url:\s*["']?([^"'\s#]+)""", text, re.M)
+    return match.group(1) if match else ""

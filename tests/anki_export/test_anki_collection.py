@@ -1,0 +1,204 @@
+"""The decks as a reader's Anki sees them: imported into real collections.
+
+Uses the `anki` package from PyPI (the engine of the desktop app) with its
+default import options, the ones the desktop import dialog starts with.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from bs4 import BeautifulSoup
+
+from pipeline.anki import export_anki
+from pipeline.model import Handbook, Paragraph, Text
+from pipeline.paths import HANDBOOK_DIR
+from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.readers.markdown import read_markdown
+from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name
+from anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def notes_by_id(col: Collection) -> dict[str, object]:
+    """Question id → note, for every note in the collection."""
+    return {note["Id"]: note for note in (col.get_note(nid) for nid in col.find_notes(""))}
+
+
+def assert_round_trip(col: Collection, handbook: Handbook) -> None:
+    notes = notes_by_id(col)
+    for section, question in handbook.questions():
+        note = notes[question.id]
+        assert fragment_inlines(note["Question"]) == question.title, question.id
+        assert fragment_blocks(note["Answer"]) == question.answer, question.id
+        assert note["Section"] == section.title.replace("&", "&amp;")
+        assert note.tags == [section.slug]
+
+
+def deck_counts(col: Collection) -> dict[str, int]:
+    return {
+        name: len(col.find_cards(f'"deck:{name}" -"deck:{name}::*"'))
+        for name in col.decks.all_names()
+    }
+
+
+@pytest.fixture(scope="module")
+def canonical(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handbook, Path]:
+    """The committed handbook, exported once for the whole module."""
+    handbook_dir = REPO / HANDBOOK_DIR
+    out = tmp_path_factory.mktemp("decks")
+    export_anki(handbook_dir, out, None, site_url="https://example.org/handbook")
+    return read_markdown(handbook_dir), out
+
+
+def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path) -> None:
+    handbook, out = canonical
+    for section in handbook.sections:
+        col = Collection(str(tmp_path / f"{section.slug}.anki2"))
+        try:
+            log = import_package(col, out / f"{section.slug}.apkg")
+            assert len(log.new) == len(section.questions)
+            assert not log.conflicting and not log.duplicate
+            assert deck_counts(col)[deck_name(handbook, section)] == len(section.questions)
+            assert col.note_count() == len(section.questions)
+        finally:
+            col.close()
+
+
+def test_combined_deck_has_a_subdeck_per_section_and_round_trips(canonical, collection) -> None:
+    handbook, out = canonical
+    log = import_package(collection, out / "handbook.apkg")
+    total = sum(len(section.questions) for section in handbook.sections)
+    assert len(log.new) == collection.note_count() == total
+    counts = deck_counts(collection)
+    for section in handbook.sections:
+        assert counts[deck_name(handbook, section)] == len(section.questions)
+    assert_round_trip(collection, handbook)
+
+
+def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
+    handbook, out = canonical
+    first = handbook.sections[0]
+    import_package(collection, out / f"{first.slug}.apkg")
+    log = import_package(collection, out / "handbook.apkg")
+    assert len(log.duplicate) == len(first.questions)
+    assert collection.note_count() == sum(len(s.questions) for s in handbook.sections)
+
+
+def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
+    source = write_source(rich_handbook(), tmp_path / "handbook")
+    export_anki(source, tmp_path / "decks", None, site_url="")
+    import_package(collection, tmp_path / "decks" / "handbook.apkg")
+    handbook = read_markdown(source)
+    assert_round_trip(collection, handbook)
+    for note in notes_by_id(collection).values():
+        for value in note.fields:
+            assert "{{" not in value and "}}" not in value and "::" not in value
+    code = notes_by_id(collection)["q-code"]["Answer"]
+    assert 'class="highlight language-cpp"' in code and "style=" in code
+
+
+def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collection) -> None:
+    source = write_source(rich_handbook(), tmp_path / "handbook")
+    export_anki(source, tmp_path / "decks", ["structure"], site_url="https://example.org/hb/")
+    import_package(collection, tmp_path / "decks" / "structure.apkg")
+    link = BeautifulSoup(notes_by_id(collection)["q-structure"]["Source"], "html.parser").a
+    assert link["href"] == "https://example.org/hb/02-structure/#q-structure"
+
+
+def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection) -> None:
+    source = tmp_path / "handbook"
+    shutil.copytree(REPO / HANDBOOK_DIR, source)
+    set_mtime(source, SOURCE_TIME)
+    decks = tmp_path / "decks"
+    assert export_anki(source, decks, None).timestamp == SOURCE_TIME
+    import_package(collection, decks / "handbook.apkg")
+    before = {note.guid: (note.id, tuple(note.card_ids())) for note in map(
+        collection.get_note, collection.find_notes(""))}
+
+    handbook = read_markdown(source)
+    section, question = next(handbook.questions())
+    card = collection.get_card(notes_by_id(collection)[question.id].card_ids()[0])
+    card.start_timer()
+    collection.sched.answerCard(card, 3)
+    assert collection.db.scalar("select count() from revlog where cid = ?", card.id) == 1
+
+    edited = "Edited later: this sentence was added to the answer."
+    path = next(source.glob(f"*-{section.slug}.md"))
+    text = path.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.endswith(f"{{#{question.id}}}"))
+    path.write_text(text.replace(heading, f"{heading}\n\n{edited}", 1), encoding="utf-8")
+    set_mtime(source, SOURCE_TIME)
+    os.utime(path, (SOURCE_TIME + 60, SOURCE_TIME + 60))  # the edit comes after the export
+    assert export_anki(source, decks, None).timestamp == SOURCE_TIME + 60
+
+    log = import_package(collection, decks / "handbook.apkg")
+    assert not log.conflicting and not log.new
+    after = {note.guid: (note.id, tuple(note.card_ids())) for note in map(
+        collection.get_note, collection.find_notes(""))}
+    assert after == before
+    note = notes_by_id(collection)[question.id]
+    assert edited in note["Answer"]
+    assert fragment_blocks(note["Answer"]) == (Paragraph((Text(edited),)),) + question.answer
+    assert collection.db.scalar("select count() from revlog where cid = ?", card.id) == 1
+    reviewed = collection.get_card(card.id)
+    assert reviewed.reps == 1 and reviewed.type != 0
+
+
+def test_unchanged_export_is_left_alone_on_reimport(tmp_path: Path, collection) -> None:
+    source = write_source(rich_handbook(), tmp_path / "handbook")
+    export_anki(source, tmp_path / "a", None)
+    export_anki(source, tmp_path / "b", None)
+    assert (tmp_path / "a" / "handbook.apkg").read_bytes() == (tmp_path / "b" / "handbook.apkg").read_bytes()
+    import_package(collection, tmp_path / "a" / "handbook.apkg")
+    log = import_package(collection, tmp_path / "b" / "handbook.apkg")
+    assert len(log.duplicate) == 3 and not log.updated and not log.conflicting
+
+
+def test_changed_card_css_reaches_the_note_type(tmp_path: Path) -> None:
+    source = write_source(rich_handbook(), tmp_path / "handbook")
+    path = str(tmp_path / "profile.anki2")
+    changed = CARD_CSS + "\n.question { color: #123456; }\n"
+    export_anki(source, tmp_path / "old", None, timestamp=SOURCE_TIME)
+    export_anki(source, tmp_path / "new", None, timestamp=SOURCE_TIME + 1, css=changed)
+    col = Collection(path)
+    try:
+        import_package(col, tmp_path / "old" / "handbook.apkg")
+        log = import_package(col, tmp_path / "new" / "handbook.apkg")
+        assert not log.conflicting
+    finally:
+        col.close()
+    col = Collection(path)  # a fresh handle: the note type cache is per handle
+    try:
+        models = [m for m in col.models.all() if m["name"] == MODEL_NAME]
+        assert len(models) == 1 and models[0]["css"] == changed
+    finally:
+        col.close()
+
+
+def test_fields_are_sanitized(tmp_path: Path, collection) -> None:
+    source = write_source(rich_handbook(), tmp_path / "handbook")
+    section = next(source.glob("*-structure.md"))
+    evil = (
+        "\n## Evil? {#q-evil}\n\n<script>alert(1)</script>\n\n"
+        "Look <img src=x onerror=alert(1)> here and [click](javascript:alert(1)) or "
+        '<a href="javascript:alert(2)">this</a>.\n'
+    )
+    section.write_text(section.read_text(encoding="utf-8") + evil, encoding="utf-8")
+    export_anki(source, tmp_path / "decks", ["structure"])
+    import_package(collection, tmp_path / "decks" / "structure.apkg")
+    for note in notes_by_id(collection).values():
+        for value in note.fields:
+            soup = BeautifulSoup(value, "html.parser")
+            assert not soup.find_all(["script", "img", "iframe", "object"])
+            for tag in soup.find_all(True):
+                assert not any(name.lower().startswith("on") for name in tag.attrs), value
+                for attribute in ("href", "src"):
+                    target = str(tag.get(attribute, "")).strip().lower()
+                    assert not target or target.startswith(("http:", "https:", "mailto:")) or "/#" in target
+            assert "<script" not in value.lower() and "<img" not in value.lower()

@@ -1,0 +1,139 @@
+"""`export_anki` and the `export-anki` command: files, errors, the modification time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from anki_fixtures import SOURCE_TIME, rich_handbook, set_mtime, write_source
+import pipeline.anki
+from pipeline.anki import build_time, configured_site_url, export_anki, git_clean, git_commit_time
+from pipeline.cli import main
+from pipeline.errors import HandbookError
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return write_source(rich_handbook(), tmp_path / "handbook")
+
+
+def test_full_export_writes_every_section_and_the_combined_deck(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    out.mkdir()
+    (out / "stale.apkg").write_bytes(b"old")
+    report = export_anki(source, out, None)
+    assert sorted(p.name for p in out.iterdir()) == ["basics.apkg", "handbook.apkg", "structure.apkg"]
+    assert report.decks == (("basics.apkg", 2), ("structure.apkg", 1), ("handbook.apkg", 3))
+    assert "3 notes" in report.summary() and "file modification times" in report.summary()
+
+
+def test_section_export_writes_only_that_deck(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    out.mkdir()
+    (out / "other.apkg").write_bytes(b"kept")
+    export_anki(source, out, ["structure"])
+    assert sorted(p.name for p in out.iterdir()) == ["other.apkg", "structure.apkg"]
+
+
+def test_unknown_section_lists_the_valid_ones(source: Path, tmp_path: Path) -> None:
+    with pytest.raises(HandbookError, match="unknown section 'nope'; choose from: basics, structure"):
+        export_anki(source, tmp_path / "decks", ["basics", "nope"])
+    assert not (tmp_path / "decks").exists()
+
+
+def test_cli_exports_a_section_and_reports_unknown_slugs(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    runner = CliRunner()
+    done = runner.invoke(main, ["export-anki", "--handbook", str(source), "--section", "basics", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert (out / "basics.apkg").exists()
+    failed = runner.invoke(main, ["export-anki", "--handbook", str(source), "--section", "x", "--out", str(out)])
+    assert failed.exit_code == 1
+    assert failed.output == "Error: unknown section 'x'; choose from: basics, structure\n"
+
+
+def test_exporting_twice_gives_identical_bytes(source: Path, tmp_path: Path) -> None:
+    export_anki(source, tmp_path / "a", None)
+    export_anki(source, tmp_path / "b", None)
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_time_is_the_newest_source_file_outside_git(source: Path) -> None:
+    assert build_time(source) == (SOURCE_TIME, "file modification times")
+    os.utime(next(source.glob("01-*.md")), (SOURCE_TIME + 5, SOURCE_TIME + 5))
+    assert build_time(source)[0] == SOURCE_TIME + 5
+
+
+def test_source_date_epoch_wins(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    assert build_time(source) == (1234567890, "SOURCE_DATE_EPOCH")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(HandbookError, match="SOURCE_DATE_EPOCH"):
+        build_time(source)
+
+
+def _git(repo: Path, *args: str, date: int = SOURCE_TIME) -> None:
+    env = {
+        **os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_DATE": f"@{date} +0000", "GIT_COMMITTER_DATE": f"@{date} +0000",
+    }
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def test_card_modules_count_like_the_markdown(source: Path, tmp_path: Path, monkeypatch) -> None:
+    styling = tmp_path / "styling.py"
+    styling.write_text("CSS = 'changed'\n", encoding="utf-8")
+    os.utime(styling, (SOURCE_TIME + 100, SOURCE_TIME + 100))
+    fake = type(os)("styling")
+    fake.__file__ = str(styling)
+    monkeypatch.setattr(pipeline.anki, "CARD_MODULES", pipeline.anki.CARD_MODULES + (fake,))
+    assert build_time(source)[0] == SOURCE_TIME + 100
+
+
+def test_git_decides_only_for_clean_tracked_files(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    tracked = repo / "a.md"
+    tracked.write_text("a\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "a.md")
+    _git(repo, "commit", "-q", "-m", "a", date=1_600_000_000)
+    os.utime(tracked, (SOURCE_TIME, SOURCE_TIME))  # a fresh clone's mtime: ignored
+    assert git_commit_time([tracked]) == 1_600_000_000 and git_clean([tracked])
+    untracked = repo / "b.md"
+    untracked.write_text("b\n", encoding="utf-8")
+    assert not git_clean([tracked, untracked])
+    untracked.unlink()
+    tracked.write_text("a, edited\n", encoding="utf-8")
+    assert not git_clean([tracked])
+    assert git_commit_time([tmp_path / "elsewhere.md"]) is None
+
+
+def test_build_time_in_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline.anki, "CARD_MODULES", ())  # only the repository's files count
+    repo = write_source(rich_handbook(), tmp_path / "repo")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "handbook", date=1_600_000_000)
+    assert build_time(repo) == (1_600_000_000, "the last git commit")
+    edited = next(repo.glob("01-*.md"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    os.utime(edited, (1_600_000_500, 1_600_000_500))
+    assert build_time(repo) == (SOURCE_TIME, "file modification times")  # other files' mtimes
+    set_mtime(repo, 1_500_000_000)  # edits dated before the commit never go back in time
+    assert build_time(repo) == (1_600_000_000, "file modification times")
+
+
+def test_site_url_comes_from_mkdocs_yml(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    assert configured_site_url(config) == ""
+    config.write_text("site_name: x\n# site_url: https://no.example/\n", encoding="utf-8")
+    assert configured_site_url(config) == ""
+    config.write_text('site_name: x\nsite_url: "https://me.github.io/hb/"\n', encoding="utf-8")
+    assert configured_site_url(config) == "https://me.github.io/hb/"

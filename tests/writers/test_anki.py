@@ -1,0 +1,148 @@
+"""The Anki writer on its own: ids, fields, note type, reproducible packages."""
+
+from __future__ import annotations
+
+import html
+import io
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.model import (
+    Code, CodeBlock, DisplayMath, Handbook, Link, Math, Meta, Paragraph, Question,
+    Section, Text,
+)
+from pipeline.writers.anki import (
+    CARD_CSS, FIELDS, apkg_bytes, deck_name, note_guid, note_model, parent_deck,
+    question_url, section_decks, stable_id,
+)
+from pipeline.writers.anki_html import anki_field
+
+TEX = r"\mathbf{{W}}^{T} :: \left\{ x \right\}}} < 1"
+
+
+def handbook(answer: tuple = (Paragraph((Text("An answer."),)),)) -> Handbook:
+    question = Question("q-one", (Text("What is "), Math(TEX), Text("?")), answer)
+    other = Question("q-two", (Text("Second?"),), (Paragraph((Text("Yes."),)),))
+    return Handbook(
+        Meta("My Handbook: Notes", author="Ada"), (),
+        (Section("first", "First Things", (question,)), Section("second", "Second", (other,))),
+    )
+
+
+def fields_of(book: Handbook, site_url: str = "") -> list[list[str]]:
+    decks = section_decks(book, book.sections, site_url=site_url)
+    return [note.fields for deck in decks for note in deck.notes]
+
+
+def test_ids_are_stable_distinct_and_in_range() -> None:
+    ids = {stable_id("handbook"), stable_id("handbook", "a"), stable_id("handbook", "b")}
+    assert len(ids) == 3
+    assert all((1 << 30) <= value < (1 << 31) for value in ids)
+    assert stable_id("handbook", "a") == stable_id("handbook", "a")
+
+
+def test_ids_do_not_depend_on_the_text() -> None:
+    one = handbook()
+    edited = handbook((Paragraph((Text("A different answer."),)),))
+    guids = [note_guid(q) for _, q in one.questions()]
+    assert guids == [note_guid(q) for _, q in edited.questions()]
+    first = [parent_deck(one), *section_decks(one, one.sections, site_url="")]
+    second = [parent_deck(edited), *section_decks(edited, edited.sections, site_url="")]
+    assert [d.deck_id for d in first] == [d.deck_id for d in second]
+    assert note_model().model_id == note_model(CARD_CSS + "x{}").model_id
+
+
+def test_note_type_has_our_fields_and_night_mode_css() -> None:
+    model = note_model()
+    assert [field["name"] for field in model.fields] == list(FIELDS)
+    assert ".nightMode" in model.css and ".night_mode" in model.css
+
+
+def test_deck_names_nest_sections_under_the_handbook() -> None:
+    book = handbook()
+    assert deck_name(book, book.sections[0]) == "My Handbook: Notes::First Things"
+    combined = [parent_deck(book), *section_decks(book, book.sections, site_url="")]
+    assert [d.name for d in combined] == [
+        "My Handbook: Notes", "My Handbook: Notes::First Things", "My Handbook: Notes::Second",
+    ]
+    odd = Handbook(Meta("A::B"), (), (Section("s", "C :: D", ()),))
+    assert deck_name(odd, odd.sections[0]).count("::") == 1
+
+
+def test_question_url_points_at_the_anchor_on_the_site() -> None:
+    book = handbook()
+    section = book.sections[1]
+    question = section.questions[0]
+    assert question_url(book, section, question, "https://x.org/hb/") == "https://x.org/hb/02-second/#q-two"
+    assert question_url(book, section, question, "") == "02-second/#q-two"
+
+
+def test_fields_keep_the_tex_and_hide_template_pairs() -> None:
+    question_field, answer, section, source, qid = fields_of(handbook(), "https://x.org")[0]
+    for value in (question_field, answer, section, source, qid):
+        assert "{{" not in value and "}}" not in value and "::" not in value
+    assert html.unescape(question_field).count(TEX) == 1
+    assert r"\(" in question_field
+    assert section == "First Things" and qid == "q-one"
+    assert 'href="https://x.org/01-first/#q-one"' in source
+
+
+def test_anki_field_escapes_every_pair_in_long_runs() -> None:
+    for text in ("{{{", "}}}}", ":::", "{{}}::", "a{b}c:d"):
+        escaped = anki_field(text)
+        assert html.unescape(escaped) == text
+        assert "{{" not in escaped and "}}" not in escaped and "::" not in escaped
+
+
+def test_code_is_highlighted_inline_with_its_language() -> None:
+    book = handbook((CodeBlock("x = {'a': 1}", "python"), Paragraph((Code("a::b"),))))
+    answer = fields_of(book)[0][1]
+    assert 'class="highlight language-python"' in answer
+    assert "style=" in answer and "class=\"k\"" not in answer
+
+
+def test_dangerous_markup_never_reaches_a_field() -> None:
+    book = handbook((
+        Paragraph((Link((Text("click"),), "javascript:alert(1)"), Text(" <script>x</script>"))),
+        DisplayMath("</div><script>alert(1)</script>"),
+    ))
+    answer = fields_of(book)[0][1]
+    assert "javascript:" not in answer and "<script" not in answer and "<a" not in answer
+
+
+def test_packages_are_reproducible_and_carry_the_timestamp() -> None:
+    book = handbook()
+    decks = lambda: [parent_deck(book), *section_decks(book, book.sections, site_url="")]  # noqa: E731
+    first, second = apkg_bytes(decks(), 1_700_000_000), apkg_bytes(decks(), 1_700_000_000)
+    assert first == second
+    later = apkg_bytes(decks(), 1_700_000_001)
+    assert later != first
+    rows = _collection_rows(later, "select mod from notes union select mod from cards")
+    assert rows == [(1_700_000_001,)]
+
+
+def _collection_rows(package: bytes, query: str) -> list[tuple]:
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        assert sorted(archive.namelist()) == ["collection.anki2", "media"]
+        data = archive.read("collection.anki2")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.anki2"
+        path.write_bytes(data)
+        connection = sqlite3.connect(path)
+        try:
+            return connection.execute(query).fetchall()
+        finally:
+            connection.close()
+
+
+@pytest.mark.parametrize("timestamp", [0, 1_000_000_000])
+def test_zip_dates_come_from_the_timestamp(timestamp: int) -> None:
+    book = handbook()
+    package = apkg_bytes(section_decks(book, book.sections[:1], site_url=""), timestamp)
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        years = {info.date_time[0] for info in archive.infolist()}
+    assert years == ({1980} if timestamp == 0 else {2001})
