@@ -138,3 +138,22 @@ def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path) ->
 
     report = run(handbook_dir, out_dir, sections or None)
     click.echo(report.summary())
+
+
+@main.command("build")
+@user_errors
+def build_all() -> None:
+    """Build everything from the committed snapshot: Markdown, decks, site.
+
+    Normalizes only when the snapshot or errata changed since the Markdown was
+    written (so edits to the Markdown survive), exports every Anki deck into
+    decks/, then builds the site into site/ with the decks to download.
+
+    \b
+    Example:
+      handbook build && python -m http.server -d site
+    """
+    from pipeline.build import build
+
+    report = build(progress=click.echo)
+    click.echo(report.summary())

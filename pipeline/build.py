@@ -1,0 +1,76 @@
+"""`handbook build`: every stage in order, with progress and a final ledger.
+
+normalize (only when the snapshot or errata changed), export the Anki decks,
+then build the site, which copies the decks in so its home page offers them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pipeline.paths import DECKS_DIR, HANDBOOK_DIR, SITE_DIR
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    questions: int
+    seconds: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    stages: tuple[Stage, ...]
+
+    def summary(self) -> str:
+        rows = [f"{'stage':<12} {'questions':>9} {'seconds':>8}  result"]
+        rows += [f"{s.name:<12} {s.questions:>9} {s.seconds:>8.1f}  {s.detail}" for s in self.stages]
+        total = sum(s.seconds for s in self.stages)
+        rows.append(f"{'total':<12} {'':>9} {total:>8.1f}")
+        return "\n".join(rows)
+
+
+def build(
+    handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR,
+    progress: Progress = lambda message: None,
+) -> BuildReport:
+    """Build the canonical Markdown (if stale), every deck and the site."""
+    from pipeline.anki import export_anki
+    from pipeline.normalize import normalize_if_stale
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.site import build_site
+
+    stages = []
+
+    def run(number: int, name: str, action: Callable[[], tuple[int, str]]) -> None:
+        progress(f"[{number}/3] {name} …")
+        start = time.perf_counter()
+        questions, detail = action()
+        stage = Stage(name, questions, time.perf_counter() - start, detail)
+        progress(f"[{number}/3] {name}: {detail} ({stage.seconds:.1f} s)")
+        stages.append(stage)
+
+    def markdown() -> tuple[int, str]:
+        report = normalize_if_stale() if handbook_dir == HANDBOOK_DIR else None
+        count = sum(1 for _ in read_markdown(handbook_dir).questions())
+        return count, report.summary().splitlines()[0] if report else "up to date with the snapshot"
+
+    def decks() -> tuple[int, str]:
+        report = export_anki(handbook_dir, decks_dir, None)
+        notes = sum(n for name, n in report.decks if name != "handbook.apkg")
+        return notes, f"{len(report.decks)} decks in {decks_dir}/"
+
+    def site() -> tuple[int, str]:
+        report = build_site(handbook_dir, site_dir)
+        return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
+
+    run(1, "normalize", markdown)
+    run(2, "anki", decks)
+    run(3, "site", site)
+    return BuildReport(tuple(stages))
