@@ -157,3 +157,30 @@ def build_all() -> None:
 
     report = build(progress=click.echo)
     click.echo(report.summary())
+
+
+@main.command("check")
+@handbook_option
+@click.option("--site", "site_dir", type=click.Path(path_type=Path), default=SITE_DIR,
+              show_default=True, help="Built site to check.")
+@click.option("--decks", "decks_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
+              show_default=True, help="Folder of exported decks to check.")
+@user_errors
+def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> None:
+    """Prove every question survived every stage, unchanged.
+
+    For each question: the snapshot (read, repaired, corrected by the errata),
+    the canonical Markdown, the site's pages and every deck must hold it once,
+    with the same title, text, formulas and code; every formula must pass KaTeX.
+    Prints one row per stage and exits 1 naming the first question that differs.
+
+    \b
+    Example:
+      handbook build && handbook check
+    """
+    from pipeline.check import check as run
+
+    report = run(handbook_dir, site_dir, decks_dir)
+    click.echo(report.table())
+    if not report.ok:
+        raise click.ClickException(report.failure())

@@ -1,0 +1,116 @@
+"""`handbook check`: the ledger that proves no question was lost or changed.
+
+Every stage is read back into the model on its own terms: the snapshot through
+its reader, the repairs, the id assignments and the errata; the canonical
+Markdown; the built site's HTML; every exported deck. Each question must be
+present exactly once at every stage, with the same title and answer (text,
+formulas, code). Every formula must also pass KaTeX.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import katex
+from pipeline.errors import HandbookError
+from pipeline.model import Handbook, Question, question_formulas
+from pipeline.paths import DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, SITE_DIR
+
+
+@dataclass(frozen=True)
+class StageResult:
+    name: str
+    questions: int
+    equal: int
+    first_problem: str = ""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    stages: tuple[StageResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(not s.first_problem for s in self.stages)
+
+    def table(self) -> str:
+        width = max(len(s.name) for s in self.stages)
+        rows = [f"{'stage':<{width}} {'questions':>9} {'equal':>6}  first problem"]
+        rows += [
+            f"{s.name:<{width}} {s.questions:>9} {s.equal:>6}  {s.first_problem or 'none'}"
+            for s in self.stages
+        ]
+        return "\n".join(rows)
+
+    def failure(self) -> str:
+        first = next(s for s in self.stages if s.first_problem)
+        return f"{first.name}: {first.first_problem}"
+
+
+def compare(name: str, expected: list[Question], found: list[Question]) -> StageResult:
+    """Each expected question once in `found`, equal in title and answer."""
+    counts = Counter(q.id for q in found)
+    by_id = {q.id: q for q in found}
+    problems = []
+    equal = 0
+    for question in expected:
+        got = by_id.get(question.id)
+        if counts[question.id] != 1:
+            problems.append(f"question {question.id!r} appears {counts[question.id]} times")
+        elif got is not None and got.title != question.title:
+            problems.append(f"question {question.id!r} has a different title")
+        elif got is not None and got.answer != question.answer:
+            problems.append(f"question {question.id!r} has a different answer")
+        else:
+            equal += 1
+    extra = [q.id for q in found if q.id not in {e.id for e in expected}]
+    if extra:
+        problems.append(f"question {extra[0]!r} is not in the canonical Markdown")
+    return StageResult(name, len(found), equal, problems[0] if problems else "")
+
+
+def _snapshot_questions() -> list[Question]:
+    from pipeline.errata import apply_errata, read_errata
+    from pipeline.ids import assign_ids, read_ids
+    from pipeline.normalize import locate_snapshot, read_snapshot
+    from pipeline.repair import repair
+
+    handbook, _ = repair(read_snapshot(locate_snapshot(None)))
+    handbook, _ = assign_ids(handbook, read_ids(IDS_FILE))
+    handbook, _ = apply_errata(handbook, read_errata(ERRATA_FILE))
+    return [q for _, q in handbook.questions()]
+
+
+def _formula_stage(canonical: Handbook) -> StageResult:
+    questions = [q for _, q in canonical.questions()]
+    failing = [
+        q.id for q in questions
+        if katex.formula_errors(question_formulas(q))
+    ]
+    problem = f"question {failing[0]!r} has a formula KaTeX refuses" if failing else ""
+    return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
+
+
+def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR) -> CheckReport:
+    from pipeline.readers.anki_package import read_apkg
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.readers.site_pages import read_site
+
+    canonical = read_markdown(handbook_dir)
+    expected = [q for _, q in canonical.questions()]
+    stages = [StageResult("canonical Markdown", len(expected), len(expected))]
+    if handbook_dir == HANDBOOK_DIR:
+        stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions()))
+    stages.append(_formula_stage(canonical))
+    pages = read_site(site_dir)
+    stages.append(compare("site pages", expected, [q for page in pages.values() for q in page]))
+    decks = sorted(decks_dir.glob("*.apkg"))
+    if not decks:
+        raise HandbookError(f"no decks in {decks_dir}: run `handbook export-anki` first")
+    sections = {s.slug: list(s.questions) for s in canonical.sections}
+    for deck in decks:
+        notes = [q for _, q in read_apkg(deck)]
+        stages.append(compare(f"deck {deck.name}", sections.get(deck.stem, expected), notes))
+    return CheckReport(tuple(stages))

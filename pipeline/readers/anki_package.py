@@ -1,0 +1,39 @@
+"""An exported .apkg → questions, to prove each note carries its question intact.
+
+An .apkg is a zip holding an SQLite collection; each note's fields are joined
+by U+001F in the order of our note type (Question, Answer, Section, Source, Id).
+Field HTML goes through the shared HTML-fragment reader, which also decodes
+the entities that keep `{{`, `}}` and `::` away from Anki's templates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from pipeline.errors import HandbookError
+from pipeline.model import Question
+from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+
+FIELD_SEPARATOR = "\x1f"
+
+
+def read_apkg(path: Path) -> list[tuple[str, Question]]:
+    """(section title, question) for every note, in note id order."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            collection = package.read("collection.anki2")
+    except (OSError, KeyError, zipfile.BadZipFile) as error:
+        raise HandbookError(f"{path} is not a readable Anki package: {error}") from None
+    database = sqlite3.connect(":memory:")
+    try:
+        database.deserialize(collection)
+        rows = database.execute("select flds from notes order by id").fetchall()
+    finally:
+        database.close()
+    notes = []
+    for (fields,) in rows:
+        question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
+        notes.append((section, Question(qid, fragment_inlines(question), fragment_blocks(answer))))
+    return notes

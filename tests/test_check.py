@@ -1,0 +1,85 @@
+"""`handbook check` passes on the committed handbook and names a tampered question."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.anki import export_anki
+from pipeline.cli import main
+from pipeline.paths import HANDBOOK_DIR
+from pipeline.site import build_site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("built")
+    export_anki(HANDBOOK_DIR, root / "decks", None)
+    build_site(HANDBOOK_DIR, root / "site")
+    return root
+
+
+def run_check(handbook: Path, site: Path, decks: Path):
+    return CliRunner().invoke(main, ["check", "--handbook", str(handbook), "--site", str(site),
+                                     "--decks", str(decks)])
+
+
+def copy(built: Path, tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copytree(built / "site", tmp_path / "site")
+    shutil.copytree(built / "decks", tmp_path / "decks")
+    return tmp_path / "site", tmp_path / "decks"
+
+
+def test_check_passes_on_the_committed_handbook(built: Path) -> None:
+    result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
+    assert result.exit_code == 0, result.output
+    assert "snapshot + repairs + errata" in result.output
+    assert "deck handbook.apkg" in result.output and "problem" in result.output
+
+
+def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) -> None:
+    site, decks = copy(built, tmp_path)
+    page = site / "01-machine-learning-in-general" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    start = html.index(r"\(\theta\)", html.index('<details class="question"'))
+    html = html[:start] + html[start:].replace(r"\(\theta\)", r"\(\vartheta\)", 1)
+    page.write_text(html, encoding="utf-8")
+    result = run_check(HANDBOOK_DIR, site, decks)
+    assert result.exit_code == 1
+    assert "Error: site pages: question 'derive-the-normal-equation-for-linear-regression' has a " \
+        "different answer" in result.output
+
+
+def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
+    site, decks = copy(built, tmp_path)
+    deck = decks / "autoencoders.apkg"
+    with zipfile.ZipFile(deck) as package:
+        collection = package.read("collection.anki2")
+    database = sqlite3.connect(":memory:")
+    database.deserialize(collection)
+    (note_id, fields), = database.execute("select id, flds from notes order by id limit 1").fetchall()
+    database.execute("update notes set flds = ? where id = ?", (fields.replace("noise", "nose", 1), note_id))
+    database.commit()
+    with zipfile.ZipFile(deck, "w") as package:
+        package.writestr("collection.anki2", database.serialize())
+        package.writestr("media", "{}")
+    result = run_check(HANDBOOK_DIR, site, decks)
+    assert result.exit_code == 1
+    assert "Error: deck autoencoders.apkg: question 'what-is-an-autoencoder-what-does-it-auto' " \
+           "has a different answer" in result.output
+
+
+def test_a_tampered_markdown_line_is_named(built: Path, tmp_path: Path) -> None:
+    handbook = tmp_path / "handbook"
+    shutil.copytree(HANDBOOK_DIR, handbook)
+    section = handbook / "04-autoencoders.md"
+    section.write_text(section.read_text(encoding="utf-8").replace(
+        "while learning how to ignore noise", "while learning how to ignore signal"), encoding="utf-8")
+    result = run_check(handbook, built / "site", built / "decks")
+    assert result.exit_code == 1
+    assert "question 'what-is-an-autoencoder-what-does-it-auto' has a different answer" in result.output
