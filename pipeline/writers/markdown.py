@@ -1,6 +1,6 @@
 """Model → canonical Markdown, the reviewed and editable source of truth.
 
-The format is a contract (see docs/canonical-markdown.md): one file per
+The format is a contract (see README.md, "Canonical Markdown"): one file per
 section `NN-<slug>.md` starting with `# Title`, each question a
 `## Question {#id}` heading with its answer below, `$...$` and `$$` math,
 fenced code with a language, GFM tables, `-` and `1.` lists, and `index.md`
