@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.model import Math, flat_inlines, question_formulas
+from pipeline.model import Text, block_inlines, flat_inlines, question_formulas
 from pipeline.readers.markdown import read_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,20 +59,23 @@ def test_sections_and_questions(canonical) -> None:
     assert len(set(ids)) == 94
 
 
+TWICE = re.compile(r"(?<![\w\\])([A-Za-z0-9]{1,8})\1(?!\w)")  # `TT`, `1010`, `kk`
+TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}")
+
+
+def prose_texts(question) -> list[str]:
+    inlines = list(flat_inlines(question.title))
+    for block in question.answer:
+        inlines += flat_inlines(tuple(block_inlines(block)))
+    return [i.text for i in inlines if isinstance(i, Text)]
+
+
 def test_no_doubled_math_left(canonical) -> None:
-    from pipeline.repair.math import COMMAND
-    from pipeline.writers.markdown import inlines_markdown
     for _, question in canonical.questions():
-        for tex, _ in question_formulas(question):
-            assert tex.strip(), question.id
-        prose = [i.text for i in flat_inlines(question.title) if not isinstance(i, Math)]
-        assert not any(COMMAND.search(t) for t in prose), question.id
-    # No leftover TeX command in any prose of the handbook, code aside.
-    text = "\n".join(p.read_text() for p in HANDBOOK.glob("*.md"))
-    prose_only = "\n".join(line for line in text.split("```")[::2])
-    import re
-    stripped = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", prose_only, flags=re.S)
-    assert not re.findall(r"\\\\[A-Za-z]{2,}", stripped)
+        texts = prose_texts(question)
+        assert not [t for t in texts if TWICE.search(t)], question.id
+        assert not [t for t in texts if TEX_COMMAND.search(t)], question.id
+        assert all(tex.strip() for tex, _ in question_formulas(question)), question.id
 
 
 def test_markdown_round_trip_is_byte_identical(tmp_path: Path, canonical) -> None:
