@@ -50,7 +50,20 @@ def read_errata(path: Path) -> list[Correction]:
     return corrections
 
 
+def already_applied(text: str, correction: Correction) -> bool:
+    """The source already says what the entry would write (say, a page read as HTML).
+
+    Checked before `find`, since an entry that inserts text keeps `find` in `replace`.
+    """
+    wanted = correction.replace.strip()
+    return bool(wanted) and text.count(wanted) == 1 and (
+        correction.find not in text or correction.find in correction.replace
+    )
+
+
 def corrected_text(text: str, correction: Correction, label: str) -> str:
+    if already_applied(text, correction):
+        return text
     found = text.count(correction.find)
     if found != 1:
         state = "no longer matches" if found == 0 else f"matches {found} times"
@@ -58,29 +71,49 @@ def corrected_text(text: str, correction: Correction, label: str) -> str:
     return text.replace(correction.find, correction.replace)
 
 
-def apply_correction(question: Question, correction: Correction, label: str) -> Question:
-    corrected = corrected_text(question_markdown(question) + "\n", correction, label)
+def apply_correction(question: Question, correction: Correction, label: str) -> Question | None:
+    """The corrected question, or None when the correction is already in it."""
+    text = question_markdown(question) + "\n"
+    corrected = corrected_text(text, correction, label)
+    if corrected == text:
+        return None
     questions = read_section(f"# errata\n\n{corrected}", "errata", label).questions
     if len(questions) != 1 or questions[0].id != question.id:
         raise HandbookError(f"{label} breaks the question's heading")
     return questions[0]
 
 
+def _apply_to_index(handbook: Handbook, correction: Correction, label: str) -> Handbook | None:
+    text = index_markdown(handbook)
+    corrected = corrected_text(text, correction, label)
+    if corrected == text:
+        return None
+    meta, intro, references = read_index(corrected, label)
+    return replace(handbook, meta=meta, intro=intro, references=references)
+
+
 def apply_errata(handbook: Handbook, corrections: list[Correction]) -> tuple[Handbook, int]:
-    """Apply every correction in order; returns the handbook and how many were applied."""
+    """Apply every correction in order; returns the handbook and how many changed it.
+
+    An entry whose `find` is gone but whose `replace` text is there once counts as
+    already applied (the source was fixed, or is the page's HTML, which never had
+    the damage): it changes nothing and is not counted.
+    """
     by_id = {q.id: q for _, q in handbook.questions()}
+    changed = 0
     for number, correction in enumerate(corrections, start=1):
         label = correction.label(number)
         if correction.question == INDEX:
-            meta, intro, references = read_index(
-                corrected_text(index_markdown(handbook), correction, label), label
-            )
-            handbook = replace(handbook, meta=meta, intro=intro, references=references)
+            corrected_handbook = _apply_to_index(handbook, correction, label)
+            if corrected_handbook is not None:
+                handbook, changed = corrected_handbook, changed + 1
             continue
         if correction.question not in by_id:
             raise HandbookError(f"{label} names a question id that does not exist")
-        by_id[correction.question] = apply_correction(by_id[correction.question], correction, label)
+        corrected = apply_correction(by_id[correction.question], correction, label)
+        if corrected is not None:
+            by_id[correction.question], changed = corrected, changed + 1
     sections = tuple(
         replace(s, questions=tuple(by_id[q.id] for q in s.questions)) for s in handbook.sections
     )
-    return replace(handbook, sections=sections), len(corrections)
+    return replace(handbook, sections=sections), changed

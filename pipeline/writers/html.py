@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import quote
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -32,16 +33,34 @@ class HtmlStyle:
     code_block: Callable[[str, str], str]
 
 
-def lexer_for(language: str):
+def lexer_for(language: str, **options: object):
     try:
-        return get_lexer_by_name(language)
+        return get_lexer_by_name(language, **options)
     except ClassNotFound:
-        return TextLexer()
+        return TextLexer(**options)
+
+
+# How a code block records its language (read back by readers/html_fragment.py):
+# a `language-<name>` class on the wrapping div, the convention of Prism,
+# highlight.js and pymdownx. Odd characters in the name are %-escaped.
+LANGUAGE_CLASS_PREFIX = "language-"
+
+
+def language_class(language: str) -> str:
+    return LANGUAGE_CLASS_PREFIX + quote(language, safe="+#.-_")
 
 
 def pygments_block(code: str, language: str, *, inline_styles: bool, style: str = "default") -> str:
-    formatter = HtmlFormatter(noclasses=inline_styles, style=style, cssclass="highlight")
-    return highlight(code, lexer_for(language), formatter)
+    """Highlighted code in `<div class="highlight language-x"><pre>`.
+
+    Leading and trailing blank lines are kept (Pygments would strip them) and
+    exactly one newline is added, so the `<pre>` text minus its last newline
+    is the code itself.
+    """
+    formatter = HtmlFormatter(
+        noclasses=inline_styles, style=style, cssclass=f"highlight {language_class(language)}",
+    )
+    return highlight(code + "\n", lexer_for(language, stripnl=False), formatter)
 
 
 def arithmatex_inline(tex: str) -> str:

@@ -68,7 +68,12 @@ def inline_markdown(inline: Inline, *, in_table: bool = False) -> str:
 
 
 def inlines_markdown(inlines: tuple[Inline, ...], *, in_table: bool = False) -> str:
-    return "".join(inline_markdown(inline, in_table=in_table) for inline in inlines)
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, Link) and parts and parts[-1].endswith("!"):
+            parts[-1] = parts[-1][:-1] + "\\!"  # `![...](...)` would be an image
+        parts.append(inline_markdown(inline, in_table=in_table))
+    return "".join(parts)
 
 
 def _line(inlines: tuple[Inline, ...]) -> str:

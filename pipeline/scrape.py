@@ -1,0 +1,290 @@
+"""Keep a snapshot of the handbook: from the live page (a URL) or a saved file.
+
+This is the library behind `handbook scrape`. It fetches or reads the page,
+proves it is a handbook (its reader finds questions in it) and only then
+replaces the snapshot and its manifest in the output folder. A failed scrape,
+whatever the reason, leaves the snapshot you have untouched.
+
+The manifest (`manifest.json`) names the snapshot, the reader `normalize`
+uses for it, where it came from, when, and its sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import stat
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from pipeline.errors import HandbookError
+from pipeline.model import Handbook
+
+MANIFEST_NAME = "manifest.json"
+SNAPSHOT_STEM = "dl-concepts"
+READER_EXTENSIONS = {"html": ".html", "text-dump": ".txt"}
+FILE_READERS = {".html": "html", ".htm": "html", ".txt": "text-dump"}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+PROJECT_URL = ""  # where the tool lives, for the User-Agent (none published yet)
+CHUNK = 64 * 1024
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What `normalize` needs to know about the snapshot (keys of manifest.json)."""
+
+    snapshot: str
+    reader: str
+    source: str
+    retrieved_at: str
+    sha256: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How patient a download is; the environment can override each (for tests and slow links)."""
+
+    timeout: float = 20.0       # seconds per network operation, and for the whole body
+    attempts: int = 3           # tries on connection errors, timeouts and 5xx answers
+    backoff: float = 1.0        # seconds before the second try, doubled after each
+    max_bytes: int = 5_000_000  # the handbook page is well under 1 MB
+
+    @classmethod
+    def from_environment(cls) -> FetchOptions:
+        env = os.environ
+        defaults = cls()
+        try:
+            return cls(
+                timeout=float(env.get("HANDBOOK_SCRAPE_TIMEOUT", defaults.timeout)),
+                attempts=max(1, int(env.get("HANDBOOK_SCRAPE_ATTEMPTS", defaults.attempts))),
+                backoff=float(env.get("HANDBOOK_SCRAPE_BACKOFF", defaults.backoff)),
+                max_bytes=int(env.get("HANDBOOK_SCRAPE_MAX_BYTES", defaults.max_bytes)),
+            )
+        except ValueError as error:
+            raise HandbookError(f"a HANDBOOK_SCRAPE_* setting is not a number: {error}") from None
+
+
+def scrape(source: str, out_dir: Path, options: FetchOptions | None = None) -> Manifest:
+    """Snapshot `source` (an http(s) URL or a .html/.htm/.txt file) into `out_dir`."""
+    if source.startswith(("http://", "https://")):
+        text = fetch(source, options or FetchOptions.from_environment())
+        reader = "html"
+    else:
+        text, reader = _read_file(Path(source))
+    check_snapshot(text, reader, source)
+    manifest = Manifest(
+        snapshot=SNAPSHOT_STEM + READER_EXTENSIONS[reader],
+        reader=reader,
+        source=source,
+        retrieved_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    commit_snapshot(out_dir, manifest, text)
+    return manifest
+
+
+# --- a saved file --------------------------------------------------------------
+
+
+def _read_file(path: Path) -> tuple[str, str]:
+    from pipeline.normalize import read_snapshot_text
+
+    reader = FILE_READERS.get(path.suffix.lower())
+    if reader is None:
+        raise HandbookError(
+            f"{path} is not a page snapshot: pass an http(s) URL or a saved .html or .txt file"
+        )
+    if not path.is_file():
+        raise HandbookError(
+            f"{path} does not exist: pass an http(s) URL or a saved .html or .txt file"
+        )
+    return read_snapshot_text(path), reader
+
+
+# --- the live page -------------------------------------------------------------
+
+
+def user_agent() -> str:
+    try:
+        version = metadata.version("handbook")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    contact = f"+{PROJECT_URL}" if PROJECT_URL else "handbook rescue pipeline"
+    return f"handbook-scraper/{version} ({contact})"
+
+
+class _Retry(Exception):
+    """A failure worth another try (the network, a timeout, a 5xx answer)."""
+
+
+def fetch(url: str, options: FetchOptions) -> str:
+    """The page at `url` as text, or a HandbookError saying what went wrong."""
+    last = ""
+    for attempt in range(options.attempts):
+        if attempt:
+            time.sleep(options.backoff * 2 ** (attempt - 1))
+        try:
+            return _fetch_once(url, options)
+        except _Retry as reason:
+            last = str(reason)
+    tries = f" (tried {options.attempts} times)" if options.attempts > 1 else ""
+    raise HandbookError(
+        f"cannot reach {url}: {last}{tries}; "
+        "check your connection or save the page and pass the file"
+    )
+
+
+def _fetch_once(url: str, options: FetchOptions) -> str:
+    request = urllib.request.Request(url, headers={
+        "User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=options.timeout) as response:
+            content_type = response.headers.get_content_type()
+            if content_type not in HTML_TYPES:
+                raise HandbookError(
+                    f"{url} answered with {content_type}, not an HTML page: check the address"
+                )
+            body = _read_body(response, url, options)
+            charset = response.headers.get_content_charset() or _declared_charset(body)
+    except urllib.error.HTTPError as error:
+        if error.code >= 500:
+            raise _Retry(f"the server answered HTTP {error.code} {error.reason}") from None
+        raise HandbookError(
+            f"{url} answered HTTP {error.code} {error.reason}: check the address"
+        ) from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, (socket.timeout, TimeoutError)):
+            raise _Retry(f"no answer within {options.timeout:g} s") from None
+        raise _Retry(str(getattr(reason, "strerror", None) or reason)) from None
+    except (socket.timeout, TimeoutError):
+        raise _Retry(f"no answer within {options.timeout:g} s") from None
+    except OSError as error:
+        raise _Retry(error.strerror or str(error) or type(error).__name__) from None
+    except http.client.HTTPException as error:
+        raise _Retry(f"the connection broke off ({type(error).__name__})") from None
+    return _decode(body, charset, url)
+
+
+def _read_body(response, url: str, options: FetchOptions) -> bytes:  # type: ignore[no-untyped-def]
+    """The body in chunks, stopping as soon as it passes the size limit or the time limit."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > options.max_bytes:
+        raise _too_large(url, options)
+    deadline = time.monotonic() + options.timeout
+    parts: list[bytes] = []
+    size = 0
+    while chunk := response.read(CHUNK):
+        size += len(chunk)
+        if size > options.max_bytes:
+            raise _too_large(url, options)
+        if time.monotonic() > deadline:
+            raise _Retry(f"the page did not arrive within {options.timeout:g} s")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _too_large(url: str, options: FetchOptions) -> HandbookError:
+    return HandbookError(
+        f"{url} is larger than {options.max_bytes / 1e6:g} MB, too big to be the handbook page: "
+        "check the address (or save the page and pass the file)"
+    )
+
+
+def _declared_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:2048])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _decode(body: bytes, charset: str | None, url: str) -> str:
+    if not body.strip():
+        raise HandbookError(f"{url} answered with an empty page: check the address")
+    encoding = charset or "utf-8"
+    try:
+        "".encode(encoding)
+    except LookupError:
+        encoding = "utf-8"  # an unknown charset name: the page is most likely UTF-8
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise HandbookError(
+            f"{url} is not valid {encoding} text (bad byte at offset {error.start}): "
+            "save the page from a browser and pass the file"
+        ) from None
+    if "\x00" in text:
+        raise HandbookError(f"{url} sent binary data, not an HTML page: check the address")
+    return text
+
+
+# --- proving and keeping the snapshot ------------------------------------------
+
+
+def check_snapshot(text: str, reader: str, source: str) -> Handbook:
+    """Read the snapshot with its reader; refuse it unless it holds questions."""
+    from pipeline.readers import reader_for
+
+    url = source if source.startswith(("http://", "https://")) else ""
+    handbook = reader_for(reader)(text, url)
+    if not any(True for _ in handbook.questions()):
+        raise HandbookError(f"{source} holds no handbook questions: is it the handbook page?")
+    return handbook
+
+
+def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
+    """Replace the snapshot and manifest together; a stale snapshot goes only afterwards.
+
+    Both files are written in full beside their targets first; then the
+    snapshot and the manifest are renamed into place, in that order, so the
+    old snapshot stays readable until the new manifest names the new one.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    previous = _previous_snapshot(out_dir)
+    snapshot = _staged(out_dir, manifest.snapshot, text, read_only=True)
+    manifest_file = _staged(out_dir, MANIFEST_NAME, manifest.to_json(), read_only=False)
+    try:
+        os.replace(snapshot, out_dir / manifest.snapshot)
+        os.replace(manifest_file, out_dir / MANIFEST_NAME)
+    finally:
+        snapshot.unlink(missing_ok=True)
+        manifest_file.unlink(missing_ok=True)
+    if previous and previous != manifest.snapshot:
+        (out_dir / previous).unlink(missing_ok=True)
+
+
+def _previous_snapshot(out_dir: Path) -> str | None:
+    path = out_dir / MANIFEST_NAME
+    try:
+        name = json.loads(path.read_text(encoding="utf-8")).get("snapshot")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(name, str) and name and Path(name).name == name:
+        return name
+    return None
+
+
+def _staged(out_dir: Path, name: str, text: str, *, read_only: bool) -> Path:
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+    path = Path(temporary)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH if read_only else 0o644)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,44 @@
+"""Errata entries apply exactly once, fail loudly when stale, and never apply twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errata import Correction, apply_errata
+from pipeline.errors import HandbookError
+from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
+
+
+def handbook(*paragraphs: str) -> Handbook:
+    answer = tuple(Paragraph((Text(p),)) for p in paragraphs)
+    return Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q?"),), answer),)),))
+
+
+def answer(book: Handbook) -> list[str]:
+    return [b.inlines[0].text for b in book.sections[0].questions[0].answer]  # type: ignore[union-attr]
+
+
+def test_a_correction_applies_once() -> None:
+    fixed, changed = apply_errata(handbook("a typo here"), [Correction("q", "typo", "typo", "word")])
+    assert answer(fixed) == ["a word here"] and changed == 1
+
+
+def test_an_insertion_is_not_applied_twice() -> None:
+    insert = Correction("q", "missing line", "First.\n", "First.\n\nSecond.\n")
+    once, changed = apply_errata(handbook("First."), [insert])
+    assert answer(once) == ["First.", "Second."] and changed == 1
+    twice, changed = apply_errata(once, [insert])
+    assert answer(twice) == ["First.", "Second."] and changed == 0
+
+
+@pytest.mark.parametrize("find, message", [
+    ("absent", "no longer matches"), ("xyz", "matches 2 times"),
+])
+def test_a_stale_or_ambiguous_entry_is_named(find: str, message: str) -> None:
+    with pytest.raises(HandbookError, match=rf"errata entry #1 \(q: why\) {message}"):
+        apply_errata(handbook("xyz and xyz"), [Correction("q", "why", find, "x")])
+
+
+def test_an_unknown_question_is_named() -> None:
+    with pytest.raises(HandbookError, match="names a question id that does not exist"):
+        apply_errata(handbook("x"), [Correction("nope", "why", "x", "y")])

@@ -1,0 +1,221 @@
+"""`handbook scrape`: a snapshot from a URL or a file, replaced only when the new one is good."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
+from pipeline.readers.html_page import read_html_page
+from pipeline.scrape import FetchOptions, fetch, scrape
+from pipeline.writers.original_html import write_original_html
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_BYTES = 200_000
+
+HANDBOOK = Handbook(
+    Meta("Served handbook", "", "", ""), (),
+    (Section("s", "Section", (Question("q", (Text("Why?"),), (Paragraph((Text("Because."),)),)),)),),
+)
+PAGE = write_original_html(HANDBOOK).encode("utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    hits: dict[str, int] = {}
+    agents: list[str] = []
+
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def _send(self, status: int, content_type: str, body: bytes, length: bool = True) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        if length:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        count = self.hits[self.path] = self.hits.get(self.path, 0) + 1
+        self.agents.append(self.headers.get("User-Agent", ""))
+        if self.path == "/good":
+            self._send(200, "text/html; charset=utf-8", PAGE)
+        elif self.path == "/latin1":
+            body = PAGE.decode("utf-8").replace("Because.", "Café.").encode("latin-1")
+            self._send(200, "text/html; charset=iso-8859-1", body)
+        elif self.path == "/flaky":
+            self._send(503, "text/html", b"busy") if count == 1 else self._send(200, "text/html", PAGE)
+        elif self.path == "/down":
+            self._send(500, "text/html", b"broken")
+        elif self.path == "/huge":
+            self._send(200, "text/html", b"<p>" + b"x" * (MAX_BYTES * 2), length=False)
+        elif self.path == "/huge-declared":
+            self._send(200, "text/html", b"<p>" + b"x" * (MAX_BYTES * 2))
+        elif self.path == "/json":
+            self._send(200, "application/json", b'{"not": "html"}')
+        elif self.path == "/blog-post":
+            self._send(200, "text/html", b"<html><body><p>Just a post.</p></body></html>")
+        elif self.path == "/slow":
+            time.sleep(3)
+            self._send(200, "text/html", PAGE)
+        else:
+            self._send(404, "text/html", b"<h1>Not Found</h1>")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def fast_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HANDBOOK_SCRAPE_TIMEOUT", "0.5")
+    monkeypatch.setenv("HANDBOOK_SCRAPE_ATTEMPTS", "2")
+    monkeypatch.setenv("HANDBOOK_SCRAPE_BACKOFF", "0.01")
+    monkeypatch.setenv("HANDBOOK_SCRAPE_MAX_BYTES", str(MAX_BYTES))
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """An output folder that already holds a good snapshot (of a saved file)."""
+    saved = tmp_path / "saved.html"
+    saved.write_bytes(PAGE)
+    out = tmp_path / "raw"
+    scrape(str(saved), out)
+    return out
+
+
+def _state(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["scrape", *args])
+    return result.exit_code, result.output
+
+
+def _assert_one_line_error(code: int, output: str, *phrases: str) -> None:
+    assert code != 0
+    assert output.startswith("Error: ") and output.count("\n") == 1, output
+    assert "Traceback" not in output
+    for phrase in phrases:
+        assert phrase in output, output
+
+
+# --- URLs ----------------------------------------------------------------------
+
+
+def test_a_good_page_replaces_the_snapshot(server: str, raw: Path) -> None:
+    code, output = _run(f"{server}/good", "--out", str(raw))
+    assert code == 0, output
+    assert output.startswith("Saved dl-concepts.html (html reader, sha256 ")
+    manifest = json.loads((raw / "manifest.json").read_text())
+    assert list(manifest) == ["snapshot", "reader", "source", "retrieved_at", "sha256"]
+    assert manifest["source"] == f"{server}/good" and manifest["reader"] == "html"
+    snapshot = (raw / manifest["snapshot"]).read_bytes()
+    assert hashlib.sha256(snapshot).hexdigest() == manifest["sha256"]
+    assert read_html_page(snapshot.decode(), "") == HANDBOOK
+    assert sorted(p.name for p in raw.iterdir()) == ["dl-concepts.html", "manifest.json"]
+    assert _Handler.agents[-1].startswith("handbook-scraper/")
+
+
+def test_retries_after_a_server_error(server: str, raw: Path) -> None:
+    code, output = _run(f"{server}/flaky", "--out", str(raw))
+    assert code == 0, output
+    assert _Handler.hits["/flaky"] == 2
+
+
+def test_the_declared_charset_is_used(server: str, tmp_path: Path) -> None:
+    scrape(f"{server}/latin1", tmp_path)
+    assert "Café." in (tmp_path / "dl-concepts.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path, phrases", [
+    ("/missing", ("HTTP 404", "check the address")),
+    ("/huge", ("larger than 0.2 MB",)),
+    ("/huge-declared", ("larger than 0.2 MB",)),
+    ("/json", ("application/json", "not an HTML page")),
+    ("/blog-post", ("no questions",)),
+    ("/slow", ("cannot reach", "no answer within 0.5 s", "save the page and pass the file")),
+    ("/down", ("HTTP 500", "tried 2 times")),
+])
+def test_a_failed_download_changes_nothing(server: str, raw: Path, path: str, phrases: tuple[str, ...]) -> None:
+    before = _state(raw)
+    code, output = _run(f"{server}{path}", "--out", str(raw))
+    _assert_one_line_error(code, output, *phrases)
+    assert _state(raw) == before
+
+
+def test_client_errors_are_not_retried(server: str, tmp_path: Path) -> None:
+    _run(f"{server}/gone-for-good", "--out", str(tmp_path))
+    assert _Handler.hits["/gone-for-good"] == 1
+
+
+def test_offline_is_one_line(raw: Path) -> None:
+    before = _state(raw)
+    code, output = _run("http://127.0.0.1:9/handbook", "--out", str(raw))  # nothing listens on 9
+    _assert_one_line_error(code, output, "cannot reach http://127.0.0.1:9/handbook",
+                           "check your connection")
+    assert _state(raw) == before
+
+
+def test_fetch_options_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HANDBOOK_SCRAPE_TIMEOUT", "7")
+    assert FetchOptions.from_environment().timeout == 7.0
+    monkeypatch.setenv("HANDBOOK_SCRAPE_TIMEOUT", "soon")
+    code, output = _run("https://example.invalid/", "--out", "unused")
+    _assert_one_line_error(code, output, "HANDBOOK_SCRAPE_")
+
+
+def test_fetch_gives_text(server: str) -> None:
+    assert fetch(f"{server}/good", FetchOptions(timeout=2)) == PAGE.decode("utf-8")
+
+
+# --- files ---------------------------------------------------------------------
+
+
+def test_a_text_dump_replaces_an_html_snapshot(raw: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "dump.txt"
+    shutil.copy(ROOT / "source" / "raw" / "dl-concepts.txt", dump)
+    code, output = _run(str(dump), "--out", str(raw))
+    assert code == 0, output
+    manifest = json.loads((raw / "manifest.json").read_text())
+    assert manifest["snapshot"] == "dl-concepts.txt" and manifest["reader"] == "text-dump"
+    assert sorted(p.name for p in raw.iterdir()) == ["dl-concepts.txt", "manifest.json"]
+    assert (raw / "dl-concepts.txt").read_bytes() == dump.read_bytes()
+    assert manifest["sha256"] == hashlib.sha256(dump.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("name, content, phrases", [
+    ("page.pdf", b"%PDF-1.4", ("not a page snapshot",)),
+    ("missing.html", None, ("does not exist",)),
+    ("empty.html", b"  \n", ("is empty",)),
+    ("binary.html", b"<p>\x00\x01</p>", ("binary",)),
+    ("latin1.txt", "Café".encode("latin-1"), ("not UTF-8",)),
+    ("post.html", b"<html><body><p>A blog post.</p></body></html>", ("no questions",)),
+    ("notes.txt", b"Just some notes.\n", ("",)),
+])
+def test_a_bad_file_changes_nothing(raw: Path, tmp_path: Path, name: str, content: bytes | None,
+                                    phrases: tuple[str, ...]) -> None:
+    source = tmp_path / name
+    if content is not None:
+        source.write_bytes(content)
+    before = _state(raw)
+    code, output = _run(str(source), "--out", str(raw))
+    _assert_one_line_error(code, output, *phrases)
+    assert _state(raw) == before
