@@ -18,9 +18,7 @@ or the card CSS moves the time forward, so a re-import updates in place.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +32,7 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir, write_atomic
 from pipeline.model import Handbook, Section
 from pipeline.readers.markdown import read_markdown
+from pipeline.source_time import source_time
 from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
 
 COMBINED_DECK = "handbook.apkg"  # the site links to this name (pipeline/writers/site.py)
@@ -127,46 +126,8 @@ def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all
 
 def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[int, str]:
     """The notes' modification time in seconds, and where it came from (see module doc)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise HandbookError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
-        return int(epoch), "SOURCE_DATE_EPOCH"
     modules = [Path(m.__file__) for m in CARD_MODULES]  # type: ignore[arg-type]
-    inputs = sorted(handbook_dir.glob("*.md")) + modules + list(extra_inputs)
-    committed = git_commit_time(inputs)
-    if committed is not None and git_clean(inputs):
-        return committed, "the last git commit"
-    newest = max(int(path.stat().st_mtime) for path in inputs)
-    # Never older than the commit the edits start from (say, files copied with old dates).
-    return max(newest, committed or 0), "file modification times"
-
-
-def git_commit_time(paths: Sequence[Path]) -> int | None:
-    """The date of the last commit touching `paths`, if they are in one git checkout."""
-    stamp = _git(paths, "log", "-1", "--format=%ct", "--")
-    return int(stamp) if stamp and stamp.isdigit() else None
-
-
-def git_clean(paths: Sequence[Path]) -> bool:
-    """Whether all `paths` are tracked and unmodified."""
-    return (_git(paths, "ls-files", "--error-unmatch", "--") is not None
-            and _git(paths, "status", "--porcelain", "--") == "")
-
-
-def _git(paths: Sequence[Path], *args: str) -> str | None:
-    """git's output for `args` followed by the paths, or None when git is missing or refuses."""
-    absolute = [str(path.resolve()) for path in paths]
-    if not absolute:
-        return None
-    try:
-        done = subprocess.run(
-            ["git", *args, *absolute], cwd=Path(absolute[0]).parent,
-            capture_output=True, text=True, timeout=30, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return source_time(sorted(handbook_dir.glob("*.md")) + modules + list(extra_inputs))
 
 
 def configured_site_url(config: Path = MKDOCS_CONFIG) -> str:

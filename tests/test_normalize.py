@@ -128,3 +128,11 @@ def assert_refused(tmp_path: Path, snapshot: Path | None, errata: Path | None, m
     assert message in result.output
     assert "Traceback" not in result.output
     assert files(out) == before
+
+
+def test_normalize_is_due_only_when_snapshot_or_errata_change(tmp_path: Path) -> None:
+    from pipeline.normalize import is_stale
+    assert not is_stale()
+    errata = tmp_path / "errata.toml"
+    errata.write_text((ROOT / "source" / "errata.toml").read_text() + "\n# a new comment\n")
+    assert is_stale(HANDBOOK, errata)

@@ -73,7 +73,10 @@ def inlines_markdown(inlines: tuple[Inline, ...], *, in_table: bool = False) -> 
         if isinstance(inline, Link) and parts and parts[-1].endswith("!"):
             parts[-1] = parts[-1][:-1] + "\\!"  # `![...](...)` would be an image
         parts.append(inline_markdown(inline, in_table=in_table))
-    return "".join(parts)
+    line = "".join(parts)
+    # A trailing escaped backslash as an entity: dollarmath's escape check wraps
+    # around to the end of the line and would take a leading `$` for `\$`.
+    return line[:-2] + "&#92;" if line.endswith("\\\\") else line
 
 
 def _line(inlines: tuple[Inline, ...]) -> str:

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from anki_fixtures import SOURCE_TIME, rich_handbook, set_mtime, write_source
 import pipeline.anki
-from pipeline.anki import build_time, configured_site_url, export_anki, git_clean, git_commit_time
+from pipeline.anki import build_time, configured_site_url, export_anki
+from pipeline.source_time import git_clean, git_commit_time
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 

@@ -1,0 +1,181 @@
+"""Model → the website's pages, as HTML that MkDocs Material wraps in its theme.
+
+A section page is its questions, each a collapsible `<details class="question">`
+(closed, as on the original page) whose id is the question id, so
+`page/#<id>` links to one question and opens it. The title stays visible in the
+`<summary>`, formulas included; the answer sits in `<div class="answer">`.
+
+Material's search indexes a page by its headings, and a heading nested in a
+`<summary>` would end its section before the answer. So each page also has a
+flat rendering for the search index only: one `<h2 id>` per question followed by
+its answer. The hook feeds that one to the search plugin, the other to readers.
+
+Math is marked the arithmatex way (SITE_STYLE); the page's script renders it
+with KaTeX. Everything from the handbook passes through the sanitizing HTML
+writer; only the markup around it is written here.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Sequence
+
+from pipeline.model import Handbook, Question, Section, question_formulas
+from pipeline.writers.html import SITE_STYLE, blocks_html, title_html
+from pipeline.writers.markdown import REFERENCES_HEADING
+
+COMBINED_DECK = "handbook.apkg"  # what `handbook export-anki` names the all-sections deck
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of the page's table of contents: an anchor and its HTML label."""
+
+    id: str
+    title_html: str
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A page: its plain title, its HTML for readers and for the search index, its contents."""
+
+    title: str
+    anchor: str  # the id of the page's <h1>
+    html: str
+    search_html: str
+    toc: tuple[TocEntry, ...]
+
+
+def _heading(page: SitePage) -> str:
+    return f'<h1 id="{html.escape(page.anchor)}">{html.escape(page.title)}</h1>\n'
+
+
+def reader_html(page: SitePage) -> str:
+    """The page as readers see it."""
+    return _heading(page) + page.html
+
+
+def search_html(page: SitePage) -> str:
+    """The page as the search index reads it."""
+    return _heading(page) + page.search_html
+
+
+@dataclass(frozen=True)
+class Download:
+    """A deck on the home page: its label and its href (relative to the home page)."""
+
+    label: str
+    href: str
+
+
+# --- section pages -----------------------------------------------------------
+
+
+def question_html(question: Question) -> str:
+    """One question as a closed `<details>` with a permalink in its summary."""
+    qid = html.escape(question.id)
+    return (
+        f'<details class="question" id="{qid}">\n'
+        f'<summary><span class="question-title">{title_html(question.title, SITE_STYLE)}</span>'
+        f'<a class="headerlink" href="#{qid}" title="Link to this question">¶</a></summary>\n'
+        f'<div class="answer">\n{blocks_html(question.answer, SITE_STYLE)}\n</div>\n'
+        f"</details>"
+    )
+
+
+def question_search_html(question: Question) -> str:
+    """One question as a heading and its answer, the shape search indexes."""
+    qid = html.escape(question.id)
+    return (
+        f'<h2 id="{qid}">{title_html(question.title, SITE_STYLE)}</h2>\n'
+        f"{blocks_html(question.answer, SITE_STYLE)}"
+    )
+
+
+def section_page(section: Section) -> SitePage:
+    return SitePage(
+        title=section.title,
+        anchor=f"section-{section.slug}",
+        html="\n".join(question_html(q) for q in section.questions),
+        search_html="\n".join(question_search_html(q) for q in section.questions),
+        toc=tuple(TocEntry(q.id, title_html(q.title, SITE_STYLE)) for q in section.questions),
+    )
+
+
+# --- home page ---------------------------------------------------------------
+
+
+def deck_files(handbook: Handbook) -> list[tuple[str, str]]:
+    """(label, file name) of every deck `handbook export-anki` writes."""
+    return [("All sections", COMBINED_DECK)] + [
+        (section.title, f"{section.slug}.apkg") for section in handbook.sections
+    ]
+
+
+def formula_count(handbook: Handbook) -> int:
+    return sum(len(question_formulas(q)) for _, q in handbook.questions())
+
+
+def _credit(handbook: Handbook) -> str:
+    meta = handbook.meta
+    author = html.escape(meta.author or "its author")
+    title = html.escape(meta.title)
+    if not meta.source_url:
+        return f'<p class="credit">Written by {author}.</p>'
+    url = html.escape(meta.source_url)
+    return (
+        f'<p class="credit">Written by <strong>{author}</strong> and first published as '
+        f'<a href="{url}">{title}</a>. This site is a repaired copy of that post: '
+        f"open a question to see its answer.</p>"
+    )
+
+
+def _counts(handbook: Handbook) -> str:
+    questions = sum(1 for _ in handbook.questions())
+    return (
+        f'<p class="counts">{questions} questions in {len(handbook.sections)} sections, '
+        f"with {formula_count(handbook)} formulas.</p>"
+    )
+
+
+def _section_list(handbook: Handbook, section_hrefs: dict[str, str]) -> str:
+    items = "".join(
+        f'<li><a href="{html.escape(section_hrefs[s.slug])}">{html.escape(s.title)}</a> '
+        f"({len(s.questions)} questions)</li>"
+        for s in handbook.sections
+    )
+    return f'<h2 id="sections">Sections</h2>\n<ol class="sections">{items}</ol>'
+
+
+def _deck_list(downloads: Sequence[Download]) -> str:
+    items = "".join(
+        f'<li><a href="{html.escape(d.href)}" download>{html.escape(d.label)}</a></li>'
+        for d in downloads
+    )
+    return (
+        '<h2 id="anki-decks">Anki decks</h2>\n'
+        "<p>Study the questions as flash cards: import a deck into Anki. "
+        "Importing an updated deck updates your cards and keeps their review history.</p>\n"
+        f'<ul class="decks">{items}</ul>'
+    )
+
+
+def home_page(handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequence[Download]) -> SitePage:
+    """Title, subtitle, intro, credit, counts, links to sections and decks, references."""
+    parts = []
+    if handbook.meta.subtitle:
+        parts.append(f'<p class="subtitle"><em>{html.escape(handbook.meta.subtitle)}</em></p>')
+    parts += [
+        blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook),
+        _section_list(handbook, section_hrefs), _deck_list(downloads),
+    ]
+    toc = [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
+    if handbook.references:
+        parts.append(
+            f'<h2 id="references">{REFERENCES_HEADING}</h2>\n'
+            f"{blocks_html(handbook.references, SITE_STYLE)}"
+        )
+        toc.append(TocEntry("references", REFERENCES_HEADING))
+    body = "\n".join(parts)
+    return SitePage(handbook.meta.title, "handbook", html=body, search_html=body, toc=tuple(toc))

@@ -1,0 +1,88 @@
+"""Fixtures for the site tests: sites built once per session, a local server, a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from pipeline.paths import HANDBOOK_DIR
+from pipeline.readers.markdown import read_markdown
+from pipeline.site import build_site
+from pipeline.writers.markdown import write_markdown
+from site_fixtures import CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, BuiltSite, sample_handbook
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("canonical") / "site"
+
+
+@pytest.fixture(scope="session")
+def site_url(served_dir: Path) -> Iterator[str]:
+    """A server on 127.0.0.1 (an ephemeral port) for the canonical site's folder."""
+    handler = functools.partial(_QuietHandler, directory=str(served_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def canonical_site(served_dir: Path, site_url: str) -> BuiltSite:
+    """The real handbook, built once, with the server's address as its site_url.
+
+    Material's instant navigation only works with a right site_url.
+    """
+    report = build_site(HANDBOOK_DIR, served_dir, site_url=site_url)
+    return BuiltSite(read_markdown(HANDBOOK_DIR), served_dir, report)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The sample handbook plus a hostile section, written as canonical Markdown and built."""
+    root = tmp_path_factory.mktemp("sample")
+    handbook_dir = root / "handbook"
+    write_markdown(sample_handbook(), handbook_dir)
+    (handbook_dir / "03-hostile.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
+    report = build_site(handbook_dir, root / "site")
+    return BuiltSite(read_markdown(handbook_dir), root / "site", report)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url: str) -> Iterator[object]:
+    """A fresh tab; afterwards, every request it made must have stayed on the site's origin."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith(("data:", "blob:"))]
+    assert foreign == [], f"requests left the site's origin: {foreign}"
+    assert errors == [], f"script errors: {errors}"

@@ -1,0 +1,136 @@
+"""`build_site`: the built pages say what the canonical Markdown says, safely and repeatably."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from pipeline.errors import HandbookError
+from pipeline.model import Handbook, Question, Section
+from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.readers.markdown import SECTION_FILE
+from pipeline.site import build_site
+from pipeline.writers.site import formula_count
+
+from site_fixtures import BuiltSite
+
+
+def section_pages(site: BuiltSite) -> list[tuple[Section, Path]]:
+    pages = {}
+    for path in site.site_dir.iterdir():
+        match = SECTION_FILE.match(path.name + ".md")
+        if match:
+            pages[match.group(2)] = path / "index.html"
+    return [(section, pages[section.slug]) for section in site.handbook.sections]
+
+
+def page_soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def read_back(details: Tag) -> Question:
+    """A built question block as the model (the page as served, before any script runs)."""
+    title = details.select_one("summary .question-title")
+    answer = details.select_one(".answer")
+    assert title is not None and answer is not None
+    return Question(
+        str(details["id"]), fragment_inlines(title.decode_contents()),
+        fragment_blocks(answer.decode_contents()),
+    )
+
+
+@pytest.mark.parametrize("site_name", ["canonical_site", "sample_site"])
+def test_every_page_reads_back_as_the_canonical_markdown(site_name: str, request: pytest.FixtureRequest) -> None:
+    site: BuiltSite = request.getfixturevalue(site_name)
+    for section, path in section_pages(site):
+        blocks = page_soup(path).select("article details.question")
+        built = [read_back(details) for details in blocks]
+        assert [q.id for q in built] == [q.id for q in section.questions], path
+        for expected, actual in zip(section.questions, built):
+            assert actual.title == expected.title, f"{path}#{expected.id} title"
+            assert actual.answer == expected.answer, f"{path}#{expected.id} answer"
+
+
+def test_report_counts_what_was_built(canonical_site: BuiltSite) -> None:
+    report, handbook = canonical_site.report, canonical_site.handbook
+    assert report.questions == sum(1 for _ in handbook.questions()) == 94
+    assert report.pages == len(handbook.sections) + 1
+    assert report.formulas == formula_count(handbook)
+    assert f"{report.questions} questions" in report.summary()
+
+
+def test_building_twice_gives_identical_files(sample_site: BuiltSite, tmp_path: Path) -> None:
+    build_site(_handbook_dir(sample_site), tmp_path / "again")
+    first = _tree(sample_site.site_dir)
+    assert first == _tree(tmp_path / "again")
+
+
+def _handbook_dir(site: BuiltSite) -> Path:
+    return site.site_dir.parent / "handbook"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_hostile_html_in_an_answer_never_reaches_the_page(sample_site: BuiltSite) -> None:
+    soup = page_soup(sample_site.site_dir / "03-hostile" / "index.html")
+    answer = soup.select_one("details#hostile .answer")
+    assert answer is not None
+    assert answer.find("script") is None and answer.find("img") is None
+    assert "<script>alert(1)</script>" in answer.text  # shown as the text it is
+    assert not [script for script in soup.find_all("script") if "alert" in script.text]
+    assert "<script>alert(0)</script>" in soup.find("h1").text  # the section title, as text
+    for element in soup.find_all(True):
+        assert not any(name.lower().startswith("on") for name in element.attrs), element
+        for name in ("href", "src"):
+            value = str(element.get(name, ""))
+            assert not value.strip().lower().startswith("javascript:"), element
+
+
+def test_pages_load_only_files_of_the_site(canonical_site: BuiltSite) -> None:
+    """The static half of the no-other-origin check: no absolute URL in src or stylesheet links."""
+    for path in sorted(canonical_site.site_dir.rglob("*.html")):
+        soup = page_soup(path)
+        loaded = [t.get("src") for t in soup.find_all(src=True)]
+        loaded += [t.get("href") for t in soup.find_all("link") if t.get("rel") != ["canonical"]]
+        assert not [url for url in loaded if re.match(r"^(https?:)?//", str(url))], path
+    assert (canonical_site.site_dir / "assets/katex/katex.min.js").is_file()
+    assert list((canonical_site.site_dir / "assets/katex/fonts").glob("*.woff2"))
+
+
+def test_home_page_credits_the_author_and_links_every_section_and_deck(canonical_site: BuiltSite) -> None:
+    handbook: Handbook = canonical_site.handbook
+    soup = page_soup(canonical_site.site_dir / "index.html")
+    article = soup.select_one("article")
+    assert article.find("a", href=handbook.meta.source_url) is not None
+    assert handbook.meta.author in article.text
+    for section, path in section_pages(canonical_site):
+        link = article.find("a", string=section.title)
+        assert link is not None and (canonical_site.site_dir / link["href"] / "index.html") == path
+    decks = [a["href"] for a in article.select("ul.decks a")]
+    assert decks == ["decks/handbook.apkg"] + [f"decks/{s.slug}.apkg" for s in handbook.sections]
+
+
+def test_a_missing_handbook_is_a_clear_error_and_keeps_the_old_site(tmp_path: Path) -> None:
+    old = tmp_path / "site"
+    old.mkdir()
+    (old / "keep.html").write_text("old")
+    with pytest.raises(HandbookError, match="normalize"):
+        build_site(tmp_path / "nowhere", old)
+    assert (old / "keep.html").read_text() == "old"
+
+
+def test_decks_found_next_to_mkdocs_yml_are_published(sample_site: BuiltSite, tmp_path: Path) -> None:
+    hooks = Path("pipeline/mkdocs_hooks.py").resolve()
+    config = Path("mkdocs.yml").read_text(encoding="utf-8").replace("pipeline/mkdocs_hooks.py", str(hooks))
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "handbook.apkg").write_bytes(b"deck")
+    report = build_site(_handbook_dir(sample_site), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
+    assert (tmp_path / "site" / "decks" / "handbook.apkg").read_bytes() == b"deck"
+    assert report.decks == (1, 1 + len(sample_site.handbook.sections))
+    assert "run `handbook export-anki`" in report.summary()

@@ -1,0 +1,91 @@
+"""Model → site pages: questions are closed blocks with permalinks, search sees them flat."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from pipeline.model import (
+    Code, CodeBlock, DisplayMath, Handbook, Link, Math, Meta, Paragraph, Question, Section, Text,
+)
+from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.writers.site import (
+    COMBINED_DECK, Download, deck_files, formula_count, home_page, question_html, reader_html,
+    search_html, section_page,
+)
+
+QUESTION = Question(
+    "what-is-x",
+    (Text("What is "), Math(r"x^2"), Text("?")),
+    (
+        Paragraph((Text("It is "), Math(r"\sum_i x_i"), Text(", see "), Link((Text("this"),), "https://example.org/"), Text("."))),
+        DisplayMath(r"\frac{a}{b}"),
+        CodeBlock("print(1)", "python"),
+        Paragraph((Code("a < b"), Text(" and <script>alert(1)</script>"))),
+    ),
+)
+SECTION = Section("basics", "Basics & <More>", (QUESTION, Question("second", (Text("Second"),), ())))
+HANDBOOK = Handbook(
+    Meta("The Handbook", "A subtitle", "Ada Author", "https://example.org/post"),
+    (Paragraph((Text("Intro."),)),),
+    (SECTION,),
+    (Paragraph((Text("A reference."),)),),
+)
+
+
+def soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_a_question_is_a_closed_block_with_its_id_and_a_permalink() -> None:
+    details = soup(question_html(QUESTION)).find("details")
+    assert details["id"] == "what-is-x" and "question" in details["class"]
+    assert not details.has_attr("open")
+    summary = details.find("summary")
+    assert summary.find("a", class_="headerlink")["href"] == "#what-is-x"
+    assert summary.find(class_="arithmatex").text == r"\(x^2\)"  # the formula shows when closed
+
+
+def test_a_question_reads_back_as_the_model() -> None:
+    details = soup(question_html(QUESTION)).find("details")
+    title = details.find(class_="question-title")
+    assert fragment_inlines(title.decode_contents()) == QUESTION.title
+    assert fragment_blocks(details.find(class_="answer").decode_contents()) == QUESTION.answer
+
+
+def test_search_rendering_gives_each_question_a_heading_followed_by_its_answer() -> None:
+    page = soup(search_html(section_page(SECTION)))
+    assert [h["id"] for h in page.find_all("h2")] == ["what-is-x", "second"]
+    assert page.find("details") is None
+    assert page.find("h2").find_next_sibling().name == "p"
+
+
+def test_section_page_title_is_escaped_and_contents_list_questions() -> None:
+    page = section_page(SECTION)
+    h1 = soup(reader_html(page)).find("h1")
+    assert h1.text == "Basics & <More>" and h1.find("more") is None
+    assert [entry.id for entry in page.toc] == ["what-is-x", "second"]
+
+
+def test_home_page_credits_the_author_and_links_sections_and_decks() -> None:
+    decks = [Download(label, f"decks/{name}") for label, name in deck_files(HANDBOOK)]
+    page = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, decks)))
+    assert page.find("h1").text == "The Handbook"
+    assert page.find("a", href="https://example.org/post") is not None
+    assert "Ada Author" in page.text
+    assert page.find("a", href="01-basics/").text == "Basics & <More>"
+    hrefs = [a["href"] for a in page.select("ul.decks a")]
+    assert hrefs == [f"decks/{COMBINED_DECK}", "decks/basics.apkg"]
+    assert "2 questions in 1 sections, with 3 formulas" in page.text
+    assert formula_count(HANDBOOK) == 3
+
+
+def test_no_script_from_content_reaches_the_html() -> None:
+    page = soup(reader_html(section_page(SECTION)))
+    assert page.find("script") is None
+    assert "<script>alert(1)</script>" in page.text  # shown as text, as the author typed it
+
+
+def test_unsafe_links_lose_their_target() -> None:
+    hostile = Question("x", (Text("x"),), (Paragraph((Link((Text("click"),), "javascript:alert(1)"),)),))
+    page = soup(question_html(hostile))
+    assert "javascript" not in str(page) and page.find("a", string="click") is None
