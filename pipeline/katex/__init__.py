@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from pipeline.errors import HandbookError
 
@@ -51,10 +51,17 @@ def katex_dist() -> Path:
     return node_modules() / "katex" / "dist"
 
 
-class _Bridge:
-    def __init__(self) -> None:
+class NodeWorker:
+    """A long-lived `node <script>` that answers one JSON line per batch of (tex, display).
+
+    Started on first use; results are cached per (tex, display).
+    """
+
+    def __init__(self, script: Path, batch: int = BATCH) -> None:
+        self._script = script
+        self._batch = batch
         self._process: subprocess.Popen[str] | None = None
-        self._cache: dict[tuple[str, bool], Rendered] = {}
+        self._cache: dict[tuple[str, bool], Any] = {}
 
     def _start(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
@@ -63,15 +70,15 @@ class _Bridge:
                 raise HandbookError("Node.js is not installed: KaTeX needs `node` on PATH")
             env = dict(os.environ, NODE_PATH=str(node_modules()))
             self._process = subprocess.Popen(
-                [node, str(BRIDGE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [node, str(self._script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 text=True, encoding="utf-8", env=env,
             )
         return self._process
 
-    def render(self, items: Sequence[tuple[str, bool]]) -> list[Rendered]:
+    def run(self, items: Sequence[tuple[str, bool]]) -> list[Any]:
         missing = list(dict.fromkeys(i for i in items if i not in self._cache))
-        for start in range(0, len(missing), BATCH):
-            batch = missing[start:start + BATCH]
+        for start in range(0, len(missing), self._batch):
+            batch = missing[start:start + self._batch]
             process = self._start()
             assert process.stdin and process.stdout
             process.stdin.write(json.dumps(batch, ensure_ascii=False) + "\n")
@@ -79,8 +86,7 @@ class _Bridge:
             line = process.stdout.readline()
             if not line:
                 raise HandbookError("the KaTeX process stopped unexpectedly")
-            for item, result in zip(batch, json.loads(line)):
-                self._cache[item] = Rendered(result.get("text"), result.get("error"))
+            self._cache.update(zip(batch, json.loads(line)))
         return [self._cache[i] for i in items]
 
     def close(self) -> None:
@@ -88,14 +94,19 @@ class _Bridge:
             self._process.stdin.close()  # type: ignore[union-attr]
             self._process.wait(timeout=5)
 
+    def reset(self) -> None:
+        """Stop the process and forget every result (benchmarks start cold)."""
+        self.close()
+        self._cache.clear()
 
-_bridge = _Bridge()
-atexit.register(_bridge.close)
+
+_mathml = NodeWorker(BRIDGE)
+atexit.register(_mathml.close)
 
 
 def mathml_texts(items: Iterable[tuple[str, bool]]) -> list[Rendered]:
     """Render (tex, display) pairs with KaTeX (throwOnError) and return their MathML text."""
-    return _bridge.render(list(items))
+    return [Rendered(r.get("text"), r.get("error")) for r in _mathml.run(list(items))]
 
 
 def formula_errors(items: Iterable[tuple[str, bool]]) -> list[tuple[str, str]]:
