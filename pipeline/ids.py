@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import HandbookError
-from pipeline.fileio import write_atomic
 from pipeline.model import Handbook, plain_text
 from pipeline.repair.headings import slugify
 
@@ -91,12 +90,3 @@ def assign_ids(handbook: Handbook, known: list[Assignment]) -> tuple[Handbook, l
             questions.append(replace(question, id=qid))
         sections.append(replace(section, questions=tuple(questions)))
     return replace(handbook, sections=tuple(sections)), result
-
-
-def update_ids(handbook: Handbook, path: Path) -> Handbook:
-    """Assign ids from `path` and rewrite it (atomically) with the current texts."""
-    handbook, assignments = assign_ids(handbook, read_ids(path))
-    content = ids_tsv(assignments)
-    if not path.exists() or path.read_text(encoding="utf-8") != content:
-        write_atomic(path, content)
-    return handbook

@@ -1,0 +1,41 @@
+"""Question ids: assigned once, kept when a question's text changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.ids import Assignment, assign_ids, ids_tsv, read_ids
+from pipeline.model import Handbook, Meta, Question, Section, Text
+
+
+def book(*titles: str) -> Handbook:
+    questions = tuple(Question("", (Text(t),), ()) for t in titles)
+    return Handbook(Meta("t"), (), (Section("s", "S", questions),))
+
+
+def ids(handbook: Handbook) -> list[str]:
+    return [q.id for _, q in handbook.questions()]
+
+
+def test_new_questions_get_unique_slugs() -> None:
+    assigned, _ = assign_ids(book("What is VC dimension?", "What is VC dimension?"), [])
+    assert ids(assigned) == ["what-is-vc-dimension", "what-is-vc-dimension-2"]
+
+
+def test_an_edited_question_keeps_its_id() -> None:
+    first, known = assign_ids(book("What is VC dimension?", "Why is a validation set necessary?"), [])
+    edited, _ = assign_ids(book("What is the VC dimension of a classifier?",
+                                "Why is a validation set necessary?"), known)
+    assert ids(edited) == ids(first)
+
+
+def test_a_different_question_gets_a_new_id() -> None:
+    _, known = assign_ids(book("What is VC dimension?"), [])
+    other, _ = assign_ids(book("Explain dropout in recurrent networks."), known)
+    assert ids(other) == ["explain-dropout-in-recurrent-networks"]
+
+
+def test_the_tsv_round_trips(tmp_path: Path) -> None:
+    rows = [Assignment("a-b", "s", "A\tquoted \"question\"?")]
+    (tmp_path / "ids.tsv").write_text(ids_tsv(rows), encoding="utf-8")
+    assert read_ids(tmp_path / "ids.tsv") == rows
