@@ -50,7 +50,8 @@ def main() -> None:
       normalize    repair the snapshot into canonical Markdown (source/handbook/)
       build-site   render the Markdown as an MkDocs Material site (site/)
       export-anki  write one Anki deck per section (decks/)
-    `handbook build` runs them all; `handbook check` proves nothing was lost.
+    `handbook build` runs the last three as needed (no network: it reads the
+    committed snapshot); `handbook check` proves nothing was lost.
     """
 
 
@@ -108,8 +109,8 @@ def normalize(snapshot: Path | None, out_dir: Path, errata: Path, ids_file: Path
 def build_site(handbook_dir: Path, site_dir: Path) -> None:
     """Build the MkDocs Material site from the canonical Markdown.
 
-    Runs `normalize` first when the snapshot or errata are newer than the
-    Markdown. Preview while editing with `mkdocs serve`.
+    Runs `normalize` first when the snapshot or errata changed since the
+    Markdown was made. Preview while editing with `mkdocs serve`.
     """
     from pipeline.site import build_site as run
 
