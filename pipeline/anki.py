@@ -31,11 +31,11 @@ import pipeline.writers.html
 from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir, write_atomic
 from pipeline.model import Handbook, Section
+from pipeline.paths import COMBINED_DECK
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
 from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
 
-COMBINED_DECK = "handbook.apkg"  # the site links to this name (pipeline/writers/site.py)
 MKDOCS_CONFIG = Path("mkdocs.yml")
 
 # Modules whose code decides what a card looks like: a change to any of them
@@ -54,8 +54,13 @@ class AnkiReport:
     timestamp: int
     time_source: str
 
+    @property
+    def notes(self) -> int:
+        """Notes written, each counted once (the combined deck repeats the sections')."""
+        return sum(count for name, count in self.decks if name != COMBINED_DECK)
+
     def summary(self) -> str:
-        notes = sum(count for name, count in self.decks if name != COMBINED_DECK)
+        notes = self.notes
         when = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
         files = ", ".join(f"{name} ({count})" for name, count in self.decks)
         plural = "" if len(self.decks) == 1 else "s"

@@ -63,8 +63,7 @@ def build(
 
     def decks() -> tuple[int, str]:
         report = export_anki(handbook_dir, decks_dir, None)
-        notes = sum(n for name, n in report.decks if name != "handbook.apkg")
-        return notes, f"{len(report.decks)} decks in {decks_dir}/"
+        return report.notes, f"{len(report.decks)} decks in {decks_dir}/"
 
     def site() -> tuple[int, str]:
         report = build_site(handbook_dir, site_dir)

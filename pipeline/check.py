@@ -65,7 +65,8 @@ def compare(name: str, expected: list[Question], found: list[Question]) -> Stage
             problems.append(f"question {question.id!r} has a different answer")
         else:
             equal += 1
-    extra = [q.id for q in found if q.id not in {e.id for e in expected}]
+    known = {q.id for q in expected}
+    extra = [q.id for q in found if q.id not in known]
     if extra:
         problems.append(f"question {extra[0]!r} is not in the canonical Markdown")
     return StageResult(name, len(found), equal, problems[0] if problems else "")

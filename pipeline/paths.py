@@ -10,3 +10,4 @@ ERRATA_FILE = SOURCE_DIR / "errata.toml"
 IDS_FILE = SOURCE_DIR / "question-ids.tsv"
 SITE_DIR = Path("site")
 DECKS_DIR = Path("decks")
+COMBINED_DECK = "handbook.apkg"  # every section as subdecks; the site links to it by this name

@@ -16,7 +16,7 @@ from pipeline import katex
 from pipeline.errata import read_errata
 from pipeline.model import (
     Block, Code, CodeBlock, Handbook, Link, ListBlock, Paragraph, Quote, Table, Text,
-    formulas, question_formulas,
+    question_formulas,
 )
 from pipeline.readers.text_dump import EXPAND_HINT, FOOTER_MARKERS, TOC_HEADING, chunks, read_text_dump
 from pipeline.repair.math import scraped

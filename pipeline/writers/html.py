@@ -18,7 +18,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Inline, Link, ListBlock, Math, Paragraph,
+    Block, Code, CodeBlock, DisplayMath, Inline, ListBlock, Math, Paragraph,
     Quote, Table, Text,
 )
 from pipeline.sanitize import clean_html, safe_url

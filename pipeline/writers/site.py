@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.model import Handbook, Question, Section, question_formulas
+from pipeline.paths import COMBINED_DECK
 from pipeline.writers.html import SITE_STYLE, blocks_html, title_html
 from pipeline.writers.markdown import REFERENCES_HEADING
 
-COMBINED_DECK = "handbook.apkg"  # what `handbook export-anki` names the all-sections deck
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.errata import read_errata
 from pipeline.model import (
     CodeBlock, DisplayMath, Handbook, ListBlock, Math, Meta, Paragraph, Question, Section, Table, Text,
@@ -61,7 +63,7 @@ def test_own_dump_round_trips_with_a_lost_heading() -> None:
 
 
 def test_canonical_handbook_round_trips_except_hand_corrections(canonical) -> None:
-    corrected = {c.question for c in read_errata(__import__("pathlib").Path("source/errata.toml"))}
+    corrected = {c.question for c in read_errata(Path("source/errata.toml"))}
     repaired, _ = repair(read_text_dump(write_text_dump(canonical, lose_heading=3)))
     assert [s.title for s in repaired.sections] == [s.title for s in canonical.sections]
     differ = [
