@@ -86,6 +86,12 @@ def answer_only_word(handbook: Handbook) -> tuple[Question, str]:
     return question, word
 
 
+def wait_until_open(page, question_id: str) -> None:
+    """Wait for a question's block to be open; the locator re-queries while instant
+    navigation swaps the page, where reading `getElementById(id).open` can hit null."""
+    page.locator(f"details#{question_id}[open]").wait_for(state="attached")
+
+
 def search(page, words: str) -> None:
     field = page.locator("input.md-search__input")
     field.click()
@@ -159,7 +165,7 @@ def test_a_search_hit_inside_a_closed_answer_opens_that_answer(page, site_url, c
     page.locator(f".md-search-result a[href$='#{question.id}']").first.click()
     page.wait_for_url(re.compile(f"#{re.escape(question.id)}$"))
     details = page.locator(f"details#{question.id}")
-    page.wait_for_function(f"() => document.getElementById('{question.id}').open")
+    wait_until_open(page, question.id)
     mark = details.locator(".answer mark").first
     assert mark.is_visible() and mark.inner_text().lower().startswith(word[:6])
     assert details.locator(".answer").is_visible()
@@ -169,7 +175,7 @@ def test_a_permalink_opens_its_question(page, site_url, canonical_site) -> None:
     section = canonical_site.handbook.sections[-1]
     question = section.questions[-1]
     visit(page, section_url(site_url, canonical_site, section) + f"#{question.id}")
-    page.wait_for_function(f"() => document.getElementById('{question.id}').open")
+    wait_until_open(page, question.id)
     opened = page.evaluate("() => [...document.querySelectorAll('details.question[open]')].map(d => d.id)")
     assert opened == [question.id]
     assert page.locator(f"details#{question.id} .answer").is_visible()
