@@ -63,7 +63,7 @@ def _alnum(text: str) -> str:
     Modifier letters (`ˉ` in `xˉ`, KaTeX's `\\bar{x}`) are accents, not letters:
     no TeX token spells them, so counting them would rule the formula out.
     """
-    return "".join(c for c in text if c.isalnum() and unicodedata.category(c) != "Lm")
+    return "".join(c for c in text if c.isalnum() and (c.isascii() or unicodedata.category(c) != "Lm"))
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,17 @@ class CommandKeys:
     def __init__(self, texts: Iterable[str]) -> None:
         names = sorted({m.group() for t in texts for m in COMMAND.finditer(t)})
         rendered = katex.mathml_texts((name, False) for name in names)
-        self._keys = {
+        self._keys: dict[str, str] = {
             name: _alnum(scraped(r.text or "")) if r.ok else ""
             for name, r in zip(names, rendered)
-        }
+        }  # and, as they are met, the other tokens
 
     def of(self, token: str) -> str:
-        if token.startswith("\\"):
-            return self._keys.get(token, "") if len(token) > 2 and token[1].isalpha() else _alnum(token[1:])
-        return _alnum(token)
+        key = self._keys.get(token)
+        if key is None:
+            command = token.startswith("\\") and len(token) > 2 and token[1].isalpha()
+            key = self._keys[token] = "" if command else _alnum(token.removeprefix("\\"))
+        return key
 
 
 def _opens(text: str, position: int) -> bool:
@@ -128,7 +130,8 @@ def _rendering_ends(text: str, start: int) -> Iterator[int]:
 
 def _tex_ends(text: str, seam: int, target: Counter[str], keys: CommandKeys) -> Iterator[int]:
     """Ends of TeX starting at `seam` whose letters and digits are exactly `target`."""
-    have: Counter[str] = Counter()
+    missing = dict(target)  # what the TeX has yet to spell
+    left = sum(target.values())
     depth = 0
     for match in TOKEN.finditer(text, seam, min(len(text), seam + MAX_TEX_LENGTH)):
         token = match.group()
@@ -136,10 +139,12 @@ def _tex_ends(text: str, seam: int, target: Counter[str], keys: CommandKeys) -> 
         depth -= token == "}"
         if depth < 0:
             return
-        have.update(keys.of(token))
-        if any(have[c] > target[c] for c in have):
-            return
-        if have == target and depth == 0 and not token.isspace():
+        for char in keys.of(token):
+            if not missing.get(char):
+                return
+            missing[char] -= 1
+            left -= 1
+        if not left and depth == 0 and not token.isspace():
             yield match.end()
 
 
@@ -157,6 +162,8 @@ def candidates(text: str, keys: CommandKeys, glued: bool = False) -> Iterator[Ca
     empty rendering (every character lost, `-\\infty`) needs a command in its TeX.
     """
     for start, word_start in _starts(text):
+        if not (word_start or glued):
+            continue
         for seam in _rendering_ends(text, start):
             rendering = text[start:seam]
             if seam >= len(text) or text[seam].isspace():
