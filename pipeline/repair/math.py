@@ -3,14 +3,35 @@
 A scrape of a KaTeX page keeps each formula twice, glued: the text of its
 MathML rendering (less the characters in LOST_CHARACTERS, which the scrape
 dropped) and then its TeX. A split of prose into rendering R and TeX T is a
-*candidate* when T's renderable characters could be R's (the same alphanumeric
-characters, in any order, since MathML puts sub/superscripts and roots in its
-own order), and it is *proved* only when KaTeX renders T back to exactly R.
-So prose such as `all`, `books` or `committee` is never split, while `1010`
-(the formula 10) is. What no proof can tell apart is prose that is its own
-rendering twice over: a number `11` in prose would read as the formula 1, and
-plain letters glued to more letters (`mimic`) are taken as a word, never as the
-formula `mi` followed by `c`; the errata file handles any such case.
+*candidate* when T's renderable characters could be R's (the same letters and
+digits, in any order, since MathML puts sub/superscripts and roots in its own
+order), and it is *proved* only when KaTeX renders T back to exactly R. So
+prose such as `all`, `books` or `committee` is never split, while `1010` (the
+formula 10) is. The rules below only decide which candidates are tried and
+how R and T are compared; every split is still proved.
+
+- Accents: KaTeX writes `\\bar{x}` as `xˉ`, a modifier letter, and
+  `\\vec{v}` as `v⃗`, a combining mark. Neither is a letter any TeX token
+  spells, so neither counts when comparing R and T.
+- Renderings lost entirely: `-\\infty` renders `−∞`, all in the lost range,
+  so only its TeX is left. An empty R is a candidate wherever a word may
+  start, if T holds a command (`|\\cdot|` starts with a bar). It is dropped
+  where the text keeps other raw TeX: then the text is a broken formula that
+  printed as source, and taking its commands one by one would shred it.
+- Where a rendering starts: at the start of a word (after a space or opening
+  punctuation; an apostrophe after a letter is inside a word: `we’ll`). In a
+  table row whose cells were glued (`LinearxTyx^Ty`) it may start inside a
+  word, but only if T is *evident* (a command, `^` or `_`), and there the
+  split reaching furthest wins (the letters before it are the previous cell).
+- Never through a word: a T of plain letters and digits glued to more
+  letters is part of a word, not a formula (`mimic`, `eel`, `IID` → not
+  `$I$D`, `AAAI` → not `$A$AI`), unless the letters are an ordinal suffix
+  (`ddth` is `$d$th`). A T followed by punctuation is fine (`kk-fold`).
+
+What no proof can tell apart is prose that is its own rendering twice over (a
+number `11`, a roman `II`) and a plain one-letter formula glued inside a word
+or cell (`countnn`). `residue` finds what such failures leave in prose, for the
+audit to report.
 
 Then a paragraph that is one formula becomes display math (a formula alone in
 its paragraph was display math on the page), and a paragraph that leaked as raw
