@@ -13,8 +13,9 @@ beside acronyms and contractions, before an ordinal suffix (`$d$th`) or a hyphen
 
 What the catalogue leaves out is what no repair can tell from prose, by
 design of the damage (see pipeline/repair/math.py): a plain one-letter formula
-glued inside a word or table cell (`countnn`), and prose numbers that are
-their own rendering twice (`11`).
+glued inside a word or table cell (`countnn`), prose numbers that are their
+own rendering twice (`11`), and two formulas apart by a bare space when the
+second's rendering is lost entirely (`$x$ $\\nabla$` scrapes as `$x \\nabla$`).
 """
 
 from __future__ import annotations
@@ -160,7 +161,12 @@ def _in_context(src: _Source, tex: str) -> list[Inline]:
         return [Text(src.rng.choice(TRICKY[:8]) + " "), Math(tex), Text(" " + src.rng.choice(TRICKY[:8]))]
     if roll < 0.35:
         return [before, Text("“"), Math(tex), Text("”"), after]
-    if roll < 0.45 and _plain_letter(tex):
+    if roll < 0.4:
+        # Not a bare space between them: `$x$ $\\nabla$` scrapes exactly like `$x \\nabla$`.
+        return [before, Math(tex), Text(src.rng.choice((", ", " and ", " or "))), Math(src.formula()[1]), after]
+    if roll < 0.45:
+        return [Math(tex), after]  # opens the sentence (or ends the one before)
+    if roll < 0.55 and _plain_letter(tex):
         return [before, Math(tex), Text(src.rng.choice(("th", "-fold", "-th", "’s"))), after]
     return [before, Math(tex), after]
 
