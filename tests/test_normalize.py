@@ -59,7 +59,7 @@ def test_sections_and_questions(canonical) -> None:
     assert len(set(ids)) == 94
 
 
-TWICE = re.compile(r"(?<![\w\\])([A-Za-z0-9]{1,8})\1(?!\w)")  # `TT`, `1010`, `kk`
+TWICE = re.compile(r"(?<![\w\\’'])([A-Za-z0-9]{1,8})\1(?!\w)")  # `TT`, `1010`, `kk`; not `we’ll`
 TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}")
 
 

@@ -38,6 +38,8 @@ PYTHON_START = re.compile(
 ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.\[\]]*(\s*,\s*[A-Za-z_][\w.\[\]]*)*\s*[-+*/]?=\s*\S")
 CALL = re.compile(r"^\s*[A-Za-z_][\w.]*\(.*\)\s*$")
 INDENTED = re.compile(r"^\s{2,}\S")
+TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}")
+QUOTED = re.compile(r"(['\"]).*?\1")
 BIBTEX_FIELD = re.compile(r'^\s*\w+\s*=\s*["{].*["}],?\s*$')
 AUTHOR_FIELD = re.compile(r'^\s*author\s*=\s*"([^"]+)"', re.M)
 
@@ -89,6 +91,10 @@ def is_hint(chunk: Chunk) -> bool:
 
 
 def _code_like(line: str) -> bool:
+    """A line that looks like code; not one holding a TeX command outside quotes,
+    which is a doubled formula (a table row `Rbfp(xi)\\log p(x_i)` looks like a call)."""
+    if TEX_COMMAND.search(QUOTED.sub("", line)):
+        return False
     return bool(
         PYTHON_START.match(line) or ASSIGNMENT.match(line) or CALL.match(line)
         or (INDENTED.match(line) and not (BULLET.match(line) or NUMBERED.match(line)))

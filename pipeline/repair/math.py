@@ -3,14 +3,35 @@
 A scrape of a KaTeX page keeps each formula twice, glued: the text of its
 MathML rendering (less the characters in LOST_CHARACTERS, which the scrape
 dropped) and then its TeX. A split of prose into rendering R and TeX T is a
-*candidate* when T's renderable characters could be R's (the same alphanumeric
-characters, in any order, since MathML puts sub/superscripts and roots in its
-own order), and it is *proved* only when KaTeX renders T back to exactly R.
-So prose such as `all`, `books` or `committee` is never split, while `1010`
-(the formula 10) is. What no proof can tell apart is prose that is its own
-rendering twice over: a number `11` in prose would read as the formula 1, and
-plain letters glued to more letters (`mimic`) are taken as a word, never as the
-formula `mi` followed by `c`; the errata file handles any such case.
+*candidate* when T's renderable characters could be R's (the same letters and
+digits, in any order, since MathML puts sub/superscripts and roots in its own
+order), and it is *proved* only when KaTeX renders T back to exactly R. So
+prose such as `all`, `books` or `committee` is never split, while `1010` (the
+formula 10) is. The rules below only decide which candidates are tried and
+how R and T are compared; every split is still proved.
+
+- Accents: KaTeX writes `\\bar{x}` as `xˉ`, a modifier letter, and
+  `\\vec{v}` as `v⃗`, a combining mark. Neither is a letter any TeX token
+  spells, so neither counts when comparing R and T.
+- Renderings lost entirely: `-\\infty` renders `−∞`, all in the lost range,
+  so only its TeX is left. An empty R is a candidate wherever a word may
+  start, if T holds a command (`|\\cdot|` starts with a bar). It is dropped
+  where the text keeps other raw TeX: then the text is a broken formula that
+  printed as source, and taking its commands one by one would shred it.
+- Where a rendering starts: at the start of a word (after a space or opening
+  punctuation; an apostrophe after a letter is inside a word: `we’ll`). In a
+  table row whose cells were glued (`LinearxTyx^Ty`) it may start inside a
+  word, but only if T is *evident* (a command, `^` or `_`), and there the
+  split reaching furthest wins (the letters before it are the previous cell).
+- Never through a word: a T of plain letters and digits glued to more
+  letters is part of a word, not a formula (`mimic`, `eel`, `IID` → not
+  `$I$D`, `AAAI` → not `$A$AI`), unless the letters are an ordinal suffix
+  (`ddth` is `$d$th`). A T followed by punctuation is fine (`kk-fold`).
+
+What no proof can tell apart is prose that is its own rendering twice over (a
+number `11`, a roman `II`) and a plain one-letter formula glued inside a word
+or cell (`countnn`). `residue` finds what such failures leave in prose, for the
+audit to report.
 
 Then a paragraph that is one formula becomes display math (a formula alone in
 its paragraph was display math on the page), and a paragraph that leaked as raw
@@ -20,6 +41,7 @@ its paragraph was display math on the page), and a paragraph that leaked as raw
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
@@ -36,6 +58,10 @@ TOKEN = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|\\.|.", re.S)
 COMMAND = re.compile(r"\\[A-Za-z]+")
 # A rendering starts a word: at the start, after a space or opening punctuation.
 OPENING = frozenset(" \t\u00a0([{“‘’\"'/:")
+APOSTROPHES = frozenset("’'")
+EVIDENCE = frozenset("\\^_")
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+ORDINAL_SUFFIXES = frozenset({"th", "st", "nd", "rd"})
 MAX_TEX_LENGTH = 1500
 # A formula does not end on an operator waiting for its right operand: `kk-fold`
 # is $k$-fold, not $k-$fold.
@@ -53,7 +79,12 @@ def scraped(rendering: str) -> str:
 
 
 def _alnum(text: str) -> str:
-    return "".join(c for c in text if c.isalnum())
+    """The letters and digits of a text: what a rendering and its TeX must share.
+
+    Modifier letters (`ˉ` in `xˉ`, KaTeX's `\\bar{x}`) are accents, not letters:
+    no TeX token spells them, so counting them would rule the formula out.
+    """
+    return "".join(c for c in text if c.isalnum() and (c.isascii() or unicodedata.category(c) != "Lm"))
 
 
 @dataclass(frozen=True)
@@ -75,22 +106,37 @@ class CommandKeys:
     def __init__(self, texts: Iterable[str]) -> None:
         names = sorted({m.group() for t in texts for m in COMMAND.finditer(t)})
         rendered = katex.mathml_texts((name, False) for name in names)
-        self._keys = {
+        self._keys: dict[str, str] = {
             name: _alnum(scraped(r.text or "")) if r.ok else ""
             for name, r in zip(names, rendered)
-        }
+        }  # and, as they are met, the other tokens
 
     def of(self, token: str) -> str:
-        if token.startswith("\\"):
-            return self._keys.get(token, "") if len(token) > 2 and token[1].isalpha() else _alnum(token[1:])
-        return _alnum(token)
+        key = self._keys.get(token)
+        if key is None:
+            command = token.startswith("\\") and len(token) > 2 and token[1].isalpha()
+            key = self._keys[token] = "" if command else _alnum(token.removeprefix("\\"))
+        return key
 
 
-def _starts(text: str) -> Iterator[int]:
+def _opens(text: str, position: int) -> bool:
+    """Whether a rendering may begin at `position`: the start of a word.
+
+    An apostrophe after a letter is inside a word (`we’ll`), not an opening quote.
+    """
+    if position == 0:
+        return True
+    before = text[position - 1]
+    if before in APOSTROPHES:
+        return position < 2 or not text[position - 2].isalnum()
+    return before in OPENING
+
+
+def _starts(text: str) -> Iterator[tuple[int, bool]]:
+    """(position, whether it starts a word) for every place a rendering may begin."""
     for position, char in enumerate(text):
-        if position == 0 or text[position - 1] in OPENING:
-            if not char.isspace():
-                yield position
+        if not char.isspace():
+            yield position, _opens(text, position)
 
 
 def _rendering_ends(text: str, start: int) -> Iterator[int]:
@@ -105,7 +151,8 @@ def _rendering_ends(text: str, start: int) -> Iterator[int]:
 
 def _tex_ends(text: str, seam: int, target: Counter[str], keys: CommandKeys) -> Iterator[int]:
     """Ends of TeX starting at `seam` whose letters and digits are exactly `target`."""
-    have: Counter[str] = Counter()
+    missing = dict(target)  # what the TeX has yet to spell
+    left = sum(target.values())
     depth = 0
     for match in TOKEN.finditer(text, seam, min(len(text), seam + MAX_TEX_LENGTH)):
         token = match.group()
@@ -113,32 +160,51 @@ def _tex_ends(text: str, seam: int, target: Counter[str], keys: CommandKeys) -> 
         depth -= token == "}"
         if depth < 0:
             return
-        have.update(keys.of(token))
-        if any(have[c] > target[c] for c in have):
-            return
-        if have == target and depth == 0 and not token.isspace():
+        for char in keys.of(token):
+            if not missing.get(char):
+                return
+            missing[char] -= 1
+            left -= 1
+        if not left and depth == 0 and not token.isspace():
             yield match.end()
 
 
-def candidates(text: str, keys: CommandKeys) -> Iterator[Candidate]:
-    for start in _starts(text):
+def evident(tex: str) -> bool:
+    """TeX that shows itself as TeX: a command, a sub- or superscript."""
+    return any(c in tex for c in EVIDENCE)
+
+
+def candidates(text: str, keys: CommandKeys, glued: bool = False) -> Iterator[Candidate]:
+    """Every split of `text` whose rendering and TeX hold the same letters and digits.
+
+    A rendering begins at the start of a word. In a `glued` text (a table row
+    whose cells lost their separators, `Linearx2x^2`) it may also begin inside
+    a word, if its TeX is evident: plain letters there are the word itself. An
+    empty rendering (every character lost, `-\\infty`) needs a command in its TeX.
+    """
+    for start, word_start in _starts(text):
+        if not (word_start or glued):
+            continue
         for seam in _rendering_ends(text, start):
             rendering = text[start:seam]
-            if seam >= len(text) or text[seam].isspace() or (not rendering and text[seam] != "\\"):
+            if seam >= len(text) or text[seam].isspace():
+                continue
+            if not word_start and not (glued and (rendering or not text[seam].isalnum())):
                 continue
             target = Counter(_alnum(rendering))
             for end in _tex_ends(text, seam, target, keys):
                 tex = text[seam:end]
-                if target or "\\" in tex:
+                if (target or COMMAND.search(tex)) and (word_start or evident(tex)):
                     yield Candidate(start, seam, end)
 
 
-def _glued_word(text: str, candidate: Candidate) -> bool:
-    """Plain letters glued to more letters are a word that only looks doubled (`mimic`)."""
-    tex = candidate.tex(text)
-    letters = sum(c.isalpha() for c in tex)
-    plain = all(c.isascii() and (c.isalpha() or c == " ") for c in tex)
-    return plain and letters > 1 and text[candidate.end:candidate.end + 1].isalpha()
+def _cuts_a_word(text: str, candidate: Candidate) -> bool:
+    """A plain-letter formula glued to more letters is part of a word (`mimic`, `IID`,
+    `eel`), unless what follows is an ordinal suffix (`ddth` is $d$th)."""
+    following = LETTER_RUN.match(text, candidate.end)
+    if not following or evident(candidate.tex(text)):
+        return False
+    return following.group() not in ORDINAL_SUFFIXES
 
 
 def proved(text: str, found: list[Candidate]) -> list[Candidate]:
@@ -146,7 +212,7 @@ def proved(text: str, found: list[Candidate]) -> list[Candidate]:
     rendered = katex.mathml_texts((c.tex(text), False) for c in found)
     return [
         c for c, r in zip(found, rendered)
-        if r.ok and scraped(r.text or "") == c.rendering(text) and not _glued_word(text, c)
+        if r.ok and scraped(r.text or "") == c.rendering(text) and not _cuts_a_word(text, c)
     ]
 
 
@@ -155,13 +221,16 @@ def _dangles(text: str, candidate: Candidate) -> bool:
     return bool(tokens) and tokens[-1] in DANGLING
 
 
-def _pick(text: str, found: list[Candidate]) -> list[Candidate]:
+def _pick(text: str, found: list[Candidate], glued: bool) -> list[Candidate]:
+    if glued:  # the formula that reaches furthest: the text after it is the next cell
+        order = sorted(found, key=lambda c: (-c.end, c.start, _dangles(text, c)))
+    else:
+        order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
     chosen: list[Candidate] = []
-    order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
     for candidate in order:
-        if not chosen or candidate.start >= chosen[-1].end:
+        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
             chosen.append(candidate)
-    return chosen
+    return sorted(chosen, key=lambda c: c.start)
 
 
 def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
@@ -169,17 +238,18 @@ def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
     return bool(COMMAND.search(kept))
 
 
-def choose(text: str, found: list[Candidate]) -> list[Candidate]:
+def choose(text: str, found: list[Candidate], glued: bool = False) -> list[Candidate]:
     """Non-overlapping splits: leftmost first, the longest rendering, the longest TeX
-    that does not end on a dangling operator.
+    that does not end on a dangling operator. In a glued table row, the split that
+    ends furthest first (a word's last letters before a formula are the cell before).
 
     A formula whose rendering was lost entirely (`\\nabla`) is only taken where
     the rest of the text holds no raw TeX; otherwise the text is a broken formula
     that printed as source, and taking its commands one by one would shred it.
     """
-    chosen = _pick(text, found)
+    chosen = _pick(text, found, glued)
     if _leaves_raw_tex(text, chosen):
-        chosen = _pick(text, [c for c in found if c.seam > c.start])
+        chosen = _pick(text, [c for c in found if c.seam > c.start], glued)
     return chosen
 
 
@@ -199,9 +269,12 @@ def split_text(text: str, splits: list[Candidate]) -> tuple[Inline, ...]:
 # --- walking the model -----------------------------------------------------
 
 
-def _texts(handbook: Handbook) -> Iterator[str]:
-    def of_inlines(inlines: tuple[Inline, ...]) -> Iterator[str]:
-        yield from (i.text for i in inlines if isinstance(i, Text))
+Piece = tuple[str, bool]  # a Text's text, and whether it is a glued table row
+
+
+def _texts(handbook: Handbook) -> Iterator[Piece]:
+    def of_inlines(inlines: tuple[Inline, ...], glued: bool = False) -> Iterator[Piece]:
+        yield from ((i.text, glued) for i in inlines if isinstance(i, Text))
 
     def of_blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
         for block in blocks:
@@ -212,7 +285,7 @@ def _texts(handbook: Handbook) -> Iterator[str]:
                     yield from of_inlines(item)
             elif isinstance(block, Table):
                 for cell in (*block.header, *(c for row in block.rows for c in row)):
-                    yield from of_inlines(cell)
+                    yield from of_inlines(cell, glued=True)
             elif isinstance(block, Quote):
                 yield from of_blocks(block.blocks)
 
@@ -226,19 +299,22 @@ class MathSplitter:
     """Splits every Text of a handbook, with all KaTeX work done in two batches."""
 
     def __init__(self, handbook: Handbook) -> None:
-        texts = list(dict.fromkeys(_texts(handbook)))
-        keys = CommandKeys(texts)
-        found = {text: list(candidates(text, keys)) for text in texts}
-        everything = [(text, c) for text, cs in found.items() for c in cs]
+        pieces = list(dict.fromkeys(_texts(handbook)))
+        keys = CommandKeys(text for text, _ in pieces)
+        found = {(t, g): list(candidates(t, keys, g)) for t, g in pieces}
+        everything = [(text, c) for (text, _), cs in found.items() for c in cs]
         katex.mathml_texts((c.tex(t), False) for t, c in everything)  # one batch
-        self._splits = {text: choose(text, proved(text, cs)) for text, cs in found.items()}
+        self._splits = {
+            (text, glued): choose(text, proved(text, cs), glued) for (text, glued), cs in found.items()
+        }
         self.count = sum(len(s) for s in self._splits.values())
 
-    def inlines(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    def inlines(self, inlines: tuple[Inline, ...], glued: bool = False) -> tuple[Inline, ...]:
         result: list[Inline] = []
         for inline in inlines:
-            if isinstance(inline, Text) and self._splits.get(inline.text):
-                result.extend(split_text(inline.text, self._splits[inline.text]))
+            splits = self._splits.get((inline.text, glued)) if isinstance(inline, Text) else None
+            if splits:
+                result.extend(split_text(inline.text, splits))
             else:
                 result.append(inline)
         return tuple(result)
@@ -250,8 +326,8 @@ class MathSplitter:
             return replace(block, items=tuple(self.inlines(i) for i in block.items))
         if isinstance(block, Table):
             return replace(
-                block, header=tuple(self.inlines(c) for c in block.header),
-                rows=tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
+                block, header=tuple(self.inlines(c, glued=True) for c in block.header),
+                rows=tuple(tuple(self.inlines(c, glued=True) for c in row) for row in block.rows),
             )
         if isinstance(block, Quote):
             return replace(block, blocks=tuple(self.block(b) for b in block.blocks))
@@ -291,3 +367,47 @@ def split_math(handbook: Handbook) -> tuple[Handbook, int]:
     )
     intro = tuple(splitter.block(b) for b in handbook.intro)
     return replace(handbook, sections=sections, intro=intro), splitter.count
+
+
+# --- what a failed repair leaves behind ------------------------------------
+
+RESIDUE_SIGNS = (
+    ("TeX in prose", re.compile(r"\\[A-Za-z]{2,}|\w\^\{?\w|(?<=\w)_\{?\w(?!\w)")),
+    ("doubled formula", re.compile(r"(?<![\w\\’'])([A-Za-z0-9]{1,8})\1(?!\w)")),  # `TT`, `1010`
+)
+QUOTE_CONTEXT = 20
+WORD_END = re.compile(r"[^\W\d_]+[’']?$")  # `D` in `$I$D`, `we’` in `we’$l$`
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    left, right = max(0, start - QUOTE_CONTEXT), min(len(text), end + QUOTE_CONTEXT)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+def residue(inlines: Iterable[Inline]) -> list[str]:
+    """Visible signs of a formula the repair did not recover, in one run of inlines
+    (a paragraph, a list item, a table cell, a title), each as "kind: quote".
+
+    - TeX in prose: a control word (`\\bar`), a script (`x^2`, `x_i`);
+    - a doubled formula: a token that is some text twice (`TT`, `kk`, `1010`);
+    - a one-character formula glued to letters (`$I$D`, `we’$l$`), except before
+      an ordinal suffix (`$d$th`).
+
+    Pure: no KaTeX, no I/O; meant for an audit over the canonical model. Prose that
+    merely looks like this (a number `11`) is for the audit's reviewed list.
+    """
+    items = list(inlines)
+    found: list[str] = []
+    for number, inline in enumerate(items):
+        if isinstance(inline, Text):
+            for kind, sign in RESIDUE_SIGNS:
+                found += [f"{kind}: {_quote(inline.text, m.start(), m.end())}" for m in sign.finditer(inline.text)]
+        elif isinstance(inline, Math) and len(inline.tex.strip()) == 1:
+            before = items[number - 1].text if number and isinstance(items[number - 1], Text) else ""
+            after = items[number + 1] if number + 1 < len(items) else None
+            left = WORD_END.search(before)
+            right = LETTER_RUN.match(after.text) if isinstance(after, Text) else None
+            if left or (right and right.group() not in ORDINAL_SUFFIXES):
+                word = (left.group() if left else "") + f"${inline.tex}$" + (right.group() if right else "")
+                found.append(f"one-character formula glued to letters: {word}")
+    return found

@@ -1,8 +1,11 @@
 """Rebuild tables whose cells the scrape glued together (`Running TimeCorrectness`).
 
-A flattened table arrives as one cell per row. Cells are recovered where a
-boundary can be seen: a lowercase letter or `)` directly followed by an
-uppercase letter, or a formula directly followed by a capitalized word. A row
+A flattened table arrives as one cell per row, its formulas already split out
+by pipeline.repair.math (which looks for a formula inside a glued word when its
+TeX is evident). Cells are recovered where a boundary can be seen: a lowercase
+letter or `)` directly followed by an uppercase letter, a formula directly
+followed by a capitalized word, and a formula glued to a letter or to another
+formula (in prose a formula has a space or punctuation before it). A row
 one cell short is padded in a figure column (the figure is gone, so its cell is
 empty). A table whose rows still do not fit its header is left as it is, for the
 errata to fix by hand.
@@ -26,8 +29,7 @@ def split_cells(inlines: Cell) -> list[Cell]:
     for inline in inlines:
         if isinstance(inline, Text):
             text = inline.text
-            previous = cells[-1][-1] if cells[-1] else None
-            if isinstance(previous, Math) and text[:1].isupper():
+            if isinstance(_last(cells), Math) and text[:1].isupper():
                 cells.append([])
             pieces = CELL_BOUNDARY.split(text)
             for number, piece in enumerate(pieces):
@@ -35,8 +37,21 @@ def split_cells(inlines: Cell) -> list[Cell]:
                     cells.append([])
                 cells[-1].append(Text(piece))
         else:
+            if isinstance(inline, Math) and _glued_to(_last(cells)):
+                cells.append([])
             cells[-1].append(inline)
     return [_trim(tuple(cell)) for cell in cells]
+
+
+def _last(cells: list[list[Inline]]) -> Inline | None:
+    return cells[-1][-1] if cells[-1] else None
+
+
+def _glued_to(previous: Inline | None) -> bool:
+    """A formula glued to a formula or to a letter starts a new cell."""
+    if isinstance(previous, Math):
+        return True
+    return isinstance(previous, Text) and previous.text[-1:].isalnum()
 
 
 def _trim(cell: Cell) -> Cell:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.model import Handbook, Math, Meta, Paragraph, Question, Section, Text, DisplayMath
-from pipeline.repair.math import split_math
+from pipeline.model import DisplayMath, Handbook, Math, Meta, Paragraph, Question, Section, Table, Text
+from pipeline.repair.math import residue, split_math
 
 
 def repaired(text: str) -> tuple:
@@ -50,3 +50,71 @@ def test_raw_dollar_tex_becomes_display_math() -> None:
 def test_broken_raw_tex_is_left_for_the_errata() -> None:
     broken = "L = \\right \\begin{Bmatrix} 0 \\qquad i \\ne j \\end{matrix}"
     assert repaired(broken) == Paragraph((Text(broken),))
+
+
+# --- one test per class of failure seen on handbooks the repair had never met ---
+
+
+@pytest.mark.parametrize("damaged, tex", [
+    ("mean xˉ\\bar{x} of", "\\bar{x}"),  # ˉ is a modifier letter: not a letter to match
+    ("scale σ~\\tilde{\\sigma} of", "\\tilde{\\sigma}"),
+    ("vector v⃗\\vec{v} of", "\\vec{v}"),  # ⃗ is a combining mark
+    ("estimate θ^\\hat{\\theta} of", "\\hat{\\theta}"),
+    ("speed x˙\\dot{x} of", "\\dot{x}"),
+])
+def test_accents_are_split(damaged: str, tex: str) -> None:
+    before, _, after = damaged.partition(damaged.split()[1])
+    assert repaired(damaged) == Paragraph((Text(before), Math(tex), Text(after)))
+
+
+@pytest.mark.parametrize("damaged, expected", [
+    ("from -\\infty to", (Text("from "), Math("-\\infty"), Text(" to"))),
+    ("the norm |\\cdot| is", (Text("the norm "), Math("|\\cdot|"), Text(" is"))),
+    ("as nn \\to \\infty, and -\\infty.", (Text("as "), Math("n \\to \\infty"), Text(", and "),
+                                             Math("-\\infty"), Text("."))),
+])
+def test_renderings_lost_entirely_are_split(damaged: str, expected: tuple) -> None:
+    assert repaired(damaged) == Paragraph(expected)
+
+
+@pytest.mark.parametrize("prose", [
+    "distributed IID (independently)", "Proceedings AAAI (1987)", "we’ll be comparing",
+    "an eel or a llama will ooze",
+])
+def test_words_and_acronyms_are_never_cut(prose: str) -> None:
+    assert repaired(prose) == Paragraph((Text(prose),))
+
+
+def test_a_table_with_math_in_its_cells_is_rebuilt() -> None:
+    from pipeline.repair.tables import rebuild_table
+
+    header = "KernelFormulaNote"
+    rows = ["Linearxyx^\\top yFast", "Rbfexp(γxy2)\\exp(-\\gamma \\lVert x-y \\rVert^2)Smooth"]
+    table = Table(((Text(header),),), tuple(((Text(r),),) for r in rows))
+    handbook = Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q"),), (table,)),)),))
+    split, _ = split_math(handbook)
+    rebuilt = rebuild_table(split.sections[0].questions[0].answer[0])
+    assert rebuilt.header == ((Text("Kernel"),), (Text("Formula"),), (Text("Note"),))
+    assert rebuilt.rows == (
+        ((Text("Linear"),), (Math("x^\\top y"),), (Text("Fast"),)),
+        ((Text("Rbf"),), (Math("\\exp(-\\gamma \\lVert x-y \\rVert^2)"),), (Text("Smooth"),)),
+    )
+
+
+@pytest.mark.parametrize("inlines, kind", [
+    ((Text("the value xˉ\\bar{x} of"),), "TeX in prose"),
+    ((Text("so x^2 grows"),), "TeX in prose"),
+    ((Text("tasks TT and"),), "doubled formula"),
+    ((Text("distributed "), Math("I"), Text("D (independently)")), "one-character formula glued to letters"),
+    ((Text("we’"), Math("l"), Text(" be")), "one-character formula glued to letters"),
+])
+def test_residue_names_what_a_failed_split_leaves(inlines: tuple, kind: str) -> None:
+    assert [finding.split(":")[0] for finding in residue(inlines)] == [kind]
+
+
+@pytest.mark.parametrize("inlines", [
+    (Text("all books of the committee, we’ll see: snake_case and AAAI"),),
+    (Text("the "), Math("d"), Text("th power and "), Math("k"), Text("-fold, "), Math("x(i)"), Text("’s")),
+])
+def test_residue_leaves_clean_prose_alone(inlines: tuple) -> None:
+    assert residue(inlines) == []
