@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import katex
+from pipeline.audit import AuditReport, audit, read_accepted, review
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
-from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
+from pipeline.paths import AUDIT_ACCEPTED_FILE, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
@@ -33,6 +34,12 @@ class NormalizeReport:
     code_blocks: int
     errata_applied: int
     repairs: RepairLog
+    residue: AuditReport
+
+    @property
+    def automatic_share(self) -> float:
+        total = self.repairs.total + self.errata_applied
+        return self.repairs.total / total if total else 1.0
 
     def summary(self) -> str:
         details = ", ".join(f"{name} {count}" for name, count in self.repairs.counts)
@@ -40,6 +47,8 @@ class NormalizeReport:
             f"{self.sections} sections, {self.questions} questions, {self.formulas} formulas, "
             f"{self.code_blocks} code blocks\n"
             f"repairs: {self.repairs.total} automatic ({details}), {self.errata_applied} from errata"
+            f" ({self.automatic_share:.0%} automatic)\n"
+            f"{self.residue.summary()}"
         )
 
 
@@ -179,8 +188,9 @@ def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path | None = N
     write_files(files, out_dir)
     if ids_file is not None:
         write_atomic(ids_file, ids_tsv(assignments))
+    accepted = read_accepted(AUDIT_ACCEPTED_FILE) if located.committed else []
     return NormalizeReport(
         sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),
         formulas=formulas, code_blocks=count_code_blocks(handbook),
-        errata_applied=applied, repairs=log,
+        errata_applied=applied, repairs=log, residue=review(audit(handbook), accepted),
     )
