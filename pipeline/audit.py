@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -59,10 +60,14 @@ FIGURE_POINTER = re.compile(
     + r"|" + FIGURE_NOUNS + r"[^.]{0,20}\bas follows)\b",
     re.IGNORECASE,
 )
+# Cheap substring tests first (Python's regexes are slow over long prose):
+# a line with none of these words cannot point at a figure.
+FIGURE_HINTS = ("shown", "follows", "figure", "fig.", "image", "picture", "diagram", "plot",
+                "graph", "chart", "illustration", "visuali")
+HANGING_LINE_END = re.compile(r"\b(?:at|via|from)\s*:?$", re.IGNORECASE)  # where its link was
 HANGING_LINK_TEXT = re.compile(
-    r"(?:\b(?:at|via|from)\s*:?$"                   # a line ending where its link was
-    r"|\bhere\)"                                      # "(… see it here)"
-    r"|\b(?:see|check out|read)\b[^.]{0,40}?[’']s (?:blog|post|paper|article|chapter|tutorial)\b)",
+    r"\bhere\)"                                       # "(… see it here)"
+    r"|\b(?:see|check out|read) [^.]{0,40}?[’']s (?:blog|post|paper|article|chapter|tutorial)\b",
     re.IGNORECASE,
 )
 LINK_LIST_LEAD_IN = re.compile(
@@ -108,7 +113,7 @@ class Line:
     def has_link(self) -> bool:
         return any(isinstance(i, Link) for i in self.inlines)
 
-    @property
+    @cached_property
     def prose(self) -> str:
         """The text with formulas as `$tex$` and code as a neutral mark."""
         return "".join(_prose_of(inline) for inline in flat_inlines(self.inlines))
@@ -176,14 +181,23 @@ def glued_formula(line: Line, after: Block | None) -> Iterator[str]:
 
 def odd_emphasis(line: Line, after: Block | None) -> Iterator[str]:
     text = "".join(i.text for i in flat_inlines(line.inlines) if isinstance(i, Text))
+    if "**" not in text and "__" not in text:
+        return
     markers = list(EMPHASIS_MARKER.finditer(text))
     if len(markers) % 2:
         yield _quote(text, markers[-1].start(), markers[-1].end())
 
 
+def _has_doubled_word(text: str) -> bool:
+    """A quick pre-check for REPEATED_WORD (C-speed maps instead of a regex scan)."""
+    words = text.split()
+    following = [word.rstrip(".,;:!?)") for word in words[1:]]
+    return any(map(str.__eq__, words, following))
+
+
 def repeated(line: Line, after: Block | None) -> Iterator[str]:
     for inline in flat_inlines(line.inlines):
-        if isinstance(inline, Text):
+        if isinstance(inline, Text) and _has_doubled_word(inline.text):
             for match in REPEATED_WORD.finditer(inline.text):
                 yield _quote(inline.text, match.start(), match.end())
     inlines = list(flat_inlines(line.inlines))
@@ -198,6 +212,9 @@ def repeated(line: Line, after: Block | None) -> Iterator[str]:
 
 def figure_pointer(line: Line, after: Block | None) -> Iterator[str]:
     text = line.prose
+    lowered = text.lower()
+    if not any(hint in lowered for hint in FIGURE_HINTS):
+        return
     for match in FIGURE_POINTER.finditer(text):
         yield _quote(text, match.start(), match.end())
 
@@ -206,9 +223,13 @@ def hanging_link(line: Line, after: Block | None) -> Iterator[str]:
     if line.has_link:
         return
     text = line.prose.rstrip()
-    for match in HANGING_LINK_TEXT.finditer(text):
-        yield _quote(text, match.start(), match.end())
-    if LINK_LIST_LEAD_IN.search(text) and not isinstance(after, ListBlock):
+    end = HANGING_LINE_END.search(text, max(0, len(text) - 12))
+    if end:
+        yield _quote(text, end.start(), end.end())
+    if "here)" in text or "s " in text:  # the patterns below need one of these
+        for match in HANGING_LINK_TEXT.finditer(text):
+            yield _quote(text, match.start(), match.end())
+    if text.endswith(":") and LINK_LIST_LEAD_IN.search(text) and not isinstance(after, ListBlock):
         yield _quote(text, len(text) - 1, len(text))
 
 
