@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from pipeline.audit import Acceptance, Finding, audit, audit_blocks, read_accepted, review
 from pipeline.errors import HandbookError
 from pipeline.paths import AUDIT_ACCEPTED_FILE
 from pipeline.readers.markdown import read_markdown, read_section
 from tests.conftest import ROOT
+from tests.writers.test_markdown import handbooks
 
 FIXTURES = ROOT / "tests" / "fixtures" / "audit.txt"
 
@@ -72,3 +74,12 @@ def test_an_accepted_entry_needs_a_reason_and_a_known_kind(tmp_path: Path) -> No
     path.write_text('[[accepted]]\nquestion = "q"\nkind = "typo"\ntext = "x"\nreason = "r"\n')
     with pytest.raises(HandbookError, match="unknown kind"):
         read_accepted(path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(handbooks())
+def test_any_handbook_is_audited_without_error(handbook) -> None:
+    findings = audit(handbook)
+    places = {q.id for _, q in handbook.questions()} | {"index"}
+    assert all(f.question in places and f.kind and f.text for f in findings)
+    assert review(findings, []).unaccepted == tuple(findings)
