@@ -266,7 +266,11 @@ def audit(handbook: Handbook) -> list[Finding]:
 
 
 def read_accepted(path: Path) -> list[Acceptance]:
-    """The reviewed acceptances (none if the file does not exist)."""
+    """The reviewed acceptances (none if the file does not exist).
+
+    Read like `errata.read_errata` reads its entries; kept apart on purpose, as
+    the errata file's presence rules are its own (issue 16).
+    """
     if not path.exists():
         return []
     try:
