@@ -4,7 +4,9 @@ Every stage is read back into the model on its own terms: the snapshot through
 its reader, the repairs, the id assignments and the errata; the canonical
 Markdown; the built site's HTML; every exported deck. Each question must be
 present exactly once at every stage, with the same title and answer (text,
-formulas, code). Every formula must also pass KaTeX.
+formulas, code). Every formula must also pass KaTeX, and every finding of the
+residue audit (pipeline/audit.py) must be accepted in source/audit-accepted.toml,
+each acceptance still matching a finding.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, question_formulas
-from pipeline.paths import DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, SITE_DIR
+from pipeline.paths import AUDIT_ACCEPTED_FILE, DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, SITE_DIR
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,16 @@ def _formula_stage(canonical: Handbook) -> StageResult:
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
 
+def _residue_stage(canonical: Handbook, accepted_file: Path | None) -> StageResult:
+    """The residue audit: every finding accepted in the reviewed list, every acceptance still used."""
+    from pipeline.audit import audit, read_accepted, review
+
+    report = review(audit(canonical), read_accepted(accepted_file) if accepted_file else [])
+    places = {q.id for _, q in canonical.questions()} | {"index"}
+    damaged = {f.question for f in report.unaccepted}
+    return StageResult("residue audit", len(places), len(places - damaged), report.first_problem())
+
+
 def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR) -> CheckReport:
     from pipeline.readers.anki_package import read_apkg
     from pipeline.readers.markdown import read_markdown
@@ -114,4 +126,6 @@ def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_di
     for deck in decks:
         notes = [q for _, q in read_apkg(deck)]
         stages.append(compare(f"deck {deck.name}", sections.get(deck.stem, expected), notes))
+    own = handbook_dir == HANDBOOK_DIR
+    stages.append(_residue_stage(canonical, AUDIT_ACCEPTED_FILE if own else None))
     return CheckReport(tuple(stages))

@@ -80,12 +80,14 @@ def scrape(source: str, out_dir: Path) -> None:
 @click.argument("snapshot", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=HANDBOOK_DIR,
               show_default=True, help="Folder for the canonical Markdown.")
-@click.option("--errata", type=click.Path(path_type=Path), default=ERRATA_FILE,
-              show_default=True, help="Reviewed hand corrections to apply.")
-@click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=IDS_FILE,
-              show_default=True, help="Stable question-id assignments (updated in place).")
+@click.option("--errata", type=click.Path(path_type=Path), default=None,
+              help=f"Reviewed hand corrections to apply. Default: {ERRATA_FILE} for the "
+                   "committed snapshot, none for another dump.")
+@click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=None,
+              help=f"Stable question-id assignments (updated in place). Default: {IDS_FILE} "
+                   "for the committed snapshot; another dump gets fresh ids, saved nowhere.")
 @user_errors
-def normalize(snapshot: Path | None, out_dir: Path, errata: Path, ids_file: Path) -> None:
+def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_file: Path | None) -> None:
     """Repair the snapshot into canonical Markdown, one file per section.
 
     SNAPSHOT defaults to the one named in source/raw/manifest.json. The

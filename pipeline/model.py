@@ -1,7 +1,8 @@
 """The document model: what every reader produces and every writer consumes.
 
 A handbook is metadata, an introduction, sections of questions, and closing
-matter. Answers are blocks; blocks hold inlines. Both are closed sets of small
+matter. Answers are blocks (paragraphs, sub-headings, math, code, lists, tables,
+quotes); blocks hold inlines. Both are closed sets of small
 frozen dataclasses, so a writer can dispatch on the type and nothing is mutated
 on the way from the snapshot to the site and the decks.
 """
@@ -55,6 +56,26 @@ class Paragraph:
     inlines: tuple[Inline, ...]
 
 
+SUBHEADING_LEVELS = range(3, 7)
+
+
+def subheading_level(level: int) -> int:
+    """A heading level from any source, clamped into SUBHEADING_LEVELS."""
+    return min(max(level, SUBHEADING_LEVELS.start), SUBHEADING_LEVELS.stop - 1)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading inside an answer or the introduction.
+
+    `level` is 3 to 6: levels 1 and 2 are the section and the question, so a
+    sub-heading is written `###` (or deeper) in the canonical Markdown.
+    """
+
+    level: int
+    inlines: tuple[Inline, ...]
+
+
 @dataclass(frozen=True)
 class DisplayMath:
     """A formula standing on its own, as TeX without delimiters."""
@@ -94,7 +115,7 @@ class Quote:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Paragraph, DisplayMath, CodeBlock, ListBlock, Table, Quote]
+Block = Union[Paragraph, Heading, DisplayMath, CodeBlock, ListBlock, Table, Quote]
 
 # --- structure -------------------------------------------------------------
 
@@ -153,7 +174,7 @@ class Handbook:
 
 def block_inlines(block: Block) -> Iterator[Inline]:
     """Every inline directly held by a block (not descending into links)."""
-    if isinstance(block, Paragraph):
+    if isinstance(block, (Paragraph, Heading)):
         yield from block.inlines
     elif isinstance(block, ListBlock):
         for item in block.items:

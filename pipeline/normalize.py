@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import katex
+from pipeline.audit import AuditReport, audit, read_accepted, review
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
-from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
+from pipeline.paths import AUDIT_ACCEPTED_FILE, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
@@ -33,6 +34,12 @@ class NormalizeReport:
     code_blocks: int
     errata_applied: int
     repairs: RepairLog
+    residue: AuditReport
+
+    @property
+    def automatic_share(self) -> float:
+        total = self.repairs.total + self.errata_applied
+        return self.repairs.total / total if total else 1.0
 
     def summary(self) -> str:
         details = ", ".join(f"{name} {count}" for name, count in self.repairs.counts)
@@ -40,6 +47,8 @@ class NormalizeReport:
             f"{self.sections} sections, {self.questions} questions, {self.formulas} formulas, "
             f"{self.code_blocks} code blocks\n"
             f"repairs: {self.repairs.total} automatic ({details}), {self.errata_applied} from errata"
+            f" ({self.automatic_share:.0%} automatic)\n"
+            f"{self.residue.summary()}"
         )
 
 
@@ -54,23 +63,24 @@ class Snapshot:
     path: Path
     reader: str
     source_url: str
+    committed: bool = False  # the one the manifest names: this handbook's own snapshot
 
 
 def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Snapshot:
     """The snapshot to read and its reader: given explicitly, or named in the manifest."""
     if snapshot is not None:
-        url = ""
+        url, committed = "", False
         if manifest.exists():
             data = _manifest(manifest)
             if (manifest.parent / data.get("snapshot", "")).resolve() == snapshot.resolve():
-                url = data.get("source", "")
-        return Snapshot(snapshot, reader_for_file(snapshot.name), url)
+                url, committed = data.get("source", ""), True
+        return Snapshot(snapshot, reader_for_file(snapshot.name), url, committed)
     if not manifest.exists():
         raise HandbookError(f"{manifest} is missing: run `handbook scrape URL|FILE` first")
     data = _manifest(manifest)
     source = data.get("source", "")
     return Snapshot(manifest.parent / data["snapshot"], data["reader"],
-                    source if source.startswith(("http://", "https://")) else "")
+                    source if source.startswith(("http://", "https://")) else "", True)
 
 
 def _manifest(path: Path) -> dict[str, str]:
@@ -124,10 +134,10 @@ def count_code_blocks(handbook: Handbook) -> int:
     return sum(count(q.answer) for _, q in handbook.questions())
 
 
-def inputs_digest(snapshot: Path, errata_file: Path) -> str:
+def inputs_digest(snapshot: Path, errata_file: Path | None) -> str:
     digest = hashlib.sha256()
     for path in (snapshot, errata_file):
-        digest.update(path.read_bytes() if path.exists() else b"")
+        digest.update(path.read_bytes() if path is not None and path.exists() else b"")
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -146,21 +156,41 @@ def normalize_if_stale() -> NormalizeReport | None:
     return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE)
 
 
-def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path) -> NormalizeReport:
-    """Read the snapshot, repair it and replace `out_dir` with canonical Markdown."""
+def book_files(located: Snapshot, errata_file: Path | None, ids_file: Path | None,
+               ) -> tuple[Path | None, Path | None]:
+    """The errata and ids files a run uses: as given, else this handbook's own for its own snapshot.
+
+    Another handbook's dump gets no errata (ours were written against our
+    snapshot) and fresh ids that are written nowhere, unless files are named.
+    """
+    if located.committed:
+        return errata_file or ERRATA_FILE, ids_file or IDS_FILE
+    return errata_file, ids_file
+
+
+def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path | None = None,
+              ids_file: Path | None = None) -> NormalizeReport:
+    """Read the snapshot, repair it and replace `out_dir` with canonical Markdown.
+
+    `errata_file` and `ids_file` default to source/'s only when the snapshot is
+    the committed one (see `book_files`).
+    """
     located = locate_snapshot(snapshot)
+    errata_file, ids_file = book_files(located, errata_file, ids_file)
     handbook, log = repair(read_snapshot(located))
-    handbook, assignments = assign_ids(handbook, read_ids(ids_file))
-    handbook, applied = apply_errata(handbook, read_errata(errata_file))
+    handbook, assignments = assign_ids(handbook, read_ids(ids_file) if ids_file else [])
+    handbook, applied = apply_errata(handbook, read_errata(errata_file) if errata_file else [])
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
     files[INPUTS_STAMP] = inputs_digest(located.path, errata_file) + "\n"
     write_files(files, out_dir)
-    write_atomic(ids_file, ids_tsv(assignments))
+    if ids_file is not None:
+        write_atomic(ids_file, ids_tsv(assignments))
+    accepted = read_accepted(AUDIT_ACCEPTED_FILE) if located.committed else []
     return NormalizeReport(
         sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),
         formulas=formulas, code_blocks=count_code_blocks(handbook),
-        errata_applied=applied, repairs=log,
+        errata_applied=applied, repairs=log, residue=review(audit(handbook), accepted),
     )

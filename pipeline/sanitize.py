@@ -13,7 +13,8 @@ import nh3
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 ALLOWED_TAGS = frozenset({
-    "a", "b", "blockquote", "br", "code", "details", "div", "em", "i", "li", "ol",
+    "a", "b", "blockquote", "br", "code", "details", "div", "em", "h3", "h4", "h5", "h6",
+    "i", "li", "ol",
     "p", "pre", "span", "strong", "summary", "sub", "sup", "table", "tbody", "td",
     "th", "thead", "tr", "ul",
 })

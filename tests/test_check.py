@@ -83,3 +83,26 @@ def test_a_tampered_markdown_line_is_named(built: Path, tmp_path: Path) -> None:
     result = run_check(handbook, built / "site", built / "decks")
     assert result.exit_code == 1
     assert "question 'what-is-an-autoencoder-what-does-it-auto' has a different answer" in result.output
+
+
+def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: Path, monkeypatch) -> None:
+    import pipeline.check
+    from pipeline.paths import AUDIT_ACCEPTED_FILE
+
+    accepted = AUDIT_ACCEPTED_FILE.read_text(encoding="utf-8")
+    stale = tmp_path / "stale.toml"
+    stale.write_text(accepted + '\n[[accepted]]\nquestion = "index"\nkind = "repeated"\n'
+                     'text = "the the"\nreason = "fixed long ago"\n', encoding="utf-8")
+    monkeypatch.setattr(pipeline.check, "AUDIT_ACCEPTED_FILE", stale)
+    result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
+    assert result.exit_code == 1
+    assert "Error: residue audit: stale acceptance (matches no finding): index: repeated: 'the the'" \
+        in result.output
+
+    missing = tmp_path / "missing.toml"
+    missing.write_text(accepted.split("[[accepted]]", 1)[0] + "[[accepted]]" + accepted.split(
+        "[[accepted]]", 2)[2], encoding="utf-8")  # the first entry removed
+    monkeypatch.setattr(pipeline.check, "AUDIT_ACCEPTED_FILE", missing)
+    result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
+    assert result.exit_code == 1
+    assert "Error: residue audit: finding not accepted: name-some-typical-loss-functions" in result.output

@@ -136,3 +136,24 @@ def test_normalize_is_due_only_when_snapshot_or_errata_change(tmp_path: Path) ->
     errata = tmp_path / "errata.toml"
     errata.write_text((ROOT / "source" / "errata.toml").read_text() + "\n# a new comment\n")
     assert is_stale(HANDBOOK, errata)
+
+
+def test_another_dump_leaves_this_handbooks_errata_and_ids_alone(tmp_path: Path) -> None:
+    """Normalizing someone else's dump reads no errata and saves no ids unless asked to."""
+    from tests.writers.test_text_dump import OWN
+    from pipeline.writers.text_dump import write_text_dump
+
+    dump = tmp_path / "other.txt"
+    dump.write_text(write_text_dump(OWN), encoding="utf-8")
+    book = {name: (ROOT / "source" / name).read_bytes() for name in ("errata.toml", "question-ids.tsv")}
+    result = CliRunner().invoke(main, ["normalize", str(dump), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "0 from errata" in result.output and "residue audit: " in result.output
+    assert {name: (ROOT / "source" / name).read_bytes() for name in book} == book
+    assert read_markdown(tmp_path / "out").sections[0].title == "Probability Basics"
+
+    ids = tmp_path / "ids.tsv"  # named explicitly: then it is written
+    result = CliRunner().invoke(main, ["normalize", str(dump), "--out", str(tmp_path / "out2"),
+                                       "--ids", str(ids)])
+    assert result.exit_code == 0, result.output
+    assert "what-is-a-kernel" in ids.read_text(encoding="utf-8")

@@ -14,6 +14,8 @@ Rules worth knowing:
   `.math-display` are display math, which becomes a `DisplayMath` block when it
   stands alone in its paragraph and `Math` otherwise. `span.arithmatex` and
   `.math-inline` hold `\\(tex\\)` (or `$tex$`) or KaTeX markup.
+- Headings: `h1`–`h6` inside a fragment are sub-headings (`Heading`, level 3
+  to 6: the section and question levels above belong to the page).
 - Code blocks: `<pre>`; the language comes from a `language-x`, `lang-x` or
   `highlight-x` class or a `data-language` attribute on the pre, its `code`
   child, or the two elements around it (see writers/html.py `language_class`).
@@ -38,8 +40,8 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import PreformattedString
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Inline, Link, ListBlock, Math, Paragraph,
-    Quote, Table, Text,
+    Block, Code, CodeBlock, DisplayMath, Heading, Inline, Link, ListBlock, Math, Paragraph,
+    Quote, Table, Text, subheading_level,
 )
 from pipeline.sanitize import safe_url
 
@@ -57,9 +59,11 @@ CONTAINER_TAGS = frozenset({
     "html", "body", "div", "section", "article", "main", "header", "footer", "aside",
     "nav", "figure", "details", "center", "address", "hgroup", "fieldset", "dl",
 })
-# Hold one paragraph of inlines (a heading inside an answer is kept as its text).
-PARAGRAPH_TAGS = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "figcaption", "summary",
+# Sub-headings inside an answer (levels 1 and 2 are read as the deepest model level allows).
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Hold one paragraph of inlines.
+PARAGRAPH_TAGS = HEADING_TAGS | frozenset({
+    "p", "dt", "dd", "figcaption", "summary",
     "caption", "legend", "li", "tr", "td", "th", "thead", "tbody", "tfoot",
 })
 LIST_TAGS = frozenset({"ul", "ol"})
@@ -153,6 +157,8 @@ def element_blocks(tag: Tag, depth: int = 0) -> tuple[Block, ...]:
         return (code_block(tag),)
     if name == "table":
         return _table_blocks(tag)
+    if name in HEADING_TAGS:
+        return _heading_blocks(tag)
     if name in LIST_TAGS:
         return (list_block(tag),)
     if depth >= MAX_BLOCK_DEPTH:
@@ -181,6 +187,12 @@ def _paragraphs(nodes: list[PageElement]) -> tuple[Block, ...]:
     if len(items) == 1 and isinstance(items[0], _Display):
         return (DisplayMath(items[0].tex),)
     return (Paragraph(tuple(_as_inline(i) for i in items)),)
+
+
+def _heading_blocks(tag: Tag) -> tuple[Block, ...]:
+    """A heading element as a sub-heading (h1 and h2 become the shallowest sub-heading level)."""
+    inlines = inlines_of(tag.contents)
+    return (Heading(subheading_level(int(tag.name[1])), inlines),) if inlines else ()
 
 
 def code_block(pre: Tag) -> CodeBlock:

@@ -19,8 +19,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math, Meta,
-    Paragraph, Question, Quote, Section, Table, Text,
+    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Meta,
+    Paragraph, Question, Quote, Section, Table, Text, subheading_level,
 )
 from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
 
@@ -140,6 +140,8 @@ def _block(token: Token, cursor: _Tokens) -> Block | None:
     kind = token.type
     if kind == "paragraph_open":
         return Paragraph(_inline_of(cursor.until("paragraph_close")))
+    if kind == "heading_open":  # h1 and h2 were split off: this is a sub-heading
+        return Heading(subheading_level(int(token.tag[1:])), _inline_of(cursor.until("heading_close")))
     if kind == "math_block":
         return DisplayMath(token.content.strip("\n"))
     if kind in ("fence", "code_block"):

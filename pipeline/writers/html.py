@@ -18,7 +18,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Inline, ListBlock, Math, Paragraph,
+    Block, Code, CodeBlock, DisplayMath, Heading, Inline, ListBlock, Math, Paragraph,
     Quote, Table, Text,
 )
 from pipeline.sanitize import clean_html, safe_url
@@ -118,6 +118,8 @@ def _table_html(block: Table, style: HtmlStyle) -> str:
 def block_html(block: Block, style: HtmlStyle) -> str:
     if isinstance(block, Paragraph):
         return f"<p>{inlines_html(block.inlines, style)}</p>"
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{inlines_html(block.inlines, style)}</h{block.level}>"
     if isinstance(block, DisplayMath):
         return style.display_math(block.tex)
     if isinstance(block, CodeBlock):

@@ -2,9 +2,10 @@
 
 The format is a contract (see README.md, "Canonical Markdown"): one file per
 section `NN-<slug>.md` starting with `# Title`, each question a
-`## Question {#id}` heading with its answer below, `$...$` and `$$` math,
-fenced code with a language, GFM tables, `-` and `1.` lists, and `index.md`
-holding the handbook's metadata, introduction and references. Every paragraph
+`## Question {#id}` heading with its answer below (sub-headings `###`),
+`$...$` and `$$` math, fenced code with a language, GFM tables, `-` and `1.`
+lists, and `index.md` holding the handbook's metadata, introduction and
+references. Every paragraph
 and list item is one line, so the output is the same whatever the input's
 line wrapping, and reading it back gives the same model.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from pipeline.fileio import replaced_dir
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math,
+    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math,
     Paragraph, Question, Quote, Section, Table, Text,
 )
 
@@ -83,6 +84,15 @@ def _line(inlines: tuple[Inline, ...]) -> str:
     return escape_line_start(inlines_markdown(inlines))
 
 
+# A run of `#` ending a heading after a space (or alone) would be read as its closing sequence.
+_CLOSING_HASHES = re.compile(r"(?:(?<=\s)|^)(#+)$")
+
+
+def _heading_markdown(block: Heading) -> str:
+    text = _CLOSING_HASHES.sub(r"\\\1", inlines_markdown(block.inlines))
+    return f"{'#' * block.level} {text}"
+
+
 def _fence(code: str) -> str:
     longest = max((len(run) for run in re.findall(r"^`{3,}", code, re.M)), default=2)
     return "`" * (longest + 1)
@@ -109,6 +119,8 @@ def _table_markdown(block: Table) -> str:
 def block_markdown(block: Block, variant: int = 0) -> str:
     if isinstance(block, Paragraph):
         return _line(block.inlines)
+    if isinstance(block, Heading):
+        return _heading_markdown(block)
     if isinstance(block, DisplayMath):
         return f"$$\n{block.tex}\n$$"
     if isinstance(block, CodeBlock):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pipeline import katex
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math, Paragraph,
+    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Paragraph,
     Quote, Table, Text, question_formulas,
 )
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
@@ -44,7 +44,7 @@ def _inlines(inlines: tuple[Inline, ...], render: _Renderings) -> str:
 
 
 def _block(block: Block, render: _Renderings) -> str:
-    if isinstance(block, Paragraph):
+    if isinstance(block, (Paragraph, Heading)):  # a sub-heading is a line of its own
         return _inlines(block.inlines, render)
     if isinstance(block, DisplayMath):
         return render(block.tex)

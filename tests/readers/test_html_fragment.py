@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Inline, Link, ListBlock, Math, Paragraph, Quote,
-    Table, Text, formulas,
+    Block, Code, CodeBlock, DisplayMath, Heading, Inline, Link, ListBlock, Math, Paragraph,
+    Quote, Table, Text, formulas,
 )
 from pipeline.readers.html_fragment import (
     MAX_BLOCK_DEPTH, fragment_blocks, fragment_inlines,
@@ -61,7 +61,7 @@ def blocks(depth: int = 1) -> st.SearchStrategy[tuple[Block, ...]]:
         st.lists(st.lists(inlines(), min_size=n, max_size=n).map(tuple), max_size=3).map(tuple),
     ))
     block = st.one_of(
-        inlines().map(Paragraph),
+        inlines().map(Paragraph), st.builds(Heading, st.integers(3, 6), inlines()),
         DISPLAY_TEX.map(DisplayMath),
         st.builds(CodeBlock, CODE, LANGUAGES),
         st.builds(ListBlock, st.lists(inlines(), min_size=1, max_size=4).map(tuple),

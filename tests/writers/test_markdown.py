@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, ListBlock, Math, Meta, Paragraph, Question,
+    Code, CodeBlock, DisplayMath, Handbook, Heading, Link, ListBlock, Math, Meta, Paragraph, Question,
     Quote, Section, Table, Text,
 )
 from pipeline.readers.markdown import read_files
@@ -60,7 +60,7 @@ def tables(draw) -> Table:
 
 
 BLOCK = st.one_of(
-    LINE.map(Paragraph), TEX.map(DisplayMath),
+    LINE.map(Paragraph), TEX.map(DisplayMath), st.builds(Heading, st.integers(3, 6), LINE),
     st.tuples(CODE, st.sampled_from(["python", "text", "bibtex"])).map(lambda p: CodeBlock(*p)),
     st.builds(ListBlock, st.lists(LINE, min_size=1, max_size=4).map(tuple), st.booleans(),
               st.integers(1, 9)).map(lambda b: b if b.ordered else ListBlock(b.items)),
@@ -91,3 +91,19 @@ def test_markdown_round_trip_is_identity(handbook: Handbook) -> None:
     files = markdown_files(handbook)
     assert read_files(files) == handbook
     assert markdown_files(read_files(files)) == files
+
+
+def test_sub_headings_are_atx_headings_that_read_back() -> None:
+    answer = (
+        Heading(3, (Text("1. Mean Square Error, "), Math("L_2"), Text(" Loss"))),
+        Paragraph((Text("MSE is the most commonly used regression loss."),)),
+        Heading(4, (Text("C #"),)),
+        Heading(3, (Text("##"),)),
+    )
+    handbook = Handbook(Meta("T"), (Heading(3, (Text("Intro"),)),), (
+        Section("s", "S", (Question("q", (Text("Q"),), answer),)),
+    ))
+    files = markdown_files(handbook)
+    assert "### 1. Mean Square Error, $L_2$ Loss\n\nMSE" in files["01-s.md"]
+    assert "#### C \\#" in files["01-s.md"] and "### \\##" in files["01-s.md"]
+    assert read_files(files) == handbook

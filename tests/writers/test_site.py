@@ -89,3 +89,17 @@ def test_unsafe_links_lose_their_target() -> None:
     hostile = Question("x", (Text("x"),), (Paragraph((Link((Text("click"),), "javascript:alert(1)"),)),))
     page = soup(question_html(hostile))
     assert "javascript" not in str(page) and page.find("a", string="click") is None
+
+
+def test_a_sub_heading_is_an_h3_on_the_site_and_on_the_card() -> None:
+    from pipeline.model import Heading
+    from pipeline.writers.anki_html import ANKI_STYLE
+    from pipeline.writers.html import blocks_html
+
+    answer = (Heading(3, (Text("4. Log-Cosh Loss <b>"),)), Paragraph((Text("Log-cosh is smooth."),)))
+    question = Question("q", (Text("Q"),), answer)
+    details = soup(question_html(question)).find("details")
+    assert details.find("h3").get_text() == "4. Log-Cosh Loss <b>"
+    card = soup(blocks_html(answer, ANKI_STYLE))
+    assert str(card.find("h3")) == "<h3>4. Log-Cosh Loss &lt;b&gt;</h3>"
+    assert fragment_blocks(details.find(class_="answer").decode_contents()) == answer

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.errata import read_errata
 from pipeline.model import (
-    CodeBlock, DisplayMath, Handbook, ListBlock, Math, Meta, Paragraph, Question, Section, Table, Text,
+    CodeBlock, DisplayMath, Handbook, Heading, ListBlock, Math, Meta, Paragraph, Question, Section, Table, Text,
 )
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
@@ -70,6 +70,12 @@ def test_canonical_handbook_round_trips_except_hand_corrections(canonical) -> No
         expected.id for (_, expected), (_, got) in zip(canonical.questions(), repaired.questions())
         if (got.title, got.answer) != (expected.title, expected.answer)
     ]
-    # Only what the errata fix by hand (here: the table no rule can split) may differ.
-    assert set(differ) <= corrected, differ
-    assert len(differ) <= 1
+    # Only what the errata fix by hand and a dump cannot carry may differ: the
+    # table no rule can split, sub-headings (a dump prints them as prose) and a
+    # code block's language (a dump has no fences).
+    def unprintable(block) -> bool:
+        return isinstance(block, (Heading, Table)) or (
+            isinstance(block, CodeBlock) and block.language == "text")
+
+    carried = {q.id for _, q in canonical.questions() if not any(map(unprintable, q.answer))}
+    assert set(differ) <= corrected - carried, differ
