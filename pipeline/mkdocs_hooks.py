@@ -7,7 +7,7 @@ navigation and search; what a page says comes from the handbook's own reader
 
 - on_config: the site is named after the handbook's title; every page's footer
   credits the author and links the original post; "edit this page" links
-  appear only when mkdocs.yml names the repository (`repo_url`).
+  appear only when mkdocs.yml gives `edit_uri` as a web address.
 - on_files: the handbook is read once per build; KaTeX (from node_modules), the
   site's own script and style, and the Anki decks (if `decks/` holds them) are
   added to the site.
@@ -43,6 +43,7 @@ from pipeline.site import read_handbook, source_date
 from pipeline.writers.markdown import INDEX_FILE
 from pipeline.writers.site import (
     Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,
+    web_url,
 )
 
 ASSETS = Path(__file__).with_name("site_assets")
@@ -85,9 +86,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def _footer_and_edit_links(config: MkDocsConfig, meta: Meta) -> None:
     """Credit on every page (Material prints `copyright` in each footer, as HTML);
-    no "edit this page" link while the repository is unknown (it would point nowhere)."""
+    "edit this page" only from a full web address (a relative edit_uri with no
+    repo_url, or MkDocs' default for one, would point nowhere)."""
     config.copyright = footer_html(meta)
-    if not config.repo_url:
+    if not (config.edit_uri and web_url(config.edit_uri)):
         config.edit_uri = None
 
 

@@ -158,7 +158,7 @@ def test_section_pages_link_their_deck_and_neighbours_and_say_when_updated(canon
         assert deck["href"] == f"../decks/{section.slug}.apkg", path
         assert soup.select_one("a.md-footer__link--prev") is not None, path
         assert source_date in soup.select_one(".md-source-file").text, path
-        assert soup.select_one("a.md-content__button[href*='/edit/']") is None  # no repo_url: no edit link
+        assert soup.select_one("a.md-content__button") is None  # no edit_uri: no edit link
 
 
 def test_the_search_index_splits_on_punctuation_and_holds_no_tex(canonical_site: BuiltSite) -> None:
@@ -171,8 +171,9 @@ def test_the_search_index_splits_on_punctuation_and_holds_no_tex(canonical_site:
 def test_edit_links_point_into_the_repository_when_mkdocs_yml_names_it(sample_site: BuiltSite, tmp_path: Path) -> None:
     hooks = Path("pipeline/mkdocs_hooks.py").resolve()
     config = Path("mkdocs.yml").read_text(encoding="utf-8").replace("pipeline/mkdocs_hooks.py", str(hooks))
-    (tmp_path / "mkdocs.yml").write_text(config + "repo_url: https://example.org/me/handbook\n", encoding="utf-8")
+    edit_uri = "https://example.org/me/handbook/edit/main/source/handbook/"
+    (tmp_path / "mkdocs.yml").write_text(config + f"edit_uri: {edit_uri}\n", encoding="utf-8")
     build_site(_handbook_dir(sample_site), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
     soup = page_soup(tmp_path / "site" / "01-first" / "index.html")
-    edit = soup.select_one("a.md-content__button[href*='/edit/']")
-    assert edit["href"] == "https://example.org/me/handbook/edit/main/source/handbook/01-first.md"
+    assert soup.select_one("a.md-content__button")["href"] == edit_uri + "01-first.md"
+    assert soup.select_one(".md-source") is None  # no repository widget: it would call api.github.com
