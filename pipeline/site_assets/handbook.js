@@ -161,6 +161,7 @@
     panel.tabIndex = -1;
     bar.after(panel);
     article().classList.add("study-active");
+    document.body.classList.add("study-quizzing");
     quiz = { ids: ids, index: 0, known: 0, missed: [], panel: panel, revealed: false };
     showQuestion();
   }
@@ -170,6 +171,16 @@
     quiz = null;
     var page = article();
     if (page) page.classList.remove("study-active");
+    document.body.classList.remove("study-quizzing");
+  }
+
+  // A link to a question (contents, permalink, search) while testing yourself:
+  // leave the quiz first, so the question is shown where the browser scrolls to.
+  // Capturing runs this before Material's own handling of the click.
+  function onLinkDuringQuiz(event) {
+    if (!quiz) return;
+    var link = event.target.closest("a[href]");
+    if (link && !quiz.panel.contains(link)) stopQuiz();
   }
 
   function quizHeader(text) {
@@ -310,6 +321,7 @@
 
   function setUpPage() {
     quiz = null; // instant navigation replaced the page, and any quiz with it
+    document.body.classList.remove("study-quizzing");
     renderMath(document);
     showProgress(document);
     if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(loadMathFonts);
@@ -317,6 +329,7 @@
   }
 
   document.addEventListener("click", onClick);
+  document.addEventListener("click", onLinkDuringQuiz, true);
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeprint", beforePrint);
   window.addEventListener("afterprint", afterPrint);

@@ -107,7 +107,7 @@ def _screenshots(page) -> None:
             document.querySelector("form[data-md-component=palette] label:not([hidden])").click();
           }
         }""", scheme)
-        page.locator(QUIZ).scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(RESULTS_DIR / f"self-test-{scheme}.png"), animations="disabled")
     page.locator(f"{QUIZ} [data-quiz=stop]").click()
 
@@ -121,10 +121,14 @@ def test_a_quiz_survives_instant_navigation(page, site_url, canonical_site) -> N
     page.wait_for_url(target)
     page.wait_for_function(RENDERED)
     assert page.evaluate("() => window.samePage === true"), "instant navigation was expected"
-    page.locator("[data-study=start]").click()
+    page.locator(f".study-bar[data-study-section='{second.slug}'] [data-study=start]").click()  # the new page's
     assert quiz_question(page) == second.questions[0].id
     page.keyboard.press("Space")
     assert page.locator(f"{QUIZ} .study-quiz__answer").is_visible()
+    third = second.questions[2].id
+    page.locator(f".md-sidebar--secondary a[href$='#{third}']").click()  # the contents leave the quiz
+    page.locator(f"details#{third}[open]").wait_for(state="visible")
+    assert page.locator(QUIZ).count() == 0
 
 
 def test_open_all_and_close_all(any_page, site_url, canonical_site) -> None:
