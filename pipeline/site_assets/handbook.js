@@ -15,7 +15,7 @@
 // "Test yourself" shows a section's questions one at a time, answer hidden;
 // "Show answer" (space), then "I knew it" (1) or "Not yet" (2). What the reader
 // knows is kept in localStorage per question id, and counted on section pages
-// and the home page. Printing opens every answer.
+// and the home page. Printing opens every answer. Search shows every hit.
 (function () {
   "use strict";
 
@@ -283,6 +283,24 @@
     closedBeforePrint = null;
   }
 
+  // --- search results ----------------------------------------------------------
+  // Material shows one hit per page and folds the others under "N more on this
+  // page". Here every question is a hit of its own (and a section page holds
+  // many), so the folded hits, titles only and in rank order, are shown too.
+
+  function unfoldSearchResults(list) {
+    list.querySelectorAll("details.md-search-result__more:not([open])").forEach(function (more) {
+      more.open = true;
+    });
+  }
+
+  function watchSearchResults() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.hasAttribute("data-unfolded")) return;
+    list.setAttribute("data-unfolded", "");
+    new MutationObserver(function () { unfoldSearchResults(list); }).observe(list, { childList: true });
+  }
+
   // --- events ----------------------------------------------------------------
 
   function onClick(event) {
@@ -324,6 +342,7 @@
     document.body.classList.remove("study-quizzing");
     renderMath(document);
     showProgress(document);
+    watchSearchResults();
     if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(loadMathFonts);
     else window.setTimeout(loadMathFonts, 500);
   }

@@ -171,10 +171,13 @@ def test_search_lists_both_vanishing_gradient_questions_first(page, site_url, ca
     assert len(vanishing) == 2
     visit(page, site_url)
     search(page, "vanishing gradient")
+    page.wait_for_selector(".md-search-result a[href*='vanishing-exploding']")
     page.wait_for_timeout(300)  # the worker answers as the words arrive; let it settle on the last
     hrefs = page.eval_on_selector_all(".md-search-result a.md-search-result__link", "links => links.map(a => a.href)")
     ids = [href.rpartition("#")[2] for href in hrefs if "#" in href]
     assert set(ids[:2]) == vanishing, ids[:5]
+    for question_id in vanishing:  # shown, not folded under "N more on this page"
+        assert page.locator(f".md-search-result a.md-search-result__link[href$='#{question_id}']").is_visible()
     first_preview = page.locator(".md-search-result__article").first.inner_text()
     assert "\\(" not in first_preview and "\\frac" not in first_preview
 
