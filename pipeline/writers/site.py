@@ -247,8 +247,8 @@ def web_url(url: str) -> str | None:
 def footer_html(meta: Meta) -> str:
     """Every page's footer: who wrote it, where the original is, and what this copy is.
 
-    All we can state honestly: the text is the author's (and stays his); this is
-    an unofficial study copy, and the original post is the reference.
+    All we can state honestly: the text is the author's (and stays theirs); this
+    is an unofficial study copy, and the original post is the reference.
     """
     author = html.escape(meta.author or "its author")
     title = html.escape(meta.title)
@@ -256,6 +256,6 @@ def footer_html(meta: Meta) -> str:
     original = f'<a href="{html.escape(url)}">{title}</a>' if url else f"“{title}”"
     return (
         f'<span class="handbook-credit">Questions and answers © {author}, from the original post '
-        f"{original}. This site is an unofficial study copy, not endorsed by the author: "
-        f"read the original for the authoritative text.</span>"
+        f"{original}. This site is an unofficial study copy of it; the original is the "
+        f"reference.</span>"
     )
