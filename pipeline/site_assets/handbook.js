@@ -219,8 +219,12 @@
     panel.scrollIntoView({ block: "nearest" });
   }
 
+  function asking() {
+    return quiz !== null && quiz.index < quiz.ids.length;
+  }
+
   function reveal() {
-    if (!quiz || quiz.revealed) return;
+    if (!asking() || quiz.revealed) return;
     quiz.revealed = true;
     var parts = quiz.panel.querySelectorAll(".study-quiz__actions");
     parts[0].hidden = true;
@@ -230,7 +234,7 @@
   }
 
   function grade(state) {
-    if (!quiz || !quiz.revealed) return;
+    if (!asking() || !quiz.revealed) return;
     var id = quiz.ids[quiz.index];
     var progress = readProgress();
     progress[id] = state;
@@ -327,7 +331,7 @@
   }
 
   function onKey(event) {
-    if (!quiz || !quiz.panel.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!asking() || !quiz.panel.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
     var typing = event.target.closest && event.target.closest("textarea, input, select, [contenteditable]");
     if (typing || (event.target.tagName === "BUTTON" && event.key === " ")) return;
     if (event.key === " " && !quiz.revealed) reveal();
