@@ -38,18 +38,17 @@ def section_toolbar(section: Section, deck_href: str) -> str:
     ids = study_ids(q.id for q in section.questions)
     deck = (
         f'<a class="study-deck" href="{html.escape(deck_href)}" download '
-        f'title="Import into Anki to study this section as flash cards">Anki deck of this section</a>'
+        f'title="This section as Anki flash cards: import the file into Anki">Anki deck</a>'
     ) if deck_href else ""
     return (
         f'<div class="study-bar" data-study-section="{html.escape(section.slug)}" {ids}>\n'
-        f'<div class="study-bar__row">{deck}'
-        f'<span class="study-progress" {ids} aria-live="polite"></span></div>\n'
+        f'<div class="study-bar__row">{deck}<span class="study-bar__spacer"></span>'
+        f'{_button("open-all", "Open all")}{_button("close-all", "Close all")}</div>\n'
         f'<div class="study-bar__row">'
         f'{_button("start", "Test yourself", primary=True)}'
         f'{_button("missed", "Review the ones I missed", hidden=True)}'
-        f'{_button("reset", "Reset progress", hidden=True)}'
-        f'<span class="study-bar__spacer"></span>'
-        f'{_button("open-all", "Open all")}{_button("close-all", "Close all")}</div>\n'
+        f'<span class="study-progress" {ids} aria-live="polite"></span>'
+        f'{_button("reset", "Reset progress", hidden=True)}</div>\n'
         f"</div>\n"
     )
 

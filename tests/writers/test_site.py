@@ -121,7 +121,7 @@ def test_section_page_has_its_deck_and_study_tools_for_readers_only() -> None:
     assert bar["data-study-ids"] == "what-is-x second"
     assert readers.select_one("a.study-deck")["href"] == "../decks/basics.apkg"
     actions = [b["data-study"] for b in bar.find_all("button")]
-    assert actions == ["start", "missed", "reset", "open-all", "close-all"]
+    assert actions == ["open-all", "close-all", "start", "missed", "reset"]
     assert soup(search_html(page)).select_one(".study-bar") is None
 
 
