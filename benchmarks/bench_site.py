@@ -33,7 +33,8 @@ site_dir: {site}
 theme:
   name: material
   font: false
-  features: [navigation.instant, search.highlight, search.suggest]
+  features: [navigation.instant, navigation.top, navigation.footer, content.code.copy,
+             content.action.edit, toc.follow, search.highlight, search.suggest]
 plugins: [search]
 markdown_extensions:
   - tables

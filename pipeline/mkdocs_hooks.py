@@ -5,12 +5,14 @@ navigation and search; what a page says comes from the handbook's own reader
 (`read_markdown`) and site writer, so `mkdocs serve`, `mkdocs build` and
 `handbook build-site` all show exactly the canonical content:
 
-- on_config: the site is named after the handbook's title.
+- on_config: the site is named after the handbook's title; every page's footer
+  credits the author and links the original post; "edit this page" links
+  appear only when mkdocs.yml gives `edit_uri` as a web address.
 - on_files: the handbook is read once per build; KaTeX (from node_modules), the
   site's own script and style, and the Anki decks (if `decks/` holds them) are
   added to the site.
 - on_page_markdown: the page is made from the model; Python-Markdown gets nothing
-  to render.
+  to render. Each page is dated by the Markdown's source time (never the clock).
 - on_page_content: the search plugin gets the flat, heading-per-question
   rendering (see writers/site.py); the table of contents lists the questions.
 - on_page_context, after the search plugin has indexed the page: readers get
@@ -20,6 +22,7 @@ navigation and search; what a page says comes from the handbook's own reader
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,16 +32,18 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import get_relative_url
 
 from pipeline.errors import HandbookError
 from pipeline.katex import katex_dist
-from pipeline.model import Handbook
+from pipeline.model import Handbook, Meta
 from pipeline.paths import DECKS_DIR
 from pipeline.readers.markdown import SECTION_FILE, read_index
-from pipeline.site import read_handbook
+from pipeline.site import read_handbook, source_date
 from pipeline.writers.markdown import INDEX_FILE
 from pipeline.writers.site import (
-    Download, SitePage, deck_files, home_page, reader_html, search_html, section_page,
+    Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,
+    web_url,
 )
 
 ASSETS = Path(__file__).with_name("site_assets")
@@ -52,6 +57,7 @@ class _Build:
 
     handbook: Handbook | None = None
     pages: dict[str, SitePage] = field(default_factory=dict)
+    updated: str = ""  # the pages' "last updated" date
 
 
 _build = _Build()
@@ -74,7 +80,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise _handbook_error(error) from None
     if meta.title:
         config.site_name = meta.title
+    _footer_and_edit_links(config, meta)
     return config
+
+
+def _footer_and_edit_links(config: MkDocsConfig, meta: Meta) -> None:
+    """Credit on every page (Material prints `copyright` in each footer, as HTML);
+    "edit this page" only from a full web address (a relative edit_uri with no
+    repo_url, or MkDocs' default for one, would point nowhere)."""
+    config.copyright = footer_html(meta)
+    if not (config.edit_uri and web_url(config.edit_uri)):
+        config.edit_uri = None
 
 
 def _asset_files(config: MkDocsConfig) -> list[File]:
@@ -92,6 +108,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
         _build.handbook = read_handbook(Path(config.docs_dir))
         _build.pages.clear()
+        _build.updated = time.strftime("%Y-%m-%d", time.gmtime(source_date(Path(config.docs_dir))))
         for file in _asset_files(config):
             files.append(file)
     except HandbookError as error:
@@ -120,7 +137,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     _build.pages[page.file.src_uri] = view
     # Themes print the title unescaped; html.escape keeps a `<` in it from being markup.
-    page.meta["title"] = html.escape(view.title)
+    # The home page keeps MkDocs' own title ("Home"): the site's name is already its
+    # tab title and header, and would otherwise show twice ("X - X").
+    if page.is_homepage:
+        page.meta.pop("title", None)
+        page.meta.pop("subtitle", None)  # Material would print it under "Home" in the navigation
+    else:
+        page.meta["title"] = html.escape(view.title)
+    page.meta["revision_date"] = _build.updated  # Material's "last update" line
     return ""
 
 
@@ -136,7 +160,9 @@ def _site_page(page: Page, files: Files) -> SitePage | None:
         downloads = [Download(label, _href(files, page, f"decks/{name}")) for label, name in deck_files(handbook)]
         return home_page(handbook, sections, downloads)
     slug = _section_slug(page)
-    return section_page(handbook.section(slug)) if slug else None
+    if slug is None:
+        return None
+    return section_page(handbook.section(slug), get_relative_url(f"decks/{slug}.apkg", page.url))
 
 
 def _section_href(files: Files, page: Page, slug: str) -> str:

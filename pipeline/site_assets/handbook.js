@@ -1,7 +1,8 @@
-// The handbook's page script: render the math with KaTeX.
+// The handbook's page script: render the math with KaTeX, and the study tools.
 //
-// Material's instant navigation swaps pages without reloading them, so this runs
-// on every page Material shows (its `document$` observable), not just the first.
+// Material's instant navigation swaps pages without reloading them, so the page
+// set-up runs on every page Material shows (its `document$` observable), not just
+// the first; listeners on `document` and `window` are added once.
 // Only the elements arithmatex marks are rendered: a `$` in prose or code is
 // never math.
 //
@@ -9,11 +10,26 @@
 // is a <details> whose id is the link's anchor (permalinks, the table of
 // contents, and search hits, since search indexes each question under that
 // anchor), and Material opens a closed <details> that a link targets.
+//
+// Study tools (markup from pipeline/writers/study.py, found by `data-study`):
+// "Test yourself" shows a section's questions one at a time, answer hidden;
+// "Show answer" (space), then "I knew it" (1) or "Not yet" (2). What the reader
+// knows is kept in localStorage per question id, and counted on section pages
+// and the home page. Printing opens every answer. Search shows every hit.
 (function () {
   "use strict";
 
+  // --- math ------------------------------------------------------------------
+
   var KATEX_OPTIONS = { throwOnError: false, strict: "ignore", trust: false };
   var DELIMITERS = { SPAN: ["\\(", "\\)"], DIV: ["\\[", "\\]"] };
+  // KaTeX's faces most formulas use. A closed answer's formulas are laid out but
+  // not shown, so the browser never fetches their fonts, and a print made right
+  // after opening them would catch the fonts still loading: fetch them early.
+  var KATEX_FACES = [
+    "1em KaTeX_Main", "bold 1em KaTeX_Main", "italic 1em KaTeX_Main", "italic 1em KaTeX_Math",
+    "1em KaTeX_AMS", "1em KaTeX_Size1", "1em KaTeX_Size2", "1em KaTeX_Size3", "1em KaTeX_Size4",
+  ];
 
   function texOf(element) {
     var text = element.textContent.trim();
@@ -45,9 +61,312 @@
     });
   }
 
+  function loadMathFonts() {
+    if (!document.fonts || !document.querySelector(".katex")) return;
+    KATEX_FACES.forEach(function (face) { document.fonts.load(face).catch(function () {}); });
+  }
+
+  // --- progress, kept in this browser ---------------------------------------
+
+  var STORE = "handbook-study-v1"; // {question id: "known" | "missed"}
+  var KNOWN = "known";
+  var MISSED = "missed";
+
+  function readProgress() {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(STORE) || "{}");
+      return value && typeof value === "object" ? value : {};
+    } catch (error) {
+      return {}; // storage blocked or garbled: start afresh, never break the page
+    }
+  }
+
+  function writeProgress(progress) {
+    try {
+      window.localStorage.setItem(STORE, JSON.stringify(progress));
+    } catch (error) {
+      // private mode or full: progress lasts for this page only
+    }
+  }
+
+  function idsOf(element) {
+    return (element.getAttribute("data-study-ids") || "").split(" ").filter(Boolean);
+  }
+
+  function withState(ids, state) {
+    var progress = readProgress();
+    return ids.filter(function (id) { return progress[id] === state; });
+  }
+
+  function showProgress(root) {
+    root.querySelectorAll(".study-progress").forEach(function (element) {
+      var ids = idsOf(element);
+      var known = withState(ids, KNOWN).length;
+      element.textContent = known + " of " + ids.length + " known";
+      element.classList.toggle("study-progress--done", ids.length > 0 && known === ids.length);
+    });
+    root.querySelectorAll("[data-study-ids]:not(.study-progress)").forEach(function (scope) {
+      var ids = idsOf(scope);
+      var missed = withState(ids, MISSED).length;
+      var touched = missed + withState(ids, KNOWN).length;
+      scope.querySelectorAll("[data-study='missed']").forEach(function (button) {
+        button.hidden = missed === 0;
+        button.textContent = "Review the ones I missed (" + missed + ")";
+      });
+      scope.querySelectorAll("[data-study='reset']").forEach(function (button) {
+        button.hidden = touched === 0;
+      });
+    });
+  }
+
+  function resetProgress(ids) {
+    var progress = readProgress();
+    ids.forEach(function (id) { delete progress[id]; });
+    writeProgress(progress);
+  }
+
+  // --- test yourself: one question at a time ---------------------------------
+
+  var quiz = null; // {ids, index, known, missed, panel, revealed}
+
+  function make(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text) element.textContent = text;
+    return element;
+  }
+
+  function button(label, action, primary) {
+    var element = make("button", "md-button" + (primary ? " md-button--primary" : ""), label);
+    element.type = "button";
+    element.setAttribute("data-quiz", action);
+    return element;
+  }
+
+  function article() {
+    return document.querySelector("article.md-content__inner") || document.querySelector("article");
+  }
+
+  function questionBlock(id) {
+    var block = document.getElementById(id);
+    return block && block.matches("details.question") ? block : null;
+  }
+
+  function startQuiz(ids) {
+    var bar = document.querySelector(".study-bar");
+    if (!bar || ids.length === 0) return;
+    stopQuiz();
+    var panel = make("section", "study-quiz");
+    panel.setAttribute("aria-label", "Test yourself");
+    panel.tabIndex = -1;
+    bar.after(panel);
+    article().classList.add("study-active");
+    document.body.classList.add("study-quizzing");
+    quiz = { ids: ids, index: 0, known: 0, missed: [], panel: panel, revealed: false };
+    showQuestion();
+  }
+
+  function stopQuiz() {
+    if (quiz) quiz.panel.remove();
+    quiz = null;
+    var page = article();
+    if (page) page.classList.remove("study-active");
+    document.body.classList.remove("study-quizzing");
+  }
+
+  // A link to a question (contents, permalink, search) while testing yourself:
+  // leave the quiz first, so the question is shown where the browser scrolls to.
+  // Capturing runs this before Material's own handling of the click.
+  function onLinkDuringQuiz(event) {
+    if (!quiz) return;
+    var link = event.target.closest("a[href]");
+    if (link && !quiz.panel.contains(link)) stopQuiz();
+  }
+
+  function quizHeader(text) {
+    var header = make("div", "study-quiz__header");
+    header.append(make("span", "study-quiz__count", text), button("Stop", "stop"));
+    return header;
+  }
+
+  function showQuestion() {
+    var id = quiz.ids[quiz.index];
+    var block = questionBlock(id);
+    var panel = quiz.panel;
+    quiz.revealed = false;
+    panel.replaceChildren(quizHeader("Question " + (quiz.index + 1) + " of " + quiz.ids.length));
+    panel.setAttribute("data-question", id);
+    var title = make("p", "study-quiz__question");
+    title.innerHTML = block.querySelector(".question-title").innerHTML;
+    var note = make("textarea", "study-quiz__note");
+    note.rows = 3;
+    note.placeholder = "Your answer: write it down, or think it through (not saved).";
+    note.setAttribute("aria-label", "Your answer (not saved)");
+    var answer = make("div", "study-quiz__answer");
+    answer.innerHTML = block.querySelector(".answer").innerHTML;
+    answer.hidden = true;
+    var reveal = make("div", "study-quiz__actions");
+    reveal.append(button("Show answer", "reveal", true), make("span", "study-quiz__key", "space"));
+    var grade = make("div", "study-quiz__actions");
+    grade.hidden = true;
+    grade.append(
+      button("I knew it", "grade-known", true), make("span", "study-quiz__key", "1"),
+      button("Not yet", "grade-missed"), make("span", "study-quiz__key", "2")
+    );
+    panel.append(title, note, reveal, answer, grade);
+    renderMath(panel);
+    panel.focus({ preventScroll: true });
+    panel.scrollIntoView({ block: "nearest" });
+  }
+
+  function asking() {
+    return quiz !== null && quiz.index < quiz.ids.length;
+  }
+
+  function reveal() {
+    if (!asking() || quiz.revealed) return;
+    quiz.revealed = true;
+    var parts = quiz.panel.querySelectorAll(".study-quiz__actions");
+    parts[0].hidden = true;
+    quiz.panel.querySelector(".study-quiz__answer").hidden = false;
+    parts[1].hidden = false;
+    quiz.panel.focus({ preventScroll: true });
+  }
+
+  function grade(state) {
+    if (!asking() || !quiz.revealed) return;
+    var id = quiz.ids[quiz.index];
+    var progress = readProgress();
+    progress[id] = state;
+    writeProgress(progress);
+    if (state === KNOWN) quiz.known += 1; else quiz.missed.push(id);
+    showProgress(document);
+    quiz.index += 1;
+    if (quiz.index < quiz.ids.length) showQuestion(); else showSummary();
+  }
+
+  function showSummary() {
+    var panel = quiz.panel;
+    panel.removeAttribute("data-question");
+    panel.replaceChildren(quizHeader("Done"));
+    panel.append(make("p", "study-quiz__summary",
+      "You knew " + quiz.known + " of " + quiz.ids.length + " this round."));
+    var actions = make("div", "study-quiz__actions");
+    if (quiz.missed.length) actions.append(button("Review the ones I missed (" + quiz.missed.length + ")", "again-missed", true));
+    actions.append(button("Start again", "again-all"), button("Back to the questions", "stop"));
+    panel.append(actions);
+    panel.focus({ preventScroll: true });
+  }
+
+  function sectionIds() {
+    var bar = document.querySelector(".study-bar");
+    return bar ? idsOf(bar) : [];
+  }
+
+  // --- open all, close all, print --------------------------------------------
+
+  function questions() {
+    return document.querySelectorAll("details.question");
+  }
+
+  function setAllOpen(open) {
+    questions().forEach(function (block) { block.open = open; });
+  }
+
+  var closedBeforePrint = null;
+
+  function beforePrint() {
+    if (closedBeforePrint) return;
+    closedBeforePrint = Array.prototype.filter.call(questions(), function (block) { return !block.open; });
+    setAllOpen(true);
+    renderMath(document);
+  }
+
+  function afterPrint() {
+    (closedBeforePrint || []).forEach(function (block) { block.open = false; });
+    closedBeforePrint = null;
+  }
+
+  // --- search results ----------------------------------------------------------
+  // Material shows one hit per page and folds the others under "N more on this
+  // page". Here every question is a hit of its own (and a section page holds
+  // many), so the folded hits, titles only and in rank order, are shown too.
+
+  function unfoldSearchResults(list) {
+    list.querySelectorAll("details.md-search-result__more:not([open])").forEach(function (more) {
+      more.open = true;
+    });
+  }
+
+  function watchSearchResults() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.hasAttribute("data-unfolded")) return;
+    list.setAttribute("data-unfolded", "");
+    new MutationObserver(function () { unfoldSearchResults(list); }).observe(list, { childList: true });
+  }
+
+  // --- events ----------------------------------------------------------------
+
+  function onClick(event) {
+    var target = event.target.closest("[data-study], [data-quiz]");
+    if (!target) return;
+    var action = target.getAttribute("data-study") || target.getAttribute("data-quiz");
+    var scope = target.closest("[data-study-ids]");
+    switch (action) {
+      case "start": case "again-all": startQuiz(sectionIds()); break;
+      case "missed": startQuiz(withState(sectionIds(), MISSED)); break;
+      case "again-missed": startQuiz(quiz ? quiz.missed.slice() : []); break;
+      case "reset":
+        resetProgress(scope ? idsOf(scope) : []);
+        stopQuiz();
+        showProgress(document);
+        break;
+      case "open-all": setAllOpen(true); break;
+      case "close-all": setAllOpen(false); break;
+      case "reveal": reveal(); break;
+      case "grade-known": grade(KNOWN); break;
+      case "grade-missed": grade(MISSED); break;
+      case "stop": stopQuiz(); break;
+    }
+  }
+
+  function onKey(event) {
+    if (!asking() || !quiz.panel.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
+    var typing = event.target.closest && event.target.closest("textarea, input, select, [contenteditable]");
+    if (typing || (event.target.tagName === "BUTTON" && event.key === " ")) return;
+    if (event.key === " " && !quiz.revealed) reveal();
+    else if (event.key === "1" && quiz.revealed) grade(KNOWN);
+    else if (event.key === "2" && quiz.revealed) grade(MISSED);
+    else return;
+    event.preventDefault();
+  }
+
+  function setUpPage() {
+    quiz = null; // instant navigation replaced the page, and any quiz with it
+    document.body.classList.remove("study-quizzing");
+    renderMath(document);
+    showProgress(document);
+    watchSearchResults();
+    if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(loadMathFonts);
+    else window.setTimeout(loadMathFonts, 500);
+  }
+
+  document.addEventListener("click", onClick);
+  document.addEventListener("click", onLinkDuringQuiz, true);
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", afterPrint);
+  // Print emulation (and some browsers' print preview) changes the media without the events.
+  var print = window.matchMedia ? window.matchMedia("print") : null;
+  if (print && print.addEventListener) {
+    print.addEventListener("change", function (event) { if (event.matches) beforePrint(); else afterPrint(); });
+  }
+  // Another tab (or window) graded questions: keep this page's counts true.
+  window.addEventListener("storage", function (event) { if (event.key === STORE) showProgress(document); });
+
   if (typeof document$ !== "undefined") {
-    document$.subscribe(function () { renderMath(document); });
+    document$.subscribe(setUpPage);
   } else {
-    document.addEventListener("DOMContentLoaded", function () { renderMath(document); });
+    document.addEventListener("DOMContentLoaded", setUpPage);
   }
 })();

@@ -50,15 +50,19 @@ def language_class(language: str) -> str:
     return LANGUAGE_CLASS_PREFIX + quote(language, safe="+#.-_")
 
 
-def pygments_block(code: str, language: str, *, inline_styles: bool, style: str = "default") -> str:
+def pygments_block(
+    code: str, language: str, *, inline_styles: bool, style: str = "default", wrap_code: bool = False,
+) -> str:
     """Highlighted code in `<div class="highlight language-x"><pre>`.
 
     Leading and trailing blank lines are kept (Pygments would strip them) and
     exactly one newline is added, so the `<pre>` text minus its last newline
-    is the code itself.
+    is the code itself. `wrap_code` puts a `<code>` inside the `<pre>`, the
+    shape Material's copy button and code style expect.
     """
     formatter = HtmlFormatter(
         noclasses=inline_styles, style=style, cssclass=f"highlight {language_class(language)}",
+        wrapcode=wrap_code,
     )
     return highlight(code + "\n", lexer_for(language, stripnl=False), formatter)
 
@@ -72,11 +76,11 @@ def arithmatex_display(tex: str) -> str:
 
 
 # The site: math marked for pymdownx.arithmatex's generic mode (rendered by KaTeX
-# in the browser), code highlighted with Pygments CSS classes.
+# in the browser), code highlighted with Pygments CSS classes in `<pre><code>`.
 SITE_STYLE = HtmlStyle(
     inline_math=arithmatex_inline,
     display_math=arithmatex_display,
-    code_block=lambda code, lang: pygments_block(code, lang, inline_styles=False),
+    code_block=lambda code, lang: pygments_block(code, lang, inline_styles=False, wrap_code=True),
 )
 
 

@@ -18,13 +18,18 @@ writer; only the markup around it is written here.
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
+from urllib.parse import urlsplit
 
-from pipeline.model import Handbook, Question, Section, question_formulas
+from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.paths import COMBINED_DECK
-from pipeline.writers.html import SITE_STYLE, blocks_html, title_html
+from pipeline.sanitize import safe_url
+from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.markdown import REFERENCES_HEADING
+from pipeline.writers.study import home_progress, section_progress, section_toolbar
 
 
 
@@ -45,6 +50,7 @@ class SitePage:
     html: str
     search_html: str
     toc: tuple[TocEntry, ...]
+    tools: str = ""  # study tools under the title, for readers only (writers/study.py)
 
 
 def _heading(page: SitePage) -> str:
@@ -53,7 +59,7 @@ def _heading(page: SitePage) -> str:
 
 def reader_html(page: SitePage) -> str:
     """The page as readers see it."""
-    return _heading(page) + page.html
+    return _heading(page) + page.tools + page.html
 
 
 def search_html(page: SitePage) -> str:
@@ -88,19 +94,67 @@ def question_search_html(question: Question) -> str:
     """One question as a heading and its answer, the shape search indexes."""
     qid = html.escape(question.id)
     return (
-        f'<h2 id="{qid}">{title_html(question.title, SITE_STYLE)}</h2>\n'
-        f"{blocks_html(question.answer, SITE_STYLE)}"
+        f'<h2 id="{qid}">{title_html(question.title, SEARCH_STYLE)}</h2>\n'
+        f"{blocks_html(question.answer, SEARCH_STYLE)}"
     )
 
 
-def section_page(section: Section) -> SitePage:
+def section_page(section: Section, deck_href: str = "") -> SitePage:
     return SitePage(
         title=section.title,
         anchor=f"section-{section.slug}",
         html="\n".join(question_html(q) for q in section.questions),
         search_html="\n".join(question_search_html(q) for q in section.questions),
         toc=tuple(TocEntry(q.id, title_html(q.title, SITE_STYLE)) for q in section.questions),
+        tools=section_toolbar(section, deck_href),
     )
+
+
+# --- search ------------------------------------------------------------------
+# The search index gets formulas as readable text (`∇θ f`, not `\(\nabla_\theta f\)`):
+# search previews show the index's text as is, and no script renders math there.
+
+_TEX_SYMBOLS = {
+    "sum": "∑", "prod": "∏", "int": "∫", "partial": "∂", "nabla": "∇", "infty": "∞",
+    "cdot": "·", "cdots": "⋯", "ldots": "…", "dots": "…", "times": "×", "pm": "±",
+    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈",
+    "sim": "∼", "propto": "∝", "in": "∈", "subset": "⊂", "forall": "∀", "exists": "∃",
+    "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "mapsto": "↦",
+    "sqrt": "√", "odot": "⊙", "otimes": "⊗", "oplus": "⊕", "circ": "∘", "ell": "ℓ",
+    "mid": "|", "vert": "|", "lVert": "‖", "rVert": "‖", "Vert": "‖", "langle": "⟨", "rangle": "⟩",
+    "|": "‖", "lbrace": "{", "rbrace": "}", "{": "{", "}": "}", "%": "%", "$": "$", "&": "&", "_": "_", "#": "#",
+}
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_GREEK = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varsigma": "sigma",
+          "varrho": "rho", "varpi": "pi", "lambda": "lamda"}  # Unicode spells lambda "lamda"
+
+
+def _tex_command_text(name: str) -> str:
+    if name in _TEX_SYMBOLS:
+        return _TEX_SYMBOLS[name]
+    letter = _GREEK.get(name.lower(), name.lower())
+    case = "CAPITAL" if name[:1].isupper() else "SMALL"
+    try:
+        return unicodedata.lookup(f"GREEK {case} LETTER {letter.upper()}")
+    except KeyError:
+        pass
+    if name in {"log", "exp", "min", "max", "arg", "sin", "cos", "tanh", "det", "lim", "sup", "inf"}:
+        return f" {name} "
+    return " " if len(name) == 1 else ""  # spacing (`\,`) and markup (`\mathbf`, `\frac`)
+
+
+def tex_text(tex: str) -> str:
+    """A formula as plain text a reader can scan: symbols as Unicode, markup dropped."""
+    text = _TEX_COMMAND.sub(lambda m: _tex_command_text(m.group(1)), tex.replace("}{", "} / {"))
+    text = re.sub(r"[{}]", "", text.replace("&", " ").replace("~", " "))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+SEARCH_STYLE = HtmlStyle(
+    inline_math=lambda tex: html.escape(tex_text(tex), quote=False),
+    display_math=lambda tex: f"<p>{html.escape(tex_text(tex), quote=False)}</p>",
+    code_block=lambda code, language: f"<pre><code>{html.escape(code, quote=False)}</code></pre>",
+)
 
 
 # --- home page ---------------------------------------------------------------
@@ -142,7 +196,7 @@ def _counts(handbook: Handbook) -> str:
 def _section_list(handbook: Handbook, section_hrefs: dict[str, str]) -> str:
     items = "".join(
         f'<li><a href="{html.escape(section_hrefs[s.slug])}">{html.escape(s.title)}</a> '
-        f"({len(s.questions)} questions)</li>"
+        f"({len(s.questions)} questions){section_progress(s)}</li>"
         for s in handbook.sections
     )
     return f'<h2 id="sections">Sections</h2>\n<ol class="sections">{items}</ol>'
@@ -168,7 +222,7 @@ def home_page(handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequ
         parts.append(f'<p class="subtitle"><em>{html.escape(handbook.meta.subtitle)}</em></p>')
     parts += [
         blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook),
-        _section_list(handbook, section_hrefs), _deck_list(downloads),
+        home_progress(handbook), _section_list(handbook, section_hrefs), _deck_list(downloads),
     ]
     toc = [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
@@ -179,3 +233,29 @@ def home_page(handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequ
         toc.append(TocEntry("references", REFERENCES_HEADING))
     body = "\n".join(parts)
     return SitePage(handbook.meta.title, "handbook", html=body, search_html=body, toc=tuple(toc))
+
+
+# --- footer ------------------------------------------------------------------
+
+
+def web_url(url: str) -> str | None:
+    """The URL if it is safe to link and a web address (http or https), else None."""
+    safe = safe_url(url)
+    return safe if safe and urlsplit(safe).scheme.lower() in {"http", "https"} else None
+
+
+def footer_html(meta: Meta) -> str:
+    """Every page's footer: who wrote it, where the original is, and what this copy is.
+
+    All we can state honestly: the text is the author's (and stays theirs); this
+    is an unofficial study copy, and the original post is the reference.
+    """
+    author = html.escape(meta.author or "its author")
+    title = html.escape(meta.title)
+    url = web_url(meta.source_url)
+    original = f'<a href="{html.escape(url)}">{title}</a>' if url else f"“{title}”"
+    return (
+        f'<span class="handbook-credit">Questions and answers © {author}, from the original post '
+        f"{original}. This site is an unofficial study copy of it; the original is the "
+        f"reference.</span>"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -71,10 +72,17 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser, site_url: str) -> Iterator[object]:
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+}
+
+
+@contextmanager
+def _tab(browser, site_url: str, **context_options: object) -> Iterator[object]:
     """A fresh tab; afterwards, every request it made must have stayed on the site's origin."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(**context_options)
     context.set_default_timeout(10_000)
     tab = context.new_page()
     requests: list[str] = []
@@ -86,3 +94,19 @@ def page(browser, site_url: str) -> Iterator[object]:
     foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith(("data:", "blob:"))]
     assert foreign == [], f"requests left the site's origin: {foreign}"
     assert errors == [], f"script errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, site_url: str) -> Iterator[object]:
+    """A desktop-sized tab that must keep to the site's origin."""
+    with _tab(browser, site_url, **VIEWPORTS["desktop"]) as tab:
+        yield tab
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def any_page(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator[object]:
+    """The same, once desktop-sized and once phone-sized (touch, small screen)."""
+    options = dict(VIEWPORTS[request.param], permissions=["clipboard-read", "clipboard-write"])
+    with _tab(browser, site_url, **options) as tab:
+        tab.viewport_name = request.param
+        yield tab

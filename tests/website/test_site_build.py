@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, Section
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import SECTION_FILE
+from pipeline.paths import HANDBOOK_DIR
 from pipeline.site import build_site
+from pipeline.site import source_date as site_source_date
 from pipeline.writers.site import formula_count
 
 from site_fixtures import BuiltSite
@@ -134,3 +138,42 @@ def test_decks_found_next_to_mkdocs_yml_are_published(sample_site: BuiltSite, tm
     assert (tmp_path / "site" / "decks" / "handbook.apkg").read_bytes() == b"deck"
     assert report.decks == (1, 1 + len(sample_site.handbook.sections))
     assert "run `handbook export-anki`" in report.summary()
+
+
+def test_every_page_credits_the_author_and_links_the_original_in_its_footer(canonical_site: BuiltSite) -> None:
+    meta = canonical_site.handbook.meta
+    pages = sorted(canonical_site.site_dir.rglob("*.html"))
+    assert len(pages) >= len(canonical_site.handbook.sections) + 2  # home, sections, 404
+    for path in pages:
+        footer = page_soup(path).select_one("footer .md-copyright")
+        assert footer is not None and footer.find("a", href=meta.source_url) is not None, path
+        assert meta.author in footer.text and "unofficial study copy" in footer.text, path
+
+
+def test_section_pages_link_their_deck_and_neighbours_and_say_when_updated(canonical_site: BuiltSite) -> None:
+    source_date = time.strftime("%Y-%m-%d", time.gmtime(site_source_date(HANDBOOK_DIR)))  # never the clock
+    for section, path in section_pages(canonical_site):
+        soup = page_soup(path)
+        deck = soup.select_one("article .study-bar a.study-deck")
+        assert deck["href"] == f"../decks/{section.slug}.apkg", path
+        assert soup.select_one("a.md-footer__link--prev") is not None, path
+        assert source_date in soup.select_one(".md-source-file").text, path
+        assert soup.select_one("a.md-content__button") is None  # no edit_uri: no edit link
+
+
+def test_the_search_index_splits_on_punctuation_and_holds_no_tex(canonical_site: BuiltSite) -> None:
+    index = json.loads((canonical_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = re.split(index["config"]["separator"], "vanishing/exploding (GLUP), layer-wise: 0.5")
+    assert [word for word in words if word] == ["vanishing", "exploding", "GLUP", "layer", "wise", "0.5"]
+    assert not [doc["location"] for doc in index["docs"] if "\\(" in doc["text"] or "\\[" in doc["text"]]
+
+
+def test_edit_links_point_into_the_repository_when_mkdocs_yml_names_it(sample_site: BuiltSite, tmp_path: Path) -> None:
+    hooks = Path("pipeline/mkdocs_hooks.py").resolve()
+    config = Path("mkdocs.yml").read_text(encoding="utf-8").replace("pipeline/mkdocs_hooks.py", str(hooks))
+    edit_uri = "https://example.org/me/handbook/edit/main/source/handbook/"
+    (tmp_path / "mkdocs.yml").write_text(config + f"edit_uri: {edit_uri}\n", encoding="utf-8")
+    build_site(_handbook_dir(sample_site), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
+    soup = page_soup(tmp_path / "site" / "01-first" / "index.html")
+    assert soup.select_one("a.md-content__button")["href"] == edit_uri + "01-first.md"
+    assert soup.select_one(".md-source") is None  # no repository widget: it would call api.github.com

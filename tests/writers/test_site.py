@@ -9,8 +9,8 @@ from pipeline.model import (
 )
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.writers.site import (
-    COMBINED_DECK, Download, deck_files, formula_count, home_page, question_html, reader_html,
-    search_html, section_page,
+    COMBINED_DECK, Download, deck_files, footer_html, formula_count, home_page, question_html,
+    reader_html, search_html, section_page, tex_text,
 )
 
 QUESTION = Question(
@@ -103,3 +103,59 @@ def test_a_sub_heading_is_an_h3_on_the_site_and_on_the_card() -> None:
     card = soup(blocks_html(answer, ANKI_STYLE))
     assert str(card.find("h3")) == "<h3>4. Log-Cosh Loss &lt;b&gt;</h3>"
     assert fragment_blocks(details.find(class_="answer").decode_contents()) == answer
+
+
+def test_search_rendering_has_readable_formulas_and_plain_code() -> None:
+    page = soup(search_html(section_page(SECTION)))
+    text = page.text
+    assert "\\(" not in text and "\\frac" not in text and "\\sum" not in text
+    assert "∑_i x_i" in text and "a / b" in text
+    assert page.find("pre").find("code").text == "print(1)"
+    assert page.find(class_="arithmatex") is None
+
+
+def test_tex_text_spells_symbols_and_drops_markup() -> None:
+    assert tex_text(r"\nabla_\theta f(\Theta)") == "∇_θ f(Θ)"
+    assert tex_text(r"\frac{\partial L}{\partial w}") == "∂ L / ∂ w"
+    assert tex_text(r"\mathbf{x} \leq \lambda \, \varepsilon") == "x ≤ λ ε"
+    assert tex_text(r"\log p(x)") == "log p(x)"
+
+
+def test_code_blocks_on_the_site_are_pre_code_for_materials_copy_button() -> None:
+    page = soup(question_html(QUESTION))
+    pre = page.select_one("div.highlight > pre")
+    assert pre is not None and pre.find("code") is not None
+    assert fragment_blocks(page.find(class_="answer").decode_contents()) == QUESTION.answer
+
+
+def test_section_page_has_its_deck_and_study_tools_for_readers_only() -> None:
+    page = section_page(SECTION, "../decks/basics.apkg")
+    readers = soup(reader_html(page))
+    bar = readers.select_one(".study-bar")
+    assert bar["data-study-ids"] == "what-is-x second"
+    assert readers.select_one("a.study-deck")["href"] == "../decks/basics.apkg"
+    actions = [b["data-study"] for b in bar.find_all("button")]
+    assert actions == ["open-all", "close-all", "start", "missed", "reset"]
+    assert soup(search_html(page)).select_one(".study-bar") is None
+
+
+def test_home_page_counts_known_questions_per_section_and_overall() -> None:
+    page = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [])))
+    assert page.select_one(".study-summary")["data-study-ids"] == "what-is-x second"
+    assert page.select_one("ol.sections .study-progress")["data-study-ids"] == "what-is-x second"
+
+
+def test_footer_credits_the_author_and_links_the_original() -> None:
+    footer = soup(footer_html(HANDBOOK.meta))
+    assert footer.find("a", href="https://example.org/post").text == "The Handbook"
+    assert "© Ada Author" in footer.text and "unofficial study copy" in footer.text
+
+
+def test_footer_escapes_metadata_and_links_only_web_addresses() -> None:
+    for url in ("javascript:alert(1)", "data:text/html,x", "mailto:a@b.c", ""):
+        hostile = Meta("<b>T</b>", "", "<script>alert(1)</script>", url)
+        footer = soup(footer_html(hostile))
+        assert footer.find("a") is None and footer.find("script") is None and footer.find("b") is None
+        assert "<script>alert(1)</script>" in footer.text and "<b>T</b>" in footer.text
+    quoted = soup(footer_html(Meta("T", "", "A", 'https://example.org/"onmouseover="x')))
+    assert quoted.find("a").attrs == {"href": 'https://example.org/"onmouseover="x'}
