@@ -138,3 +138,21 @@ def test_site_url_comes_from_mkdocs_yml(tmp_path: Path) -> None:
     assert configured_site_url(config) == ""
     config.write_text('site_name: x\nsite_url: "https://me.github.io/hb/"\n', encoding="utf-8")
     assert configured_site_url(config) == "https://me.github.io/hb/"
+
+
+def test_cli_prints_a_short_summary_and_one_line_per_deck(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    args = ["export-anki", "--handbook", str(source), "--out", str(out)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    state = source.parent / "question-state.tsv"
+    assert first.output == (
+        f"Wrote 3 decks, 3 notes, to {out}/\n"
+        f"Notes: 3 changed since {state}, dated 2033-05-18 03:33:20 UTC "
+        "(from file modification times); 0 unchanged keep their time\n"
+        "  basics.apkg        2 notes\n"
+        "  structure.apkg     1 notes\n"
+        "  handbook.apkg      3 notes\n"
+    )
+    again = CliRunner().invoke(main, args)
+    assert again.output.splitlines()[1] == f"Notes: no note changed since {state}: every note keeps its time"
