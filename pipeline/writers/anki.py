@@ -70,7 +70,8 @@ CARD_CSS = """\
 .section { font-size: 0.75em; letter-spacing: 0.02em; color: #59636e; margin-bottom: 0.4em; }
 .question { font-weight: 600; font-size: 1.1em; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
-.answer { overflow-wrap: break-word; }
+.question, .answer, .answer p { overflow-x: auto; overflow-y: hidden; }
+.answer { overflow-wrap: break-word; padding-bottom: 2px; }
 .answer p, .answer ul, .answer ol { margin: 0.5em 0; }
 .answer ul, .answer ol { padding-left: 1.4em; }
 .answer li { margin: 0.2em 0; }
