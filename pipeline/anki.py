@@ -57,6 +57,7 @@ class AnkiReport:
     time_source: str
     changed: tuple[str, ...] = ()  # ids of the notes dated anew in this run
     state_file: Path | None = None
+    note_type_changed: bool = False
 
     @property
     def notes(self) -> int:
@@ -73,6 +74,8 @@ class AnkiReport:
                      f"{self.notes - len(self.changed)} unchanged keep their time")
         else:
             dates = f"no note changed{since}: every note keeps its time"
+        if self.note_type_changed:
+            dates += "; the note type (templates, CSS) changed"
         width = max(len(name) for name, _ in self.decks)
         return "\n".join([
             f"Wrote {len(self.decks)} deck{plural}, {self.notes} notes, to {self.out_dir}/",
@@ -120,7 +123,9 @@ def export_anki(
     _write(packages, out_dir, replace_all=not slugs)
     clock.save(state_file, keep_others=bool(slugs))
     counts = tuple((name, count) for name, (_, count) in packages.items())
-    return AnkiReport(out_dir, counts, timestamp, time_source, tuple(clock.changed), state_file)
+    return AnkiReport(
+        out_dir, counts, timestamp, time_source, tuple(clock.changed), state_file, clock.note_type_changed,
+    )
 
 
 def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Section]:

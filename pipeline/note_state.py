@@ -92,6 +92,12 @@ class NoteClock:
         return [key for key, state in self.dated.items()
                 if key != NOTE_TYPE_ROW and self.previous.get(key) != state]
 
+    @property
+    def note_type_changed(self) -> bool:
+        """Whether the note type (templates, CSS) was dated anew in this run."""
+        state = self.dated.get(NOTE_TYPE_ROW)
+        return state is not None and self.previous.get(NOTE_TYPE_ROW) != state
+
     def states(self, *, keep_others: bool) -> list[NoteState]:
         """The rows to record: the note type first, then questions in the order dated.
 

@@ -17,7 +17,9 @@ def test_unchanged_keeps_its_time_and_changed_moves_forward() -> None:
     assert clock.time_of("x", A) == 100
     assert clock.time_of("y", C) == 500
     assert clock.time_of("new", A) == 500
-    assert clock.changed == ["y", "new"]
+    assert clock.changed == ["y", "new"] and not clock.note_type_changed
+    clock.time_of(NOTE_TYPE_ROW, A)
+    assert clock.note_type_changed
 
 
 def test_a_changed_note_never_goes_back_in_time() -> None:

@@ -149,7 +149,8 @@ def test_cli_prints_a_short_summary_and_one_line_per_deck(source: Path, tmp_path
     assert first.output == (
         f"Wrote 3 decks, 3 notes, to {out}/\n"
         f"Notes: 3 changed since {state}, dated 2033-05-18 03:33:20 UTC "
-        "(from file modification times); 0 unchanged keep their time\n"
+        "(from file modification times); 0 unchanged keep their time; "
+        "the note type (templates, CSS) changed\n"
         "  basics.apkg        2 notes\n"
         "  structure.apkg     1 notes\n"
         "  handbook.apkg      3 notes\n"
