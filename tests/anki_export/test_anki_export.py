@@ -157,3 +157,19 @@ def test_cli_prints_a_short_summary_and_one_line_per_deck(source: Path, tmp_path
     )
     again = CliRunner().invoke(main, args)
     assert again.output.splitlines()[1] == f"Notes: no note changed since {state}: every note keeps its time"
+
+
+def test_a_section_export_dates_its_changed_notes_and_keeps_the_other_rows(source: Path, tmp_path: Path) -> None:
+    state = source.parent / "question-state.tsv"
+    export_anki(source, tmp_path / "decks", None, timestamp=SOURCE_TIME)
+    before = state.read_text(encoding="utf-8")
+    path = next(source.glob("*-structure.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    report = export_anki(source, tmp_path / "decks", ["structure"], timestamp=SOURCE_TIME + 9)
+    assert report.changed == ("q-structure",)
+    rows = [line.split("\t") for line in state.read_text(encoding="utf-8").splitlines()]
+    old = [line.split("\t") for line in before.splitlines()]
+    assert [row[0] for row in rows] == [row[0] for row in old]
+    assert [row for row in rows if row not in old] == [
+        ["q-structure", rows[-1][1], str(SOURCE_TIME + 9)],
+    ]
