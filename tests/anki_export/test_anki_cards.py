@@ -134,9 +134,13 @@ def test_multi_line_derivations_render_on_several_lines(browser, cards) -> None:
     context, page, foreign = open_cards(browser, bodies)
     try:
         formulas = page.evaluate("""() => [...document.querySelectorAll('div.multiline, div.one-line')]
-            .map(div => ({card: +div.closest('.card').dataset.card, wrapped: div.classList.contains('multiline'),
-                          width: div.scrollWidth, height: div.getBoundingClientRect().height,
-                          rows: div.querySelectorAll(':scope mjx-container > mjx-math > mjx-mtable mjx-mtr').length}))""")
+            .map(div => ({
+                card: +div.closest('.card').dataset.card,
+                width: div.scrollWidth,
+                height: div.getBoundingClientRect().height,
+                rows: div.querySelectorAll(
+                    'mjx-container > mjx-math > mjx-mtable > mjx-table > mjx-itable > mjx-mtr').length,
+            }))""")
         assert page.evaluate("document.querySelectorAll('mjx-merror').length") == 0
     finally:
         context.close()
