@@ -82,7 +82,9 @@ def main() -> None:
 
     base, ours, writers = best_of([
         lambda out: baseline(handbook, out),
-        lambda out: export_anki(HANDBOOK_DIR, out, None, timestamp=TIMESTAMP, site_url=""),
+        # A fresh state file each round: every note is dated, the state written (a first export).
+        lambda out: export_anki(HANDBOOK_DIR, out, None, timestamp=TIMESTAMP, site_url="",
+                                state_file=out.parent / "question-state.tsv"),
         lambda out: writers_only(handbook, out),
     ], rounds)
     print(f"{notes} notes, {len(handbook.sections)} sections + combined deck, best of {rounds}")

@@ -1,19 +1,20 @@
 """`handbook export-anki`: canonical Markdown → one .apkg per section.
 
 Anki updates a note it already has only when the incoming copy is newer, to
-the second. So every note, and the note type, carries one modification time
-taken from the sources, never from the clock (`build_time`):
+the second. So each note, and the note type, carries the time its own content
+last changed, kept in `question-state.tsv` next to the handbook folder
+(`pipeline.note_state`): an unchanged note keeps its time (and a learner's own
+edit of it survives a re-import), a changed one takes the current source time
+(`build_time`), never from the clock:
 
 1. `SOURCE_DATE_EPOCH`, if set (the reproducible-builds convention);
-2. else, when the inputs (the handbook's Markdown, the modules that shape a
-   card, and mkdocs.yml when the Source links take `site_url` from it) are all
-   tracked and unmodified in one git checkout, the date of the last commit
-   touching them (the same on every clone);
+2. else, when the inputs (the handbook's Markdown and the modules that shape a
+   card) are all tracked and unmodified in one git checkout, the date of the
+   last commit touching them (the same on every clone);
 3. else the newest modification time among the inputs, never older than
    their last commit (an edit in progress is newer than the commit before it).
 
-Exporting twice from the same input writes the same bytes; editing an answer
-or the card CSS moves the time forward, so a re-import updates in place.
+Exporting twice from the same input and state writes the same bytes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import pipeline.writers.html
 from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir, write_atomic
 from pipeline.model import Handbook, Section
+from pipeline.note_state import STATE_NAME, NoteClock, read_state
 from pipeline.paths import COMBINED_DECK
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
@@ -47,12 +49,15 @@ CARD_MODULES = (
 
 @dataclass(frozen=True)
 class AnkiReport:
-    """What `export_anki` wrote, for the one-line CLI summary."""
+    """What `export_anki` wrote, for the CLI summary."""
 
     out_dir: Path
     decks: tuple[tuple[str, int], ...]  # (file name, number of notes)
-    timestamp: int
+    timestamp: int  # the current source time, given to notes whose content changed
     time_source: str
+    changed: tuple[str, ...] = ()  # ids of the notes dated anew in this run
+    state_file: Path | None = None
+    note_type_changed: bool = False
 
     @property
     def notes(self) -> int:
@@ -60,12 +65,23 @@ class AnkiReport:
         return sum(count for name, count in self.decks if name != COMBINED_DECK)
 
     def summary(self) -> str:
-        notes = self.notes
-        when = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-        files = ", ".join(f"{name} ({count})" for name, count in self.decks)
+        """A short summary, then one line per deck."""
         plural = "" if len(self.decks) == 1 else "s"
-        return (f"Wrote {len(self.decks)} deck{plural}, {notes} notes, to {self.out_dir}/ "
-                f"(note time {when}, from {self.time_source}): {files}")
+        since = f" since {self.state_file}" if self.state_file else ""
+        if self.changed:
+            when = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+            dates = (f"{len(self.changed)} changed{since}, dated {when} (from {self.time_source}); "
+                     f"{self.notes - len(self.changed)} unchanged keep their time")
+        else:
+            dates = f"no note changed{since}: every note keeps its time"
+        if self.note_type_changed:
+            dates += "; the note type (templates, CSS) changed"
+        width = max(len(name) for name, _ in self.decks)
+        return "\n".join([
+            f"Wrote {len(self.decks)} deck{plural}, {self.notes} notes, to {self.out_dir}/",
+            f"Notes: {dates}",
+            *(f"  {name:<{width}}  {count:>4} notes" for name, count in self.decks),
+        ])
 
 
 def export_anki(
@@ -76,32 +92,40 @@ def export_anki(
     timestamp: int | None = None,
     site_url: str | None = None,
     css: str = CARD_CSS,
+    state_file: Path | None = None,
 ) -> AnkiReport:
     """Write `<slug>.apkg` per chosen section; with no slugs, all plus `handbook.apkg`.
 
+    `timestamp` overrides the current source time that notes whose content
+    changed receive. The state file (default: `question-state.tsv` beside
+    `handbook_dir`) is read, and rewritten when a note's content changed.
     A full export replaces `out_dir` as a whole (no stale decks survive); a
     partial one replaces just its files.
     """
     handbook = read_markdown(handbook_dir)
     sections = chosen_sections(handbook, slugs)
-    config = [MKDOCS_CONFIG] if site_url is None and MKDOCS_CONFIG.is_file() else []
+    state_file = handbook_dir.parent / STATE_NAME if state_file is None else state_file
     if timestamp is None:
-        timestamp, time_source = build_time(handbook_dir, config)
+        timestamp, time_source = build_time(handbook_dir)
     else:
         time_source = "the caller"
+    clock = NoteClock(read_state(state_file), timestamp)
     url = configured_site_url() if site_url is None else site_url
-    decks = section_decks(handbook, sections, site_url=url, css=css)
+    decks = section_decks(handbook, sections, site_url=url, css=css, date=clock.time_of)
     packages = {
-        f"{section.slug}.apkg": (apkg_bytes([deck], timestamp), len(section.questions))
+        f"{section.slug}.apkg": (apkg_bytes([deck]), len(section.questions))
         for section, deck in zip(sections, decks)
     }
     if not slugs:
         packages[COMBINED_DECK] = (
-            apkg_bytes([parent_deck(handbook), *decks], timestamp), sum(len(s.questions) for s in sections),
+            apkg_bytes([parent_deck(handbook), *decks]), sum(len(s.questions) for s in sections),
         )
     _write(packages, out_dir, replace_all=not slugs)
+    clock.save(state_file, keep_others=bool(slugs))
     counts = tuple((name, count) for name, (_, count) in packages.items())
-    return AnkiReport(out_dir, counts, timestamp, time_source)
+    return AnkiReport(
+        out_dir, counts, timestamp, time_source, tuple(clock.changed), state_file, clock.note_type_changed,
+    )
 
 
 def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Section]:
@@ -130,7 +154,7 @@ def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all
 
 
 def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[int, str]:
-    """The notes' modification time in seconds, and where it came from (see module doc)."""
+    """The current source time in seconds, and where it came from (see module doc)."""
     modules = [Path(m.__file__) for m in CARD_MODULES]  # type: ignore[arg-type]
     return source_time(sorted(handbook_dir.glob("*.md")) + modules + list(extra_inputs))
 

@@ -63,7 +63,8 @@ def build(
 
     def decks() -> tuple[int, str]:
         report = export_anki(handbook_dir, decks_dir, None)
-        return report.notes, f"{len(report.decks)} decks in {decks_dir}/"
+        changed = f"{len(report.changed)} note{'' if len(report.changed) == 1 else 's'} changed"
+        return report.notes, f"{len(report.decks)} decks in {decks_dir}/, {changed}"
 
     def site() -> tuple[int, str]:
         report = build_site(handbook_dir, site_dir)

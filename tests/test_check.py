@@ -19,7 +19,7 @@ from pipeline.site import build_site
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("built")
-    export_anki(HANDBOOK_DIR, root / "decks", None)
+    export_anki(HANDBOOK_DIR, root / "decks", None, state_file=root / "question-state.tsv")
     build_site(HANDBOOK_DIR, root / "site")
     return root
 

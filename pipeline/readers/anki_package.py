@@ -3,7 +3,8 @@
 An .apkg is a zip holding an SQLite collection; each note's fields are joined
 by U+001F in the order of our note type (Question, Answer, Section, Source, Id).
 Field HTML goes through the shared HTML-fragment reader, which also decodes
-the entities that keep `{{`, `}}` and `::` away from Anki's templates.
+the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
+`canonical_field` has undone the `gathered` wrapper of multi-line formulas.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from pipeline.errors import HandbookError
 from pipeline.model import Question
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.writers.anki_html import canonical_field
 
 FIELD_SEPARATOR = "\x1f"
 
@@ -35,5 +37,5 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
     notes = []
     for (fields,) in rows:
         question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
-        notes.append((section, Question(qid, fragment_inlines(question), fragment_blocks(answer))))
+        notes.append((section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer)))))
     return notes

@@ -6,9 +6,11 @@ fixed string, deck ids from the section slug, note GUIDs from the question id.
 So a re-imported deck updates its notes in place and keeps their reviews.
 
 Anki updates an existing note or note type only when the incoming one is newer
-(its modification time in seconds), so the caller passes one `timestamp`,
-derived from the sources, not the clock (see `pipeline.anki.build_time`); with
-the same input the package is the same, byte for byte.
+(its modification time in seconds), so each note and the note type carry the
+time their own content last changed: the caller passes a `date(key, digest)`
+function (`pipeline.note_state.NoteClock.time_of`) that the writer asks with
+a digest of each note's content. With the same input and the same dates, the
+package is the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -20,15 +22,21 @@ import itertools
 import sqlite3
 import time
 import zipfile
-from typing import Sequence
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
 
 import genanki
 
 from pipeline.model import Handbook, Question, Section
+from pipeline.note_state import NOTE_TYPE_ROW
+from pipeline.repair.headings import slugify
 from pipeline.sanitize import clean_html, safe_url
-from pipeline.writers.anki_html import ANKI_STYLE, anki_field
+from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
 from pipeline.writers.markdown import section_filename
+
+# (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
+Dating = Callable[[str, str], int]
 
 # Namespace of every id below. Changing it (or a field or template name, which
 # make up the note type's schema) detaches all decks readers already have.
@@ -49,8 +57,9 @@ ANSWER_TEMPLATE = """\
 <div class="source">{{Source}}</div>"""
 
 # Desktop puts `.nightMode` on the card, AnkiDroid `.night_mode`; some
-# versions put it on an ancestor. Highlighted code carries inline light-theme
-# colours, so it stays a light "island" in night mode to remain readable.
+# versions put it on an ancestor. Code colours for both modes come from
+# Pygments classes (CODE_CSS); the answer keeps a readable measure, and wide
+# formulas, tables and code scroll inside the card instead of widening it.
 CARD_CSS = """\
 .card {
   font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -61,36 +70,41 @@ CARD_CSS = """\
 .section { font-size: 0.75em; letter-spacing: 0.02em; color: #59636e; margin-bottom: 0.4em; }
 .question { font-weight: 600; font-size: 1.1em; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
+.question, .answer, .answer p { overflow-x: auto; overflow-y: hidden; }
+.answer { overflow-wrap: break-word; padding-bottom: 2px; }
 .answer p, .answer ul, .answer ol { margin: 0.5em 0; }
+.answer ul, .answer ol { padding-left: 1.4em; }
+.answer li { margin: 0.2em 0; }
+.answer h2, .answer h3, .answer h4 { font-size: 1em; font-weight: 700; margin: 1.1em 0 0.3em; }
 .answer blockquote { margin: 0.5em 0; padding-left: 1em; border-left: 3px solid #d0d7de; color: #59636e; }
-.answer table { border-collapse: collapse; margin: 0.5em 0; display: block; overflow-x: auto; }
+.answer table { border-collapse: collapse; margin: 0.5em 0; display: block; overflow-x: auto; max-width: 100%; }
 .answer th, .answer td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
-div.arithmatex { overflow-x: auto; overflow-y: hidden; }
+.answer img { max-width: 100%; height: auto; }
+div.arithmatex { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88em;
   background: #eff1f3; padding: 0.1em 0.3em; border-radius: 4px; }
-.highlight { border-radius: 6px; padding: 0 0.8em; margin: 0.6em 0; overflow-x: auto;
+.highlight { border-radius: 6px; padding: 0 0.8em; margin: 0.6em 0; overflow-x: auto; max-width: 100%;
   border: 1px solid #d0d7de; }
 .highlight pre { margin: 0.6em 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  font-size: 0.85em; white-space: pre; }
+  font-size: 0.85em; line-height: 1.4; white-space: pre; }
+.highlight code { background: none; padding: 0; }
 a { color: #0969da; }
-.source { margin-top: 1.5em; font-size: 0.75em; }
+.source { margin-top: 1.5em; font-size: 0.75em; color: #59636e; }
 .source a { color: #59636e; }
 
 .nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card {
   color: #e6edf3; background-color: #1e1f22;
 }
-.nightMode .section, .night_mode .section,
+.nightMode .section, .night_mode .section, .nightMode .source, .night_mode .source,
 .nightMode .source a, .night_mode .source a,
 .nightMode .answer blockquote, .night_mode .answer blockquote { color: #9198a1; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
 .nightMode .answer th, .night_mode .answer th,
 .nightMode .answer td, .night_mode .answer td { border-color: #3d444d; }
 .nightMode code, .night_mode code { background: #2d333b; color: #e6edf3; }
-.nightMode .highlight, .night_mode .highlight {
-  background: #f6f8fa !important; color: #1f2328; border-color: #3d444d;
-}
+.nightMode .highlight, .night_mode .highlight { border-color: #3d444d; }
 .nightMode a, .night_mode a { color: #4493f8; }
-"""
+""" + CODE_CSS
 
 # Zip entry dates cannot be earlier than 1980.
 _ZIP_EPOCH = 315532800
@@ -106,9 +120,34 @@ def note_guid(question: Question) -> str:
     return genanki.guid_for(ID_NAMESPACE, question.id)
 
 
-def note_model(css: str = CARD_CSS) -> genanki.Model:
+# Note ids are Anki's creation times in milliseconds. Ours count from a fixed
+# date (the handbook's year) by handbook position, so they never move with the
+# note times (Anki matches notes by GUID; fixed ids just spare it renumbering).
+NOTE_ID_EPOCH_MS = 1_546_300_800_000  # 2019-01-01
+
+
+class DatedModel(genanki.Model):
+    """A note type carrying its own modification time (None: the package's)."""
+
+    modified: int | None = None
+
+    def to_json(self, timestamp: float, deck_id):  # type: ignore[no-untyped-def]
+        return super().to_json(timestamp if self.modified is None else self.modified, deck_id)
+
+
+class DatedNote(genanki.Note):
+    """A note carrying its own modification time (None: the package's) and fixed ids."""
+
+    modified: int | None = None
+
+    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen):  # type: ignore[no-untyped-def]
+        own_ids = itertools.count(NOTE_ID_EPOCH_MS + 2 * (self.due - 1))
+        super().write_to_db(cursor, timestamp if self.modified is None else self.modified, deck_id, own_ids)
+
+
+def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
     """Our note type; its name, id, fields and template names must stay fixed."""
-    return genanki.Model(
+    model = DatedModel(
         stable_id(MODEL_KEY),
         MODEL_NAME,
         fields=[{"name": name} for name in FIELDS],
@@ -116,6 +155,14 @@ def note_model(css: str = CARD_CSS) -> genanki.Model:
         css=css,
         sort_field_index=0,
     )
+    if date is not None:
+        model.modified = date(NOTE_TYPE_ROW, digest(css, QUESTION_TEMPLATE, ANSWER_TEMPLATE))
+    return model
+
+
+def digest(*parts: str) -> str:
+    """A short fingerprint of some content, as recorded in the note state file."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def deck_name(handbook: Handbook, section: Section) -> str:
@@ -128,6 +175,16 @@ def _deck_part(title: str) -> str:
     return " ".join(title.replace("::", ":").split()) or "Untitled"
 
 
+def book_slug(handbook: Handbook) -> str:
+    """A short slug of the handbook's title (its first three words), for tags."""
+    return slugify(handbook.meta.title, max_words=3)
+
+
+def note_tag(handbook: Handbook, section: Section) -> str:
+    """`handbook::<book>::<section>`: a tree in Anki's browser, AnkiDroid and AnkiMobile."""
+    return f"{ID_NAMESPACE}::{book_slug(handbook)}::{section.slug}"
+
+
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
     """`<site_url>/<NN-slug>/#<id>`: the question on the published site."""
     number = handbook.sections.index(section) + 1
@@ -136,21 +193,52 @@ def question_url(handbook: Handbook, section: Section, question: Question, site_
     return f"{base}{page}/#{question.id}"
 
 
+def original_url(handbook: Handbook) -> str | None:
+    """The original post (`source_url`), if it is a web address."""
+    url = safe_url(handbook.meta.source_url or "")
+    return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+def source_links(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
+    """The back's links: the question on the site (only when `site_url` is known,
+    a site-relative link opens nothing from Anki) and the original post."""
+    links = []
+    if site_url and (url := safe_url(question_url(handbook, section, question, site_url))):
+        links.append(f'<a href="{html.escape(url)}">This question on the website</a>')
+    if original := original_url(handbook):
+        links.append(f'<a href="{html.escape(original)}">The original post</a>')
+    return clean_html(" · ".join(links))
+
+
 def note_fields(handbook: Handbook, section: Section, question: Question, site_url: str) -> list[str]:
     """The five fields, each sanitized and then guarded against Anki's template syntax."""
-    url = safe_url(question_url(handbook, section, question, site_url))
-    source = f'<a href="{html.escape(url)}">{html.escape(section.title)}</a>' if url else ""
     raw = [
         title_html(question.title, ANKI_STYLE),
         blocks_html(question.answer, ANKI_STYLE),
         clean_html(html.escape(section.title, quote=False)),
-        clean_html(source),
+        source_links(handbook, section, question, site_url),
         clean_html(html.escape(question.id, quote=False)),
     ]
     return [anki_field(value) for value in raw]
 
 
-def section_deck(handbook: Handbook, section: Section, model: genanki.Model, site_url: str) -> genanki.Deck:
+def content_digest(
+    handbook: Handbook, section: Section, question: Question, fields: Sequence[str], tags: Sequence[str],
+) -> str:
+    """What a note's time follows: its fields and tags, except the site address.
+
+    `site_url` is left out so that setting it (the Pages workflow does, on
+    every deploy) does not date every note anew.
+    """
+    source = FIELDS.index("Source")
+    portable = list(fields)
+    portable[source] = anki_field(source_links(handbook, section, question, ""))
+    return digest(*portable, *tags)
+
+
+def section_deck(
+    handbook: Handbook, section: Section, model: genanki.Model, site_url: str, date: Dating | None = None,
+) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
         stable_id(ID_NAMESPACE, section.slug),
@@ -158,31 +246,35 @@ def section_deck(handbook: Handbook, section: Section, model: genanki.Model, sit
         description=_description(handbook),
     )
     before = sum(len(s.questions) for s in handbook.sections[:handbook.sections.index(section)])
+    tags = [note_tag(handbook, section)]
     for position, question in enumerate(section.questions, start=before + 1):
-        deck.add_note(genanki.Note(
-            model=model,
-            fields=note_fields(handbook, section, question, site_url),
-            tags=[section.slug],
-            guid=note_guid(question),
-            due=position,
-        ))
+        fields = note_fields(handbook, section, question, site_url)
+        note = DatedNote(model=model, fields=fields, tags=tags, guid=note_guid(question), due=position)
+        if date is not None:
+            note.modified = date(question.id, content_digest(handbook, section, question, fields, tags))
+        deck.add_note(note)
     return deck
 
 
 def _description(handbook: Handbook) -> str:
     meta = handbook.meta
     by = f" by {html.escape(meta.author)}" if meta.author else ""
-    url = safe_url(meta.source_url) if meta.source_url else None
+    url = original_url(handbook)
     link = f' (<a href="{html.escape(url)}">original</a>)' if url else ""
     return anki_field(clean_html(f"Questions from “{html.escape(meta.title)}”{by}{link}."))
 
 
 def section_decks(
     handbook: Handbook, sections: Sequence[Section], *, site_url: str, css: str = CARD_CSS,
+    date: Dating | None = None,
 ) -> list[genanki.Deck]:
-    """One deck per section, sharing one note type; reusable in several packages."""
-    model = note_model(css)
-    return [section_deck(handbook, section, model, site_url) for section in sections]
+    """One deck per section, sharing one note type; reusable in several packages.
+
+    With `date`, every note and the note type carry their own time; without,
+    they take the package's.
+    """
+    model = note_model(css, date)
+    return [section_deck(handbook, section, model, site_url, date) for section in sections]
 
 
 def parent_deck(handbook: Handbook) -> genanki.Deck:
@@ -192,26 +284,33 @@ def parent_deck(handbook: Handbook) -> genanki.Deck:
     )
 
 
-def apkg_bytes(decks: Sequence[genanki.Deck], timestamp: int) -> bytes:
-    """The .apkg for some decks; the same decks and timestamp give the same bytes.
+def newest_time(decks: Sequence[genanki.Deck]) -> int:
+    """The latest time among the decks' dated notes and note types (0 if none)."""
+    notes = [note for deck in decks for note in deck.notes]
+    times = [n.modified for n in notes if getattr(n, "modified", None) is not None]
+    times += [m.modified for m in {id(n.model): n.model for n in notes}.values()
+              if getattr(m, "modified", None) is not None]
+    return max(times, default=0)
 
+
+def apkg_bytes(decks: Sequence[genanki.Deck], timestamp: int | None = None) -> bytes:
+    """The .apkg for some decks; the same decks and times give the same bytes.
+
+    `timestamp` dates the package itself (collection, decks, zip entries) and
+    any note without its own time; by default, the newest note's time.
     genanki's own `write_to_file` stamps the zip entries with the clock, so
     the SQLite collection is built here, in memory (no disk syncs), and zipped
-    with fixed entry dates. Note and card ids count up from the timestamp in
-    milliseconds, as genanki's do, offset by the first note's handbook position
-    so a note gets the same id in its section's package and the combined one
-    (Anki matches notes by GUID; distinct ids just spare it renumbering).
+    with fixed entry dates.
     """
-    first = min((note.due for deck in decks for note in deck.notes), default=1)
+    when = newest_time(decks) if timestamp is None else timestamp
     connection = sqlite3.connect(":memory:")
     try:
-        id_gen = itertools.count(timestamp * 1000 + 2 * (first - 1))
-        genanki.Package(list(decks)).write_to_db(connection.cursor(), timestamp, id_gen)
+        genanki.Package(list(decks)).write_to_db(connection.cursor(), when, itertools.count(when * 1000))
         connection.commit()
         collection = connection.serialize()
     finally:
         connection.close()
-    return _zip({"collection.anki2": collection, "media": b"{}"}, timestamp)
+    return _zip({"collection.anki2": collection, "media": b"{}"}, when)
 
 
 def _zip(entries: dict[str, bytes], timestamp: int) -> bytes:

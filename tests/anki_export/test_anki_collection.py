@@ -19,7 +19,8 @@ from pipeline.model import Handbook, Paragraph, Text
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
-from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name
+from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
+from pipeline.writers.anki_html import canonical_field
 from anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,9 +36,9 @@ def assert_round_trip(col: Collection, handbook: Handbook) -> None:
     for section, question in handbook.questions():
         note = notes[question.id]
         assert fragment_inlines(note["Question"]) == question.title, question.id
-        assert fragment_blocks(note["Answer"]) == question.answer, question.id
+        assert fragment_blocks(canonical_field(note["Answer"])) == question.answer, question.id
         assert note["Section"] == section.title.replace("&", "&amp;")
-        assert note.tags == [section.slug]
+        assert note.tags == [note_tag(handbook, section)]
 
 
 def deck_counts(col: Collection) -> dict[str, int]:
@@ -52,7 +53,8 @@ def canonical(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handbook, Path]
     """The committed handbook, exported once for the whole module."""
     handbook_dir = REPO / HANDBOOK_DIR
     out = tmp_path_factory.mktemp("decks")
-    export_anki(handbook_dir, out, None, site_url="https://example.org/handbook")
+    export_anki(handbook_dir, out, None, site_url="https://example.org/handbook",
+                state_file=tmp_path_factory.mktemp("state") / "question-state.tsv")
     return read_markdown(handbook_dir), out
 
 
@@ -100,7 +102,7 @@ def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
         for value in note.fields:
             assert "{{" not in value and "}}" not in value and "::" not in value
     code = notes_by_id(collection)["q-code"]["Answer"]
-    assert 'class="highlight language-cpp"' in code and "style=" in code
+    assert 'class="highlight language-cpp"' in code and '<span class="o">' in code
 
 
 def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collection) -> None:
@@ -144,7 +146,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     assert after == before
     note = notes_by_id(collection)[question.id]
     assert edited in note["Answer"]
-    assert fragment_blocks(note["Answer"]) == (Paragraph((Text(edited),)),) + question.answer
+    assert fragment_blocks(canonical_field(note["Answer"])) == (Paragraph((Text(edited),)),) + question.answer
     assert collection.db.scalar("select count() from revlog where cid = ?", card.id) == 1
     reviewed = collection.get_card(card.id)
     assert reviewed.reps == 1 and reviewed.type != 0

@@ -138,3 +138,38 @@ def test_site_url_comes_from_mkdocs_yml(tmp_path: Path) -> None:
     assert configured_site_url(config) == ""
     config.write_text('site_name: x\nsite_url: "https://me.github.io/hb/"\n', encoding="utf-8")
     assert configured_site_url(config) == "https://me.github.io/hb/"
+
+
+def test_cli_prints_a_short_summary_and_one_line_per_deck(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    args = ["export-anki", "--handbook", str(source), "--out", str(out)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    state = source.parent / "question-state.tsv"
+    assert first.output == (
+        f"Wrote 3 decks, 3 notes, to {out}/\n"
+        f"Notes: 3 changed since {state}, dated 2033-05-18 03:33:20 UTC "
+        "(from file modification times); 0 unchanged keep their time; "
+        "the note type (templates, CSS) changed\n"
+        "  basics.apkg        2 notes\n"
+        "  structure.apkg     1 notes\n"
+        "  handbook.apkg      3 notes\n"
+    )
+    again = CliRunner().invoke(main, args)
+    assert again.output.splitlines()[1] == f"Notes: no note changed since {state}: every note keeps its time"
+
+
+def test_a_section_export_dates_its_changed_notes_and_keeps_the_other_rows(source: Path, tmp_path: Path) -> None:
+    state = source.parent / "question-state.tsv"
+    export_anki(source, tmp_path / "decks", None, timestamp=SOURCE_TIME)
+    before = state.read_text(encoding="utf-8")
+    path = next(source.glob("*-structure.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    report = export_anki(source, tmp_path / "decks", ["structure"], timestamp=SOURCE_TIME + 9)
+    assert report.changed == ("q-structure",)
+    rows = [line.split("\t") for line in state.read_text(encoding="utf-8").splitlines()]
+    old = [line.split("\t") for line in before.splitlines()]
+    assert [row[0] for row in rows] == [row[0] for row in old]
+    assert [row for row in rows if row not in old] == [
+        ["q-structure", rows[-1][1], str(SOURCE_TIME + 9)],
+    ]

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import html
 import io
+import json
+import re
 import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from dataclasses import replace
+from hypothesis import given, settings, strategies as st
 
 from pipeline.model import (
     Code, CodeBlock, DisplayMath, Handbook, Link, Math, Meta, Paragraph, Question,
@@ -19,7 +24,9 @@ from pipeline.writers.anki import (
     CARD_CSS, FIELDS, apkg_bytes, deck_name, note_guid, note_model, parent_deck,
     question_url, section_decks, stable_id,
 )
-from pipeline.writers.anki_html import anki_field
+from pipeline.readers.html_fragment import fragment_blocks
+from pipeline.writers.anki_html import anki_field, canonical_field, has_top_level_break, mathjax_display
+from pipeline.writers.html import arithmatex_display
 
 TEX = r"\mathbf{{W}}^{T} :: \left\{ x \right\}}} < 1"
 
@@ -89,6 +96,7 @@ def test_fields_keep_the_tex_and_hide_template_pairs() -> None:
     assert r"\(" in question_field
     assert section == "First Things" and qid == "q-one"
     assert 'href="https://x.org/01-first/#q-one"' in source
+    assert ">This question on the website</a>" in source
 
 
 def test_anki_field_escapes_every_pair_in_long_runs() -> None:
@@ -98,11 +106,100 @@ def test_anki_field_escapes_every_pair_in_long_runs() -> None:
         assert "{{" not in escaped and "}}" not in escaped and "::" not in escaped
 
 
-def test_code_is_highlighted_inline_with_its_language() -> None:
-    book = handbook((CodeBlock("x = {'a': 1}", "python"), Paragraph((Code("a::b"),))))
+def test_code_is_highlighted_with_classes_styled_by_the_note_type() -> None:
+    book = handbook((CodeBlock("def f(x): return {'a': 1}", "python"), Paragraph((Code("a::b"),))))
     answer = fields_of(book)[0][1]
-    assert 'class="highlight language-python"' in answer
-    assert "style=" in answer and "class=\"k\"" not in answer
+    assert 'class="highlight language-python"' in answer and '<span class="k">def</span>' in answer
+    assert "style=" not in answer
+    css = note_model().css
+    light = re.search(r"^\.highlight \{ background: (#\w+)", css, re.M)
+    night = re.search(r"^\.nightMode \.highlight , \.night_mode \.highlight \{ background: (#\w+)", css, re.M)
+    assert light and night and light.group(1).lower() != night.group(1).lower()
+    assert ".nightMode .highlight .k" in css and ".night_mode .highlight .k" in css
+
+
+@pytest.mark.parametrize(("tex", "multiline"), [
+    (r"a = b \\ c = d", True),
+    (r"\frac{a}{b}\\ = c", True),
+    (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", False),
+    (r"\begin{bmatrix} 1 \\ 2 \end{bmatrix} \\ x", True),
+    (r"\left\{ \begin{matrix} a \\ b \end{matrix} \right.", False),
+    (r"\text{a \\ b}", False),
+    (r"\{ x \\ y", True),
+    (r"a \backslash b", False),
+])
+def test_only_top_level_line_breaks_are_wrapped_for_mathjax(tex: str, multiline: bool) -> None:
+    assert has_top_level_break(tex) is multiline
+    answer = fields_of(handbook((DisplayMath(tex),)))[0][1]
+    assert ("\\begin{gathered}" in answer) is multiline
+    assert fragment_blocks(canonical_field(answer)) == (DisplayMath(tex),)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ab{}\\&=:<> ", max_size=30))
+def test_canonical_field_undoes_the_wrapping_of_any_tex(tex: str) -> None:
+    assert canonical_field(mathjax_display(tex)) == arithmatex_display(tex)
+
+
+def test_tags_are_a_tree_under_the_handbook() -> None:
+    book = handbook()
+    decks = section_decks(book, book.sections, site_url="")
+    assert [note.tags for deck in decks for note in deck.notes] == [
+        ["handbook::my-handbook-notes::first"], ["handbook::my-handbook-notes::second"],
+    ]
+
+
+def test_back_links_the_site_when_known_and_the_original_post() -> None:
+    book = replace(handbook(), meta=Meta("T", source_url='https://example.org/post?a=1&b="x"'))
+    source = fields_of(book, "https://x.org/hb/")[0][3]
+    links = [(a["href"], a.get_text()) for a in BeautifulSoup(source, "html.parser").find_all("a")]
+    assert links == [
+        ("https://x.org/hb/01-first/#q-one", "This question on the website"),
+        ('https://example.org/post?a=1&b="x"', "The original post"),
+    ]
+    assert "&amp;b=&quot;x&quot;" in source
+    relative_only = fields_of(book, "")[0][3]
+    assert "01-first" not in relative_only and "The original post" in relative_only
+    for url in ("javascript:alert(1)", "mailto:a@b.c", "/local", "data:text/html,x"):
+        hostile = replace(handbook(), meta=Meta("T", source_url=url))
+        assert "<a" not in fields_of(hostile, "")[0][3]
+
+
+def test_each_note_carries_its_own_time_and_fixed_ids() -> None:
+    book = handbook()
+    times = {"q-one": 1_700_000_100, "q-two": 1_700_000_200, "@note-type": 1_700_000_050}
+    seen: dict[str, str] = {}
+
+    def date(key: str, content: str) -> int:
+        seen[key] = content
+        return times[key]
+
+    package = apkg_bytes([parent_deck(book), *section_decks(book, book.sections, site_url="", date=date)])
+    rows = _collection_rows(package, "select id, mod, flds from notes order by id")
+    assert [(mod, flds.split("\x1f")[-1]) for _, mod, flds in rows] == [
+        (1_700_000_100, "q-one"), (1_700_000_200, "q-two"),
+    ]
+    (models,), = _collection_rows(package, "select models from col")
+    assert [model["mod"] for model in json.loads(models).values()] == [1_700_000_050]
+    later = {**times, "q-two": 1_800_000_000}
+    again = apkg_bytes(section_decks(book, book.sections, site_url="", date=lambda k, c: later[k]))
+    assert _collection_rows(again, "select id from notes order by id") == [(i,) for i, _, _ in rows]
+    assert set(seen) == set(times)
+
+
+def test_the_site_address_does_not_change_a_digest() -> None:
+    book = handbook()
+    digests = []
+    for url in ("", "https://x.org/", "https://y.org/hb/"):
+        found: dict[str, str] = {}
+        section_decks(book, book.sections, site_url=url, date=lambda k, c: found.setdefault(k, c) and 0)
+        digests.append(found)
+    assert digests[0] == digests[1] == digests[2]
+    edited = handbook((Paragraph((Text("Changed."),)),))
+    found = {}
+    section_decks(edited, edited.sections, site_url="", date=lambda k, c: found.setdefault(k, c) and 0)
+    assert found["q-one"] != digests[0]["q-one"] and found["q-two"] == digests[0]["q-two"]
+    assert found["@note-type"] == digests[0]["@note-type"]
 
 
 def test_dangerous_markup_never_reaches_a_field() -> None:

@@ -1,0 +1,120 @@
+"""When each Anki note last changed: a reviewable TSV next to the question ids.
+
+Anki's default import updates a note only when the incoming copy is newer
+than the one in the collection. One time for every note would make one edited
+answer overwrite all of them, learners' own edits included. So each question
+keeps a digest of its note's content and the time that content last changed
+(`source/question-state.tsv`: id, digest, time); the note type has its own
+row, `@note-type`, for the card templates and CSS.
+
+`export-anki` (and so `build`) rewrites the file when a digest changes: an
+unchanged note keeps its time, a changed one takes the current source time
+(`pipeline.source_time`), and never one older than its last. With the same
+Markdown and the same state file, the decks come out byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.errors import HandbookError
+from pipeline.fileio import write_atomic
+
+STATE_NAME = "question-state.tsv"
+HEADER = ("id", "digest", "time")
+NOTE_TYPE_ROW = "@note-type"
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+@dataclass(frozen=True)
+class NoteState:
+    id: str
+    digest: str
+    time: int
+
+
+def read_state(path: Path) -> dict[str, NoteState]:
+    """The recorded rows by id; an absent file means nothing recorded yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise HandbookError(f"cannot read {path}: {error.strerror}") from None
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    if not rows or tuple(rows[0]) != HEADER:
+        raise HandbookError(f"{path}: expected a header line {chr(9).join(HEADER)!r}")
+    states: dict[str, NoteState] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != 3 or not _DIGEST.fullmatch(row[1]) or not row[2].isdigit() or row[0] in states:
+            raise HandbookError(
+                f"{path}:{number}: expected a new id, a 16-digit hex digest and whole seconds, "
+                "tab-separated"
+            )
+        states[row[0]] = NoteState(row[0], row[1], int(row[2]))
+    return states
+
+
+def state_tsv(states: Iterable[NoteState]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows((s.id, s.digest, s.time) for s in states)
+    return out.getvalue()
+
+
+@dataclass
+class NoteClock:
+    """Dates notes from the recorded state; remembers what it dated, and what changed."""
+
+    previous: dict[str, NoteState]
+    now: int
+    dated: dict[str, NoteState] = field(default_factory=dict)
+
+    def time_of(self, key: str, digest: str) -> int:
+        old = self.previous.get(key)
+        if old is not None and old.digest == digest:
+            state = old
+        else:
+            # Strictly newer than before, even if the source clock went back.
+            state = NoteState(key, digest, self.now if old is None else max(self.now, old.time + 1))
+        self.dated[key] = state
+        return state.time
+
+    @property
+    def changed(self) -> list[str]:
+        """Question ids (not the note type) whose time moved in this run."""
+        return [key for key, state in self.dated.items()
+                if key != NOTE_TYPE_ROW and self.previous.get(key) != state]
+
+    @property
+    def note_type_changed(self) -> bool:
+        """Whether the note type (templates, CSS) was dated anew in this run."""
+        state = self.dated.get(NOTE_TYPE_ROW)
+        return state is not None and self.previous.get(NOTE_TYPE_ROW) != state
+
+    def states(self, *, keep_others: bool) -> list[NoteState]:
+        """The rows to record: the note type first, then questions in the order dated.
+
+        A partial export keeps the rows of questions it did not date.
+        """
+        rows = dict(self.previous) if keep_others else {}
+        rows.update(self.dated)  # keeps each recorded row where it was
+        return sorted(rows.values(), key=lambda state: state.id != NOTE_TYPE_ROW)
+
+    def save(self, path: Path, *, keep_others: bool) -> bool:
+        """Write the state file if it changed; whether it did."""
+        text = state_tsv(self.states(keep_others=keep_others))
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current == text:
+            return False
+        write_atomic(path, text.encode("utf-8"))
+        return True

@@ -1,0 +1,216 @@
+"""The cards as Anki draws them: rendered by real Anki, typeset by MathJax 3 in Chromium.
+
+Anki's desktop and mobile clients typeset `\\(..\\)` and `\\[..\\]` with
+MathJax 3; here the same MathJax (npm `mathjax`, from node_modules, never a
+CDN) typesets every card of the real handbook, as the collection renders it,
+at phone width, in light and night mode.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import mimetypes
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from anki.collection import Collection
+
+from anki_fixtures import import_package
+from pipeline.anki import export_anki
+from pipeline.paths import HANDBOOK_DIR
+from pipeline.writers.anki_html import has_top_level_break
+from pipeline.readers.markdown import read_markdown
+from pipeline.model import DisplayMath
+
+REPO = Path(__file__).resolve().parents[2]
+MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
+CHROMIUM = "/usr/bin/chromium"
+ORIGIN = "http://cards.test/"
+PHONE = {"width": 390, "height": 844}
+# Anki's own MathJax 3 set-up: only \(..\) and \[..\], no bare environments.
+MATHJAX_CONFIG = {
+    "tex": {
+        "inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
+        "processEscapes": False, "processEnvironments": False,
+    },
+    "startup": {"typeset": True},
+}
+
+
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Question id → the back of its card, as real Anki renders it (CSS included)."""
+    root = tmp_path_factory.mktemp("cards")
+    export_anki(REPO / HANDBOOK_DIR, root / "decks", None, site_url="https://example.org/hb/",
+                state_file=root / "question-state.tsv", timestamp=1_700_000_000)
+    col = Collection(str(root / "collection.anki2"))
+    try:
+        import_package(col, root / "decks" / "handbook.apkg")
+        notes = [col.get_note(nid) for nid in col.find_notes("")]
+        return {note["Id"]: note.cards()[0].answer() for note in notes}
+    finally:
+        col.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+    if not (MATHJAX / "tex-chtml-full.js").exists():
+        pytest.skip("MathJax is not installed (npm ci)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+def card_page(bodies: list[str], night: bool, mathjax: bool = True) -> str:
+    """One page holding several card backs, each in Anki's `.card` frame."""
+    mode = " nightMode" if night else ""
+    cards = "\n".join(f'<div class="card{mode}" data-card="{n}"><div id="qa">{body}</div></div>'
+                      for n, body in enumerate(bodies))
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        + (f"<script>window.MathJax = {json.dumps(MATHJAX_CONFIG)};</script>"
+           '<script src="/mathjax/tex-chtml-full.js"></script>' if mathjax else "") +
+        f'</head><body style="margin: 0">{cards}</body></html>'
+    )
+
+
+def open_cards(browser, bodies: list[str], *, night: bool = False, mathjax: bool = True):
+    """A phone-sized tab with the cards typeset; every request must stay on our origin."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    html = card_page(bodies, night, mathjax)
+    foreign: list[str] = []
+
+    def serve(route) -> None:
+        url = route.request.url
+        if not url.startswith(ORIGIN):
+            foreign.append(url)
+            route.abort()
+        elif url == ORIGIN:
+            route.fulfill(body=html, content_type="text/html")
+        else:
+            path = MATHJAX / url[len(ORIGIN + "mathjax/"):].split("?")[0]
+            if url.startswith(ORIGIN + "mathjax/") and path.is_file():
+                route.fulfill(path=str(path), content_type=mimetypes.guess_type(path.name)[0] or "")
+            else:
+                route.fulfill(status=404)
+
+    context.route("**/*", serve)
+    page.goto(ORIGIN)
+    if mathjax:
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("MathJax.startup.promise")
+    return context, page, foreign
+
+
+def one_line(card: str) -> str:
+    """The card as it was before: multi-line formulas unwrapped (marked `one-line`)."""
+    opening = '<div class="arithmatex multiline">\\[\\begin{gathered}'
+    assert opening in card
+    return card.replace(opening, '<div class="arithmatex one-line">\\[').replace("\\end{gathered}\\]", "\\]")
+
+
+def multiline_ids() -> list[str]:
+    handbook = read_markdown(REPO / HANDBOOK_DIR)
+    return [q.id for _, q in handbook.questions()
+            if any(isinstance(b, DisplayMath) and has_top_level_break(b.tex) for b in q.answer)]
+
+
+def test_multi_line_derivations_render_on_several_lines(browser, cards) -> None:
+    ids = multiline_ids()
+    assert len(ids) >= 3
+    # The same cards with the `gathered` wrapper undone show what MathJax did before.
+    bodies = [cards[i] for i in ids] + [one_line(cards[i]) for i in ids]
+    context, page, foreign = open_cards(browser, bodies)
+    try:
+        formulas = page.evaluate("""() => [...document.querySelectorAll('div.multiline, div.one-line')]
+            .map(div => ({
+                card: +div.closest('.card').dataset.card,
+                width: div.scrollWidth,
+                height: div.getBoundingClientRect().height,
+                rows: div.querySelectorAll(
+                    'mjx-container > mjx-math > mjx-mtable > mjx-table > mjx-itable > mjx-mtr').length,
+            }))""")
+        assert page.evaluate("document.querySelectorAll('mjx-merror').length") == 0
+    finally:
+        context.close()
+    assert foreign == []
+    wrapped = [f for f in formulas if f["card"] < len(ids)]
+    before = [f for f in formulas if f["card"] >= len(ids)]
+    assert wrapped and len(wrapped) == len(before)
+    for after, old in zip(wrapped, before):
+        assert after["rows"] >= 2 and after["height"] > 1.5 * old["height"], (after, old)
+        assert after["width"] < old["width"], (after, old)
+    print("widest multi-line formula at 390 px: "
+          f"{max(f['width'] for f in before)} px on one line, {max(f['width'] for f in wrapped)} px wrapped")
+
+
+def test_no_card_is_wider_than_a_phone(browser, cards) -> None:
+    """Anything wider than the phone scrolls inside its own formula, paragraph or answer box."""
+    ids = sorted(cards)
+    context, page, foreign = open_cards(browser, [cards[i] for i in ids])
+    try:
+        report = page.evaluate("""() => ({
+            page: document.documentElement.scrollWidth,
+            errors: document.querySelectorAll('mjx-merror').length,
+            wide: [...document.querySelectorAll('.card')]
+                .filter(card => card.scrollWidth > card.clientWidth + 1 || card.getBoundingClientRect().right > 391)
+                .map(card => [+card.dataset.card, card.scrollWidth]),
+            formulas: document.querySelectorAll('mjx-container').length,
+        })""")
+    finally:
+        context.close()
+    assert report["errors"] == 0 and report["formulas"] > 250
+    assert [(ids[n], width) for n, width in report["wide"]] == []
+    assert report["page"] <= PHONE["width"]
+    assert foreign == []
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two `rgb(...)` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def code_colours(browser, bodies: list[str], night: bool) -> tuple[set[str], set[tuple[str, str]]]:
+    """The code blocks' backgrounds, and every (text colour, background) pair in them."""
+    context, page, foreign = open_cards(browser, bodies, night=night, mathjax=False)
+    try:
+        found = page.evaluate("""() => [...document.querySelectorAll('.highlight')].map(block => {
+            const background = getComputedStyle(block).backgroundColor;
+            const texts = [...block.querySelectorAll('pre, pre span')]
+                .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+                .map(el => getComputedStyle(el).color);
+            return [background, texts];
+        })""")
+    finally:
+        context.close()
+    assert foreign == []
+    return {bg for bg, _ in found}, {(colour, bg) for bg, texts in found for colour in texts}
+
+
+def test_code_has_its_own_night_theme_and_passes_wcag_aa(browser, cards) -> None:
+    bodies = [body for body in cards.values() if 'class="highlight' in body]
+    assert bodies
+    light_backgrounds, light = code_colours(browser, bodies, night=False)
+    night_backgrounds, night = code_colours(browser, bodies, night=True)
+    assert len(light_backgrounds) == len(night_backgrounds) == 1
+    assert light_backgrounds != night_backgrounds
+    assert contrast(*light_backgrounds, *night_backgrounds) > 3  # a dark block, not a light island
+    for pairs in (light, night):
+        failing = [(fg, bg, round(contrast(fg, bg), 2)) for fg, bg in pairs if contrast(fg, bg) < 4.5]
+        assert len(pairs) > 3 and failing == []
