@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.errata import Correction, apply_errata
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
+from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text, question_formulas
 
 
 def handbook(*paragraphs: str) -> Handbook:
@@ -42,3 +42,9 @@ def test_a_stale_or_ambiguous_entry_is_named(find: str, message: str) -> None:
 def test_an_unknown_question_is_named() -> None:
     with pytest.raises(HandbookError, match="names a question id that does not exist"):
         apply_errata(handbook("x"), [Correction("nope", "why", "x", "y")])
+
+
+def test_the_mae_formula_does_not_square_the_absolute_difference(canonical: Handbook) -> None:
+    """The author's slip, corrected by the errata: MAE averages |y - y^p|, not its square."""
+    mae = [tex for _, q in canonical.questions() for tex, _ in question_formulas(q) if r"\text{MAE}" in tex]
+    assert mae and all("|^2" not in tex.replace(" ", "") for tex in mae), mae

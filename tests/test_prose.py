@@ -51,6 +51,7 @@ def snapshot_prose(canonical: Handbook) -> str:
     items = [(t, False) for _, q in canonical.questions() for t, _ in question_formulas(q)]
     for correction in read_errata(Path("source/errata.toml")):  # formulas they replace
         items += [(t, False) for t in re.findall(r"\$([^$\n]+)\$", correction.find)]
+        items += [(t, False) for t in re.findall(r"(?m)^\$\$\n(.+?)\n\$\$$", correction.find)]
     for (tex, _), rendered in sorted(zip(items, katex.mathml_texts(items)), key=lambda p: -len(p[0][0])):
         twin = re.escape(scraped(rendered.text or "") + tex)
         prose = re.sub(rf"(?<![A-Za-z0-9]){twin}", " ", prose)
