@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import katex
-from pipeline.errata import read_errata
+from pipeline.errata import NOTE_PREFIX, read_errata
 from pipeline.model import (
     Block, Code, CodeBlock, Handbook, Link, ListBlock, Paragraph, Quote, Table, Text,
     question_formulas,
@@ -101,7 +101,7 @@ def test_no_prose_word_is_lost(canonical: Handbook) -> None:
 def test_no_prose_word_is_invented(canonical: Handbook) -> None:
     added = Counter()
     for correction in read_errata(Path("source/errata.toml")):
-        added += words(correction.replace)
+        added += words(correction.replace) + words(f"{NOTE_PREFIX}{correction.note}" if correction.note else "")
     # The lost heading is restored from its questions' words; it appears once more.
     restored = words("Autoencoders")
     extra = words(canonical_prose(canonical)) - words(snapshot_prose(canonical)) - added - restored
