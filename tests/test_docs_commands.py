@@ -21,7 +21,8 @@ from tests.shell_lines import handbook_error, is_executable, shell_lines, simple
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SYSTEM_TOOLS = {"python3", "git", "npm", "apt-get"}  # what the README asks a machine to have
-HANDBOOK = ("bin/handbook", ".venv/bin/handbook")  # not bare `handbook`: a fresh clone has no such PATH entry
+# Not bare `handbook`: a fresh clone has no such entry on PATH.
+HANDBOOK = ("bin/handbook", ".venv/bin/handbook")
 INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 
 
@@ -82,10 +83,12 @@ def test_readme_names_handbook_commands_as_they_run() -> None:
 def test_checks_catch_what_a_fresh_clone_lacks() -> None:
     assert command_errors("bin/build && bin/handbook check  # done") == []
     assert command_errors("X=1 .venv/bin/pytest -q | git apply") == []
-    assert command_errors("handbook build") == ["`handbook` is not on PATH in a fresh clone: write bin/handbook"]
+    assert command_errors("handbook build") == [
+        "`handbook` is not on PATH in a fresh clone: write bin/handbook"]
     assert command_errors("bin/handbook deploy") == ["bin/handbook deploy: No such command 'deploy'."]
     assert command_errors("mkdocs serve")[0].startswith("mkdocs is neither")
-    assert shell_lines("```console\n$ git status\nOn branch main\n```\n```text\nbin/x\n```\n") == ["git status"]
+    blocks = "```console\n$ git status\nOn branch main\n```\n```text\nbin/x\n```\n"
+    assert shell_lines(blocks) == ["git status"]
 
 
 def test_bin_handbook_runs_the_command() -> None:

@@ -48,7 +48,8 @@ def test_an_unknown_question_is_named() -> None:
 
 def test_the_mae_formula_does_not_square_the_absolute_difference(canonical: Handbook) -> None:
     """The author's slip, corrected by the errata: MAE averages |y - y^p|, not its square."""
-    mae = [tex for _, q in canonical.questions() for tex, _ in question_formulas(q) if r"\text{MAE}" in tex]
+    formulas = [tex for _, q in canonical.questions() for tex, _ in question_formulas(q)]
+    mae = [tex for tex in formulas if r"\text{MAE}" in tex]
     assert mae and all("|^2" not in tex.replace(" ", "") for tex in mae), mae
 
 

@@ -101,7 +101,8 @@ def test_no_prose_word_is_lost(canonical: Handbook) -> None:
 def test_no_prose_word_is_invented(canonical: Handbook) -> None:
     added = Counter()
     for correction in read_errata(Path("source/errata.toml")):
-        added += words(correction.replace) + words(f"{NOTE_PREFIX}{correction.note}" if correction.note else "")
+        note = f"{NOTE_PREFIX}{correction.note}" if correction.note else ""
+        added += words(correction.replace) + words(note)
     # The lost heading is restored from its questions' words; it appears once more.
     restored = words("Autoencoders")
     extra = words(canonical_prose(canonical)) - words(snapshot_prose(canonical)) - added - restored
