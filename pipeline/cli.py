@@ -51,7 +51,12 @@ def main() -> None:
       build-site   render the Markdown as an MkDocs Material site (site/)
       export-anki  write one Anki deck per section (decks/)
     `handbook build` runs the last three as needed (no network: it reads the
-    committed snapshot); `handbook check` proves nothing was lost.
+    committed snapshot); `handbook check` proves nothing was lost. In a
+    checkout, bin/handbook runs this command from .venv (set up on first use).
+
+    \b
+    Example:
+      handbook build && handbook check
     """
 
 
@@ -113,6 +118,10 @@ def build_site(handbook_dir: Path, site_dir: Path) -> None:
 
     Runs `normalize` first when the snapshot or errata changed since the
     Markdown was made. Preview while editing with `mkdocs serve`.
+
+    \b
+    Example:
+      handbook build-site --site /tmp/preview
     """
     from pipeline.site import build_site as run
 
@@ -154,7 +163,7 @@ def build_all() -> None:
 
     \b
     Example:
-      handbook build && python -m http.server -d site
+      handbook build && python3 -m http.server -d site
     """
     from pipeline.build import build
 

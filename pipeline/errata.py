@@ -5,6 +5,10 @@ replaces (`find`), the corrected text (`replace`) and a one-line `reason`. It
 is applied to that question's Markdown after the automatic repairs; an entry
 that does not match exactly once stops `normalize` with a message naming it,
 so a stale correction can never be silently skipped or misapplied.
+
+An entry may also carry a one-line `note` for readers (used for the author's
+own slips): the corrected answer then ends with a paragraph "Corrected from the
+original: <note>", so nobody comparing it with the published page is puzzled.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pipeline.readers.markdown import read_index, read_section
 from pipeline.writers.markdown import index_markdown, question_markdown
 
 FIELDS = ("question", "reason", "find", "replace")
+NOTE_PREFIX = "Corrected from the original: "
 INDEX = "index"  # the `question` of a correction to index.md (introduction, references)
 
 
@@ -28,6 +33,7 @@ class Correction:
     reason: str
     find: str
     replace: str
+    note: str = ""  # for readers, under the answer (see NOTE_PREFIX)
 
     def label(self, number: int) -> str:
         return f"errata entry #{number} ({self.question}: {self.reason})"
@@ -46,7 +52,10 @@ def read_errata(path: Path) -> list[Correction]:
                    and f != "replace"]
         if missing:
             raise HandbookError(f"{path}: errata entry #{number} lacks {', '.join(missing)}")
-        corrections.append(Correction(*(entry[f] for f in FIELDS)))
+        note = entry.get("note", "")
+        if not isinstance(note, str) or "\n" in note.strip():
+            raise HandbookError(f"{path}: errata entry #{number} has a note that is not one line")
+        corrections.append(Correction(*(entry[f] for f in FIELDS), note=note.strip()))
     return corrections
 
 
@@ -74,9 +83,13 @@ def corrected_text(text: str, correction: Correction, label: str) -> str:
 def apply_correction(question: Question, correction: Correction, label: str) -> Question | None:
     """The corrected question, or None when the correction is already in it."""
     text = question_markdown(question) + "\n"
+    note = f"\n{NOTE_PREFIX}{correction.note}\n" if correction.note else ""
+    if note and note in text:
+        return None  # applied before (a note may quote what `find` matches)
     corrected = corrected_text(text, correction, label)
     if corrected == text:
         return None
+    corrected += note
     questions = read_section(f"# errata\n\n{corrected}", "errata", label).questions
     if len(questions) != 1 or questions[0].id != question.id:
         raise HandbookError(f"{label} breaks the question's heading")

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import katex
-from pipeline.errata import read_errata
+from pipeline.errata import NOTE_PREFIX, read_errata
 from pipeline.model import (
     Block, Code, CodeBlock, Handbook, Link, ListBlock, Paragraph, Quote, Table, Text,
     question_formulas,
@@ -51,6 +51,7 @@ def snapshot_prose(canonical: Handbook) -> str:
     items = [(t, False) for _, q in canonical.questions() for t, _ in question_formulas(q)]
     for correction in read_errata(Path("source/errata.toml")):  # formulas they replace
         items += [(t, False) for t in re.findall(r"\$([^$\n]+)\$", correction.find)]
+        items += [(t, False) for t in re.findall(r"(?m)^\$\$\n(.+?)\n\$\$$", correction.find)]
     for (tex, _), rendered in sorted(zip(items, katex.mathml_texts(items)), key=lambda p: -len(p[0][0])):
         twin = re.escape(scraped(rendered.text or "") + tex)
         prose = re.sub(rf"(?<![A-Za-z0-9]){twin}", " ", prose)
@@ -100,7 +101,8 @@ def test_no_prose_word_is_lost(canonical: Handbook) -> None:
 def test_no_prose_word_is_invented(canonical: Handbook) -> None:
     added = Counter()
     for correction in read_errata(Path("source/errata.toml")):
-        added += words(correction.replace)
+        note = f"{NOTE_PREFIX}{correction.note}" if correction.note else ""
+        added += words(correction.replace) + words(note)
     # The lost heading is restored from its questions' words; it appears once more.
     restored = words("Autoencoders")
     extra = words(canonical_prose(canonical)) - words(snapshot_prose(canonical)) - added - restored
