@@ -29,7 +29,7 @@ import pipeline.writers.anki
 import pipeline.writers.anki_html
 import pipeline.writers.html
 from pipeline.errors import HandbookError
-from pipeline.fileio import replaced_dir, write_atomic
+from pipeline.fileio import check_output_dir, replaced_dir, write_into_dir
 from pipeline.model import Handbook, Section
 from pipeline.paths import COMBINED_DECK
 from pipeline.readers.markdown import read_markdown
@@ -37,6 +37,7 @@ from pipeline.source_time import source_time
 from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
 
 MKDOCS_CONFIG = Path("mkdocs.yml")
+WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
 # Modules whose code decides what a card looks like: a change to any of them
 # must reach readers who re-import, so their times count like the Markdown's.
@@ -76,12 +77,16 @@ def export_anki(
     timestamp: int | None = None,
     site_url: str | None = None,
     css: str = CARD_CSS,
+    force: bool = False,
 ) -> AnkiReport:
     """Write `<slug>.apkg` per chosen section; with no slugs, all plus `handbook.apkg`.
 
     A full export replaces `out_dir` as a whole (no stale decks survive); a
-    partial one replaces just its files.
+    partial one adds or replaces just its own files, and every other file in
+    the folder stays. Either way `out_dir` must be missing, empty or one we
+    wrote, unless `force` (see pipeline.fileio).
     """
+    check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     handbook = read_markdown(handbook_dir)
     sections = chosen_sections(handbook, slugs)
     config = [MKDOCS_CONFIG] if site_url is None and MKDOCS_CONFIG.is_file() else []
@@ -99,7 +104,7 @@ def export_anki(
         packages[COMBINED_DECK] = (
             apkg_bytes([parent_deck(handbook), *decks], timestamp), sum(len(s.questions) for s in sections),
         )
-    _write(packages, out_dir, replace_all=not slugs)
+    _write(packages, out_dir, replace_all=not slugs, force=force)
     counts = tuple((name, count) for name, (_, count) in packages.items())
     return AnkiReport(out_dir, counts, timestamp, time_source)
 
@@ -116,14 +121,13 @@ def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Sec
     return [handbook.section(slug) for slug in dict.fromkeys(slugs)]
 
 
-def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all: bool) -> None:
+def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all: bool, force: bool) -> None:
     if replace_all:
-        with replaced_dir(out_dir) as staging:
+        with replaced_dir(out_dir, WRITER, force=force) as staging:
             for name, (data, _) in packages.items():
                 (staging / name).write_bytes(data)
     else:
-        for name, (data, _) in packages.items():
-            write_atomic(out_dir / name, data)
+        write_into_dir(out_dir, {name: data for name, (data, _) in packages.items()}, WRITER, force=force)
 
 
 # --- the modification time ---------------------------------------------------

@@ -15,14 +15,14 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
-from pipeline.fileio import write_atomic
+from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_atomic
 from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
 from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
-from pipeline.writers.markdown import markdown_files, write_files
+from pipeline.writers.markdown import WRITER, markdown_files, write_files
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,7 @@ def _manifest(path: Path) -> dict[str, str]:
 
 def read_snapshot_text(path: Path) -> str:
     """The snapshot as text, refusing what cannot be a handbook page."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise HandbookError(f"cannot read {path}: {error.strerror}") from None
+    data = read_regular_file(path, MAX_SNAPSHOT_BYTES, "a snapshot")
     if not data.strip():
         raise HandbookError(f"{path} is empty")
     if b"\x00" in data:
@@ -139,15 +136,18 @@ def is_stale(out_dir: Path = HANDBOOK_DIR, errata_file: Path = ERRATA_FILE) -> b
     return not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != current
 
 
-def normalize_if_stale() -> NormalizeReport | None:
+def normalize_if_stale(*, force: bool = False) -> NormalizeReport | None:
     """Normalize the default snapshot into source/handbook/ if its inputs changed."""
     if not MANIFEST_FILE.exists() or not is_stale():
         return None
-    return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE)
+    return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE, force=force)
 
 
-def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path) -> NormalizeReport:
+def normalize(
+    snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path, *, force: bool = False,
+) -> NormalizeReport:
     """Read the snapshot, repair it and replace `out_dir` with canonical Markdown."""
+    check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     located = locate_snapshot(snapshot)
     handbook, log = repair(read_snapshot(located))
     handbook, assignments = assign_ids(handbook, read_ids(ids_file))
@@ -157,7 +157,7 @@ def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file:
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
     files[INPUTS_STAMP] = inputs_digest(located.path, errata_file) + "\n"
-    write_files(files, out_dir)
+    write_files(files, out_dir, force=force)
     write_atomic(ids_file, ids_tsv(assignments))
     return NormalizeReport(
         sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),

@@ -108,7 +108,7 @@ def _read_file(path: Path) -> tuple[str, str]:
         raise HandbookError(
             f"{path} is not a page snapshot: pass an http(s) URL or a saved .html or .txt file"
         )
-    if not path.is_file():
+    if not path.exists():  # anything else that is not a regular file: read_snapshot_text says what
         raise HandbookError(
             f"{path} does not exist: pass an http(s) URL or a saved .html or .txt file"
         )
