@@ -34,6 +34,7 @@ from pipeline.model import Handbook, Section
 from pipeline.paths import COMBINED_DECK
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
+from pipeline.tex_allowlist import check_card_html
 from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
 
 MKDOCS_CONFIG = Path("mkdocs.yml")
@@ -96,6 +97,10 @@ def export_anki(
         time_source = "the caller"
     url = configured_site_url() if site_url is None else site_url
     decks = section_decks(handbook, sections, site_url=url, css=css)
+    for section, deck in zip(sections, decks):  # the finished cards, checked again
+        for question, note in zip(section.questions, deck.notes):
+            for field in note.fields:
+                check_card_html(field, f"question {question.id!r}")
     packages = {
         f"{section.slug}.apkg": (apkg_bytes([deck], timestamp), len(section.questions))
         for section, deck in zip(sections, decks)

@@ -22,6 +22,7 @@ from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
+from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import WRITER, markdown_files, write_files
 
 
@@ -54,6 +55,7 @@ class Snapshot:
     path: Path
     reader: str
     source_url: str
+    sha256: str = ""  # from the manifest: scrape writes it last, so a mismatch is an interrupted scrape
 
 
 def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Snapshot:
@@ -70,7 +72,7 @@ def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Sn
     data = _manifest(manifest)
     source = data.get("source", "")
     return Snapshot(manifest.parent / data["snapshot"], data["reader"],
-                    source if source.startswith(("http://", "https://")) else "")
+                    source if source.startswith(("http://", "https://")) else "", str(data.get("sha256", "")))
 
 
 def _manifest(path: Path) -> dict[str, str]:
@@ -97,7 +99,13 @@ def read_snapshot_text(path: Path) -> str:
 
 
 def read_snapshot(snapshot: Snapshot) -> Handbook:
-    return reader_for(snapshot.reader)(read_snapshot_text(snapshot.path), snapshot.source_url)
+    text = read_snapshot_text(snapshot.path)
+    if snapshot.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.sha256:
+        raise HandbookError(
+            f"{snapshot.path} does not match the sha256 in its manifest (an interrupted scrape, "
+            "or an edit): run `handbook scrape` again"
+        )
+    return reader_for(snapshot.reader)(text, snapshot.source_url)
 
 
 def validate_formulas(handbook: Handbook) -> int:
@@ -152,6 +160,7 @@ def normalize(
     handbook, log = repair(read_snapshot(located))
     handbook, assignments = assign_ids(handbook, read_ids(ids_file))
     handbook, applied = apply_errata(handbook, read_errata(errata_file))
+    check_formulas(handbook)
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:

@@ -250,7 +250,9 @@ def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
 
     Both files are written in full beside their targets first; then the
     snapshot and the manifest are renamed into place, in that order, so the
-    old snapshot stays readable until the new manifest names the new one.
+    old snapshot stays readable until the new manifest names the new one. The
+    manifest, renamed last, holds the snapshot's sha256, which `normalize`
+    checks: a crash between the two renames is refused, never read as a pair.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous_snapshot(out_dir)

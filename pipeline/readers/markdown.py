@@ -22,6 +22,7 @@ from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math, Meta,
     Paragraph, Question, Quote, Section, Table, Text,
 )
+from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
 
 SECTION_FILE = re.compile(r"^(\d{2,})-([a-z0-9-]+)\.md$")
@@ -247,7 +248,9 @@ def read_files(files: dict[str, str], where: str = "") -> Handbook:
         read_section(files[name], SECTION_FILE.match(name).group(2), where + name)  # type: ignore[union-attr]
         for name in names
     )
-    return Handbook(meta, intro, sections, references)
+    handbook = Handbook(meta, intro, sections, references)
+    check_formulas(handbook)  # the site and the decks read the handbook through here
+    return handbook
 
 
 def read_markdown(directory: Path) -> Handbook:
