@@ -40,7 +40,12 @@ def marker_text(writer: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write a file through a temporary sibling, then rename it into place (mode 0644)."""
+    """Write a file through a temporary sibling, then rename it into place (mode 0644).
+
+    Only a regular file is ever replaced: never a folder, a device or a pipe.
+    """
+    if os.path.lexists(path) and not path.is_file():
+        raise HandbookError(f"{path} is not a regular file: choose a file to write")
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -49,6 +54,9 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             handle.write(payload)
         os.chmod(tmp, FILE_MODE)  # mkstemp makes it private; outputs are meant to be shared
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise HandbookError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -67,7 +75,7 @@ def read_regular_file(path: Path, limit: int, what: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise HandbookError(f"{path} is {_kind(info.st_mode)}, not a file: give {what} file")
+            raise HandbookError(f"{path} is {_kind(info.st_mode)}: {what} must be a regular file")
         if info.st_size > limit:
             raise HandbookError(
                 f"{path} is {info.st_size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for {what}: "
@@ -82,6 +90,14 @@ def read_regular_file(path: Path, limit: int, what: str) -> bytes:
     if len(data) > limit:  # grew while we read it
         raise HandbookError(f"{path} is over the {limit / 1e6:g} MB limit for {what}: is it the right file?")
     return data
+
+
+def read_text_input(path: Path, what: str, limit: int = MAX_SNAPSHOT_BYTES) -> str:
+    """A UTF-8 input file (errata, ids, Markdown) read like a snapshot: regular and bounded."""
+    try:
+        return read_regular_file(path, limit, what).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
 
 
 def _kind(mode: int) -> str:
@@ -192,6 +208,11 @@ def replaced_dir(target: Path, writer: str, *, force: bool = False) -> Iterator[
         _publishable(staging)
         check_output_dir(target, writer, force=force, new_files=_files(staging))
         _swap(staging, target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if error.filename is None or str(staging) in f"{error.filename} {error.filename2}":  # disk full…
+            raise HandbookError(f"cannot write {target}: {error.strerror or error}") from None
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
+from pipeline.fileio import read_text_input
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Inline, Link, ListBlock, Math, Meta,
     Paragraph, Question, Quote, Section, Table, Text,
@@ -265,7 +266,4 @@ def read_markdown(directory: Path) -> Handbook:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise HandbookError(f"{path} is not UTF-8 text") from None
+    return read_text_input(path, "a Markdown file")
