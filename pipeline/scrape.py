@@ -254,6 +254,8 @@ def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
     manifest, renamed last, holds the snapshot's sha256, which `normalize`
     checks: a crash between the two renames is refused, never read as a pair.
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise HandbookError(f"{out_dir} is a file, not a folder: choose a folder for the snapshot")
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous_snapshot(out_dir)
     snapshot = _staged(out_dir, manifest.snapshot, text, read_only=True)
@@ -269,13 +271,16 @@ def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
 
 
 def _previous_snapshot(out_dir: Path) -> str | None:
+    """The snapshot the old manifest names, if it is provably ours (its sha256 matches)."""
     path = out_dir / MANIFEST_NAME
     try:
-        name = json.loads(path.read_text(encoding="utf-8")).get("snapshot")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        name, digest = data.get("snapshot"), data.get("sha256")
+        if isinstance(name, str) and name and Path(name).name == name:
+            if hashlib.sha256((out_dir / name).read_bytes()).hexdigest() == digest:
+                return name
     except (OSError, ValueError, AttributeError):
-        return None
-    if isinstance(name, str) and name and Path(name).name == name:
-        return name
+        pass
     return None
 
 

@@ -253,3 +253,15 @@ def test_a_crash_between_snapshot_and_manifest_is_never_read_as_a_pair(
         read_snapshot(locate_snapshot(None, raw / "manifest.json"))
     scrape(str(saved), raw)  # scraping again repairs the pair
     assert read_snapshot(locate_snapshot(None, raw / "manifest.json")).questions
+
+
+def test_a_previous_snapshot_is_removed_only_when_provably_ours(raw: Path, tmp_path: Path) -> None:
+    """A manifest naming some other file (not matching its sha256) never gets that file deleted."""
+    manifest = json.loads((raw / "manifest.json").read_text())
+    (raw / "thesis.html").write_text("three years of work")
+    (raw / "manifest.json").write_text(json.dumps(dict(manifest, snapshot="thesis.html")))
+    dump = tmp_path / "dump.txt"
+    shutil.copy(ROOT / "source" / "raw" / "dl-concepts.txt", dump)
+    code, output = _run(str(dump), "--out", str(raw))
+    assert code == 0, output
+    assert (raw / "thesis.html").read_text() == "three years of work"
