@@ -132,7 +132,7 @@ def count_code_blocks(handbook: Handbook) -> int:
 def inputs_digest(snapshot: Path, errata_file: Path) -> str:
     digest = hashlib.sha256()
     for path in (snapshot, errata_file):
-        digest.update(path.read_bytes() if path.exists() else b"")
+        digest.update(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input") if path.exists() else b"")
         digest.update(b"\0")
     return digest.hexdigest()
 
