@@ -30,15 +30,17 @@ import pipeline.writers.anki
 import pipeline.writers.anki_html
 import pipeline.writers.html
 from pipeline.errors import HandbookError
-from pipeline.fileio import replaced_dir, write_atomic
+from pipeline.fileio import check_output_dir, replaced_dir, write_into_dir
 from pipeline.model import Handbook, Section
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
 from pipeline.paths import COMBINED_DECK
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
+from pipeline.tex_allowlist import check_card_html
 from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
 
 MKDOCS_CONFIG = Path("mkdocs.yml")
+WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
 # Modules whose code decides what a card looks like: a change to any of them
 # must reach readers who re-import, so their times count like the Markdown's.
@@ -93,6 +95,7 @@ def export_anki(
     site_url: str | None = None,
     css: str = CARD_CSS,
     state_file: Path | None = None,
+    force: bool = False,
 ) -> AnkiReport:
     """Write `<slug>.apkg` per chosen section; with no slugs, all plus `handbook.apkg`.
 
@@ -100,8 +103,11 @@ def export_anki(
     changed receive. The state file (default: `question-state.tsv` beside
     `handbook_dir`) is read, and rewritten when a note's content changed.
     A full export replaces `out_dir` as a whole (no stale decks survive); a
-    partial one replaces just its files.
+    partial one adds or replaces just its own files, and every other file in
+    the folder stays. Either way `out_dir` must be missing, empty or one we
+    wrote, unless `force` (see pipeline.fileio).
     """
+    check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     handbook = read_markdown(handbook_dir)
     sections = chosen_sections(handbook, slugs)
     state_file = handbook_dir.parent / STATE_NAME if state_file is None else state_file
@@ -112,6 +118,10 @@ def export_anki(
     clock = NoteClock(read_state(state_file), timestamp)
     url = configured_site_url() if site_url is None else site_url
     decks = section_decks(handbook, sections, site_url=url, css=css, date=clock.time_of)
+    for section, deck in zip(sections, decks):  # the finished cards, checked again
+        for question, note in zip(section.questions, deck.notes):
+            for field in note.fields:
+                check_card_html(field, f"question {question.id!r}")
     packages = {
         f"{section.slug}.apkg": (apkg_bytes([deck]), len(section.questions))
         for section, deck in zip(sections, decks)
@@ -120,7 +130,7 @@ def export_anki(
         packages[COMBINED_DECK] = (
             apkg_bytes([parent_deck(handbook), *decks]), sum(len(s.questions) for s in sections),
         )
-    _write(packages, out_dir, replace_all=not slugs)
+    _write(packages, out_dir, replace_all=not slugs, force=force)
     clock.save(state_file, keep_others=bool(slugs))
     counts = tuple((name, count) for name, (_, count) in packages.items())
     return AnkiReport(
@@ -140,14 +150,13 @@ def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Sec
     return [handbook.section(slug) for slug in dict.fromkeys(slugs)]
 
 
-def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all: bool) -> None:
+def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all: bool, force: bool) -> None:
     if replace_all:
-        with replaced_dir(out_dir) as staging:
+        with replaced_dir(out_dir, WRITER, force=force) as staging:
             for name, (data, _) in packages.items():
                 (staging / name).write_bytes(data)
     else:
-        for name, (data, _) in packages.items():
-            write_atomic(out_dir / name, data)
+        write_into_dir(out_dir, {name: data for name, (data, _) in packages.items()}, WRITER, force=force)
 
 
 # --- the modification time ---------------------------------------------------

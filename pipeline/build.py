@@ -38,7 +38,7 @@ class BuildReport:
 
 def build(
     handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR,
-    progress: Progress = lambda message: None,
+    progress: Progress = lambda message: None, *, force: bool = False,
 ) -> BuildReport:
     """Build the canonical Markdown (if stale), every deck and the site."""
     from pipeline.anki import export_anki
@@ -57,17 +57,17 @@ def build(
         stages.append(stage)
 
     def markdown() -> tuple[int, str]:
-        report = normalize_if_stale() if handbook_dir == HANDBOOK_DIR else None
+        report = normalize_if_stale(force=force) if handbook_dir == HANDBOOK_DIR else None
         count = sum(1 for _ in read_markdown(handbook_dir).questions())
         return count, report.summary().splitlines()[0] if report else "up to date with the snapshot"
 
     def decks() -> tuple[int, str]:
-        report = export_anki(handbook_dir, decks_dir, None)
+        report = export_anki(handbook_dir, decks_dir, None, force=force)
         changed = f"{len(report.changed)} note{'' if len(report.changed) == 1 else 's'} changed"
         return report.notes, f"{len(report.decks)} decks in {decks_dir}/, {changed}"
 
     def site() -> tuple[int, str]:
-        report = build_site(handbook_dir, site_dir)
+        report = build_site(handbook_dir, site_dir, force=force)
         return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
 
     run(1, "normalize", markdown)

@@ -7,6 +7,7 @@ non-zero exit here and nowhere else.
 
 from __future__ import annotations
 
+import errno
 import functools
 from pathlib import Path
 from typing import Any, Callable
@@ -26,10 +27,37 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except HandbookError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise click.ClickException(os_error_line(error)) from None
         except KeyboardInterrupt:
             raise click.Abort() from None
 
     return wrapper
+
+
+_OS_HINTS = {
+    errno.EACCES: "check the folder's permissions or choose another",
+    errno.EPERM: "check the folder's permissions or choose another",
+    errno.EROFS: "choose a folder on a writable disk",
+    errno.ENOSPC: "free some disk space and run it again",
+    errno.EDQUOT: "free some disk space and run it again",
+}
+
+
+def os_error_line(error: OSError) -> str:
+    """A file-system failure (permission, read-only disk, /proc, disk full) as one line."""
+    names = " → ".join(str(n) for n in (error.filename, error.filename2) if n is not None)
+    reason = error.strerror or type(error).__name__
+    hint = _OS_HINTS.get(error.errno or 0)
+    line = f"{names}: {reason}" if names else reason
+    return f"{line}; {hint}" if hint else line
+
+
+def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--force", is_flag=True,
+        help="Replace an output folder that holds files handbook did not write (never a file).",
+    )(command)
 
 
 def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,8 +119,10 @@ def scrape(source: str, out_dir: Path) -> None:
 @click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=None,
               help=f"Stable question-id assignments (updated in place). Default: {IDS_FILE} "
                    "for the committed snapshot; another dump gets fresh ids, saved nowhere.")
+@force_option
 @user_errors
-def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_file: Path | None) -> None:
+def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_file: Path | None,
+              force: bool) -> None:
     """Repair the snapshot into canonical Markdown, one file per section.
 
     SNAPSHOT defaults to the one named in source/raw/manifest.json. The
@@ -104,7 +134,7 @@ def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_fil
     """
     from pipeline.normalize import normalize as run
 
-    report = run(snapshot, out_dir, errata, ids_file)
+    report = run(snapshot, out_dir, errata, ids_file, force=force)
     click.echo(report.summary())
 
 
@@ -112,8 +142,9 @@ def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_fil
 @handbook_option
 @click.option("--site", "site_dir", type=click.Path(path_type=Path), default=SITE_DIR,
               show_default=True, help="Folder for the built site.")
+@force_option
 @user_errors
-def build_site(handbook_dir: Path, site_dir: Path) -> None:
+def build_site(handbook_dir: Path, site_dir: Path, force: bool) -> None:
     """Build the MkDocs Material site from the canonical Markdown.
 
     Runs `normalize` first when the snapshot or errata changed since the
@@ -125,7 +156,7 @@ def build_site(handbook_dir: Path, site_dir: Path) -> None:
     """
     from pipeline.site import build_site as run
 
-    report = run(handbook_dir, site_dir)
+    report = run(handbook_dir, site_dir, force=force)
     click.echo(report.summary())
 
 
@@ -136,11 +167,14 @@ def build_site(handbook_dir: Path, site_dir: Path) -> None:
                    "plus one combined deck.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
               show_default=True, help="Folder for the .apkg files.")
+@force_option
 @user_errors
-def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path) -> None:
+def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path, force: bool) -> None:
     """Write Anki decks (.apkg), one per section.
 
     Re-importing an updated deck updates notes in place and keeps review history.
+    A full export replaces the folder as a whole; --section adds or replaces
+    only its own decks there, and every other file stays.
 
     \b
     Example:
@@ -148,13 +182,14 @@ def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path) ->
     """
     from pipeline.anki import export_anki as run
 
-    report = run(handbook_dir, out_dir, sections or None)
+    report = run(handbook_dir, out_dir, sections or None, force=force)
     click.echo(report.summary())
 
 
 @main.command("build")
+@force_option
 @user_errors
-def build_all() -> None:
+def build_all(force: bool) -> None:
     """Build everything from the committed snapshot: Markdown, decks, site.
 
     Normalizes only when the snapshot or errata changed since the Markdown was
@@ -167,7 +202,7 @@ def build_all() -> None:
     """
     from pipeline.build import build
 
-    report = build(progress=click.echo)
+    report = build(progress=click.echo, force=force)
     click.echo(report.summary())
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import HandbookError
+from pipeline.fileio import read_text_input
 from pipeline.model import Handbook, Question
 from pipeline.readers.markdown import read_index, read_section
 from pipeline.writers.markdown import index_markdown, question_markdown
@@ -43,7 +44,7 @@ def read_errata(path: Path) -> list[Correction]:
     if not path.exists():
         return []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text_input(path, "an errata file"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise HandbookError(f"{path} is not valid TOML: {error}") from None
     corrections = []

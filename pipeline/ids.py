@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import HandbookError
+from pipeline.fileio import read_text_input
 from pipeline.model import Handbook, plain_text
 from pipeline.repair.headings import slugify
 
@@ -32,7 +33,7 @@ class Assignment:
 def read_ids(path: Path) -> list[Assignment]:
     if not path.exists():
         return []
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8")), delimiter="\t"))
+    rows = list(csv.reader(io.StringIO(read_text_input(path, "a question-id file")), delimiter="\t"))
     if not rows or tuple(rows[0]) != HEADER:
         raise HandbookError(f"{path}: expected a header line {chr(9).join(HEADER)!r}")
     bad = [n for n, row in enumerate(rows[1:], start=2) if len(row) != 3]

@@ -16,14 +16,15 @@ from pipeline import katex
 from pipeline.audit import AuditReport, audit, read_accepted, review
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
-from pipeline.fileio import write_atomic
+from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_atomic
 from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
 from pipeline.paths import AUDIT_ACCEPTED_FILE, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
-from pipeline.writers.markdown import markdown_files, write_files
+from pipeline.tex_allowlist import check_formulas
+from pipeline.writers.markdown import WRITER, markdown_files, write_files
 
 
 @dataclass(frozen=True)
@@ -64,23 +65,25 @@ class Snapshot:
     reader: str
     source_url: str
     committed: bool = False  # the one the manifest names: this handbook's own snapshot
+    sha256: str = ""  # from the manifest: scrape writes it last, so a mismatch is an interrupted scrape
 
 
 def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Snapshot:
     """The snapshot to read and its reader: given explicitly, or named in the manifest."""
     if snapshot is not None:
-        url, committed = "", False
+        url, committed, sha256 = "", False, ""
         if manifest.exists():
             data = _manifest(manifest)
             if (manifest.parent / data.get("snapshot", "")).resolve() == snapshot.resolve():
-                url, committed = data.get("source", ""), True
-        return Snapshot(snapshot, reader_for_file(snapshot.name), url, committed)
+                url, committed, sha256 = data.get("source", ""), True, str(data.get("sha256", ""))
+        return Snapshot(snapshot, reader_for_file(snapshot.name), url, committed, sha256)
     if not manifest.exists():
         raise HandbookError(f"{manifest} is missing: run `handbook scrape URL|FILE` first")
     data = _manifest(manifest)
     source = data.get("source", "")
     return Snapshot(manifest.parent / data["snapshot"], data["reader"],
-                    source if source.startswith(("http://", "https://")) else "", True)
+                    source if source.startswith(("http://", "https://")) else "", True,
+                    str(data.get("sha256", "")))
 
 
 def _manifest(path: Path) -> dict[str, str]:
@@ -95,10 +98,7 @@ def _manifest(path: Path) -> dict[str, str]:
 
 def read_snapshot_text(path: Path) -> str:
     """The snapshot as text, refusing what cannot be a handbook page."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise HandbookError(f"cannot read {path}: {error.strerror}") from None
+    data = read_regular_file(path, MAX_SNAPSHOT_BYTES, "a snapshot")
     if not data.strip():
         raise HandbookError(f"{path} is empty")
     if b"\x00" in data:
@@ -110,7 +110,13 @@ def read_snapshot_text(path: Path) -> str:
 
 
 def read_snapshot(snapshot: Snapshot) -> Handbook:
-    return reader_for(snapshot.reader)(read_snapshot_text(snapshot.path), snapshot.source_url)
+    text = read_snapshot_text(snapshot.path)
+    if snapshot.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.sha256:
+        raise HandbookError(
+            f"{snapshot.path} does not match the sha256 in its manifest (an interrupted scrape, "
+            "or an edit): run `handbook scrape` again"
+        )
+    return reader_for(snapshot.reader)(text, snapshot.source_url)
 
 
 def validate_formulas(handbook: Handbook) -> int:
@@ -137,7 +143,8 @@ def count_code_blocks(handbook: Handbook) -> int:
 def inputs_digest(snapshot: Path, errata_file: Path | None) -> str:
     digest = hashlib.sha256()
     for path in (snapshot, errata_file):
-        digest.update(path.read_bytes() if path is not None and path.exists() else b"")
+        digest.update(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")
+                      if path is not None and path.exists() else b"")
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -149,11 +156,11 @@ def is_stale(out_dir: Path = HANDBOOK_DIR, errata_file: Path = ERRATA_FILE) -> b
     return not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != current
 
 
-def normalize_if_stale() -> NormalizeReport | None:
+def normalize_if_stale(*, force: bool = False) -> NormalizeReport | None:
     """Normalize the default snapshot into source/handbook/ if its inputs changed."""
     if not MANIFEST_FILE.exists() or not is_stale():
         return None
-    return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE)
+    return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE, force=force)
 
 
 def book_files(located: Snapshot, errata_file: Path | None, ids_file: Path | None,
@@ -168,24 +175,28 @@ def book_files(located: Snapshot, errata_file: Path | None, ids_file: Path | Non
     return errata_file, ids_file
 
 
-def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path | None = None,
-              ids_file: Path | None = None) -> NormalizeReport:
+def normalize(
+    snapshot: Path | None, out_dir: Path, errata_file: Path | None = None,
+    ids_file: Path | None = None, *, force: bool = False,
+) -> NormalizeReport:
     """Read the snapshot, repair it and replace `out_dir` with canonical Markdown.
 
     `errata_file` and `ids_file` default to source/'s only when the snapshot is
     the committed one (see `book_files`).
     """
+    check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     located = locate_snapshot(snapshot)
     errata_file, ids_file = book_files(located, errata_file, ids_file)
     handbook, log = repair(read_snapshot(located))
     handbook, assignments = assign_ids(handbook, read_ids(ids_file) if ids_file else [])
     handbook, applied = apply_errata(handbook, read_errata(errata_file) if errata_file else [])
+    check_formulas(handbook)
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
     files[INPUTS_STAMP] = inputs_digest(located.path, errata_file) + "\n"
-    write_files(files, out_dir)
+    write_files(files, out_dir, force=force)
     if ids_file is not None:
         write_atomic(ids_file, ids_tsv(assignments))
     accepted = read_accepted(AUDIT_ACCEPTED_FILE) if located.committed else []

@@ -108,7 +108,7 @@ def _read_file(path: Path) -> tuple[str, str]:
         raise HandbookError(
             f"{path} is not a page snapshot: pass an http(s) URL or a saved .html or .txt file"
         )
-    if not path.is_file():
+    if not path.exists():  # anything else that is not a regular file: read_snapshot_text says what
         raise HandbookError(
             f"{path} does not exist: pass an http(s) URL or a saved .html or .txt file"
         )
@@ -250,8 +250,12 @@ def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
 
     Both files are written in full beside their targets first; then the
     snapshot and the manifest are renamed into place, in that order, so the
-    old snapshot stays readable until the new manifest names the new one.
+    old snapshot stays readable until the new manifest names the new one. The
+    manifest, renamed last, holds the snapshot's sha256, which `normalize`
+    checks: a crash between the two renames is refused, never read as a pair.
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise HandbookError(f"{out_dir} is a file, not a folder: choose a folder for the snapshot")
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous_snapshot(out_dir)
     snapshot = _staged(out_dir, manifest.snapshot, text, read_only=True)
@@ -267,13 +271,16 @@ def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
 
 
 def _previous_snapshot(out_dir: Path) -> str | None:
+    """The snapshot the old manifest names, if it is provably ours (its sha256 matches)."""
     path = out_dir / MANIFEST_NAME
     try:
-        name = json.loads(path.read_text(encoding="utf-8")).get("snapshot")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        name, digest = data.get("snapshot"), data.get("sha256")
+        if isinstance(name, str) and name and Path(name).name == name:
+            if hashlib.sha256((out_dir / name).read_bytes()).hexdigest() == digest:
+                return name
     except (OSError, ValueError, AttributeError):
-        return None
-    if isinstance(name, str) and name and Path(name).name == name:
-        return name
+        pass
     return None
 
 

@@ -36,6 +36,7 @@ from pipeline.source_time import source_time
 from pipeline.writers.site import deck_files, formula_count
 
 MKDOCS_CONFIG = Path("mkdocs.yml")
+WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,19 @@ class SiteReport:
 
 def build_site(
     handbook_dir: Path, site_dir: Path, *, config_file: Path = MKDOCS_CONFIG, site_url: str | None = None,
+    force: bool = False,
 ) -> SiteReport:
     """Build the site from `handbook_dir` into `site_dir` (replaced only on success).
 
-    `site_url` overrides mkdocs.yml's (tests serve the site on a port of their own).
+    `site_url` overrides mkdocs.yml's (tests serve the site on a port of their own);
+    `force` replaces a folder that holds something else (see pipeline.fileio).
     """
     start = time.perf_counter()
     normalized = handbook_dir.resolve() == HANDBOOK_DIR.resolve() and normalize_if_stale() is not None
     handbook = read_handbook(handbook_dir)
     if not config_file.is_file():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")
-    with replaced_dir(site_dir) as staging, _source_date(handbook_dir):
+    with replaced_dir(site_dir, WRITER, force=force) as staging, _source_date(handbook_dir):
         _mkdocs_build(config_file, handbook_dir, staging, site_url)
     return SiteReport(
         site_dir=site_dir,

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
 from pipeline import katex
+from pipeline.errors import HandbookError
 from pipeline.model import question_formulas
 
 
@@ -20,3 +26,46 @@ def test_invalid_tex_is_reported() -> None:
 def test_mathml_text_matches_the_damage_table() -> None:
     texts = [r.text for r in katex.mathml_texts([("k-1", False), (r"m \rightarrow \infty", False)])]
     assert texts == ["k\u22121", "m\u2192\u221e"]
+
+
+# --- a Node that stalls or dies --------------------------------------------------
+
+
+def fake_node(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "node"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_a_stalled_worker_is_restarted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = tmp_path / "started-once"
+    node = fake_node(tmp_path, f'if [ ! -e {first} ]; then touch {first}; exec sleep 600; fi\n'
+                               f'exec {shutil.which("node")} "$@"')
+    monkeypatch.setenv("HANDBOOK_NODE", str(node))
+    monkeypatch.setenv("HANDBOOK_KATEX_TIMEOUT", "2")
+    worker = katex.NodeWorker(katex.BRIDGE)
+    try:
+        assert worker.run([("k-1", False)]) == [{"text": "k\u22121"}]
+    finally:
+        worker.close()
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("exec sleep 600", "no answer within 0.5 s"),
+    ("exit 3", "it stopped unexpectedly"),
+    ("read line; echo not-json", "its answer was not JSON"),
+])
+def test_a_second_failure_is_one_line_naming_node(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, reason: str,
+) -> None:
+    node = fake_node(tmp_path, body)
+    monkeypatch.setenv("HANDBOOK_NODE", str(node))
+    monkeypatch.setenv("HANDBOOK_KATEX_TIMEOUT", "0.5")
+    worker = katex.NodeWorker(katex.BRIDGE)
+    with pytest.raises(HandbookError) as caught:
+        worker.run([("x", False)])
+    message = str(caught.value)
+    assert message.startswith(f"Node ({node}) failed to answer KaTeX twice ({reason}; after a restart, {reason})")
+    assert "\n" not in message
+    worker.close()

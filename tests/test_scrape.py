@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
 from pipeline.readers.html_page import read_html_page
 from pipeline.scrape import FetchOptions, fetch, scrape
@@ -219,3 +220,48 @@ def test_a_bad_file_changes_nothing(raw: Path, tmp_path: Path, name: str, conten
     code, output = _run(str(source), "--out", str(raw))
     _assert_one_line_error(code, output, *phrases)
     assert _state(raw) == before
+
+
+# --- a crash between the two renames -------------------------------------------
+
+
+def test_a_crash_between_snapshot_and_manifest_is_never_read_as_a_pair(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The manifest goes last and holds the snapshot's sha256: a lone new snapshot is refused."""
+    import os
+
+    import pipeline.scrape
+    from pipeline.normalize import locate_snapshot, read_snapshot
+
+    saved = tmp_path / "newer.html"
+    saved.write_bytes(PAGE.replace(b"</body>", b"<p>A newer paragraph.</p></body>"))
+    renames, real_replace = [], os.replace
+
+    def crash_before_the_manifest(source: object, target: object) -> None:
+        if Path(str(target)).name == "manifest.json":
+            raise KeyboardInterrupt  # the machine stops here
+        renames.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(pipeline.scrape.os, "replace", crash_before_the_manifest)
+    with pytest.raises(KeyboardInterrupt):
+        scrape(str(saved), raw)
+    monkeypatch.undo()
+    assert [Path(str(t)).name for t in renames] == ["dl-concepts.html"]
+    with pytest.raises(HandbookError, match="does not match the sha256 in its manifest"):
+        read_snapshot(locate_snapshot(None, raw / "manifest.json"))
+    scrape(str(saved), raw)  # scraping again repairs the pair
+    assert read_snapshot(locate_snapshot(None, raw / "manifest.json")).questions
+
+
+def test_a_previous_snapshot_is_removed_only_when_provably_ours(raw: Path, tmp_path: Path) -> None:
+    """A manifest naming some other file (not matching its sha256) never gets that file deleted."""
+    manifest = json.loads((raw / "manifest.json").read_text())
+    (raw / "thesis.html").write_text("three years of work")
+    (raw / "manifest.json").write_text(json.dumps(dict(manifest, snapshot="thesis.html")))
+    dump = tmp_path / "dump.txt"
+    shutil.copy(ROOT / "source" / "raw" / "dl-concepts.txt", dump)
+    code, output = _run(str(dump), "--out", str(raw))
+    assert code == 0, output
+    assert (raw / "thesis.html").read_text() == "three years of work"

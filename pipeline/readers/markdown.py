@@ -18,10 +18,12 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
+from pipeline.fileio import read_text_input
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Meta,
     Paragraph, Question, Quote, Section, Table, Text, subheading_level,
 )
+from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
 
 SECTION_FILE = re.compile(r"^(\d{2,})-([a-z0-9-]+)\.md$")
@@ -249,7 +251,9 @@ def read_files(files: dict[str, str], where: str = "") -> Handbook:
         read_section(files[name], SECTION_FILE.match(name).group(2), where + name)  # type: ignore[union-attr]
         for name in names
     )
-    return Handbook(meta, intro, sections, references)
+    handbook = Handbook(meta, intro, sections, references)
+    check_formulas(handbook)  # the site and the decks read the handbook through here
+    return handbook
 
 
 def read_markdown(directory: Path) -> Handbook:
@@ -264,7 +268,4 @@ def read_markdown(directory: Path) -> Handbook:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise HandbookError(f"{path} is not UTF-8 text") from None
+    return read_text_input(path, "a Markdown file")

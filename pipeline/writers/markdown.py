@@ -192,13 +192,16 @@ def markdown_files(handbook: Handbook) -> dict[str, str]:
     return files
 
 
-def write_files(files: dict[str, str], directory: Path) -> None:
+WRITER = "handbook normalize"  # names the folder's owner in its marker (pipeline.fileio)
+
+
+def write_files(files: dict[str, str], directory: Path, *, force: bool = False) -> None:
     """Replace `directory` with these files (from `markdown_files`), all or nothing."""
-    with replaced_dir(directory) as staging:
+    with replaced_dir(directory, WRITER, force=force) as staging:
         for name, content in files.items():
             (staging / name).write_text(content, encoding="utf-8", newline="\n")
 
 
-def write_markdown(handbook: Handbook, directory: Path) -> None:
+def write_markdown(handbook: Handbook, directory: Path, *, force: bool = False) -> None:
     """Replace `directory` with the handbook's canonical Markdown, all or nothing."""
-    write_files(markdown_files(handbook), directory)
+    write_files(markdown_files(handbook), directory, force=force)

@@ -15,6 +15,7 @@ from pipeline.anki import build_time, configured_site_url, export_anki
 from pipeline.source_time import git_clean, git_commit_time
 from pipeline.cli import main
 from pipeline.errors import HandbookError
+from pipeline.fileio import MARKER, marker_text
 
 
 @pytest.fixture
@@ -25,9 +26,10 @@ def source(tmp_path: Path) -> Path:
 def test_full_export_writes_every_section_and_the_combined_deck(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     out.mkdir()
+    (out / MARKER).write_text(marker_text(pipeline.anki.WRITER))  # a folder we wrote before
     (out / "stale.apkg").write_bytes(b"old")
     report = export_anki(source, out, None)
-    assert sorted(p.name for p in out.iterdir()) == ["basics.apkg", "handbook.apkg", "structure.apkg"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "basics.apkg", "handbook.apkg", "structure.apkg"]
     assert report.decks == (("basics.apkg", 2), ("structure.apkg", 1), ("handbook.apkg", 3))
     assert "3 notes" in report.summary() and "file modification times" in report.summary()
 
@@ -35,9 +37,10 @@ def test_full_export_writes_every_section_and_the_combined_deck(source: Path, tm
 def test_section_export_writes_only_that_deck(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     out.mkdir()
+    (out / MARKER).write_text(marker_text(pipeline.anki.WRITER))
     (out / "other.apkg").write_bytes(b"kept")
     export_anki(source, out, ["structure"])
-    assert sorted(p.name for p in out.iterdir()) == ["other.apkg", "structure.apkg"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "other.apkg", "structure.apkg"]
 
 
 def test_unknown_section_lists_the_valid_ones(source: Path, tmp_path: Path) -> None:

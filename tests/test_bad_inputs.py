@@ -1,0 +1,291 @@
+"""The inputs people actually type, one row each: a one-line refusal, and nothing of theirs touched.
+
+Every row runs the real `handbook` command in a copy of a checkout (source/,
+mkdocs.yml, a built-looking site/ and decks/, and files of the user's own) and
+asserts the exit code, a single `Error: …` line with no traceback, and that not
+one file anywhere in the copy changed, appeared or vanished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from pipeline.fileio import MARKER, marker_text
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDBOOK = Path(sys.executable).with_name("handbook")
+SECTION = "04-autoencoders.md"
+FIRST_AUTOENCODER_QUESTION = "what-is-an-autoencoder-what-does-it-auto"
+IS_ROOT = os.geteuid() == 0
+
+# Each hostile TeX command, as it would be typed into an answer.
+HOSTILE_TEX = {
+    "href-javascript": r"\href{javascript:alert(1)}{x}",
+    "href-data": r"\href{data:text/html,<script>alert(1)</script>}{x}",
+    "url-javascript": r"\url{javascript:alert(1)}",
+    "htmlClass": r"\htmlClass{evil}{x}",
+    "htmlId": r"\htmlId{evil}{x}",
+    "htmlStyle": r"\htmlStyle{position:fixed}{x}",
+    "htmlData": r"\htmlData{foo=bar}{x}",
+    "class": r"\class{evil}{x}",
+    "cssId": r"\cssId{evil}{x}",
+    "style": r"\style{position:fixed}{x}",
+    "data": r"\data{foo=bar}{x}",
+    "require": r"\require{html}",
+    "includegraphics": r"\includegraphics{https://example.com/x.png}",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """`handbook <args>` run in the checkout copy, after `setup`, must fail with `message`."""
+
+    args: tuple[str, ...]
+    message: str
+    setup: Callable[[Path], None] = lambda checkout: None
+    env: dict[str, str] = field(default_factory=dict)
+    file_size_limit: int | None = None  # bytes: a full disk, as far as the writer can tell
+    skip_as_root: bool = False
+
+
+# --- setups --------------------------------------------------------------------
+
+
+def fifo(name: str) -> Callable[[Path], None]:
+    return lambda checkout: os.mkfifo(checkout / name)
+
+
+def folder(name: str) -> Callable[[Path], None]:
+    return lambda checkout: (checkout / name).mkdir()
+
+
+def oversize(checkout: Path) -> None:
+    seed = (checkout / "source" / "raw" / "dl-concepts.txt").read_bytes()
+    (checkout / "big.txt").write_bytes(seed * 50)  # 5.4 MB: the seed repeated, as in the issue
+
+
+def read_only_folder(checkout: Path) -> None:
+    (checkout / "readonly").mkdir()
+    (checkout / "readonly").chmod(0o555)
+
+
+def hostile_handbook(tex: str) -> Callable[[Path], None]:
+    """A copy of the handbook whose first autoencoder answer starts with `$tex$`."""
+    def setup(checkout: Path) -> None:
+        copy = checkout / "hostile"
+        shutil.copytree(checkout / "source" / "handbook", copy)
+        page = copy / SECTION
+        text = page.read_text(encoding="utf-8")
+        heading = text.index(f"{{#{FIRST_AUTOENCODER_QUESTION}}}\n")
+        cut = text.index("\n", heading) + 1
+        page.write_text(text[:cut] + f"\nSee ${tex}$ here.\n" + text[cut:], encoding="utf-8")
+    return setup
+
+
+def hostile_errata(checkout: Path) -> None:
+    errata = checkout / "source" / "errata.toml"
+    errata.write_text(errata.read_text(encoding="utf-8") + (
+        '\n[[correction]]\nquestion = "what-is-cross-entropy-loss"\nfind = "sum the result."\n'
+        'replace = "sum the result. $\\\\href{javascript:alert(1)}{x}$"\nreason = "a hostile edit"\n'
+    ), encoding="utf-8")
+
+
+def stalled_node(checkout: Path) -> None:
+    node = checkout / "fake-node"
+    node.write_text("#!/bin/sh\n# a Node that never answers\nexec sleep 600\n")
+    node.chmod(0o755)
+
+
+def snapshot_file(data: bytes) -> Callable[[Path], None]:
+    return lambda checkout: (checkout / "snapshot.txt").write_bytes(data)
+
+
+def truncated(checkout: Path) -> None:
+    text = (checkout / "source" / "raw" / "dl-concepts.txt").read_text(encoding="utf-8")
+    (checkout / "snapshot.txt").write_text(text[: len(text) // 2], encoding="utf-8")
+
+
+def stale_errata(checkout: Path) -> None:
+    errata = checkout / "source" / "errata.toml"
+    errata.write_text(errata.read_text().replace("sum the result.", "sum the results."), encoding="utf-8")
+
+
+def interrupted_scrape(checkout: Path) -> None:
+    """The new snapshot renamed into place, the crash before the manifest followed."""
+    snapshot = checkout / "source" / "raw" / "dl-concepts.txt"
+    snapshot.chmod(0o644)
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("Autoencoders", "Auto-encoders"))
+
+
+NOT_OURS = "notes is not empty and was not written by handbook (it holds thesis.txt)"
+A_FILE = "notes.txt is a file, not a folder"
+FAKE_NODE = {"HANDBOOK_NODE": "fake-node", "HANDBOOK_KATEX_TIMEOUT": "1"}
+
+ROWS: dict[str, Row] = {
+    # Output folders that hold something else.
+    "export-anki into a folder of other files": Row(("export-anki", "--out", "notes"), NOT_OURS),
+    "export-anki --section into a folder of other files":
+        Row(("export-anki", "--section", "autoencoders", "--out", "notes"), NOT_OURS),
+    "build-site into a folder of other files": Row(("build-site", "--site", "notes"), NOT_OURS),
+    "normalize into a folder of other files": Row(("normalize", "--out", "notes"), NOT_OURS),
+    "export-anki --out a file": Row(("export-anki", "--out", "notes.txt"), A_FILE),
+    "export-anki --out a file, --force": Row(("export-anki", "--out", "notes.txt", "--force"), A_FILE),
+    "export-anki --section --out a file":
+        Row(("export-anki", "--section", "autoencoders", "--out", "notes.txt", "--force"), A_FILE),
+    "build-site --site a file": Row(("build-site", "--site", "notes.txt"), A_FILE),
+    "normalize --out a file, --force": Row(("normalize", "--out", "notes.txt", "--force"), A_FILE),
+    "export-anki into the site": Row(("export-anki", "--out", "site"),
+                                     "site holds the output of `handbook build-site`"),
+    "build-site into the decks": Row(("build-site", "--site", "decks"),
+                                     "decks holds the output of `handbook export-anki`"),
+    "normalize into the site": Row(("normalize", "--out", "site"),
+                                   "site holds the output of `handbook build-site`"),
+    "a file in place of a parent folder": Row(("export-anki", "--out", "notes.txt/decks"),
+                                              "notes.txt/decks: notes.txt is a file, not a folder"),
+    "export-anki under /proc": Row(("export-anki", "--out", "/proc/handbook-decks"),
+                                   "cannot write /proc/handbook-decks: No such file or directory"),
+    "build-site under /proc": Row(("build-site", "--site", "/proc/handbook-site"),
+                                  "cannot write /proc/handbook-site: No such file or directory"),
+    "export-anki --section under /proc/sys":
+        Row(("export-anki", "--section", "autoencoders", "--out", "/proc/sys/handbook"),
+            "cannot write /proc/sys/handbook"),
+    "export-anki where even root may not write (/sys)":
+        Row(("export-anki", "--out", "/sys/handbook-decks"),
+            "cannot write /sys/handbook-decks: Operation not permitted"),
+    "export-anki into a read-only folder (chmod 555)":
+        Row(("export-anki", "--out", "readonly/decks"), "cannot write readonly/decks: Permission denied",
+            setup=read_only_folder, skip_as_root=True),
+    "export-anki onto a full disk": Row(("export-anki", "--out", "new-decks"),
+                                        "cannot write new-decks: File too large", file_size_limit=4096),
+    "normalize --ids a device": Row(("normalize", "--ids", "/dev/full", "--out", "new-handbook"),
+                                    "/dev/full is a device: a question-id file must be a regular file"),
+    # Inputs.
+    "a FIFO as the snapshot": Row(("normalize", "pipe.txt"),
+                                  "pipe.txt is a named pipe (FIFO): a snapshot must be a regular file",
+                                  setup=fifo("pipe.txt")),
+    "a directory as the snapshot": Row(("normalize", "folder.txt"),
+                                       "folder.txt is a folder: a snapshot must be a regular file",
+                                       setup=folder("folder.txt")),
+    "a device as the snapshot": Row(("normalize", "/dev/zero"), "/dev/zero is a device"),
+    "an oversize snapshot": Row(("normalize", "big.txt"), "big.txt is 5.4 MB, over the 5 MB limit",
+                                setup=oversize),
+    "scrape a FIFO": Row(("scrape", "pipe.txt", "--out", "raw"), "pipe.txt is a named pipe (FIFO)",
+                         setup=fifo("pipe.txt")),
+    "scrape --out a file": Row(("scrape", "source/raw/dl-concepts.txt", "--out", "notes.txt"),
+                               "notes.txt is a file, not a folder"),
+    "scrape --out under /proc": Row(("scrape", "source/raw/dl-concepts.txt", "--out", "/proc/handbook-raw"),
+                                    "/proc/handbook-raw: No such file or directory"),
+    "a FIFO as the errata": Row(("normalize", "--errata", "pipe.toml"),
+                                "pipe.toml is a named pipe (FIFO): an errata file must be a regular file",
+                                setup=fifo("pipe.toml")),
+    "a stalled KaTeX (Node never answers)":
+        Row(("normalize", "--out", "new-handbook"),
+            "Node (fake-node) failed to answer KaTeX twice (no answer within 1 s; after a restart, "
+            "no answer within 1 s)", setup=stalled_node, env=FAKE_NODE),
+    "a snapshot the manifest does not describe (interrupted scrape)":
+        Row(("normalize",), "source/raw/dl-concepts.txt does not match the sha256 in its manifest",
+            setup=interrupted_scrape),
+    # Hostile TeX, wherever it could be written.
+    "hostile TeX through the errata, in normalize":
+        Row(("normalize",), "question 'what-is-cross-entropy-loss' has a formula that cannot be published: "
+            "\\href to 'javascript:alert(1)'", setup=hostile_errata),
+    **{
+        f"hostile TeX {name}, in {command}": Row(
+            (command, "--handbook", "hostile"),
+            f"question {FIRST_AUTOENCODER_QUESTION!r} has a formula that cannot be published: \\",
+            setup=hostile_handbook(tex),
+        )
+        for name, tex in HOSTILE_TEX.items() for command in ("build-site", "export-anki")
+    },
+    # The earlier matrix of damaged snapshots, now with the whole checkout watched.
+    "an empty snapshot": Row(("normalize", "snapshot.txt"), "snapshot.txt is empty", setup=snapshot_file(b"")),
+    "a binary snapshot": Row(("normalize", "snapshot.txt"), "binary",
+                             setup=snapshot_file(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)),
+    "a non-UTF-8 snapshot": Row(("normalize", "snapshot.txt"), "not UTF-8",
+                                setup=snapshot_file("Table of Contents\n\ncaf\u00e9\n".encode("latin-1"))),
+    "a truncated snapshot": Row(("normalize", "snapshot.txt"), "truncated", setup=truncated),
+    "a snapshot with no questions": Row(
+        ("normalize", "snapshot.txt"), "no questions",
+        setup=snapshot_file(b"Title\n\nSubtitle\n\nTable of Contents\n\nA\n\nA\n\nJust prose.\n")),
+    "a stale errata entry": Row(("normalize",), "errata entry #2 (what-is-cross-entropy-loss",
+                                setup=stale_errata),
+}
+
+
+# --- the checkout --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkout with its outputs built (as far as these rows can tell) and files of the user's own."""
+    checkout = tmp_path_factory.mktemp("checkout")
+    shutil.copytree(ROOT / "source", checkout / "source")
+    shutil.copy(ROOT / "mkdocs.yml", checkout / "mkdocs.yml")
+    for name, writer, page in (("site", "handbook build-site", "index.html"),
+                               ("decks", "handbook export-anki", "handbook.apkg")):
+        (checkout / name).mkdir()
+        (checkout / name / MARKER).write_text(marker_text(writer))
+        (checkout / name / page).write_text(f"the {name} as built\n")
+    (checkout / "notes").mkdir()
+    (checkout / "notes" / "thesis.txt").write_text("three years of work\n")
+    (checkout / "notes.txt").write_text("a file of the user's own\n")
+    return checkout
+
+
+def digests(checkout: Path) -> dict[str, str]:
+    """Every file and folder below `checkout`, with its content's digest and its mode."""
+    found = {}
+    for root, dirs, names in os.walk(checkout):
+        for name in dirs + names:
+            path = Path(root) / name
+            info = path.lstat()
+            content = hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(info.st_mode) else ""
+            found[str(path.relative_to(checkout))] = f"{stat.filemode(info.st_mode)} {content}"
+    return found
+
+
+def run(checkout: Path, row: Row) -> subprocess.CompletedProcess[str]:
+    def limits() -> None:
+        if row.file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (row.file_size_limit, row.file_size_limit))
+
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env.update({k: str(checkout / v) if k == "HANDBOOK_NODE" else v for k, v in row.env.items()})
+    return subprocess.run(
+        [str(HANDBOOK), *row.args], cwd=checkout, env=env, capture_output=True, text=True,
+        timeout=120, preexec_fn=limits,
+    )
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_bad_input_is_refused_in_one_line_and_touches_nothing(name: str, template: Path, tmp_path: Path) -> None:
+    row = ROWS[name]
+    if row.skip_as_root and IS_ROOT:
+        pytest.skip("root writes into a chmod 555 folder; the /proc and /sys rows cover it")
+    checkout = tmp_path / "checkout"
+    shutil.copytree(template, checkout, symlinks=True)
+    row.setup(checkout)
+    before = digests(checkout)
+    result = run(checkout, row)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    message = row.message.replace("Node (fake-node)", f"Node ({checkout / 'fake-node'})")
+    assert message in result.stderr, result.stderr
+    assert digests(checkout) == before
+
+
+def test_the_table_has_a_row_for_every_hostile_command_in_the_site_and_the_decks() -> None:
+    for name in HOSTILE_TEX:
+        assert {f"hostile TeX {name}, in build-site", f"hostile TeX {name}, in export-anki"} <= ROWS.keys()

@@ -1,0 +1,168 @@
+"""Output folders: only what the pipeline wrote is replaced; published files are 0644, folders 0755."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.errors import HandbookError
+from pipeline.fileio import (
+    MARKER, check_output_dir, marker_text, read_regular_file, replaced_dir, write_atomic, write_into_dir,
+)
+
+WRITER = "handbook build-site"
+
+
+@pytest.fixture
+def private_umask() -> Iterator[None]:
+    previous = os.umask(0o077)
+    yield
+    os.umask(previous)
+
+
+def modes(folder: Path) -> set[str]:
+    return {stat.filemode(p.stat().st_mode) for p in [folder, *folder.rglob("*")]}
+
+
+def fill(staging: Path) -> None:
+    (staging / "index.html").write_text("new")
+    (staging / "assets").mkdir()
+    (staging / "assets" / "site.css").write_text("css")
+
+
+def test_a_new_folder_is_marked_and_published_with_shared_modes(tmp_path: Path, private_umask: None) -> None:
+    target = tmp_path / "site"
+    with replaced_dir(target, WRITER) as staging:
+        fill(staging)
+    assert (target / MARKER).read_text() == marker_text(WRITER)
+    assert modes(target) == {"drwxr-xr-x", "-rw-r--r--"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging or old folder left
+
+
+def test_a_marked_folder_is_replaced_whole(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    with replaced_dir(target, WRITER) as staging:
+        (staging / "stale.html").write_text("old")
+    with replaced_dir(target, WRITER) as staging:
+        fill(staging)
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "assets", "index.html"]
+
+
+def test_an_empty_folder_is_taken(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    with replaced_dir(tmp_path / "site", WRITER) as staging:
+        fill(staging)
+    assert (tmp_path / "site" / MARKER).exists()
+
+
+def test_a_folder_of_other_files_is_refused_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "Downloads"
+    target.mkdir()
+    (target / "thesis.txt").write_text("mine")
+    with pytest.raises(HandbookError, match=r"Downloads is not empty and was not written by handbook "
+                                             r"\(it holds thesis.txt\).*--force"):
+        with replaced_dir(target, WRITER) as staging:
+            pytest.fail("refused before any work")
+    assert (target / "thesis.txt").read_text() == "mine"
+    with replaced_dir(target, WRITER, force=True) as staging:
+        fill(staging)
+    assert not (target / "thesis.txt").exists()
+
+
+def test_a_file_is_never_replaced_even_forced(tmp_path: Path) -> None:
+    target = tmp_path / "hostname"
+    target.write_text("box\n")
+    for force in (False, True):
+        with pytest.raises(HandbookError, match="hostname is a file, not a folder"):
+            check_output_dir(target, WRITER, force=force)
+    assert target.read_text() == "box\n"
+
+
+def test_another_commands_folder_is_refused(tmp_path: Path) -> None:
+    with replaced_dir(tmp_path / "decks", "handbook export-anki") as staging:
+        (staging / "a.apkg").write_bytes(b"deck")
+    with pytest.raises(HandbookError, match="decks holds the output of `handbook export-anki`"):
+        check_output_dir(tmp_path / "decks", WRITER)
+
+
+def test_a_failed_build_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    with replaced_dir(target, WRITER) as staging:
+        fill(staging)
+    with pytest.raises(RuntimeError):
+        with replaced_dir(target, WRITER) as staging:
+            (staging / "half.html").write_text("half")
+            raise RuntimeError("the build broke")
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "assets", "index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_default_folder_from_before_markers_is_adopted_when_nothing_else_is_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    site = Path("site")
+    site.mkdir()
+    (site / "index.html").write_text("old build")
+    with replaced_dir(site, WRITER) as staging:
+        fill(staging)
+    assert (site / "index.html").read_text() == "new" and (site / MARKER).exists()
+    (site / MARKER).unlink()
+    (site / "thesis.txt").write_text("mine")
+    with pytest.raises(HandbookError, match=r"site is not empty .*it holds thesis.txt"):
+        with replaced_dir(site, WRITER) as staging:
+            fill(staging)
+    assert (site / "thesis.txt").read_text() == "mine"
+
+
+def test_adding_files_keeps_the_others_and_marks_only_a_new_folder(tmp_path: Path, private_umask: None) -> None:
+    new = tmp_path / "decks"
+    write_into_dir(new, {"a.apkg": b"a"}, "handbook export-anki")
+    assert (new / MARKER).exists() and modes(new) == {"drwxr-xr-x", "-rw-r--r--"}
+    theirs = tmp_path / "Downloads"
+    theirs.mkdir()
+    (theirs / "thesis.txt").write_text("mine")
+    with pytest.raises(HandbookError, match="Downloads is not empty"):
+        write_into_dir(theirs, {"a.apkg": b"a"}, "handbook export-anki")
+    write_into_dir(theirs, {"a.apkg": b"a"}, "handbook export-anki", force=True)
+    assert sorted(p.name for p in theirs.iterdir()) == ["a.apkg", "thesis.txt"]  # unmarked: never swapped
+
+
+def test_write_atomic_publishes_0644_and_replaces_only_regular_files(tmp_path: Path, private_umask: None) -> None:
+    path = tmp_path / "ids.tsv"
+    write_atomic(path, "x")
+    assert stat.filemode(path.stat().st_mode) == "-rw-r--r--"
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(HandbookError, match="folder is not a regular file"):
+        write_atomic(tmp_path / "folder", "x")
+
+
+def test_inputs_must_be_regular_files_under_the_limit(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(HandbookError, match=r"pipe is a named pipe \(FIFO\): a snapshot must be a regular file"):
+        read_regular_file(tmp_path / "pipe", 10, "a snapshot")
+    with pytest.raises(HandbookError, match="is a folder"):
+        read_regular_file(tmp_path, 10, "a snapshot")
+    (tmp_path / "big").write_bytes(b"x" * 11)
+    with pytest.raises(HandbookError, match="over the 1e-05 MB limit"):
+        read_regular_file(tmp_path / "big", 10, "a snapshot")
+    assert read_regular_file(tmp_path / "big", 11, "a snapshot") == b"x" * 11
+
+
+def test_section_export_adds_to_a_forced_folder_and_publishes_0644(tmp_path: Path, private_umask: None) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "thesis.txt").write_text("mine")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["export-anki", "--section", "autoencoders", "--out", str(notes)])
+    assert refused.exit_code == 1 and "--force" in refused.output
+    forced = runner.invoke(main, ["export-anki", "--section", "autoencoders", "--out", str(notes), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert sorted(p.name for p in notes.iterdir()) == ["autoencoders.apkg", "thesis.txt"]
+    assert stat.filemode((notes / "autoencoders.apkg").stat().st_mode) == "-rw-r--r--"
