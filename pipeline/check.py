@@ -75,9 +75,10 @@ def compare(name: str, expected: list[Question], found: list[Question]) -> Stage
 def _snapshot_questions() -> list[Question]:
     from pipeline.errata import apply_errata, read_errata
     from pipeline.ids import assign_ids, read_ids
-    from pipeline.normalize import locate_snapshot, read_snapshot
+    from pipeline.normalize import check_errata_present, locate_snapshot, read_snapshot
     from pipeline.repair import repair
 
+    check_errata_present(HANDBOOK_DIR, ERRATA_FILE)
     handbook, _ = repair(read_snapshot(locate_snapshot(None)))
     handbook, _ = assign_ids(handbook, read_ids(IDS_FILE))
     handbook, _ = apply_errata(handbook, read_errata(ERRATA_FILE))

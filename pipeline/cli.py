@@ -84,12 +84,15 @@ def scrape(source: str, out_dir: Path) -> None:
               show_default=True, help="Reviewed hand corrections to apply.")
 @click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=IDS_FILE,
               show_default=True, help="Stable question-id assignments (updated in place).")
+@click.option("--allow-dropped", is_flag=True,
+              help="Accept that questions the ids file knows are gone from the snapshot.")
 @user_errors
-def normalize(snapshot: Path | None, out_dir: Path, errata: Path, ids_file: Path) -> None:
+def normalize(snapshot: Path | None, out_dir: Path, errata: Path, ids_file: Path, allow_dropped: bool) -> None:
     """Repair the snapshot into canonical Markdown, one file per section.
 
     SNAPSHOT defaults to the one named in source/raw/manifest.json. The
-    previous Markdown is replaced only when the whole run succeeds.
+    previous Markdown is replaced only when the whole run succeeds. A run whose
+    snapshot lacks a question seen before stops, unless --allow-dropped.
 
     \b
     Example:
@@ -97,7 +100,7 @@ def normalize(snapshot: Path | None, out_dir: Path, errata: Path, ids_file: Path
     """
     from pipeline.normalize import normalize as run
 
-    report = run(snapshot, out_dir, errata, ids_file)
+    report = run(snapshot, out_dir, errata, ids_file, allow_dropped=allow_dropped)
     click.echo(report.summary())
 
 

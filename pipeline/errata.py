@@ -37,7 +37,7 @@ def read_errata(path: Path) -> list[Correction]:
     if not path.exists():
         return []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise HandbookError(f"{path} is not valid TOML: {error}") from None
     corrections = []

@@ -19,7 +19,6 @@ navigation and search; what a page says comes from the handbook's own reader
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from pipeline.paths import DECKS_DIR
 from pipeline.readers.markdown import SECTION_FILE, read_index
 from pipeline.site import read_handbook
 from pipeline.writers.markdown import INDEX_FILE
+from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     Download, SitePage, deck_files, home_page, reader_html, search_html, section_page,
 )
@@ -73,7 +73,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except HandbookError as error:
         raise _handbook_error(error) from None
     if meta.title:
-        config.site_name = meta.title
+        config.site_name = meta_html(meta).title  # Material prints site_name unescaped
     return config
 
 
@@ -119,9 +119,19 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if view is None:
         return markdown
     _build.pages[page.file.src_uri] = view
-    # Themes print the title unescaped; html.escape keeps a `<` in it from being markup.
-    page.meta["title"] = html.escape(view.title)
+    page.meta = _page_meta(page, view)
     return ""
+
+
+def _page_meta(page: Page, view: SitePage) -> dict[str, str]:
+    """The only front matter the theme sees, escaped: Material prints `page.meta` values
+    (title, subtitle, author, description, ...) unescaped, and obeys keys such as
+    `template`; so nothing from index.md's front matter reaches it as it was written."""
+    meta = {"title": text_html(view.title)}
+    subtitle = _handbook().meta.subtitle
+    if page.file.src_uri == INDEX_FILE and subtitle:
+        meta["subtitle"] = text_html(subtitle)  # shown under the home page's link in the navigation
+    return meta
 
 
 def _href(files: Files, page: Page, src_uri: str) -> str:
@@ -150,7 +160,7 @@ def _section_href(files: Files, page: Page, slug: str) -> str:
 
 def _toc(view: SitePage) -> TableOfContents:
     """The page's title with its questions (or home page parts) below it."""
-    top = AnchorLink(html.escape(view.title), view.anchor, 1)
+    top = AnchorLink(text_html(view.title), view.anchor, 1)
     top.children = [AnchorLink(entry.title_html, entry.id, 2) for entry in view.toc]
     return TableOfContents([top])
 

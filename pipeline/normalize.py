@@ -22,6 +22,7 @@ from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
+from pipeline.sanitize import web_url
 from pipeline.writers.markdown import markdown_files, write_files
 
 
@@ -43,10 +44,12 @@ class NormalizeReport:
         )
 
 
-# Written into the Markdown folder: a digest of the inputs it was made from, so a
-# build re-normalizes only after the snapshot or the errata change, never over a
-# maintainer's edit of the Markdown itself.
+# Written into the Markdown folder: the digest of each input it was made from, so
+# a build re-normalizes only after the snapshot or the errata change, never over
+# a maintainer's edit of the Markdown itself; and so that an errata file deleted
+# since is noticed instead of its corrections silently dropped.
 INPUTS_STAMP = ".inputs.sha256"
+BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -54,23 +57,27 @@ class Snapshot:
     path: Path
     reader: str
     source_url: str
+    sha256: str = ""  # what the manifest recorded at scrape time ("" when unknown)
 
 
 def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Snapshot:
     """The snapshot to read and its reader: given explicitly, or named in the manifest."""
     if snapshot is not None:
-        url = ""
+        url, digest = "", ""
         if manifest.exists():
             data = _manifest(manifest)
             if (manifest.parent / data.get("snapshot", "")).resolve() == snapshot.resolve():
-                url = data.get("source", "")
-        return Snapshot(snapshot, reader_for_file(snapshot.name), url)
+                url, digest = data.get("source", ""), data.get("sha256", "")
+        return Snapshot(snapshot, reader_for_file(snapshot.name), _web(url), digest)
     if not manifest.exists():
         raise HandbookError(f"{manifest} is missing: run `handbook scrape URL|FILE` first")
     data = _manifest(manifest)
-    source = data.get("source", "")
     return Snapshot(manifest.parent / data["snapshot"], data["reader"],
-                    source if source.startswith(("http://", "https://")) else "")
+                    _web(data.get("source", "")), data.get("sha256", ""))
+
+
+def _web(url: object) -> str:
+    return url if isinstance(url, str) and web_url(url) else ""
 
 
 def _manifest(path: Path) -> dict[str, str]:
@@ -100,7 +107,13 @@ def read_snapshot_text(path: Path) -> str:
 
 
 def read_snapshot(snapshot: Snapshot) -> Handbook:
-    return reader_for(snapshot.reader)(read_snapshot_text(snapshot.path), snapshot.source_url)
+    text = read_snapshot_text(snapshot.path)
+    if snapshot.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.sha256:
+        raise HandbookError(
+            f"{snapshot.path} no longer matches the sha256 its manifest recorded at scrape time "
+            "(edited or truncated since?): restore it, or run `handbook scrape` again"
+        )
+    return reader_for(snapshot.reader)(text.removeprefix(BOM), snapshot.source_url)
 
 
 def validate_formulas(handbook: Handbook) -> int:
@@ -124,19 +137,40 @@ def count_code_blocks(handbook: Handbook) -> int:
     return sum(count(q.answer) for _, q in handbook.questions())
 
 
-def inputs_digest(snapshot: Path, errata_file: Path) -> str:
-    digest = hashlib.sha256()
-    for path in (snapshot, errata_file):
-        digest.update(path.read_bytes() if path.exists() else b"")
-        digest.update(b"\0")
-    return digest.hexdigest()
+def inputs_stamp(snapshot: Path, errata_file: Path) -> str:
+    """The stamp's text: one line per input, its name and sha256 (`-` when it is absent)."""
+    lines = []
+    for role, path in (("snapshot", snapshot), ("errata", errata_file)):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
+        lines.append(f"{role} {path.name} {digest}\n")
+    return "".join(lines)
+
+
+def _stamped_errata(out_dir: Path) -> str | None:
+    """The errata file name the Markdown in `out_dir` was made with, if any."""
+    try:
+        lines = (out_dir / INPUTS_STAMP).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    fields = next((line.split() for line in lines if line.startswith("errata ")), [])
+    return fields[1] if len(fields) == 3 and fields[2] != "-" else None
+
+
+def check_errata_present(out_dir: Path, errata_file: Path) -> None:
+    """A missing errata file is an error when the Markdown was made with one."""
+    name = _stamped_errata(out_dir)
+    if name is not None and not errata_file.exists():
+        raise HandbookError(
+            f"{errata_file} is missing, but {out_dir}/ was made with {name} "
+            f"(see {out_dir / INPUTS_STAMP}): restore it, or leave an empty file to drop every correction"
+        )
 
 
 def is_stale(out_dir: Path = HANDBOOK_DIR, errata_file: Path = ERRATA_FILE) -> bool:
     """Whether the snapshot or errata changed since `out_dir` was normalized."""
     stamp = out_dir / INPUTS_STAMP
-    current = inputs_digest(locate_snapshot(None).path, errata_file)
-    return not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != current
+    current = inputs_stamp(locate_snapshot(None).path, errata_file)
+    return not stamp.exists() or stamp.read_text(encoding="utf-8") != current
 
 
 def normalize_if_stale() -> NormalizeReport | None:
@@ -146,17 +180,24 @@ def normalize_if_stale() -> NormalizeReport | None:
     return normalize(None, HANDBOOK_DIR, ERRATA_FILE, IDS_FILE)
 
 
-def normalize(snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path) -> NormalizeReport:
-    """Read the snapshot, repair it and replace `out_dir` with canonical Markdown."""
+def normalize(
+    snapshot: Path | None, out_dir: Path, errata_file: Path, ids_file: Path, *, allow_dropped: bool = False,
+) -> NormalizeReport:
+    """Read the snapshot, repair it and replace `out_dir` with canonical Markdown.
+
+    A question the ids file knows but the snapshot lacks stops the run unless
+    `allow_dropped` (see pipeline.ids).
+    """
     located = locate_snapshot(snapshot)
+    check_errata_present(out_dir, errata_file)
     handbook, log = repair(read_snapshot(located))
-    handbook, assignments = assign_ids(handbook, read_ids(ids_file))
+    handbook, assignments = assign_ids(handbook, read_ids(ids_file), allow_dropped=allow_dropped)
     handbook, applied = apply_errata(handbook, read_errata(errata_file))
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
-    files[INPUTS_STAMP] = inputs_digest(located.path, errata_file) + "\n"
+    files[INPUTS_STAMP] = inputs_stamp(located.path, errata_file)
     write_files(files, out_dir)
     write_atomic(ids_file, ids_tsv(assignments))
     return NormalizeReport(
