@@ -17,6 +17,8 @@ from pipeline import katex
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, question_formulas
 from pipeline.paths import DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, SITE_DIR
+from pipeline.readers.site_pages import PageChrome, read_site_chrome
+from pipeline.writers.markdown import section_filename
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,48 @@ def _formula_stage(canonical: Handbook) -> StageResult:
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def expected_chrome(canonical: Handbook) -> dict[str, tuple[str, PageChrome]]:
+    """Page folder → (its title, what the theme must show around it) for every page."""
+    meta = canonical.meta
+    site = _norm(meta.title)
+    nav = (_norm(f"{meta.title} {meta.subtitle}"), *(_norm(s.title) for s in canonical.sections))
+    titles = {"": site} | {
+        section_filename(number, s).removesuffix(".md"): _norm(s.title)
+        for number, s in enumerate(canonical.sections, start=1)
+    }
+    return {
+        page: (title, PageChrome(f"{title} - {site}", (site, title), title, nav, ()))
+        for page, title in titles.items()
+    }
+
+
+def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
+    """The titles in each page's <title>, header, heading and navigation, read as text.
+
+    A title that reached the theme unescaped shows here: its markup becomes an
+    element (read back as a foreign tag) instead of text.
+    """
+    found = read_site_chrome(site_dir)
+    problems = []
+    for page, (title, wanted) in expected_chrome(canonical).items():
+        got = found.get(page)
+        name = f"page {page or 'index'!r}"
+        if got is None:
+            problems.append(f"{name} is missing from the site")
+        elif got.foreign_tags:
+            problems.append(f"{name} has markup in its titles or navigation: <{'>, <'.join(got.foreign_tags)}>")
+        elif got != wanted:
+            field = next(f for f in ("title", "header", "heading", "nav") if getattr(got, f) != getattr(wanted, f))
+            problems.append(f"{name} shows a different {field} than the handbook's titles")
+    pages = len(expected_chrome(canonical))
+    return StageResult("site titles and navigation (pages)", len(found), pages - len(problems),
+                       problems[0] if problems else "")
+
+
 def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR) -> CheckReport:
     from pipeline.readers.anki_package import read_apkg
     from pipeline.readers.markdown import read_markdown
@@ -108,6 +152,7 @@ def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_di
     stages.append(_formula_stage(canonical))
     pages = read_site(site_dir)
     stages.append(compare("site pages", expected, [q for page in pages.values() for q in page]))
+    stages.append(_chrome_stage(canonical, site_dir))
     decks = sorted(decks_dir.glob("*.apkg"))
     if not decks:
         raise HandbookError(f"no decks in {decks_dir}: run `handbook export-anki` first")
