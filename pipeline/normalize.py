@@ -190,9 +190,10 @@ def normalize(
     """
     located = locate_snapshot(snapshot)
     check_errata_present(out_dir, errata_file)
+    known, corrections = read_ids(ids_file), read_errata(errata_file)  # refuse bad state files first
     handbook, log = repair(read_snapshot(located))
-    handbook, assignments = assign_ids(handbook, read_ids(ids_file), allow_dropped=allow_dropped)
-    handbook, applied = apply_errata(handbook, read_errata(errata_file))
+    handbook, assignments = assign_ids(handbook, known, allow_dropped=allow_dropped)
+    handbook, applied = apply_errata(handbook, corrections)
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:

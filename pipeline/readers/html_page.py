@@ -29,6 +29,7 @@ from pipeline.readers.html_fragment import (
 from pipeline.readers.text_dump import (
     AUTHOR_FIELD, EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, footer_start,
 )
+from pipeline.sanitize import web_url
 
 # Page furniture around the post: never part of the handbook.
 FURNITURE_TAGS = frozenset({"nav", "footer", "aside"})
@@ -262,9 +263,7 @@ def _meta_content(soup: BeautifulSoup, name: str) -> str:
 def _canonical_url(soup: BeautifulSoup) -> str:
     link = soup.find("link", rel="canonical")
     href = link.get("href") if isinstance(link, Tag) else None
-    if isinstance(href, str) and href.startswith(("http://", "https://")):
-        return href.strip()
-    return ""
+    return (web_url(href) or "") if isinstance(href, str) else ""
 
 
 def _bibtex_author(references: list[Block]) -> str:

@@ -25,7 +25,7 @@ from typing import Sequence
 import genanki
 
 from pipeline.model import Handbook, Question, Section
-from pipeline.sanitize import clean_html, safe_url
+from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, anki_field
 from pipeline.writers.html import blocks_html, title_html
 from pipeline.writers.markdown import section_filename
@@ -123,9 +123,14 @@ def deck_name(handbook: Handbook, section: Section) -> str:
     return f"{_deck_part(handbook.meta.title)}::{_deck_part(section.title)}"
 
 
+# A deck name is plain text that Anki's screens put into HTML, not every version
+# escaping it; look-alike angle quotes keep a title's `<` `>` from ever being markup.
+DECK_NAME_TEXT = str.maketrans({"<": "‹", ">": "›"})
+
+
 def _deck_part(title: str) -> str:
     # `::` separates deck levels; the title itself must not add one.
-    return " ".join(title.replace("::", ":").split()) or "Untitled"
+    return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
 
 
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
@@ -172,7 +177,7 @@ def section_deck(handbook: Handbook, section: Section, model: genanki.Model, sit
 def _description(handbook: Handbook) -> str:
     meta = handbook.meta
     by = f" by {html.escape(meta.author)}" if meta.author else ""
-    url = safe_url(meta.source_url) if meta.source_url else None
+    url = web_url(meta.source_url)
     link = f' (<a href="{html.escape(url)}">original</a>)' if url else ""
     return anki_field(clean_html(f"Questions from “{html.escape(meta.title)}”{by}{link}."))
 
