@@ -4,7 +4,9 @@ Every stage is read back into the model on its own terms: the snapshot through
 its reader, the repairs, the id assignments and the errata; the canonical
 Markdown; the built site's HTML; every exported deck. Each question must be
 present exactly once at every stage, with the same title and answer (text,
-formulas, code). Every formula must also pass KaTeX.
+formulas, code). Every formula must also pass KaTeX, and every page of the
+site must show the handbook's titles in its <title>, header, heading and
+navigation as text (metadata is untrusted: markup there means it was injected).
 """
 
 from __future__ import annotations

@@ -175,7 +175,9 @@ def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> None:
 
     For each question: the snapshot (read, repaired, corrected by the errata),
     the canonical Markdown, the site's pages and every deck must hold it once,
-    with the same title, text, formulas and code; every formula must pass KaTeX.
+    with the same title, text, formulas and code; every formula must pass KaTeX;
+    every page's title, header and navigation must read back as the handbook's
+    titles, as text (an element injected through a title fails it).
     Prints one row per stage and exits 1 naming the first question that differs.
 
     \b

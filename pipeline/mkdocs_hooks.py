@@ -5,7 +5,8 @@ navigation and search; what a page says comes from the handbook's own reader
 (`read_markdown`) and site writer, so `mkdocs serve`, `mkdocs build` and
 `handbook build-site` all show exactly the canonical content:
 
-- on_config: the site is named after the handbook's title.
+- on_config: the site is named after the handbook's title (escaped: the theme
+  prints it as it is, like every `page.meta` value; see writers/meta_html.py).
 - on_files: the handbook is read once per build; KaTeX (from node_modules), the
   site's own script and style, and the Anki decks (if `decks/` holds them) are
   added to the site.
