@@ -266,3 +266,41 @@ def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
         assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], page
     home = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.title.get_text() == f"DL {PAYLOAD} - DL {PAYLOAD}"
+
+
+# --- the escaping layer itself ------------------------------------------------
+
+
+@pytest.mark.parametrize("url, href", [
+    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+    ('http://example.org/"><script>', "http://example.org/&#34;&gt;&lt;script&gt;"),
+    ("javascript:alert(1)", None),
+    (" JavaScript:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("mailto:someone@example.org", None),
+    ("//example.org/path", None),
+    ("relative/path", None),
+    ("https://exa\nmple.org/", None),
+])
+def test_only_http_source_urls_become_links(url: str, href: str | None) -> None:
+    from pipeline.writers.meta_html import meta_html
+
+    assert meta_html(Meta("t", source_url=url)).source_href == href
+
+
+def test_metadata_is_escaped_once_even_by_escaping_templates() -> None:
+    from markupsafe import escape
+
+    from pipeline.writers.meta_html import meta_html
+
+    meta = meta_html(Meta('A <b>&</b> "q"', "<i>s</i>", "<script>x</script>"))
+    assert str(meta.title) == "A &lt;b&gt;&amp;&lt;/b&gt; &#34;q&#34;"
+    assert escape(meta.title) == meta.title  # Jinja's `| e` leaves it as it is
+    assert "<" not in meta.subtitle + meta.author
+
+
+def test_deck_names_hold_no_markup() -> None:
+    from pipeline.writers.anki import deck_name
+
+    book = Handbook(Meta("DL <img src=x onerror=alert(1)>"), (), (Section("s", "A <b>::</b> B", ()),))
+    assert deck_name(book, book.sections[0]) == "DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
