@@ -8,7 +8,6 @@ import functools
 import http.server
 import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterator
 
 import pytest
