@@ -103,12 +103,15 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def expected_chrome(canonical: Handbook) -> dict[str, tuple[str, PageChrome]]:
-    """Page folder → (its title, what the theme must show around it) for every page."""
+def expected_chrome(canonical: Handbook, site_name: str = "") -> dict[str, tuple[str, PageChrome]]:
+    """Page folder → (its title, what the theme must show around it) for every page.
+
+    The site is named after the handbook's title; `site_name` (mkdocs.yml's) when it has none.
+    """
     meta = canonical.meta
-    site = _norm(meta.title)
+    site = _norm(meta.title) or site_name
     nav = (_norm(f"{meta.title} {meta.subtitle}"), *(_norm(s.title) for s in canonical.sections))
-    titles = {"": site} | {
+    titles = {"": _norm(meta.title)} | {
         section_filename(number, s).removesuffix(".md"): _norm(s.title)
         for number, s in enumerate(canonical.sections, start=1)
     }
@@ -125,8 +128,10 @@ def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
     element (read back as a foreign tag) instead of text.
     """
     found = read_site_chrome(site_dir)
+    home = found.get("")
+    expected = expected_chrome(canonical, home.header[0] if home and home.header else "")
     problems = []
-    for page, (title, wanted) in expected_chrome(canonical).items():
+    for page, (title, wanted) in expected.items():
         got = found.get(page)
         name = f"page {page or 'index'!r}"
         if got is None:
@@ -136,8 +141,7 @@ def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
         elif got != wanted:
             field = next(f for f in ("title", "header", "heading", "nav") if getattr(got, f) != getattr(wanted, f))
             problems.append(f"{name} shows a different {field} than the handbook's titles")
-    pages = len(expected_chrome(canonical))
-    return StageResult("site titles and navigation (pages)", len(found), pages - len(problems),
+    return StageResult("site titles and navigation (pages)", len(found), len(expected) - len(problems),
                        problems[0] if problems else "")
 
 

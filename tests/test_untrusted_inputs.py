@@ -304,3 +304,15 @@ def test_deck_names_hold_no_markup() -> None:
 
     book = Handbook(Meta("DL <img src=x onerror=alert(1)>"), (), (Section("s", "A <b>::</b> B", ()),))
     assert deck_name(book, book.sections[0]) == "DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+
+
+def test_a_question_id_the_page_uses_itself_is_refused(tmp_path: Path) -> None:
+    from pipeline.errors import HandbookError
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.writers.markdown import write_markdown
+
+    for qid in ("__search", "section-s"):
+        section = Section("s", "S", (Question(qid, (Text("Why?"),), (Paragraph((Text("Because."),)),)),))
+        write_markdown(Handbook(Meta("t"), (), (section,)), tmp_path / qid)
+        with pytest.raises(HandbookError, match=f"question id '{qid}' is taken by the page itself"):
+            read_markdown(tmp_path / qid)

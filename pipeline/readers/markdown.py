@@ -285,6 +285,11 @@ def _check_unique_ids(sections: tuple[Section, ...], names: list[str], where: st
     seen: dict[str, tuple[str, Question]] = {}
     for name, section in zip(names, sections):
         for question in section.questions:
+            if question.id.startswith("__") or question.id == f"section-{section.slug}":
+                raise HandbookError(
+                    f"{where}{name}: question id {question.id!r} is taken by the page itself "
+                    "(its heading, or the theme's `__` ids): choose another"
+                )
             if question.id in seen:
                 first_name, first = seen[question.id]
                 raise HandbookError(
