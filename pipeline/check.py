@@ -4,9 +4,11 @@ Every stage is read back into the model on its own terms: the snapshot through
 its reader, the repairs, the id assignments and the errata; the canonical
 Markdown; the built site's HTML; every exported deck. Each question must be
 present exactly once at every stage, with the same title and answer (text,
-formulas, code). Every formula must also pass KaTeX, and every finding of the
-residue audit (pipeline/audit.py) must be accepted in source/audit-accepted.toml,
-each acceptance still matching a finding.
+formulas, code). Every formula must also pass KaTeX; every page of the site
+must show the handbook's titles in its <title>, header, heading and navigation
+as text (metadata is untrusted: markup there means it was injected); and every
+finding of the residue audit (pipeline/audit.py) must be accepted in
+source/audit-accepted.toml, each acceptance still matching a finding.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pipeline import katex
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, question_formulas
 from pipeline.paths import AUDIT_ACCEPTED_FILE, DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, SITE_DIR
+from pipeline.readers.site_pages import PageChrome, read_site_chrome
+from pipeline.writers.markdown import section_filename
 
 
 @dataclass(frozen=True)
@@ -77,9 +81,10 @@ def compare(name: str, expected: list[Question], found: list[Question]) -> Stage
 def _snapshot_questions() -> list[Question]:
     from pipeline.errata import apply_errata, read_errata
     from pipeline.ids import assign_ids, read_ids
-    from pipeline.normalize import locate_snapshot, read_snapshot
+    from pipeline.normalize import check_errata_present, locate_snapshot, read_snapshot
     from pipeline.repair import repair
 
+    check_errata_present(HANDBOOK_DIR, ERRATA_FILE)
     handbook, _ = repair(read_snapshot(locate_snapshot(None)))
     handbook, _ = assign_ids(handbook, read_ids(IDS_FILE))
     handbook, _ = apply_errata(handbook, read_errata(ERRATA_FILE))
@@ -104,6 +109,52 @@ def _residue_stage(canonical: Handbook, accepted_file: Path | None) -> StageResu
     places = {q.id for _, q in canonical.questions()} | {"index"}
     damaged = {f.question for f in report.unaccepted}
     return StageResult("residue audit", len(places), len(places - damaged), report.first_problem())
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+HOME = "Home"  # MkDocs' own title for the home page, which the hooks keep (no "X - X" tab)
+
+
+def expected_chrome(canonical: Handbook, site_name: str = "") -> dict[str, tuple[str, PageChrome]]:
+    """Page folder → (its title, what the theme must show around it) for every page.
+
+    The site is named after the handbook's title; `site_name` (mkdocs.yml's) when it has none.
+    The home page's tab title is the site's name alone, and it is "Home" in the navigation.
+    """
+    meta = canonical.meta
+    site = _norm(meta.title) or site_name
+    nav = (HOME, *(_norm(s.title) for s in canonical.sections))
+    chrome = {"": (_norm(meta.title), PageChrome(site, (site, HOME), _norm(meta.title), nav, ()))}
+    for number, section in enumerate(canonical.sections, start=1):
+        title = _norm(section.title)
+        page = section_filename(number, section).removesuffix(".md")
+        chrome[page] = (title, PageChrome(f"{title} - {site}", (site, title), title, nav, ()))
+    return chrome
+
+
+def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
+    """The titles in each page's <title>, header, heading and navigation, read as text.
+
+    A title that reached the theme unescaped shows here: its markup becomes an
+    element (read back as a foreign tag) instead of text.
+    """
+    found = read_site_chrome(site_dir)
+    home = found.get("")
+    expected = expected_chrome(canonical, home.header[0] if home and home.header else "")
+    problems = []
+    for page, (title, wanted) in expected.items():
+        got = found.get(page)
+        name = f"page {page or 'index'!r}"
+        if got is None:
+            problems.append(f"{name} is missing from the site")
+        elif got.foreign_tags:
+            problems.append(f"{name} has markup in its titles or navigation: <{'>, <'.join(got.foreign_tags)}>")
+        elif got != wanted:
+            field = next(f for f in ("title", "header", "heading", "nav") if getattr(got, f) != getattr(wanted, f))
+            problems.append(f"{name} shows a different {field} than the handbook's titles")
+    return StageResult("site titles and navigation (pages)", len(found), len(expected) - len(problems),
+                       problems[0] if problems else "")
 
 
 def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR) -> CheckReport:
@@ -119,6 +170,7 @@ def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_di
     stages.append(_formula_stage(canonical))
     pages = read_site(site_dir)
     stages.append(compare("site pages", expected, [q for page in pages.values() for q in page]))
+    stages.append(_chrome_stage(canonical, site_dir))
     decks = sorted(decks_dir.glob("*.apkg"))
     if not decks:
         raise HandbookError(f"no decks in {decks_dir}: run `handbook export-anki` first")

@@ -119,14 +119,17 @@ def scrape(source: str, out_dir: Path) -> None:
 @click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=None,
               help=f"Stable question-id assignments (updated in place). Default: {IDS_FILE} "
                    "for the committed snapshot; another dump gets fresh ids, saved nowhere.")
+@click.option("--allow-dropped", is_flag=True,
+              help="Accept that questions the ids file knows are gone from the snapshot.")
 @force_option
 @user_errors
 def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_file: Path | None,
-              force: bool) -> None:
+              allow_dropped: bool, force: bool) -> None:
     """Repair the snapshot into canonical Markdown, one file per section.
 
     SNAPSHOT defaults to the one named in source/raw/manifest.json. The
-    previous Markdown is replaced only when the whole run succeeds.
+    previous Markdown is replaced only when the whole run succeeds. A run whose
+    snapshot lacks a question seen before stops, unless --allow-dropped.
 
     \b
     Example:
@@ -134,7 +137,7 @@ def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_fil
     """
     from pipeline.normalize import normalize as run
 
-    report = run(snapshot, out_dir, errata, ids_file, force=force)
+    report = run(snapshot, out_dir, errata, ids_file, allow_dropped=allow_dropped, force=force)
     click.echo(report.summary())
 
 
@@ -218,7 +221,9 @@ def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> None:
 
     For each question: the snapshot (read, repaired, corrected by the errata),
     the canonical Markdown, the site's pages and every deck must hold it once,
-    with the same title, text, formulas and code; every formula must pass KaTeX.
+    with the same title, text, formulas and code; every formula must pass KaTeX;
+    every page's title, header and navigation must read back as the handbook's
+    titles, as text (an element injected through a title fails it).
     Prints one row per stage and exits 1 naming the first question that differs.
 
     \b

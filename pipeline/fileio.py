@@ -93,9 +93,9 @@ def read_regular_file(path: Path, limit: int, what: str) -> bytes:
 
 
 def read_text_input(path: Path, what: str, limit: int = MAX_SNAPSHOT_BYTES) -> str:
-    """A UTF-8 input file (errata, ids, Markdown) read like a snapshot: regular and bounded."""
+    """A UTF-8 input file (errata, ids, Markdown) read like a snapshot: regular and bounded, BOM dropped."""
     try:
-        return read_regular_file(path, limit, what).decode("utf-8")
+        return read_regular_file(path, limit, what).decode("utf-8-sig")  # a byte-order mark is not content
     except UnicodeDecodeError as error:
         raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
 

@@ -4,6 +4,11 @@ Site permalinks and Anki note identities hang on these ids, so once a question
 has one it keeps it when its text is edited: a question is matched to its old
 assignment by exact text, else by the most similar unused text in its section
 (difflib ratio ≥ MIN_SIMILARITY), and only then gets a new slug.
+
+The file records every question ever seen. One that the snapshot no longer
+has is a question lost (a truncated scrape, say): `assign_ids` refuses unless
+asked to accept it, and then keeps its row with an empty section, so its id is
+never given to another question and comes back if the question does.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +27,8 @@ from pipeline.repair.headings import slugify
 
 MIN_SIMILARITY = 0.6
 HEADER = ("id", "section", "question")
+ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what a `{#id}` in the canonical Markdown may hold
+DROPPED = ""  # the section of a question no longer in the snapshot
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,24 @@ def read_ids(path: Path) -> list[Assignment]:
     bad = [n for n, row in enumerate(rows[1:], start=2) if len(row) != 3]
     if bad:
         raise HandbookError(f"{path}:{bad[0]}: expected 3 tab-separated columns")
-    return [Assignment(*row) for row in rows[1:]]
+    assignments = [Assignment(*row) for row in rows[1:]]
+    _check_ids(path, assignments)
+    return assignments
+
+
+def _check_ids(path: Path, assignments: list[Assignment]) -> None:
+    """Each id a slug, given to one question only (permalinks and notes hang on it)."""
+    lines: dict[str, int] = {}
+    for line, assignment in enumerate(assignments, start=2):
+        if not ID.match(assignment.id):
+            raise HandbookError(f"{path}:{line}: {assignment.id!r} is not an id (letters, digits, - and _)")
+        if assignment.id in lines:
+            first = assignments[lines[assignment.id] - 2]
+            raise HandbookError(
+                f"{path}:{line}: id {assignment.id!r} is given to two questions: "
+                f"{first.question!r} (line {lines[assignment.id]}) and {assignment.question!r} (line {line})"
+            )
+        lines[assignment.id] = line
 
 
 def ids_tsv(assignments: list[Assignment]) -> str:
@@ -70,8 +95,14 @@ def _match(text: str, section: str, unused: list[Assignment]) -> Assignment | No
     return best[1] if best and best[0] >= MIN_SIMILARITY else None
 
 
-def assign_ids(handbook: Handbook, known: list[Assignment]) -> tuple[Handbook, list[Assignment]]:
-    """Give every question its stable id; returns the handbook and the new assignment list."""
+def assign_ids(
+    handbook: Handbook, known: list[Assignment], *, allow_dropped: bool = False,
+) -> tuple[Handbook, list[Assignment]]:
+    """Give every question its stable id; returns the handbook and the new assignment list.
+
+    A known question the handbook no longer has is an error unless `allow_dropped`;
+    the list keeps it either way (after the current questions, with no section).
+    """
     unused = list(known)
     taken = {a.id for a in known}
     result: list[Assignment] = []
@@ -90,4 +121,13 @@ def assign_ids(handbook: Handbook, known: list[Assignment]) -> tuple[Handbook, l
             result.append(Assignment(qid, section.slug, text))
             questions.append(replace(question, id=qid))
         sections.append(replace(section, questions=tuple(questions)))
+    dropped = [a for a in unused if a.section != DROPPED]
+    if dropped and not allow_dropped:
+        first = dropped[0]
+        raise HandbookError(
+            f"the snapshot lacks {len(dropped)} question(s) the ids file knows, first {first.id!r} "
+            f"({first.question!r}, section {first.section!r}): is it truncated? "
+            "If they were removed on purpose, run `handbook normalize --allow-dropped`"
+        )
+    result += [replace(a, section=DROPPED) for a in unused]
     return replace(handbook, sections=tuple(sections)), result

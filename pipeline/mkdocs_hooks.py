@@ -5,9 +5,10 @@ navigation and search; what a page says comes from the handbook's own reader
 (`read_markdown`) and site writer, so `mkdocs serve`, `mkdocs build` and
 `handbook build-site` all show exactly the canonical content:
 
-- on_config: the site is named after the handbook's title; every page's footer
-  credits the author and links the original post; "edit this page" links
-  appear only when mkdocs.yml gives `edit_uri` as a web address.
+- on_config: the site is named after the handbook's title (escaped: the theme
+  prints it as it is, like every `page.meta` value; see writers/meta_html.py);
+  every page's footer credits the author and links the original post; "edit
+  this page" links appear only when mkdocs.yml gives `edit_uri` as a web address.
 - on_files: the handbook is read once per build; KaTeX (from node_modules), the
   site's own script and style, and the Anki decks (if `decks/` holds them) are
   added to the site.
@@ -21,7 +22,6 @@ navigation and search; what a page says comes from the handbook's own reader
 
 from __future__ import annotations
 
-import html
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from pipeline.paths import DECKS_DIR
 from pipeline.readers.markdown import SECTION_FILE, read_index
 from pipeline.site import read_handbook, source_date
 from pipeline.writers.markdown import INDEX_FILE
+from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,
     web_url,
@@ -79,7 +80,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except HandbookError as error:
         raise _handbook_error(error) from None
     if meta.title:
-        config.site_name = meta.title
+        config.site_name = meta_html(meta).title  # Material prints site_name unescaped
     _footer_and_edit_links(config, meta)
     return config
 
@@ -136,16 +137,21 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if view is None:
         return markdown
     _build.pages[page.file.src_uri] = view
-    # Themes print the title unescaped; html.escape keeps a `<` in it from being markup.
-    # The home page keeps MkDocs' own title ("Home"): the site's name is already its
-    # tab title and header, and would otherwise show twice ("X - X").
-    if page.is_homepage:
-        page.meta.pop("title", None)
-        page.meta.pop("subtitle", None)  # Material would print it under "Home" in the navigation
-    else:
-        page.meta["title"] = html.escape(view.title)
-    page.meta["revision_date"] = _build.updated  # Material's "last update" line
+    page.meta = _page_meta(page, view)
     return ""
+
+
+def _page_meta(page: Page, view: SitePage) -> dict[str, str]:
+    """The only front matter the theme sees, escaped: Material prints `page.meta` values
+    (title, subtitle, author, description, ...) unescaped, and obeys keys such as
+    `template`; so nothing from index.md's front matter reaches it as it was written.
+
+    The home page keeps MkDocs' own title ("Home"): the site's name is already its
+    tab title and header, and would otherwise show twice ("X - X").
+    """
+    meta = {} if page.is_homepage else {"title": text_html(view.title)}
+    meta["revision_date"] = _build.updated  # Material's "last update" line
+    return meta
 
 
 def _href(files: Files, page: Page, src_uri: str) -> str:
@@ -176,7 +182,7 @@ def _section_href(files: Files, page: Page, slug: str) -> str:
 
 def _toc(view: SitePage) -> TableOfContents:
     """The page's title with its questions (or home page parts) below it."""
-    top = AnchorLink(html.escape(view.title), view.anchor, 1)
+    top = AnchorLink(text_html(view.title), view.anchor, 1)
     top.children = [AnchorLink(entry.title_html, entry.id, 2) for entry in view.toc]
     return TableOfContents([top])
 

@@ -23,6 +23,7 @@ from pipeline.paths import AUDIT_ACCEPTED_FILE, ERRATA_FILE, HANDBOOK_DIR, IDS_F
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
+from pipeline.sanitize import web_url
 from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import WRITER, markdown_files, write_files
 
@@ -53,10 +54,12 @@ class NormalizeReport:
         )
 
 
-# Written into the Markdown folder: a digest of the inputs it was made from, so a
-# build re-normalizes only after the snapshot or the errata change, never over a
-# maintainer's edit of the Markdown itself.
+# Written into the Markdown folder: the digest of each input it was made from, so
+# a build re-normalizes only after the snapshot or the errata change, never over
+# a maintainer's edit of the Markdown itself; and so that an errata file deleted
+# since is noticed instead of its corrections silently dropped.
 INPUTS_STAMP = ".inputs.sha256"
+BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Snapshot:
     reader: str
     source_url: str
     committed: bool = False  # the one the manifest names: this handbook's own snapshot
-    sha256: str = ""  # from the manifest: scrape writes it last, so a mismatch is an interrupted scrape
+    sha256: str = ""  # what the manifest recorded at scrape time ("" when unknown); scrape writes it last
 
 
 def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Snapshot:
@@ -76,14 +79,16 @@ def locate_snapshot(snapshot: Path | None, manifest: Path = MANIFEST_FILE) -> Sn
             data = _manifest(manifest)
             if (manifest.parent / data.get("snapshot", "")).resolve() == snapshot.resolve():
                 url, committed, sha256 = data.get("source", ""), True, str(data.get("sha256", ""))
-        return Snapshot(snapshot, reader_for_file(snapshot.name), url, committed, sha256)
+        return Snapshot(snapshot, reader_for_file(snapshot.name), _web(url), committed, sha256)
     if not manifest.exists():
         raise HandbookError(f"{manifest} is missing: run `handbook scrape URL|FILE` first")
     data = _manifest(manifest)
-    source = data.get("source", "")
     return Snapshot(manifest.parent / data["snapshot"], data["reader"],
-                    source if source.startswith(("http://", "https://")) else "", True,
-                    str(data.get("sha256", "")))
+                    _web(data.get("source", "")), True, str(data.get("sha256", "")))
+
+
+def _web(url: object) -> str:
+    return url if isinstance(url, str) and web_url(url) else ""
 
 
 def _manifest(path: Path) -> dict[str, str]:
@@ -113,10 +118,10 @@ def read_snapshot(snapshot: Snapshot) -> Handbook:
     text = read_snapshot_text(snapshot.path)
     if snapshot.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.sha256:
         raise HandbookError(
-            f"{snapshot.path} does not match the sha256 in its manifest (an interrupted scrape, "
-            "or an edit): run `handbook scrape` again"
+            f"{snapshot.path} no longer matches the sha256 its manifest recorded at scrape time "
+            "(edited or truncated since?): restore it, or run `handbook scrape` again"
         )
-    return reader_for(snapshot.reader)(text, snapshot.source_url)
+    return reader_for(snapshot.reader)(text.removeprefix(BOM), snapshot.source_url)
 
 
 def validate_formulas(handbook: Handbook) -> int:
@@ -140,20 +145,41 @@ def count_code_blocks(handbook: Handbook) -> int:
     return sum(count(q.answer) for _, q in handbook.questions())
 
 
-def inputs_digest(snapshot: Path, errata_file: Path | None) -> str:
-    digest = hashlib.sha256()
-    for path in (snapshot, errata_file):
-        digest.update(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")
-                      if path is not None and path.exists() else b"")
-        digest.update(b"\0")
-    return digest.hexdigest()
+def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
+    """The stamp's text: one line per input, its name and sha256 (`-` when it is absent)."""
+    lines = []
+    for role, path in (("snapshot", snapshot), ("errata", errata_file)):
+        present = path is not None and path.exists()
+        digest = hashlib.sha256(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")).hexdigest() if present else "-"
+        lines.append(f"{role} {path.name if path is not None else '-'} {digest}\n")
+    return "".join(lines)
+
+
+def _stamped_errata(out_dir: Path) -> str | None:
+    """The errata file name the Markdown in `out_dir` was made with, if any."""
+    try:
+        lines = (out_dir / INPUTS_STAMP).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    fields = next((line.split() for line in lines if line.startswith("errata ")), [])
+    return fields[1] if len(fields) == 3 and fields[2] != "-" else None
+
+
+def check_errata_present(out_dir: Path, errata_file: Path | None) -> None:
+    """A missing errata file is an error when the Markdown was made with one."""
+    name = _stamped_errata(out_dir)
+    if name is not None and (errata_file is None or not errata_file.exists()):
+        raise HandbookError(
+            f"{errata_file or name} is missing, but {out_dir}/ was made with {name} "
+            f"(see {out_dir / INPUTS_STAMP}): restore it, or leave an empty file to drop every correction"
+        )
 
 
 def is_stale(out_dir: Path = HANDBOOK_DIR, errata_file: Path = ERRATA_FILE) -> bool:
     """Whether the snapshot or errata changed since `out_dir` was normalized."""
     stamp = out_dir / INPUTS_STAMP
-    current = inputs_digest(locate_snapshot(None).path, errata_file)
-    return not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != current
+    current = inputs_stamp(locate_snapshot(None).path, errata_file)
+    return not stamp.exists() or stamp.read_text(encoding="utf-8") != current
 
 
 def normalize_if_stale(*, force: bool = False) -> NormalizeReport | None:
@@ -177,25 +203,30 @@ def book_files(located: Snapshot, errata_file: Path | None, ids_file: Path | Non
 
 def normalize(
     snapshot: Path | None, out_dir: Path, errata_file: Path | None = None,
-    ids_file: Path | None = None, *, force: bool = False,
+    ids_file: Path | None = None, *, allow_dropped: bool = False, force: bool = False,
 ) -> NormalizeReport:
     """Read the snapshot, repair it and replace `out_dir` with canonical Markdown.
 
     `errata_file` and `ids_file` default to source/'s only when the snapshot is
-    the committed one (see `book_files`).
+    the committed one (see `book_files`). A question the ids file knows but the
+    snapshot lacks stops the run unless `allow_dropped` (see pipeline.ids).
     """
     check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     located = locate_snapshot(snapshot)
     errata_file, ids_file = book_files(located, errata_file, ids_file)
+    if located.committed:
+        check_errata_present(out_dir, errata_file)
+    known = read_ids(ids_file) if ids_file else []  # refuse bad state files before the slow repair
+    corrections = read_errata(errata_file) if errata_file else []
     handbook, log = repair(read_snapshot(located))
-    handbook, assignments = assign_ids(handbook, read_ids(ids_file) if ids_file else [])
-    handbook, applied = apply_errata(handbook, read_errata(errata_file) if errata_file else [])
+    handbook, assignments = assign_ids(handbook, known, allow_dropped=allow_dropped)
+    handbook, applied = apply_errata(handbook, corrections)
     check_formulas(handbook)
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
-    files[INPUTS_STAMP] = inputs_digest(located.path, errata_file) + "\n"
+    files[INPUTS_STAMP] = inputs_stamp(located.path, errata_file)
     write_files(files, out_dir, force=force)
     if ids_file is not None:
         write_atomic(ids_file, ids_tsv(assignments))

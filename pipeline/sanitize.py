@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import nh3
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+WEB_SCHEMES = frozenset({"http", "https"})
 
 ALLOWED_TAGS = frozenset({
     "a", "b", "blockquote", "br", "code", "details", "div", "em", "h3", "h4", "h5", "h6",
@@ -40,6 +41,15 @@ def safe_url(url: str) -> str | None:
     if scheme and scheme not in SAFE_SCHEMES:
         return None
     return candidate
+
+
+def web_url(url: str) -> str | None:
+    """The URL if it is an absolute http(s) address (a page's source), else None."""
+    candidate = safe_url(url)
+    if candidate is None:
+        return None
+    parts = urlsplit(candidate)
+    return candidate if parts.scheme.lower() in WEB_SCHEMES and parts.netloc else None
 
 
 def clean_html(fragment: str) -> str:

@@ -19,6 +19,7 @@ import re
 import socket
 import stat
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -58,7 +59,7 @@ class Manifest:
 class FetchOptions:
     """How patient a download is; the environment can override each (for tests and slow links)."""
 
-    timeout: float = 20.0       # seconds per network operation, and for the whole body
+    timeout: float = 20.0       # seconds for a whole request (connect, redirects, headers, body)
     attempts: int = 3           # tries on connection errors, timeouts and 5xx answers
     backoff: float = 1.0        # seconds before the second try, doubled after each
     max_bytes: int = 5_000_000  # the handbook page is well under 1 MB
@@ -148,12 +149,93 @@ def fetch(url: str, options: FetchOptions) -> str:
     )
 
 
+class _Deadline:
+    """One request's whole-time limit, headers, redirects and body included.
+
+    A socket timeout bounds each read, not their sum: a server that sends one
+    byte a second never trips it. So every socket the request connects is
+    remembered, and when the deadline passes a timer shuts them down, which
+    ends whatever read is waiting.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        deadline = self
+
+        class _HTTP(urllib.request.HTTPHandler):
+            def http_open(self, req):  # type: ignore[no-untyped-def]
+                return self.do_open(deadline._connection(http.client.HTTPConnection), req)
+
+        class _HTTPS(urllib.request.HTTPSHandler):
+            def https_open(self, req):  # type: ignore[no-untyped-def]
+                return self.do_open(deadline._connection(http.client.HTTPSConnection), req,
+                                    context=self._context)
+
+        return urllib.request.build_opener(_HTTP, _HTTPS)
+
+    def _connection(self, kind: type[http.client.HTTPConnection]):  # type: ignore[no-untyped-def]
+        """A connection class for urllib whose socket, once connected, is remembered."""
+        deadline = self
+
+        class _Connection(kind):  # type: ignore[valid-type, misc]
+            def connect(self) -> None:
+                super().connect()
+                deadline._remember(self.sock)
+
+        return _Connection
+
+    def _remember(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed
+        pass
+
+
 def _fetch_once(url: str, options: FetchOptions) -> str:
+    with _Deadline(options.timeout) as deadline:
+        try:
+            text = _request(url, options, deadline.opener())
+        except (HandbookError, _Retry):
+            if not deadline.expired:
+                raise
+            text = None  # the cut-off connection shows as any error, or as a short page
+        if deadline.expired:
+            raise _Retry(f"no complete answer within {options.timeout:g} s")
+        return text
+
+
+def _request(url: str, options: FetchOptions, opener: urllib.request.OpenerDirector) -> str:
     request = urllib.request.Request(url, headers={
         "User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     })
     try:
-        with urllib.request.urlopen(request, timeout=options.timeout) as response:
+        with opener.open(request, timeout=options.timeout) as response:
             content_type = response.headers.get_content_type()
             if content_type not in HTML_TYPES:
                 raise HandbookError(
@@ -163,9 +245,11 @@ def _fetch_once(url: str, options: FetchOptions) -> str:
             charset = response.headers.get_content_charset() or _declared_charset(body)
     except urllib.error.HTTPError as error:
         if error.code >= 500:
-            raise _Retry(f"the server answered HTTP {error.code} {error.reason}") from None
+            raise _Retry(f"the server answered HTTP {error.code} {_one_line(error.reason)}") from None
+        if 300 <= error.code < 400:  # urllib gives up on a loop (or too many hops) with a 3xx
+            raise HandbookError(f"{url} redirects in a loop (or too many times): check the address") from None
         raise HandbookError(
-            f"{url} answered HTTP {error.code} {error.reason}: check the address"
+            f"{url} answered HTTP {error.code} {_one_line(error.reason)}: check the address"
         ) from None
     except urllib.error.URLError as error:
         reason = error.reason
@@ -182,21 +266,22 @@ def _fetch_once(url: str, options: FetchOptions) -> str:
 
 
 def _read_body(response, url: str, options: FetchOptions) -> bytes:  # type: ignore[no-untyped-def]
-    """The body in chunks, stopping as soon as it passes the size limit or the time limit."""
+    """The body in chunks, stopping as soon as it passes the size limit."""
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > options.max_bytes:
         raise _too_large(url, options)
-    deadline = time.monotonic() + options.timeout
     parts: list[bytes] = []
     size = 0
-    while chunk := response.read(CHUNK):
+    while chunk := response.read(CHUNK):  # the request's _Deadline cuts a slow body short
         size += len(chunk)
         if size > options.max_bytes:
             raise _too_large(url, options)
-        if time.monotonic() > deadline:
-            raise _Retry(f"the page did not arrive within {options.timeout:g} s")
         parts.append(chunk)
     return b"".join(parts)
+
+
+def _one_line(reason: object) -> str:
+    return " ".join(str(reason).split())
 
 
 def _too_large(url: str, options: FetchOptions) -> HandbookError:

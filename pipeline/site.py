@@ -98,8 +98,8 @@ def read_handbook(handbook_dir: Path) -> Handbook:
     pages; with this they parse it once per build (and `mkdocs serve` re-reads
     only after an edit).
     """
-    stats = tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(handbook_dir.glob("*.md"))
+    stats = tuple(  # every entry, so that a stray file added later is seen (and refused)
+        (p.name, p.lstat().st_mtime_ns, p.lstat().st_size) for p in sorted(handbook_dir.iterdir())
     ) if handbook_dir.is_dir() else ()
     return _read_once(handbook_dir.resolve(), stats)
 

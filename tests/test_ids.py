@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from pipeline.errors import HandbookError
 from pipeline.ids import Assignment, assign_ids, ids_tsv, read_ids
 from pipeline.model import Handbook, Meta, Question, Section, Text
 
@@ -31,8 +34,19 @@ def test_an_edited_question_keeps_its_id() -> None:
 
 def test_a_different_question_gets_a_new_id() -> None:
     _, known = assign_ids(book("What is VC dimension?"), [])
-    other, _ = assign_ids(book("Explain dropout in recurrent networks."), known)
+    other, _ = assign_ids(book("Explain dropout in recurrent networks."), known, allow_dropped=True)
     assert ids(other) == ["explain-dropout-in-recurrent-networks"]
+
+
+def test_a_dropped_question_is_refused_unless_allowed_and_keeps_its_id() -> None:
+    _, known = assign_ids(book("What is VC dimension?", "Why dropout?"), [])
+    with pytest.raises(HandbookError, match="lacks 1 question.*'why-dropout'.*--allow-dropped"):
+        assign_ids(book("What is VC dimension?"), known)
+    _, kept = assign_ids(book("What is VC dimension?"), known, allow_dropped=True)
+    assert kept[-1] == Assignment("why-dropout", "", "Why dropout?")
+    assign_ids(book("What is VC dimension?"), kept)  # accepted once, not asked again
+    back, _ = assign_ids(book("What is VC dimension?", "Why dropout?"), kept)
+    assert ids(back) == ["what-is-vc-dimension", "why-dropout"]
 
 
 def test_the_tsv_round_trips(tmp_path: Path) -> None:

@@ -46,6 +46,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _drip(self, headers_too: bool) -> None:
+        """A byte every 0.1 s, for far longer than the test's 0.5 s deadline (30 s at most)."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+        if not headers_too:
+            self.wfile.write(head)
+        stream = (head if headers_too else b"") + PAGE
+        try:
+            for byte in stream[:300]:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client hung up at its deadline
+            pass
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         count = self.hits[self.path] = self.hits.get(self.path, 0) + 1
         self.agents.append(self.headers.get("User-Agent", ""))
@@ -69,13 +83,24 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(3)
             self._send(200, "text/html", PAGE)
+        elif self.path in ("/drip", "/drip-headers"):
+            self._drip(self.path == "/drip-headers")
+        elif self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
         else:
             self._send(404, "text/html", b"<h1>Not Found</h1>")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up (at its deadline) makes the server's writes fail; that is expected
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -152,8 +177,12 @@ def test_the_declared_charset_is_used(server: str, tmp_path: Path) -> None:
     ("/huge-declared", ("larger than 0.2 MB",)),
     ("/json", ("application/json", "not an HTML page")),
     ("/blog-post", ("no questions",)),
-    ("/slow", ("cannot reach", "no answer within 0.5 s", "save the page and pass the file")),
+    ("/slow", ("cannot reach", "answer within 0.5 s", "save the page and pass the file")),
     ("/down", ("HTTP 500", "tried 2 times")),
+    # Each read is quick, the whole is not: only a whole-request deadline stops these.
+    ("/drip", ("cannot reach", "no complete answer within 0.5 s", "tried 2 times")),
+    ("/drip-headers", ("cannot reach", "no complete answer within 0.5 s", "tried 2 times")),
+    ("/loop", ("redirects in a loop",)),
 ])
 def test_a_failed_download_changes_nothing(server: str, raw: Path, path: str, phrases: tuple[str, ...]) -> None:
     before = _state(raw)

@@ -27,8 +27,9 @@ from pipeline.readers.html_fragment import (
     blocks_of, element_inlines, is_dropped, is_text, parse_html,
 )
 from pipeline.readers.text_dump import (
-    AUTHOR_FIELD, EXPAND_HINT, FOOTER_MARKERS, REFERENCES_HEADINGS, TOC_HEADING,
+    AUTHOR_FIELD, EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, footer_start,
 )
+from pipeline.sanitize import web_url
 
 # Page furniture around the post: never part of the handbook.
 FURNITURE_TAGS = frozenset({"nav", "footer", "aside"})
@@ -212,15 +213,15 @@ def _flush(page: _Page, nodes: list[PageElement]) -> None:
     if page.mode == "intro":
         page.intro.extend(blocks)
     elif page.mode == "references":
-        page.references.extend(b for b in blocks if not _is_footer(b))
+        page.references.extend(blocks)
     elif page.mode == "section" and page.sections[-1].questions:
         last = page.sections[-1].questions[-1]
         page.sections[-1].questions[-1] = Question(last.id, last.title, last.answer + blocks)
 
 
-def _is_footer(block: Block) -> bool:
-    text = plain_text(tuple(block_inlines(block))).lower()
-    return any(marker in text for marker in FOOTER_MARKERS)
+def _without_footer(blocks: list[Block]) -> tuple[Block, ...]:
+    texts = [plain_text(tuple(block_inlines(block))) for block in blocks]
+    return tuple(blocks[:footer_start(texts)])
 
 
 # --- the handbook --------------------------------------------------------------
@@ -241,7 +242,7 @@ def _handbook(page: _Page, soup: BeautifulSoup, subtitle: Tag | None, source_url
         author=_meta_content(soup, "author") or _bibtex_author(page.references),
         source_url=source_url or _canonical_url(soup),
     )
-    return Handbook(meta, tuple(page.intro), sections, tuple(page.references))
+    return Handbook(meta, tuple(page.intro), sections, _without_footer(page.references))
 
 
 def _text(tag: Tag) -> str:
@@ -262,9 +263,7 @@ def _meta_content(soup: BeautifulSoup, name: str) -> str:
 def _canonical_url(soup: BeautifulSoup) -> str:
     link = soup.find("link", rel="canonical")
     href = link.get("href") if isinstance(link, Tag) else None
-    if isinstance(href, str) and href.startswith(("http://", "https://")):
-        return href.strip()
-    return ""
+    return (web_url(href) or "") if isinstance(href, str) else ""
 
 
 def _bibtex_author(references: list[Block]) -> str:

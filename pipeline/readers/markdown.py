@@ -18,16 +18,22 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
-from pipeline.fileio import read_text_input
+from pipeline.fileio import MARKER, read_text_input
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Meta,
-    Paragraph, Question, Quote, Section, Table, Text, subheading_level,
+    Paragraph, Question, Quote, Section, Table, Text, plain_text, subheading_level,
 )
+from pipeline.sanitize import web_url
 from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
 
 SECTION_FILE = re.compile(r"^(\d{2,})-([a-z0-9-]+)\.md$")
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
+FRONT_MATTER_KEYS = ("title", "subtitle", "author", "source_url")
+# Written into the folder beside the pages, never pages themselves: normalize's
+# digest of its inputs (normalize.INPUTS_STAMP) and the owner marker (fileio).
+STATE_FILES = frozenset({".inputs.sha256", MARKER})
+BOM = "\ufeff"
 
 
 def _parser() -> MarkdownIt:
@@ -217,18 +223,28 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
     fields = {}
     for line in match.group(1).splitlines():
         key, _, value = line.partition(":")
+        key = key.strip()
+        if key not in FRONT_MATTER_KEYS:
+            raise HandbookError(
+                f"{where}: unknown front matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})"
+            )
         try:
-            fields[key.strip()] = json.loads(value.strip())
+            fields[key] = json.loads(value.strip())
         except json.JSONDecodeError:
             raise HandbookError(f"{where}: front matter line {line!r} needs a quoted value") from None
+        if not isinstance(fields[key], str):
+            raise HandbookError(f"{where}: front matter {key!r} must be a quoted string")
     return fields, text[match.end():]
 
 
 def read_index(text: str, where: str = INDEX_FILE) -> tuple[Meta, tuple[Block, ...], tuple[Block, ...]]:
-    fields, body = _front_matter(text, where)
+    fields, body = _front_matter(text.removeprefix(BOM), where)
+    source_url = fields.get("source_url", "")
+    if source_url and web_url(source_url) is None:
+        raise HandbookError(f"{where}: source_url {source_url!r} is not an http(s) address")
     meta = Meta(
         title=fields.get("title", ""), subtitle=fields.get("subtitle", ""),
-        author=fields.get("author", ""), source_url=fields.get("source_url", ""),
+        author=fields.get("author", ""), source_url=source_url,
     )
     parts = list(_split_headings(PARSER.parse(body), "h2"))
     intro = tuple(_blocks(parts[0][1]))
@@ -244,26 +260,71 @@ def read_files(files: dict[str, str], where: str = "") -> Handbook:
     if INDEX_FILE not in files:
         raise HandbookError(f"{where}{INDEX_FILE} is missing: run `handbook normalize` to recreate it")
     meta, intro, references = read_index(files[INDEX_FILE], where + INDEX_FILE)
-    names = sorted((n for n in files if SECTION_FILE.match(n)), key=lambda n: (len(n.split("-")[0]), n))
-    if not names:
-        raise HandbookError(f"{where or 'the handbook'} has no section files (NN-slug.md)")
+    names = _section_names(files, where)
     sections = tuple(
-        read_section(files[name], SECTION_FILE.match(name).group(2), where + name)  # type: ignore[union-attr]
+        read_section(files[name].removeprefix(BOM), SECTION_FILE.match(name).group(2), where + name)  # type: ignore[union-attr]
         for name in names
     )
+    _check_unique_ids(sections, names, where)
     handbook = Handbook(meta, intro, sections, references)
     check_formulas(handbook)  # the site and the decks read the handbook through here
     return handbook
 
 
+def _section_names(files: dict[str, str], where: str) -> list[str]:
+    """The section files in order; numbered 01, 02, … as the writer numbers them."""
+    names = sorted((n for n in files if SECTION_FILE.match(n)), key=lambda n: (int(n.split("-")[0]), n))
+    if not names:
+        raise HandbookError(f"{where or 'the handbook'} has no section files (NN-slug.md)")
+    for number, name in enumerate(names, start=1):
+        slug = SECTION_FILE.match(name).group(2)  # type: ignore[union-attr]
+        if name != f"{number:02d}-{slug}.md":
+            raise HandbookError(
+                f"{where}{name}: section files must be numbered 01, 02, … in order "
+                f"(expected {number:02d}-{slug}.md here)"
+            )
+    return names
+
+
+def _check_unique_ids(sections: tuple[Section, ...], names: list[str], where: str) -> None:
+    """One id, one question: ids are HTML ids on the site and note identities in Anki."""
+    seen: dict[str, tuple[str, Question]] = {}
+    for name, section in zip(names, sections):
+        for question in section.questions:
+            if question.id.startswith("__") or question.id == f"section-{section.slug}":
+                raise HandbookError(
+                    f"{where}{name}: question id {question.id!r} is taken by the page itself "
+                    "(its heading, or the theme's `__` ids): choose another"
+                )
+            if question.id in seen:
+                first_name, first = seen[question.id]
+                raise HandbookError(
+                    f"{where}{name}: question id {question.id!r} is used twice: "
+                    f"{plain_text(first.title)!r} ({first_name}) and {plain_text(question.title)!r} ({name})"
+                )
+            seen[question.id] = (name, question)
+
+
 def read_markdown(directory: Path) -> Handbook:
-    """Read a folder of canonical Markdown (index.md plus NN-slug.md files)."""
+    """Read a folder of canonical Markdown (index.md plus NN-slug.md files).
+
+    Only what the Markdown writer (and normalize) put there may be in it: any
+    other file would be published by MkDocs as it is, so it is an error.
+    """
     if not directory.is_dir():
         raise HandbookError(f"no canonical Markdown in {directory}: run `handbook normalize` first")
-    files = {
-        path.name: _read(path) for path in directory.iterdir()
-        if path.name == INDEX_FILE or SECTION_FILE.match(path.name)
-    }
+    files = {}
+    for path in sorted(directory.iterdir()):
+        if path.name in STATE_FILES:
+            continue
+        if not (path.name == INDEX_FILE or SECTION_FILE.match(path.name)):
+            raise HandbookError(
+                f"{path} is not a handbook page (index.md or NN-slug.md): "
+                "move it out of the folder, the site would publish it"
+            )
+        if path.is_symlink() or not path.is_file():
+            raise HandbookError(f"{path} is not a regular file")
+        files[path.name] = _read(path)
     return read_files(files, f"{directory}/")
 
 

@@ -2,12 +2,17 @@
 
 Reads the static HTML MkDocs wrote (before any script runs): every
 `details.question` with its id, the title in its summary and the answer below,
-through the shared HTML-fragment reader.
+through the shared HTML-fragment reader. And, for each page, the places where
+the theme prints the handbook's titles (`read_chrome`), as text: an element
+injected through an unescaped title shows there.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+from bs4 import Tag
 
 from pipeline.errors import HandbookError
 from pipeline.model import Question
@@ -32,4 +37,57 @@ def read_site(site_dir: Path) -> dict[str, list[Question]]:
     return {
         page.parent.name: read_page(page.read_text(encoding="utf-8"))
         for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
+    }
+
+
+# --- what the theme shows around each page --------------------------------------
+
+# Tags the theme itself puts inside the elements below; any other one in them
+# (an <img>, a <script>) came from a title that was not escaped.
+CHROME_TAGS = frozenset({"span", "small", "br", "a", "svg", "path"})
+CHROME = {
+    "title": "head > title",
+    "header": ".md-header__topic .md-ellipsis",
+    "heading": "article h1",
+    "nav": "nav.md-nav--primary > ul > li > a .md-ellipsis, nav.md-nav--primary > ul > li > label .md-ellipsis",
+}
+
+
+@dataclass(frozen=True)
+class PageChrome:
+    """Where the handbook's titles land in a built page, read back as text."""
+
+    title: str                # <title>
+    header: tuple[str, ...]   # the header's site name and page title
+    heading: str              # the article's <h1>
+    nav: tuple[str, ...]      # the top-level navigation's labels (a subtitle after its title)
+    foreign_tags: tuple[str, ...]  # tags in those places that the theme never writes
+
+
+def _text(element: Tag) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def read_chrome(text: str) -> PageChrome:
+    soup = parse_html(text)
+    found = {key: soup.select(selector) for key, selector in CHROME.items()}
+    nav = tuple(dict.fromkeys(_text(e) for e in found["nav"]))  # the current page is listed twice
+    return PageChrome(
+        title=" ".join(_text(e) for e in found["title"]),
+        header=tuple(_text(e) for e in found["header"]),
+        heading=" ".join(_text(e) for e in found["heading"][:1]),
+        nav=nav,
+        foreign_tags=tuple(sorted({
+            tag.name for elements in found.values() for element in elements
+            for tag in element.find_all(True) if tag.name not in CHROME_TAGS
+        })),
+    )
+
+
+def read_site_chrome(site_dir: Path) -> dict[str, PageChrome]:
+    """Page folder name ("" for the home page) → what surrounds it."""
+    pages = [site_dir / "index.html", *sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))]
+    return {
+        ("" if page.parent == site_dir else page.parent.name): read_chrome(page.read_text(encoding="utf-8"))
+        for page in pages if page.is_file()
     }

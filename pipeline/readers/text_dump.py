@@ -21,8 +21,10 @@ from pipeline.model import (
 TOC_HEADING = "Table of Contents"
 EXPAND_HINT = "(click the triangle to expand and reveal the full answer)"
 REFERENCES_HEADINGS = ("References and Resources", "References", "Further Reading")
-# Newsletter, sign-up and captcha text that the page wraps around the post.
+# Newsletter, sign-up and captcha text that the page wraps around the post. The
+# footer runs from the first text holding one of them to the end of the page.
 FOOTER_MARKERS = (
+    "i write about ai, biotech, and a bunch of other topics",  # the newsletter box's lead
     "subscribe to get new posts",
     "subscribe to my newsletter",
     "protected by recaptcha",
@@ -247,9 +249,19 @@ def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[
     return tuple(questions)
 
 
-def _is_footer(chunk: Chunk) -> bool:
-    lowered = chunk.text.lower()
-    return any(marker in lowered for marker in FOOTER_MARKERS)
+def footer_start(texts: list[str]) -> int:
+    """Where the page's footer begins among the closing texts (len(texts) if it has none).
+
+    A scrape truncated inside the footer ends with a piece of it too short to
+    hold a whole marker: a last text that a marker begins with is footer too.
+    """
+    for index, text in enumerate(texts):
+        lowered = " ".join(text.lower().split())
+        if any(marker in lowered for marker in FOOTER_MARKERS):
+            return index
+        if lowered and index == len(texts) - 1 and any(m.startswith(lowered) for m in FOOTER_MARKERS):
+            return index
+    return len(texts)
 
 
 def _author(found: list[Chunk]) -> str:
@@ -280,7 +292,8 @@ def read_text_dump(text: str, source_url: str = "") -> Handbook:
         Section("", title, _questions(found, start, stop, title))
         for title, start, stop in _section_spans(found, toc, body, references)
     )
-    closing = [c for c in found[references + 1:] if not _is_footer(c)]
+    closing = found[references + 1:]
+    closing = closing[:footer_start([c.text for c in closing])]
     meta = Meta(
         title=found[0].text.strip(), subtitle=found[1].text.strip() if toc_at > 1 else "",
         author=_author(closing), source_url=source_url,

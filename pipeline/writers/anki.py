@@ -23,14 +23,13 @@ import sqlite3
 import time
 import zipfile
 from typing import Callable, Sequence
-from urllib.parse import urlsplit
 
 import genanki
 
 from pipeline.model import Handbook, Question, Section
 from pipeline.note_state import NOTE_TYPE_ROW
 from pipeline.repair.headings import slugify
-from pipeline.sanitize import clean_html, safe_url
+from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
 from pipeline.writers.markdown import section_filename
@@ -170,9 +169,14 @@ def deck_name(handbook: Handbook, section: Section) -> str:
     return f"{_deck_part(handbook.meta.title)}::{_deck_part(section.title)}"
 
 
+# A deck name is plain text that Anki's screens put into HTML, not every version
+# escaping it; look-alike angle quotes keep a title's `<` `>` from ever being markup.
+DECK_NAME_TEXT = str.maketrans({"<": "‹", ">": "›"})
+
+
 def _deck_part(title: str) -> str:
     # `::` separates deck levels; the title itself must not add one.
-    return " ".join(title.replace("::", ":").split()) or "Untitled"
+    return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
 
 
 def book_slug(handbook: Handbook) -> str:
@@ -195,8 +199,7 @@ def question_url(handbook: Handbook, section: Section, question: Question, site_
 
 def original_url(handbook: Handbook) -> str | None:
     """The original post (`source_url`), if it is a web address."""
-    url = safe_url(handbook.meta.source_url or "")
-    return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
+    return web_url(handbook.meta.source_url or "")
 
 
 def source_links(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:

@@ -29,6 +29,7 @@ from pipeline.paths import COMBINED_DECK
 from pipeline.sanitize import safe_url
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.markdown import REFERENCES_HEADING
+from pipeline.writers.meta_html import meta_html
 from pipeline.writers.study import home_progress, section_progress, section_toolbar
 
 
@@ -172,15 +173,13 @@ def formula_count(handbook: Handbook) -> int:
 
 
 def _credit(handbook: Handbook) -> str:
-    meta = handbook.meta
-    author = html.escape(meta.author or "its author")
-    title = html.escape(meta.title)
-    if not meta.source_url:
+    meta = meta_html(handbook.meta)
+    author = meta.author or "its author"
+    if meta.source_href is None:
         return f'<p class="credit">Written by {author}.</p>'
-    url = html.escape(meta.source_url)
     return (
         f'<p class="credit">Written by <strong>{author}</strong> and first published as '
-        f'<a href="{url}">{title}</a>. This site is a repaired copy of that post: '
+        f'<a href="{meta.source_href}">{meta.title}</a>. This site is a repaired copy of that post: '
         f"open a question to see its answer.</p>"
     )
 
@@ -219,7 +218,7 @@ def home_page(handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequ
     """Title, subtitle, intro, credit, counts, links to sections and decks, references."""
     parts = []
     if handbook.meta.subtitle:
-        parts.append(f'<p class="subtitle"><em>{html.escape(handbook.meta.subtitle)}</em></p>')
+        parts.append(f'<p class="subtitle"><em>{meta_html(handbook.meta).subtitle}</em></p>')
     parts += [
         blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook),
         home_progress(handbook), _section_list(handbook, section_hrefs), _deck_list(downloads),

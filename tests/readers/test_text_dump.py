@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import HandbookError
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, read_text_dump
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "source" / "raw" / "dl-concepts.txt"
 
 FRAGMENTS = st.sampled_from([
     "Title", "Subtitle", TOC_HEADING, EXPAND_HINT, "Section A", "Section B", "", "\n", "\n\n",
@@ -34,3 +39,14 @@ def test_lost_heading_keeps_the_previous_answer() -> None:
     handbook = read_text_dump(dump)
     assert [s.title for s in handbook.sections] == ["One", "", "Two"]
     assert len(handbook.sections[0].questions[0].answer) == 2
+
+
+@pytest.mark.parametrize("cut_after", [
+    "I write about AI, Bi", "I write about AI, Biotech, and a bunch of other topics. Subscribe to g",
+    "At least t", "That'd be more annoying. Anywa",
+])
+def test_a_scrape_truncated_in_the_footer_keeps_none_of_it(cut_after: str) -> None:
+    text = SNAPSHOT.read_text(encoding="utf-8")
+    whole = read_text_dump(text)
+    cut = text.index(cut_after) + len(cut_after)
+    assert read_text_dump(text[:cut]).references == whole.references

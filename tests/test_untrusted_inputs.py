@@ -1,0 +1,318 @@
+"""Everything from a page, a stray file or a state file is untrusted (issue 16).
+
+Each row tampers with a copy of the project (the committed snapshot, Markdown,
+ids and errata, with its site and decks built once), runs one real `handbook`
+command in it and expects: exit 1, one line on stderr naming the problem, no
+traceback, and source/, site/ and decks/ exactly as they were. The rows that
+must succeed (hostile metadata escaped, a BOM, an accepted dropped question,
+a hostile saved page end to end) follow the table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
+from pipeline.writers.original_html import write_original_html
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDBOOK = Path("source/handbook")
+SNAPSHOT = Path("source/raw/dl-concepts.txt")
+IDS = Path("source/question-ids.tsv")
+OUTPUTS = ("source", "site", "decks")
+PAYLOAD = '<img src=x class=pwned onerror=alert(7)>'
+
+
+def handbook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line, run in `project` (paths in pipeline.paths are relative)."""
+    env = os.environ | {"SOURCE_DATE_EPOCH": "1700000000"}
+    return subprocess.run(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def new_project(root: Path) -> Path:
+    """A project folder: its own source/ and mkdocs.yml, the code and node_modules shared."""
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "pipeline").symlink_to(ROOT / "pipeline")  # mkdocs.yml names the hook by this path
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with its Markdown, decks and site built once."""
+    project = new_project(tmp_path_factory.mktemp("built") / "project")
+    shutil.copytree(ROOT / "source", project / "source")
+    result = handbook(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, symlinks=True)
+    return copy
+
+
+def state(project: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for folder in OUTPUTS for path in sorted((project / folder).rglob("*")) if path.is_file()
+    }
+
+
+# --- tampering ----------------------------------------------------------------
+
+
+def edit(path: Path, change: Callable[[str], str]) -> None:
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def section_file(project: Path, number: int) -> Path:
+    return next((project / HANDBOOK).glob(f"{number:02d}-*.md"))
+
+
+def first_id(project: Path, number: int) -> str:
+    return re.search(r"\{#([\w-]+)\}", section_file(project, number).read_text(encoding="utf-8")).group(1)
+
+
+def duplicate_markdown_id(project: Path) -> None:
+    taken = first_id(project, 1)
+    edit(section_file(project, 2), lambda text: text.replace(f"{{#{first_id(project, 2)}}}", f"{{#{taken}}}", 1))
+
+
+def set_front_matter(key: str, value: str) -> Callable[[Path], None]:
+    def tamper(project: Path) -> None:
+        edit(project / HANDBOOK / "index.md",
+             lambda text: re.sub(rf"^{key}: .*$", f"{key}: {json.dumps(value)}", text, count=1, flags=re.M))
+    return tamper
+
+
+def duplicate_ids_row(project: Path) -> None:
+    def change(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        lines[3] = lines[2].split("\t")[0] + "\t" + lines[3].split("\t", 1)[1]
+        return "".join(lines)
+    edit(project / IDS, change)
+
+
+def truncated(text: str) -> str:
+    """The snapshot cut inside its last section: its last question is gone."""
+    cut = text.rindex("Why is it hard to defend against adversarial examples?")
+    return text[:cut]
+
+
+def rescrape_without_last_question(project: Path) -> None:
+    """A page that lost its last question, scraped anew: the manifest's digest matches it."""
+    from pipeline.scrape import scrape
+
+    text = (project / SNAPSHOT).read_text(encoding="utf-8")
+    saved = project / "saved.txt"
+    saved.write_text(truncated(text) + text[text.rindex("References and Resources"):], encoding="utf-8")
+    scrape(str(saved), project / "source" / "raw")
+
+
+def inject_into_header(project: Path) -> None:
+    edit(project / "site" / "index.html",
+         lambda text: text.replace('<span class="md-ellipsis">', f'<span class="md-ellipsis">{PAYLOAD}', 1))
+
+
+@dataclass(frozen=True)
+class Row:
+    tamper: Callable[[Path], None]
+    command: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+
+ROWS = {
+    # A stray file in the handbook folder would be published as it is.
+    "stray .md page": Row(
+        lambda p: (p / HANDBOOK / "notes.md").write_text("# Notes <script>alert(1)</script>\n"),
+        ("build-site",), ("notes.md", "not a handbook page")),
+    "stray .html file": Row(
+        lambda p: (p / HANDBOOK / "evil.html").write_text("<script>alert(1)</script>"),
+        ("build-site",), ("evil.html", "not a handbook page")),
+    "stray folder": Row(lambda p: (p / HANDBOOK / "extra").mkdir(), ("build-site",), ("extra", "not a handbook page")),
+    "section file out of order": Row(
+        lambda p: section_file(p, 7).rename(section_file(p, 7).with_name("09-adversarial-attacks.md")),
+        ("build-site",), ("09-adversarial-attacks.md", "expected 07-adversarial-attacks.md")),
+    # Metadata that cannot be made safe by escaping is refused.
+    "javascript: source_url": Row(
+        set_front_matter("source_url", "javascript:alert(1)"), ("build-site",), ("not an http(s) address",)),
+    "unknown front matter key": Row(
+        lambda p: edit(p / HANDBOOK / "index.md", lambda t: t.replace("---\n", '---\ntemplate: "x.html"\n', 1)),
+        ("build-site",), ("unknown front matter key 'template'",)),
+    # One id, one question: an HTML id on the site, a note's identity in Anki.
+    "duplicate {#id}, site": Row(
+        duplicate_markdown_id, ("build-site",), ("is used twice", "01-machine-learning-in-general.md")),
+    "duplicate {#id}, decks": Row(
+        duplicate_markdown_id, ("export-anki",), ("is used twice", "02-optimization-procedures.md")),
+    "duplicate id in the ids file": Row(
+        duplicate_ids_row, ("normalize",), ("question-ids.tsv:4", "is given to two questions")),
+    "invalid UTF-8 in the ids file": Row(
+        lambda p: (p / IDS).write_bytes((p / IDS).read_bytes() + b"caf\xe9\tx\ty\n"),
+        ("normalize",), ("question-ids.tsv is not UTF-8",)),
+    "markup as an id in the ids file": Row(
+        lambda p: edit(p / IDS, lambda t: t.replace("\n", '\nid<b>\tx\ty\n', 1)),
+        ("normalize",), ("is not an id",)),
+    # State files that used to fail silently.
+    "errata deleted, normalize": Row(
+        lambda p: (p / "source" / "errata.toml").unlink(), ("normalize",), ("errata.toml is missing",)),
+    "errata deleted, build": Row(
+        lambda p: (p / "source" / "errata.toml").unlink(), ("build",), ("errata.toml is missing",)),
+    "snapshot truncated after scrape": Row(
+        lambda p: edit(p / SNAPSHOT, truncated), ("normalize",), ("no longer matches the sha256",)),
+    "page without its last question scraped": Row(
+        rescrape_without_last_question, ("normalize",),
+        ("lacks 1 question(s)", "why-is-it-hard-to-defend-against", "--allow-dropped")),
+    # check reads the built site's titles and navigation as text.
+    "element injected into the site's header": Row(
+        inject_into_header, ("check",), ("markup in its titles or navigation", "<img>")),
+}
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_untrusted_input_is_refused_in_one_line(project: Path, name: str) -> None:
+    row = ROWS[name]
+    row.tamper(project)
+    before = state(project)
+    result = handbook(project, *row.command)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    for phrase in row.phrases:
+        assert phrase in result.stderr
+    assert state(project) == before
+
+
+# --- what must succeed ---------------------------------------------------------
+
+
+def test_hostile_metadata_is_text_everywhere(project: Path) -> None:
+    """Title, subtitle and author hold markup, source_url breaks out of its attribute."""
+    for key in ("title", "subtitle", "author"):
+        set_front_matter(key, f"{key} {PAYLOAD}")(project)
+    set_front_matter("source_url", f'https://example.org/"><script>alert(1)</script>')(project)
+    for command in ("build-site", "export-anki", "check"):
+        result = handbook(project, command)
+        assert result.returncode == 0, result.stderr
+    for page in (project / "site").glob("**/*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert not soup.select(".pwned"), page
+        assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], page
+        assert not [e for e in soup.find_all(True) if "onerror" in e.attrs], page
+    home = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.title.get_text().startswith(f"title {PAYLOAD}")
+    assert home.select_one(".credit a")["href"] == 'https://example.org/"><script>alert(1)</script>'
+
+
+def test_a_bom_is_not_part_of_the_title(project: Path) -> None:
+    from pipeline.scrape import scrape
+
+    saved = project / "saved.txt"
+    saved.write_bytes(b"\xef\xbb\xbf" + (project / SNAPSHOT).read_bytes())
+    scrape(str(saved), project / "source" / "raw")
+    result = handbook(project, "normalize")
+    assert result.returncode == 0, result.stderr
+    index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
+    assert index.startswith('---\ntitle: "Deep Learning Concepts')
+
+
+def test_an_accepted_dropped_question_keeps_its_id(project: Path) -> None:
+    rescrape_without_last_question(project)
+    result = handbook(project, "normalize", "--allow-dropped")
+    assert result.returncode == 0, result.stderr
+    assert "93 questions" in result.stdout
+    rows = (project / IDS).read_text(encoding="utf-8").splitlines()
+    assert rows[-1].startswith("why-is-it-hard-to-defend-against") and rows[-1].split("\t")[1] == ""
+    assert handbook(project, "normalize").returncode == 0  # accepted once, not asked again
+
+
+def hostile_page() -> str:
+    """A saved page whose title, subtitle and author are script payloads."""
+    meta = Meta(f"DL {PAYLOAD}", "<script>alert(2)</script>", '"><svg onload=alert(3)>', "")
+    section = Section("s", "Basics <img src=y onerror=alert(4)>", (
+        Question("q", (Text("Why <script>alert(5)</script>?"),), (Paragraph((Text("Because."),)),)),
+    ))
+    return write_original_html(Handbook(meta, (Paragraph((Text("Intro."),)),), (section,)))
+
+
+def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
+    """scrape → normalize → build-site → export-anki → check, in a project of its own."""
+    project = new_project(tmp_path / "project")
+    (project / "evil.html").write_text(hostile_page(), encoding="utf-8")
+    for command in (("scrape", "evil.html"), ("normalize",), ("build-site",), ("export-anki",), ("check",)):
+        result = handbook(project, *command)
+        assert result.returncode == 0, (command, result.stderr)
+    index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
+    assert f"DL {PAYLOAD}" in json.loads(index.split("\n")[1].split(": ", 1)[1])
+    for page in (project / "site").glob("**/*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert not soup.select(".pwned, svg[onload], img[src=y]"), page
+        assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], page
+    home = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.title.get_text() == f"DL {PAYLOAD} - DL {PAYLOAD}"
+
+
+# --- the escaping layer itself ------------------------------------------------
+
+
+@pytest.mark.parametrize("url, href", [
+    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+    ('http://example.org/"><script>', "http://example.org/&#34;&gt;&lt;script&gt;"),
+    ("javascript:alert(1)", None),
+    (" JavaScript:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("mailto:someone@example.org", None),
+    ("//example.org/path", None),
+    ("relative/path", None),
+    ("https://exa\nmple.org/", None),
+])
+def test_only_http_source_urls_become_links(url: str, href: str | None) -> None:
+    from pipeline.writers.meta_html import meta_html
+
+    assert meta_html(Meta("t", source_url=url)).source_href == href
+
+
+def test_metadata_is_escaped_once_even_by_escaping_templates() -> None:
+    from markupsafe import escape
+
+    from pipeline.writers.meta_html import meta_html
+
+    meta = meta_html(Meta('A <b>&</b> "q"', "<i>s</i>", "<script>x</script>"))
+    assert str(meta.title) == "A &lt;b&gt;&amp;&lt;/b&gt; &#34;q&#34;"
+    assert escape(meta.title) == meta.title  # Jinja's `| e` leaves it as it is
+    assert "<" not in meta.subtitle + meta.author
+
+
+def test_deck_names_hold_no_markup() -> None:
+    from pipeline.writers.anki import deck_name
+
+    book = Handbook(Meta("DL <img src=x onerror=alert(1)>"), (), (Section("s", "A <b>::</b> B", ()),))
+    assert deck_name(book, book.sections[0]) == "DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+
+
+def test_a_question_id_the_page_uses_itself_is_refused(tmp_path: Path) -> None:
+    from pipeline.errors import HandbookError
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.writers.markdown import write_markdown
+
+    for qid in ("__search", "section-s"):
+        section = Section("s", "S", (Question(qid, (Text("Why?"),), (Paragraph((Text("Because."),)),)),))
+        write_markdown(Handbook(Meta("t"), (), (section,)), tmp_path / qid)
+        with pytest.raises(HandbookError, match=f"question id '{qid}' is taken by the page itself"):
+            read_markdown(tmp_path / qid)
