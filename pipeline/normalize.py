@@ -119,7 +119,7 @@ def read_snapshot(snapshot: Snapshot) -> Handbook:
     if snapshot.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.sha256:
         raise HandbookError(
             f"{snapshot.path} no longer matches the sha256 its manifest recorded at scrape time "
-            "(edited or truncated since?): restore it, or run `handbook scrape` again"
+            "(an interrupted scrape, or an edit or truncation since): restore it, or run `handbook scrape` again"
         )
     return reader_for(snapshot.reader)(text.removeprefix(BOM), snapshot.source_url)
 

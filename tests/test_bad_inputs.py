@@ -194,7 +194,7 @@ ROWS: dict[str, Row] = {
             "Node (fake-node) failed to answer KaTeX twice (no answer within 1 s; after a restart, "
             "no answer within 1 s)", setup=stalled_node, env=FAKE_NODE),
     "a snapshot the manifest does not describe (interrupted scrape)":
-        Row(("normalize",), "source/raw/dl-concepts.txt does not match the sha256 in its manifest",
+        Row(("normalize",), "source/raw/dl-concepts.txt no longer matches the sha256 its manifest recorded",
             setup=interrupted_scrape),
     # Hostile TeX, wherever it could be written.
     "hostile TeX through the errata, in normalize":

@@ -278,7 +278,7 @@ def test_a_crash_between_snapshot_and_manifest_is_never_read_as_a_pair(
         scrape(str(saved), raw)
     monkeypatch.undo()
     assert [Path(str(t)).name for t in renames] == ["dl-concepts.html"]
-    with pytest.raises(HandbookError, match="does not match the sha256 in its manifest"):
+    with pytest.raises(HandbookError, match="no longer matches the sha256 its manifest recorded"):
         read_snapshot(locate_snapshot(None, raw / "manifest.json"))
     scrape(str(saved), raw)  # scraping again repairs the pair
     assert read_snapshot(locate_snapshot(None, raw / "manifest.json")).questions

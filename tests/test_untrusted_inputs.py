@@ -265,7 +265,7 @@ def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
         assert not soup.select(".pwned, svg[onload], img[src=y]"), page
         assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], page
     home = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert home.title.get_text() == f"DL {PAYLOAD} - DL {PAYLOAD}"
+    assert home.title.get_text() == f"DL {PAYLOAD}"  # the home tab shows the site name once
 
 
 # --- the escaping layer itself ------------------------------------------------
