@@ -5,7 +5,7 @@ fixed seed, so every run is the same corpus), damages it with the text-dump
 writer, reads and repairs it, and counts each formula that comes back with
 exactly its TeX. Prints the share recovered (goal: 99.5 %), every formula
 that was not, how many questions did not come back exactly and whether the
-residue audit (pipeline.repair.math.residue) flags each of them, and formulas per second against a baseline in the
+residue audit (pipeline.audit) flags each of them, and formulas per second against a baseline in the
 same process (rendering the corpus once with KaTeX, which the repair must do
 at least once too). Starts a fresh KaTeX process so nothing is cached.
 
@@ -21,10 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline import katex
-from pipeline.model import Handbook, Question, Table, block_inlines, flat_inlines, question_formulas
+from pipeline.audit import audit_blocks
+from pipeline.model import Handbook, Paragraph, Question, question_formulas
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
-from pipeline.repair.math import residue
 from pipeline.writers.math_catalogue import random_handbook
 from pipeline.writers.text_dump import write_text_dump
 
@@ -40,13 +40,8 @@ def corpus(formulas: int, seed: int) -> Handbook:
 
 
 def _residue(question: Question) -> list[str]:
-    runs = [question.title]
-    for block in question.answer:
-        if isinstance(block, Table):
-            runs += [cell for row in (block.header, *block.rows) for cell in row]
-        else:
-            runs.append(tuple(flat_inlines(tuple(block_inlines(block)))))
-    return [finding for run in runs for finding in residue(run)]
+    """What the audit says of a question's title and answer (formula residue and the rest)."""
+    return [f.text for f in audit_blocks(question.id, (Paragraph(question.title), *question.answer))]
 
 
 @dataclass

@@ -44,7 +44,10 @@ QUOTE_CONTEXT = 40  # characters of context on each side of a match
 
 # --- vocabulary --------------------------------------------------------------
 
-TEX_CONTROL_WORD = re.compile(r"\\[A-Za-z]+")
+# A control word (`\\bar`) or a script (`x^2`, `x_i`) that a failed formula split left in prose.
+TEX_IN_PROSE = re.compile(r"\\[A-Za-z]+|\w\^\{?\w|(?<=\w)_\{?\w(?!\w)")
+# A token that is some text twice: a formula whose rendering and TeX were not split (`TT`, `1010`).
+DOUBLED_TOKEN = re.compile(r"(?<![\w\\’'])([A-Za-z0-9]{1,8})\1(?!\w)")
 # What may follow a one-letter formula directly: plurals, possessives, ordinals.
 FORMULA_SUFFIX = re.compile(r"^(?:s|['’]s|th|st|nd|rd|-)(?![A-Za-z])")
 EMPHASIS_MARKER = re.compile(r"(?<!\S)(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?!\S)")
@@ -161,7 +164,14 @@ Detector = Callable[[Line, "Block | None"], Iterator[str]]
 def tex_in_prose(line: Line, after: Block | None) -> Iterator[str]:
     for inline in flat_inlines(line.inlines):
         if isinstance(inline, Text):
-            for match in TEX_CONTROL_WORD.finditer(inline.text):
+            for match in TEX_IN_PROSE.finditer(inline.text):
+                yield _quote(inline.text, match.start(), match.end())
+
+
+def doubled_formula(line: Line, after: Block | None) -> Iterator[str]:
+    for inline in flat_inlines(line.inlines):
+        if isinstance(inline, Text):
+            for match in DOUBLED_TOKEN.finditer(inline.text):
                 yield _quote(inline.text, match.start(), match.end())
 
 
@@ -235,6 +245,7 @@ def hanging_link(line: Line, after: Block | None) -> Iterator[str]:
 
 DETECTORS: dict[str, Detector] = {
     "tex-in-prose": tex_in_prose,
+    "doubled-formula": doubled_formula,
     "glued-formula": glued_formula,
     "odd-emphasis": odd_emphasis,
     "repeated": repeated,

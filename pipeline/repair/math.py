@@ -30,8 +30,8 @@ how R and T are compared; every split is still proved.
 
 What no proof can tell apart is prose that is its own rendering twice over (a
 number `11`, a roman `II`) and a plain one-letter formula glued inside a word
-or cell (`countnn`). `residue` finds what such failures leave in prose, for the
-audit to report.
+or cell (`countnn`). The residue audit (pipeline/audit.py) reports what such
+failures leave in prose: TeX words and scripts, doubled tokens, glued letters.
 
 Then a paragraph that is one formula becomes display math (a formula alone in
 its paragraph was display math on the page), and a paragraph that leaked as raw
@@ -367,47 +367,3 @@ def split_math(handbook: Handbook) -> tuple[Handbook, int]:
     )
     intro = tuple(splitter.block(b) for b in handbook.intro)
     return replace(handbook, sections=sections, intro=intro), splitter.count
-
-
-# --- what a failed repair leaves behind ------------------------------------
-
-RESIDUE_SIGNS = (
-    ("TeX in prose", re.compile(r"\\[A-Za-z]{2,}|\w\^\{?\w|(?<=\w)_\{?\w(?!\w)")),
-    ("doubled formula", re.compile(r"(?<![\w\\’'])([A-Za-z0-9]{1,8})\1(?!\w)")),  # `TT`, `1010`
-)
-QUOTE_CONTEXT = 20
-WORD_END = re.compile(r"[^\W\d_]+[’']?$")  # `D` in `$I$D`, `we’` in `we’$l$`
-
-
-def _quote(text: str, start: int, end: int) -> str:
-    left, right = max(0, start - QUOTE_CONTEXT), min(len(text), end + QUOTE_CONTEXT)
-    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-
-
-def residue(inlines: Iterable[Inline]) -> list[str]:
-    """Visible signs of a formula the repair did not recover, in one run of inlines
-    (a paragraph, a list item, a table cell, a title), each as "kind: quote".
-
-    - TeX in prose: a control word (`\\bar`), a script (`x^2`, `x_i`);
-    - a doubled formula: a token that is some text twice (`TT`, `kk`, `1010`);
-    - a one-character formula glued to letters (`$I$D`, `we’$l$`), except before
-      an ordinal suffix (`$d$th`).
-
-    Pure: no KaTeX, no I/O; meant for an audit over the canonical model. Prose that
-    merely looks like this (a number `11`) is for the audit's reviewed list.
-    """
-    items = list(inlines)
-    found: list[str] = []
-    for number, inline in enumerate(items):
-        if isinstance(inline, Text):
-            for kind, sign in RESIDUE_SIGNS:
-                found += [f"{kind}: {_quote(inline.text, m.start(), m.end())}" for m in sign.finditer(inline.text)]
-        elif isinstance(inline, Math) and len(inline.tex.strip()) == 1:
-            before = items[number - 1].text if number and isinstance(items[number - 1], Text) else ""
-            after = items[number + 1] if number + 1 < len(items) else None
-            left = WORD_END.search(before)
-            right = LETTER_RUN.match(after.text) if isinstance(after, Text) else None
-            if left or (right and right.group() not in ORDINAL_SUFFIXES):
-                word = (left.group() if left else "") + f"${inline.tex}$" + (right.group() if right else "")
-                found.append(f"one-character formula glued to letters: {word}")
-    return found

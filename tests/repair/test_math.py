@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.model import DisplayMath, Handbook, Math, Meta, Paragraph, Question, Section, Table, Text
-from pipeline.repair.math import residue, split_math
+from pipeline.repair.math import split_math
 
 
 def repaired(text: str) -> tuple:
@@ -99,22 +99,3 @@ def test_a_table_with_math_in_its_cells_is_rebuilt() -> None:
         ((Text("Linear"),), (Math("x^\\top y"),), (Text("Fast"),)),
         ((Text("Rbf"),), (Math("\\exp(-\\gamma \\lVert x-y \\rVert^2)"),), (Text("Smooth"),)),
     )
-
-
-@pytest.mark.parametrize("inlines, kind", [
-    ((Text("the value xˉ\\bar{x} of"),), "TeX in prose"),
-    ((Text("so x^2 grows"),), "TeX in prose"),
-    ((Text("tasks TT and"),), "doubled formula"),
-    ((Text("distributed "), Math("I"), Text("D (independently)")), "one-character formula glued to letters"),
-    ((Text("we’"), Math("l"), Text(" be")), "one-character formula glued to letters"),
-])
-def test_residue_names_what_a_failed_split_leaves(inlines: tuple, kind: str) -> None:
-    assert [finding.split(":")[0] for finding in residue(inlines)] == [kind]
-
-
-@pytest.mark.parametrize("inlines", [
-    (Text("all books of the committee, we’ll see: snake_case and AAAI"),),
-    (Text("the "), Math("d"), Text("th power and "), Math("k"), Text("-fold, "), Math("x(i)"), Text("’s")),
-])
-def test_residue_leaves_clean_prose_alone(inlines: tuple) -> None:
-    assert residue(inlines) == []
