@@ -1,6 +1,6 @@
 """MkDocs hooks (mkdocs.yml `hooks:`): the canonical Markdown, rendered our way.
 
-MkDocs finds the pages in source/handbook/ and Material supplies the theme,
+MkDocs finds the pages in source/books/SLUG/handbook/ and Material supplies the theme,
 navigation and search; what a page says comes from the handbook's own reader
 (`read_markdown`) and site writer, so `mkdocs serve`, `mkdocs build` and
 `handbook build-site` all show exactly the canonical content:

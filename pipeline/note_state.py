@@ -4,7 +4,7 @@ Anki's default import updates a note only when the incoming copy is newer
 than the one in the collection. One time for every note would make one edited
 answer overwrite all of them, learners' own edits included. So each question
 keeps a digest of its note's content and the time that content last changed
-(`source/question-state.tsv`: id, digest, time); the note type has its own
+(`source/books/SLUG/question-state.tsv`: id, digest, time); the note type has its own
 row, `@note-type`, for the card templates and CSS.
 
 `export-anki` (and so `build`) rewrites the file when a digest changes: an

@@ -23,36 +23,22 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from pipeline.book import MANIFEST_NAME, Manifest, book_slug
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
 
-MANIFEST_NAME = "manifest.json"
-SNAPSHOT_STEM = "dl-concepts"
+SNAPSHOT_STEM = "snapshot"  # a new book's; a refresh keeps the name its manifest gave
 READER_EXTENSIONS = {"html": ".html", "text-dump": ".txt"}
 FILE_READERS = {".html": "html", ".htm": "html", ".txt": "text-dump"}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PROJECT_URL = ""  # where the tool lives, for the User-Agent (none published yet)
 CHUNK = 64 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What `normalize` needs to know about the snapshot (keys of manifest.json)."""
-
-    snapshot: str
-    reader: str
-    source: str
-    retrieved_at: str
-    sha256: str
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)
@@ -79,30 +65,41 @@ class FetchOptions:
             raise HandbookError(f"a HANDBOOK_SCRAPE_* setting is not a number: {error}") from None
 
 
-def scrape(source: str, out_dir: Path, options: FetchOptions | None = None) -> Manifest:
-    """Snapshot `source` (an http(s) URL or a .html/.htm/.txt file) into `out_dir`."""
+def scrape(source: str, out_dir: Path | None, options: FetchOptions | None = None, *,
+           books_dir: Path | None = None, book: str | None = None) -> tuple[Manifest, Path]:
+    """Snapshot `source` (an http(s) URL or a .html/.htm/.txt file) into `out_dir`.
+
+    Without `out_dir`, into a book's raw/ folder under `books_dir`: the book
+    `book`, else the one named by a slug of the page's title (a new title makes
+    a new book). Returns the manifest and the folder it is in.
+    """
     if source.startswith(("http://", "https://")):
         text = fetch(source, options or FetchOptions.from_environment())
         reader = "html"
     else:
         text, reader = _read_file(Path(source))
-    check_snapshot(text, reader, source)
+    handbook = check_snapshot(text, reader, source)
+    if out_dir is None:
+        if books_dir is None:
+            raise HandbookError("internal error: scrape needs a folder or a books folder")
+        out_dir = books_dir / (book or book_slug(handbook)) / "raw"
+    previous = _previous_snapshot(out_dir) if out_dir.is_dir() else None
     manifest = Manifest(
-        snapshot=SNAPSHOT_STEM + READER_EXTENSIONS[reader],
+        snapshot=Path(previous or SNAPSHOT_STEM).stem + READER_EXTENSIONS[reader],
         reader=reader,
         source=source,
         retrieved_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     commit_snapshot(out_dir, manifest, text)
-    return manifest
+    return manifest, out_dir
 
 
 # --- a saved file --------------------------------------------------------------
 
 
 def _read_file(path: Path) -> tuple[str, str]:
-    from pipeline.normalize import read_snapshot_text
+    from pipeline.book import read_snapshot_text
 
     reader = FILE_READERS.get(path.suffix.lower())
     if reader is None:

@@ -28,7 +28,7 @@ import genanki
 
 from pipeline.model import Handbook, Question, Section
 from pipeline.note_state import NOTE_TYPE_ROW
-from pipeline.repair.headings import slugify
+from pipeline.book import book_slug
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
@@ -177,11 +177,6 @@ DECK_NAME_TEXT = str.maketrans({"<": "‹", ">": "›"})
 def _deck_part(title: str) -> str:
     # `::` separates deck levels; the title itself must not add one.
     return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
-
-
-def book_slug(handbook: Handbook) -> str:
-    """A short slug of the handbook's title (its first three words), for tags."""
-    return slugify(handbook.meta.title, max_words=3)
 
 
 def note_tag(handbook: Handbook, section: Section) -> str:
