@@ -34,7 +34,8 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import check_output_dir, replaced_dir, write_into_dir
 from pipeline.model import Handbook, Section
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
-from pipeline.paths import COMBINED_DECK, MKDOCS_CONFIG
+from pipeline.formats import COMBINED_DECK, section_deck_file
+from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
@@ -123,7 +124,7 @@ def export_anki(
             for field in note.fields:
                 check_card_html(field, f"question {question.id!r}")
     packages = {
-        f"{section.slug}.apkg": (apkg_bytes([deck]), len(section.questions))
+        section_deck_file(section): (apkg_bytes([deck]), len(section.questions))
         for section, deck in zip(sections, decks)
     }
     if not slugs:

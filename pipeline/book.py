@@ -26,6 +26,7 @@ from pathlib import Path
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
+from pipeline.formats import INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids, slugify
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
@@ -34,11 +35,6 @@ from pipeline.repair import RepairLog, repair
 from pipeline.sanitize import web_url
 
 MANIFEST_NAME = "manifest.json"
-# Written into the Markdown folder: the digest of each input it was made from, so
-# a build re-normalizes only after the snapshot or the errata change, never over
-# a maintainer's edit of the Markdown itself; and so that an errata file deleted
-# since is noticed instead of its corrections silently dropped.
-INPUTS_STAMP = ".inputs.sha256"
 BOM = "\ufeff"
 
 
@@ -74,42 +70,28 @@ class Manifest:
         return cls(**fields)
 
 
+def _part(name: str) -> property:
+    return property(lambda book: book.folder / name, doc=f"The book's {name}.")
+
+
 @dataclass(frozen=True)
 class Book:
+    """A book's folder (see the module's docstring) and the paths of what it holds."""
+
     slug: str
     folder: Path
 
-    @property
-    def raw_dir(self) -> Path:
-        return self.folder / "raw"
+    raw_dir = _part("raw")
+    handbook_dir = _part("handbook")
+    errata_file = _part("errata.toml")
+    ids_file = _part("question-ids.tsv")
+    state_file = _part("question-state.tsv")
+    audit_file = _part("audit-accepted.toml")
+    figures_dir = _part("figures")
 
     @property
     def manifest_file(self) -> Path:
         return self.raw_dir / MANIFEST_NAME
-
-    @property
-    def handbook_dir(self) -> Path:
-        return self.folder / "handbook"
-
-    @property
-    def errata_file(self) -> Path:
-        return self.folder / "errata.toml"
-
-    @property
-    def ids_file(self) -> Path:
-        return self.folder / "question-ids.tsv"
-
-    @property
-    def state_file(self) -> Path:
-        return self.folder / "question-state.tsv"
-
-    @property
-    def audit_file(self) -> Path:
-        return self.folder / "audit-accepted.toml"
-
-    @property
-    def figures_dir(self) -> Path:
-        return self.folder / "figures"
 
     def manifest(self) -> Manifest:
         if not self.manifest_file.exists():
@@ -208,6 +190,10 @@ def canonical_handbook(
 
 
 # --- staleness -----------------------------------------------------------------
+# The Markdown folder's INPUTS_STAMP holds the digest of each input it was made
+# from, so a build re-normalizes only after the snapshot or the errata change,
+# never over a maintainer's edit of the Markdown itself; and so that an errata
+# file deleted since is noticed instead of its corrections silently dropped.
 
 
 def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:

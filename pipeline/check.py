@@ -22,7 +22,7 @@ from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, question_formulas
 from pipeline.book import Book, book_of
 from pipeline.readers.site_pages import PageChrome, read_site_chrome
-from pipeline.writers.markdown import section_filename
+from pipeline.formats import section_page
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def expected_chrome(canonical: Handbook, site_name: str = "") -> dict[str, tuple
     chrome = {"": (_norm(meta.title), PageChrome(site, (site, HOME), _norm(meta.title), nav, ()))}
     for number, section in enumerate(canonical.sections, start=1):
         title = _norm(section.title)
-        page = section_filename(number, section).removesuffix(".md")
+        page = section_page(number, section)
         chrome[page] = (title, PageChrome(f"{title} - {site}", (site, title), title, nav, ()))
     return chrome
 

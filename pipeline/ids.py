@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import HandbookError
-from pipeline.fileio import read_text_input
+from pipeline.fileio import read_text_input, tsv_text
 from pipeline.model import Handbook, plain_text
 
 MIN_SIMILARITY = 0.6
@@ -78,11 +78,7 @@ def _check_ids(path: Path, assignments: list[Assignment]) -> None:
 
 
 def ids_tsv(assignments: list[Assignment]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows((a.id, a.section, a.question) for a in assignments)
-    return out.getvalue()
+    return tsv_text(HEADER, ((a.id, a.section, a.question) for a in assignments))
 
 
 def _new_id(text: str, taken: set[str]) -> str:

@@ -40,7 +40,7 @@ from pipeline.model import Handbook, Meta
 from pipeline.paths import DECKS_DIR
 from pipeline.readers.markdown import SECTION_FILE, read_index
 from pipeline.site import read_handbook, source_date
-from pipeline.writers.markdown import INDEX_FILE
+from pipeline.formats import INDEX_FILE
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,

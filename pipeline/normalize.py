@@ -13,10 +13,11 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.audit import AuditReport, audit, read_accepted, review
 from pipeline.book import (
-    INPUTS_STAMP, Book, Manifest, all_books, canonical_handbook, corrected_handbook, inputs_stamp, is_stale,
+    Book, Manifest, all_books, canonical_handbook, corrected_handbook, inputs_stamp, is_stale,
     read_snapshot_text, select_books,
 )
 from pipeline.errors import HandbookError
+from pipeline.formats import INPUTS_STAMP
 from pipeline.fileio import check_output_dir, write_atomic
 from pipeline.ids import ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas

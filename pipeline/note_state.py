@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import HandbookError
-from pipeline.fileio import write_atomic
+from pipeline.fileio import tsv_text, write_atomic
 
 STATE_NAME = "question-state.tsv"
 HEADER = ("id", "digest", "time")
@@ -61,11 +61,7 @@ def read_state(path: Path) -> dict[str, NoteState]:
 
 
 def state_tsv(states: Iterable[NoteState]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows((s.id, s.digest, s.time) for s in states)
-    return out.getvalue()
+    return tsv_text(HEADER, ((s.id, s.digest, s.time) for s in states))
 
 
 @dataclass

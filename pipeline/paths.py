@@ -13,4 +13,3 @@ HANDBOOK_DIR = BOOKS_DIR / DEFAULT_BOOK / "handbook"
 SITE_DIR = Path("site")
 DECKS_DIR = Path("decks")
 MKDOCS_CONFIG = Path("mkdocs.yml")
-COMBINED_DECK = "handbook.apkg"  # every section as subdecks; the site links to it by this name

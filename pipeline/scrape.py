@@ -15,10 +15,7 @@ import hashlib
 import http.client
 import json
 import os
-import re
 import socket
-import stat
-import tempfile
 import threading
 import time
 import urllib.error
@@ -28,17 +25,18 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from bs4.dammit import EncodingDetector
+
 from pipeline.book import MANIFEST_NAME, Manifest, book_slug
 from pipeline.errors import HandbookError
+from pipeline.fileio import write_atomic
 from pipeline.model import Handbook
+from pipeline.readers import FILE_READERS, READER_EXTENSIONS
 
 SNAPSHOT_STEM = "snapshot"  # a new book's; a refresh keeps the name its manifest gave
-READER_EXTENSIONS = {"html": ".html", "text-dump": ".txt"}
-FILE_READERS = {".html": "html", ".htm": "html", ".txt": "text-dump"}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PROJECT_URL = ""  # where the tool lives, for the User-Agent (none published yet)
 CHUNK = 64 * 1024
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -239,7 +237,8 @@ def _request(url: str, options: FetchOptions, opener: urllib.request.OpenerDirec
                     f"{url} answered with {content_type}, not an HTML page: check the address"
                 )
             body = _read_body(response, url, options)
-            charset = response.headers.get_content_charset() or _declared_charset(body)
+            charset = response.headers.get_content_charset() or EncodingDetector.find_declared_encoding(
+                body[:2048], is_html=True)
     except urllib.error.HTTPError as error:
         if error.code >= 500:
             raise _Retry(f"the server answered HTTP {error.code} {_one_line(error.reason)}") from None
@@ -288,11 +287,6 @@ def _too_large(url: str, options: FetchOptions) -> HandbookError:
     )
 
 
-def _declared_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:2048])
-    return match.group(1).decode("ascii") if match else None
-
-
 def _decode(body: bytes, charset: str | None, url: str) -> str:
     if not body.strip():
         raise HandbookError(f"{url} answered with an empty page: check the address")
@@ -330,24 +324,17 @@ def check_snapshot(text: str, reader: str, source: str) -> Handbook:
 def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
     """Replace the snapshot and manifest together; a stale snapshot goes only afterwards.
 
-    Both files are written in full beside their targets first; then the
-    snapshot and the manifest are renamed into place, in that order, so the
-    old snapshot stays readable until the new manifest names the new one. The
-    manifest, renamed last, holds the snapshot's sha256, which `normalize`
-    checks: a crash between the two renames is refused, never read as a pair.
+    Each file is written atomically (pipeline.fileio), the snapshot first, so
+    the old snapshot stays readable until the new manifest names the new one.
+    The manifest, written last, holds the snapshot's sha256, which `normalize`
+    checks: a crash between the two is refused, never read as a pair.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise HandbookError(f"{out_dir} is a file, not a folder: choose a folder for the snapshot")
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous_snapshot(out_dir)
-    snapshot = _staged(out_dir, manifest.snapshot, text, read_only=True)
-    manifest_file = _staged(out_dir, MANIFEST_NAME, manifest.to_json(), read_only=False)
-    try:
-        os.replace(snapshot, out_dir / manifest.snapshot)
-        os.replace(manifest_file, out_dir / MANIFEST_NAME)
-    finally:
-        snapshot.unlink(missing_ok=True)
-        manifest_file.unlink(missing_ok=True)
+    write_atomic(out_dir / manifest.snapshot, text)
+    write_atomic(out_dir / MANIFEST_NAME, manifest.to_json())
     if previous and previous != manifest.snapshot:
         (out_dir / previous).unlink(missing_ok=True)
 
@@ -364,16 +351,3 @@ def _previous_snapshot(out_dir: Path) -> str | None:
     except (OSError, ValueError, AttributeError):
         pass
     return None
-
-
-def _staged(out_dir: Path, name: str, text: str, *, read_only: bool) -> Path:
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-    path = Path(temporary)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH if read_only else 0o644)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path

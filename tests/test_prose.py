@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 from pipeline import katex
 from pipeline.errata import NOTE_PREFIX, read_errata
@@ -21,7 +20,7 @@ from pipeline.model import (
 from pipeline.readers.text_dump import EXPAND_HINT, FOOTER_MARKERS, TOC_HEADING, chunks, read_text_dump
 from pipeline.repair.math import scraped
 from pipeline.repair.noise import is_caption
-from pipeline.writers.markdown import REFERENCES_HEADING
+from pipeline.formats import REFERENCES_HEADING
 from tests.layout import BOOK, BOOK_DIR
 
 SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"

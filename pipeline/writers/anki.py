@@ -32,7 +32,7 @@ from pipeline.book import book_slug
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
-from pipeline.writers.markdown import section_filename
+from pipeline.formats import section_page
 
 # (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
 Dating = Callable[[str, str], int]
@@ -187,7 +187,7 @@ def note_tag(handbook: Handbook, section: Section) -> str:
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
     """`<site_url>/<NN-slug>/#<id>`: the question on the published site."""
     number = handbook.sections.index(section) + 1
-    page = section_filename(number, section).removesuffix(".md")
+    page = section_page(number, section)
     base = f"{site_url.rstrip('/')}/" if site_url else ""
     return f"{base}{page}/#{question.id}"
 

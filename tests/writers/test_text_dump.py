@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from pipeline.errata import read_errata
 from pipeline.model import (
