@@ -18,13 +18,13 @@ from typing import Iterator
 import pytest
 from anki.collection import Collection
 
-from anki_fixtures import import_package
 from pipeline.anki import export_anki
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.anki_html import has_top_level_break
 from pipeline.readers.markdown import read_markdown
 from pipeline.model import DisplayMath
 from tests.layout import ROOT
+from tests.anki_export.anki_fixtures import import_package
 
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
 CHROMIUM = "/usr/bin/chromium"

@@ -21,9 +21,8 @@ from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
 from pipeline.writers.anki_html import canonical_field
-from anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
 from tests.layout import ROOT
-
+from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:

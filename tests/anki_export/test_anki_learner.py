@@ -12,12 +12,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from anki_fixtures import import_package
 from pipeline.anki import export_anki
 from pipeline.note_state import read_state
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from tests.layout import ROOT
+from tests.anki_export.anki_fixtures import import_package
 
 # Both in the past, so a learner's edit (dated by the clock) is newer than either.
 FIRST_EXPORT, SECOND_EXPORT = 1_700_000_000, 1_700_100_000

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from anki_fixtures import import_package
 from pipeline.anki import export_anki
 from tests.layout import BOOK, ROOT
+from tests.anki_export.anki_fixtures import import_package
 
 BEFORE_BOOKS = "ae0d8d5"
 
