@@ -12,7 +12,7 @@ import re
 
 from pipeline.model import CodeBlock, Section, plain_text
 
-from test_site_browser import RENDERED, section_url, search, visit
+from tests.website.test_site_browser import RENDERED, section_url, search, visit
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
 
 QUIZ = ".study-quiz"
