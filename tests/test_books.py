@@ -65,3 +65,23 @@ def test_an_unknown_book_gets_one_line_listing_the_books(project: Path) -> None:
                              f"{BOOK_DIR.name}, {OTHER}\n")
     result = handbook(project, "build-site")
     assert result.returncode == 1 and "name one book with --book" in result.stderr
+
+
+def test_both_books_decks_live_side_by_side_in_one_collection(project: Path, tmp_path: Path) -> None:
+    from anki.collection import Collection
+
+    from tests.anki_export.anki_fixtures import import_package
+
+    for book, out in ((BOOK_DIR.name, "decks-real"), (OTHER, "decks-two")):
+        result = handbook(project, "export-anki", "--book", book, "--out", out)
+        assert result.returncode == 0, result.stderr
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        import_package(col, project / "decks-real" / "handbook.apkg")
+        log = import_package(col, project / "decks-two" / "handbook.apkg")
+        others = sum(1 for _ in OWN.questions())
+        assert len(log.new) == others and col.note_count() == 94 + others
+        tops = {name.split("::")[0] for name in col.decks.all_names()} - {"Default"}
+        assert tops == {"Deep Learning Concepts every practicioner should know", "My Handbook"}
+    finally:
+        col.close()

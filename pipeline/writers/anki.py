@@ -115,8 +115,20 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def note_guid(question: Question) -> str:
-    return genanki.guid_for(ID_NAMESPACE, question.id)
+# Books whose decks were published before there were several books: their notes
+# and decks keep the keys they had then (question id, section slug alone), so
+# learners' imports still update in place. Every other book's keys start with its
+# slug, so two books never share a note or deck, whatever their question ids.
+UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
+
+
+def book_key(handbook: Handbook) -> tuple[str, ...]:
+    slug = book_slug(handbook)
+    return () if slug in UNSCOPED_BOOKS else (slug,)
+
+
+def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
+    return genanki.guid_for(ID_NAMESPACE, *key, question.id)
 
 
 # Note ids are Anki's creation times in milliseconds. Ours count from a fixed
@@ -239,7 +251,7 @@ def section_deck(
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
-        stable_id(ID_NAMESPACE, section.slug),
+        stable_id(ID_NAMESPACE, *book_key(handbook), section.slug),
         deck_name(handbook, section),
         description=_description(handbook),
     )
@@ -247,7 +259,8 @@ def section_deck(
     tags = [note_tag(handbook, section)]
     for position, question in enumerate(section.questions, start=before + 1):
         fields = note_fields(handbook, section, question, site_url)
-        note = DatedNote(model=model, fields=fields, tags=tags, guid=note_guid(question), due=position)
+        guid = note_guid(question, book_key(handbook))
+        note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
         if date is not None:
             note.modified = date(question.id, content_digest(handbook, section, question, fields, tags))
         deck.add_note(note)
@@ -278,7 +291,8 @@ def section_decks(
 def parent_deck(handbook: Handbook) -> genanki.Deck:
     """The combined package's top deck, named for the handbook, holding no notes itself."""
     return genanki.Deck(
-        stable_id(ID_NAMESPACE), _deck_part(handbook.meta.title), description=_description(handbook),
+        stable_id(ID_NAMESPACE, *book_key(handbook)), _deck_part(handbook.meta.title),
+        description=_description(handbook),
     )
 
 
