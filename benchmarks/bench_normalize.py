@@ -18,7 +18,10 @@ from pathlib import Path
 
 from pipeline import katex
 from pipeline.normalize import normalize
-from pipeline.paths import ERRATA_FILE, HANDBOOK_DIR, MANIFEST_FILE
+from pipeline.book import Book
+from pipeline.paths import BOOKS_DIR, DEFAULT_BOOK, HANDBOOK_DIR
+
+BOOK = Book(DEFAULT_BOOK, BOOKS_DIR / DEFAULT_BOOK)
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.text_dump import write_text_dump
 
@@ -33,7 +36,7 @@ def synthetic_dump(copies: int) -> str:
     return write_text_dump(replace(handbook, sections=sections))
 
 
-def timed(snapshot: Path | None, errata: Path, work: Path) -> tuple[float, int]:
+def timed(snapshot: Path, errata: Path, work: Path) -> tuple[float, int]:
     katex._mathml.reset()
     start = time.perf_counter()
     report = normalize(snapshot, work / "out", errata, work / "ids.tsv")
@@ -46,8 +49,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        snapshot = MANIFEST_FILE.parent / "dl-concepts.txt"
-        seconds, questions = timed(None, ERRATA_FILE, work)
+        snapshot = BOOK.snapshot_file()
+        seconds, questions = timed(snapshot, BOOK.errata_file, work)
         size = snapshot.stat().st_size
         print(f"snapshot   : {questions:6d} questions, {size / 1e6:6.2f} MB in {seconds:6.2f} s"
               f" -> {questions / seconds:8.1f} questions/s, {size / 1e6 / seconds:5.2f} MB/s")

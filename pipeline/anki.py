@@ -19,11 +19,12 @@ Exporting twice from the same input and state writes the same bytes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
+
+import yaml
 
 import pipeline.sanitize
 import pipeline.writers.anki
@@ -33,13 +34,13 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import check_output_dir, replaced_dir, write_into_dir
 from pipeline.model import Handbook, Section
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
-from pipeline.paths import COMBINED_DECK
+from pipeline.formats import COMBINED_DECK, section_deck_file
+from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
 from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
 
-MKDOCS_CONFIG = Path("mkdocs.yml")
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
 # Modules whose code decides what a card looks like: a change to any of them
@@ -123,7 +124,7 @@ def export_anki(
             for field in note.fields:
                 check_card_html(field, f"question {question.id!r}")
     packages = {
-        f"{section.slug}.apkg": (apkg_bytes([deck]), len(section.questions))
+        section_deck_file(section): (apkg_bytes([deck]), len(section.questions))
         for section, deck in zip(sections, decks)
     }
     if not slugs:
@@ -171,8 +172,15 @@ def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[i
 def configured_site_url(config: Path = MKDOCS_CONFIG) -> str:
     """`site_url` from mkdocs.yml, or "" (Source links are then site-relative)."""
     try:
-        text = config.read_text(encoding="utf-8")
-    except OSError:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ""
-    match = re.search(r"""^site_url:\s*["']?([^"'\s#]+)""", text, re.M)
-    return match.group(1) if match else ""
+    url = data.get("site_url") if isinstance(data, dict) else None
+    return url.strip() if isinstance(url, str) else ""
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """A safe loader that reads MkDocs' own tags (`!ENV`, `!relative`, `!!python/name`) as nothing."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)

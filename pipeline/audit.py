@@ -19,7 +19,7 @@ introduction and references), the kind and the quoted text:
   `here)`, `see X’s blog`) in a line with no link, and a lead-in to a list of
   references or links followed by no list.
 
-A reviewed list in `source/audit-accepted.toml` accepts findings that must stay
+A reviewed list in `source/books/SLUG/audit-accepted.toml` accepts findings that must stay
 (each with a reason); `handbook check` fails on any other finding, and on an
 accepted entry that no longer matches a finding (a stale acceptance).
 """

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipeline.paths import DECKS_DIR, HANDBOOK_DIR, SITE_DIR
+from pipeline.book import book_of
 
 Progress = Callable[[str], None]
 
@@ -37,7 +37,7 @@ class BuildReport:
 
 
 def build(
-    handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR,
+    handbook_dir: Path, site_dir: Path, decks_dir: Path,
     progress: Progress = lambda message: None, *, force: bool = False,
 ) -> BuildReport:
     """Build the canonical Markdown (if stale), every deck and the site."""
@@ -57,7 +57,8 @@ def build(
         stages.append(stage)
 
     def markdown() -> tuple[int, str]:
-        report = normalize_if_stale(force=force) if handbook_dir == HANDBOOK_DIR else None
+        book = book_of(handbook_dir)
+        report = normalize_if_stale(book, force=force) if book else None
         count = sum(1 for _ in read_markdown(handbook_dir).questions())
         return count, report.summary().splitlines()[0] if report else "up to date with the snapshot"
 

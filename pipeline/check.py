@@ -8,7 +8,7 @@ formulas, code). Every formula must also pass KaTeX; every page of the site
 must show the handbook's titles in its <title>, header, heading and navigation
 as text (metadata is untrusted: markup there means it was injected); and every
 finding of the residue audit (pipeline/audit.py) must be accepted in
-source/audit-accepted.toml, each acceptance still matching a finding.
+the book's audit-accepted.toml, each acceptance still matching a finding.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, question_formulas
-from pipeline.paths import AUDIT_ACCEPTED_FILE, DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, SITE_DIR
+from pipeline.book import Book, book_of
 from pipeline.readers.site_pages import PageChrome, read_site_chrome
-from pipeline.writers.markdown import section_filename
+from pipeline.formats import section_page
 
 
 @dataclass(frozen=True)
@@ -78,17 +78,10 @@ def compare(name: str, expected: list[Question], found: list[Question]) -> Stage
     return StageResult(name, len(found), equal, problems[0] if problems else "")
 
 
-def _snapshot_questions() -> list[Question]:
-    from pipeline.errata import apply_errata, read_errata
-    from pipeline.ids import assign_ids, read_ids
-    from pipeline.normalize import check_errata_present, locate_snapshot, read_snapshot
-    from pipeline.repair import repair
+def _snapshot_questions(book: Book) -> list[Question]:
+    from pipeline.book import canonical_handbook
 
-    check_errata_present(HANDBOOK_DIR, ERRATA_FILE)
-    handbook, _ = repair(read_snapshot(locate_snapshot(None)))
-    handbook, _ = assign_ids(handbook, read_ids(IDS_FILE))
-    handbook, _ = apply_errata(handbook, read_errata(ERRATA_FILE))
-    return [q for _, q in handbook.questions()]
+    return [q for _, q in canonical_handbook(book)[0].questions()]
 
 
 def _formula_stage(canonical: Handbook) -> StageResult:
@@ -128,7 +121,7 @@ def expected_chrome(canonical: Handbook, site_name: str = "") -> dict[str, tuple
     chrome = {"": (_norm(meta.title), PageChrome(site, (site, HOME), _norm(meta.title), nav, ()))}
     for number, section in enumerate(canonical.sections, start=1):
         title = _norm(section.title)
-        page = section_filename(number, section).removesuffix(".md")
+        page = section_page(number, section)
         chrome[page] = (title, PageChrome(f"{title} - {site}", (site, title), title, nav, ()))
     return chrome
 
@@ -157,7 +150,9 @@ def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
                        problems[0] if problems else "")
 
 
-def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_dir: Path = DECKS_DIR) -> CheckReport:
+def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
+    """Every stage read back and compared; the snapshot and accepted residue too when
+    `handbook_dir` is a book's own Markdown folder."""
     from pipeline.readers.anki_package import read_apkg
     from pipeline.readers.markdown import read_markdown
     from pipeline.readers.site_pages import read_site
@@ -165,8 +160,9 @@ def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_di
     canonical = read_markdown(handbook_dir)
     expected = [q for _, q in canonical.questions()]
     stages = [StageResult("canonical Markdown", len(expected), len(expected))]
-    if handbook_dir == HANDBOOK_DIR:
-        stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions()))
+    book = book_of(handbook_dir)
+    if book is not None:
+        stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))
     stages.append(_formula_stage(canonical))
     pages = read_site(site_dir)
     stages.append(compare("site pages", expected, [q for page in pages.values() for q in page]))
@@ -178,6 +174,5 @@ def check(handbook_dir: Path = HANDBOOK_DIR, site_dir: Path = SITE_DIR, decks_di
     for deck in decks:
         notes = [q for _, q in read_apkg(deck)]
         stages.append(compare(f"deck {deck.name}", sections.get(deck.stem, expected), notes))
-    own = handbook_dir == HANDBOOK_DIR
-    stages.append(_residue_stage(canonical, AUDIT_ACCEPTED_FILE if own else None))
+    stages.append(_residue_stage(canonical, book.audit_file if book else None))
     return CheckReport(tuple(stages))

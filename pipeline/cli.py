@@ -15,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from pipeline.errors import HandbookError
-from pipeline.paths import DECKS_DIR, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, RAW_DIR, SITE_DIR
+from pipeline.paths import BOOKS_DIR, DECKS_DIR, SITE_DIR
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,11 +60,31 @@ def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
+def book_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--handbook", "handbook_dir", type=click.Path(path_type=Path), default=HANDBOOK_DIR,
-        show_default=True, help="Folder of canonical Markdown to read.",
+        "--book", "books", multiple=True, metavar="SLUG",
+        help=f"The book (a folder in {BOOKS_DIR}/) to work on; repeatable. Default: every book.",
     )(command)
+
+
+def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return book_option(click.option(
+        "--handbook", "handbook_dir", type=click.Path(path_type=Path), default=None,
+        help=f"Folder of canonical Markdown to read instead of the book's ({BOOKS_DIR}/SLUG/handbook).",
+    )(command))
+
+
+def one_handbook(books: tuple[str, ...], handbook_dir: Path | None) -> Path:
+    """The Markdown folder a site, deck or check command reads: --handbook, else the one book's."""
+    from pipeline.book import select_books
+
+    if handbook_dir is not None:
+        return handbook_dir
+    selected = select_books(books)
+    if len(selected) != 1:
+        names = ", ".join(b.slug for b in selected) or "none"
+        raise HandbookError(f"name one book with --book (the books: {names})")
+    return selected[0].handbook_dir
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,8 +94,8 @@ def main() -> None:
 
     \b
     The stages, in order:
-      scrape       keep a snapshot of the page under source/raw/
-      normalize    repair the snapshot into canonical Markdown (source/handbook/)
+      scrape       keep a snapshot of the page in its book's folder (source/books/SLUG/raw/)
+      normalize    repair the snapshot into canonical Markdown (source/books/SLUG/handbook/)
       build-site   render the Markdown as an MkDocs Material site (site/)
       export-anki  write one Anki deck per section (decks/)
     `handbook build` runs the last three as needed (no network: it reads the
@@ -90,55 +110,61 @@ def main() -> None:
 
 @main.command()
 @click.argument("source")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=RAW_DIR,
-              show_default=True, help="Folder for the snapshot and its manifest.")
+@click.option("--book", metavar="SLUG", default=None,
+              help="The book to make or refresh. Default: a slug of the page's title.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help=f"Folder for the snapshot and its manifest. Default: {BOOKS_DIR}/SLUG/raw.")
 @user_errors
-def scrape(source: str, out_dir: Path) -> None:
-    """Keep a snapshot of the handbook from a URL or a saved .html/.txt file.
+def scrape(source: str, book: str | None, out_dir: Path | None) -> None:
+    """Keep a snapshot of a handbook from a URL or a saved .html/.txt file.
 
-    Writes the snapshot and manifest.json (source, time, sha256, reader)
-    atomically: a failed scrape never replaces the snapshot you have.
+    A new title makes a new book; --book names the one to refresh. Writes the
+    snapshot and manifest.json (source, time, sha256, reader) atomically: a
+    failed scrape never replaces the snapshot you have.
 
     \b
     Example:
-      handbook scrape saved-page.html
+      handbook scrape saved-page.html --book deep-learning-concepts
     """
     from pipeline.scrape import scrape as run
 
-    manifest = run(source, out_dir)
-    click.echo(f"Saved {manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)")
+    manifest, out_dir = run(source, out_dir, books_dir=BOOKS_DIR, book=book)
+    click.echo(f"Saved {out_dir / manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)")
 
 
 @main.command()
 @click.argument("snapshot", required=False, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=HANDBOOK_DIR,
-              show_default=True, help="Folder for the canonical Markdown.")
+@book_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the canonical Markdown. Default: the book's handbook/ folder "
+                   "(needed for a dump that is no book's).")
 @click.option("--errata", type=click.Path(path_type=Path), default=None,
-              help=f"Reviewed hand corrections to apply. Default: {ERRATA_FILE} for the "
-                   "committed snapshot, none for another dump.")
+              help="Reviewed hand corrections to apply. Default: the book's errata.toml; "
+                   "none for another dump.")
 @click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=None,
-              help=f"Stable question-id assignments (updated in place). Default: {IDS_FILE} "
-                   "for the committed snapshot; another dump gets fresh ids, saved nowhere.")
+              help="Stable question-id assignments (updated in place). Default: the book's "
+                   "question-ids.tsv; another dump gets fresh ids, saved nowhere.")
 @click.option("--allow-dropped", is_flag=True,
               help="Accept that questions the ids file knows are gone from the snapshot.")
 @force_option
 @user_errors
-def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_file: Path | None,
-              allow_dropped: bool, force: bool) -> None:
-    """Repair the snapshot into canonical Markdown, one file per section.
+def normalize(snapshot: Path | None, books: tuple[str, ...], out_dir: Path | None, errata: Path | None,
+              ids_file: Path | None, allow_dropped: bool, force: bool) -> None:
+    """Repair a book's snapshot into canonical Markdown, one file per section.
 
-    SNAPSHOT defaults to the one named in source/raw/manifest.json. The
+    Without SNAPSHOT, each book's own (named in its raw/manifest.json). The
     previous Markdown is replaced only when the whole run succeeds. A run whose
     snapshot lacks a question seen before stops, unless --allow-dropped.
 
     \b
     Example:
-      handbook normalize && git diff source/handbook/
+      handbook normalize && git diff source/books/
     """
-    from pipeline.normalize import normalize as run
+    from pipeline.normalize import normalize_paths
 
-    report = run(snapshot, out_dir, errata, ids_file, allow_dropped=allow_dropped, force=force)
-    click.echo(report.summary())
+    for report in normalize_paths(snapshot, books, out_dir, errata, ids_file,
+                                  allow_dropped=allow_dropped, force=force):
+        click.echo(report.summary())
 
 
 @main.command("build-site")
@@ -147,7 +173,7 @@ def normalize(snapshot: Path | None, out_dir: Path, errata: Path | None, ids_fil
               show_default=True, help="Folder for the built site.")
 @force_option
 @user_errors
-def build_site(handbook_dir: Path, site_dir: Path, force: bool) -> None:
+def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, force: bool) -> None:
     """Build the MkDocs Material site from the canonical Markdown.
 
     Runs `normalize` first when the snapshot or errata changed since the
@@ -159,7 +185,7 @@ def build_site(handbook_dir: Path, site_dir: Path, force: bool) -> None:
     """
     from pipeline.site import build_site as run
 
-    report = run(handbook_dir, site_dir, force=force)
+    report = run(one_handbook(books, handbook_dir), site_dir, force=force)
     click.echo(report.summary())
 
 
@@ -172,7 +198,8 @@ def build_site(handbook_dir: Path, site_dir: Path, force: bool) -> None:
               show_default=True, help="Folder for the .apkg files.")
 @force_option
 @user_errors
-def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path, force: bool) -> None:
+def export_anki(books: tuple[str, ...], handbook_dir: Path | None, sections: tuple[str, ...], out_dir: Path,
+                force: bool) -> None:
     """Write Anki decks (.apkg), one per section.
 
     Re-importing an updated deck updates notes in place and keeps review history.
@@ -185,14 +212,15 @@ def export_anki(handbook_dir: Path, sections: tuple[str, ...], out_dir: Path, fo
     """
     from pipeline.anki import export_anki as run
 
-    report = run(handbook_dir, out_dir, sections or None, force=force)
+    report = run(one_handbook(books, handbook_dir), out_dir, sections or None, force=force)
     click.echo(report.summary())
 
 
 @main.command("build")
+@book_option
 @force_option
 @user_errors
-def build_all(force: bool) -> None:
+def build_all(books: tuple[str, ...], force: bool) -> None:
     """Build everything from the committed snapshot: Markdown, decks, site.
 
     Normalizes only when the snapshot or errata changed since the Markdown was
@@ -205,7 +233,7 @@ def build_all(force: bool) -> None:
     """
     from pipeline.build import build
 
-    report = build(progress=click.echo, force=force)
+    report = build(one_handbook(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force)
     click.echo(report.summary())
 
 
@@ -216,7 +244,7 @@ def build_all(force: bool) -> None:
 @click.option("--decks", "decks_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
               show_default=True, help="Folder of exported decks to check.")
 @user_errors
-def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> None:
+def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, decks_dir: Path) -> None:
     """Prove every question survived every stage, unchanged.
 
     For each question: the snapshot (read, repaired, corrected by the errata),
@@ -232,7 +260,7 @@ def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> None:
     """
     from pipeline.check import check as run
 
-    report = run(handbook_dir, site_dir, decks_dir)
+    report = run(one_handbook(books, handbook_dir), site_dir, decks_dir)
     click.echo(report.table())
     if not report.ok:
         raise click.ClickException(report.failure())

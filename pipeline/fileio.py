@@ -13,13 +13,15 @@ Published files are 0644 and folders 0755, whatever the umask or `mkstemp`.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from pipeline.errors import HandbookError
 from pipeline.paths import DECKS_DIR, HANDBOOK_DIR, SITE_DIR
@@ -256,3 +258,12 @@ def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force:
         write_atomic(target / MARKER, marker_text(writer))
     for name, data in files.items():
         write_atomic(target / name, data)
+
+
+def tsv_text(header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> str:
+    """A tab-separated state file: the header, then one line per row."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -21,14 +21,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import HandbookError
-from pipeline.fileio import read_text_input
+from pipeline.fileio import read_text_input, tsv_text
 from pipeline.model import Handbook, plain_text
-from pipeline.repair.headings import slugify
 
 MIN_SIMILARITY = 0.6
 HEADER = ("id", "section", "question")
 ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what a `{#id}` in the canonical Markdown may hold
 DROPPED = ""  # the section of a question no longer in the snapshot
+
+
+def slugify(text: str, max_words: int = 12, max_length: int = 80) -> str:
+    """Lower-case words joined by hyphens, at most `max_words` and `max_length` characters."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
+    slug = ""
+    for word in words[:max_words]:
+        if slug and len(slug) + 1 + len(word) > max_length:
+            break
+        slug = f"{slug}-{word}" if slug else word[:max_length]
+    return slug or "untitled"
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,7 @@ def _check_ids(path: Path, assignments: list[Assignment]) -> None:
 
 
 def ids_tsv(assignments: list[Assignment]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows((a.id, a.section, a.question) for a in assignments)
-    return out.getvalue()
+    return tsv_text(HEADER, ((a.id, a.section, a.question) for a in assignments))
 
 
 def _new_id(text: str, taken: set[str]) -> str:

@@ -1,6 +1,6 @@
 """MkDocs hooks (mkdocs.yml `hooks:`): the canonical Markdown, rendered our way.
 
-MkDocs finds the pages in source/handbook/ and Material supplies the theme,
+MkDocs finds the pages in source/books/SLUG/handbook/ and Material supplies the theme,
 navigation and search; what a page says comes from the handbook's own reader
 (`read_markdown`) and site writer, so `mkdocs serve`, `mkdocs build` and
 `handbook build-site` all show exactly the canonical content:
@@ -40,7 +40,7 @@ from pipeline.model import Handbook, Meta
 from pipeline.paths import DECKS_DIR
 from pipeline.readers.markdown import SECTION_FILE, read_index
 from pipeline.site import read_handbook, source_date
-from pipeline.writers.markdown import INDEX_FILE
+from pipeline.formats import INDEX_FILE
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,

@@ -230,3 +230,14 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
         else:
             parts.append(plain_text(inline.children))
     return "".join(parts)
+
+
+def merge_text(items: list) -> list:
+    """Adjacent Text items joined into one (other items kept as they are)."""
+    merged: list = []
+    for item in items:
+        if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + item.text)
+        else:
+            merged.append(item)
+    return merged

@@ -4,7 +4,7 @@ Anki's default import updates a note only when the incoming copy is newer
 than the one in the collection. One time for every note would make one edited
 answer overwrite all of them, learners' own edits included. So each question
 keeps a digest of its note's content and the time that content last changed
-(`source/question-state.tsv`: id, digest, time); the note type has its own
+(`source/books/SLUG/question-state.tsv`: id, digest, time); the note type has its own
 row, `@note-type`, for the card templates and CSS.
 
 `export-anki` (and so `build`) rewrites the file when a digest changes: an
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import HandbookError
-from pipeline.fileio import write_atomic
+from pipeline.fileio import tsv_text, write_atomic
 
 STATE_NAME = "question-state.tsv"
 HEADER = ("id", "digest", "time")
@@ -61,11 +61,7 @@ def read_state(path: Path) -> dict[str, NoteState]:
 
 
 def state_tsv(states: Iterable[NoteState]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows((s.id, s.digest, s.time) for s in states)
-    return out.getvalue()
+    return tsv_text(HEADER, ((s.id, s.digest, s.time) for s in states))
 
 
 @dataclass

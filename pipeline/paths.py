@@ -1,14 +1,15 @@
-"""Where things live in a checkout (relative to the working directory)."""
+"""Where things live in a checkout (relative to the working directory).
+
+Only the CLI and the build defaults use these; a book's own files are found
+through its folder (pipeline.book).
+"""
 
 from pathlib import Path
 
 SOURCE_DIR = Path("source")
-RAW_DIR = SOURCE_DIR / "raw"
-MANIFEST_FILE = RAW_DIR / "manifest.json"
-HANDBOOK_DIR = SOURCE_DIR / "handbook"
-ERRATA_FILE = SOURCE_DIR / "errata.toml"
-IDS_FILE = SOURCE_DIR / "question-ids.tsv"
-AUDIT_ACCEPTED_FILE = SOURCE_DIR / "audit-accepted.toml"  # reviewed residue (pipeline/audit.py)
+BOOKS_DIR = SOURCE_DIR / "books"  # one folder per book, see pipeline/book.py
+DEFAULT_BOOK = "deep-learning-concepts"  # the first book, whose site paths stay at the top level
+HANDBOOK_DIR = BOOKS_DIR / DEFAULT_BOOK / "handbook"
 SITE_DIR = Path("site")
 DECKS_DIR = Path("decks")
-COMBINED_DECK = "handbook.apkg"  # every section as subdecks; the site links to it by this name
+MKDOCS_CONFIG = Path("mkdocs.yml")

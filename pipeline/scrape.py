@@ -15,44 +15,28 @@ import hashlib
 import http.client
 import json
 import os
-import re
 import socket
-import stat
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from pipeline.errors import HandbookError
-from pipeline.model import Handbook
+from bs4.dammit import EncodingDetector
 
-MANIFEST_NAME = "manifest.json"
-SNAPSHOT_STEM = "dl-concepts"
-READER_EXTENSIONS = {"html": ".html", "text-dump": ".txt"}
-FILE_READERS = {".html": "html", ".htm": "html", ".txt": "text-dump"}
+from pipeline.book import MANIFEST_NAME, Manifest, book_slug
+from pipeline.errors import HandbookError
+from pipeline.fileio import write_atomic
+from pipeline.model import Handbook
+from pipeline.readers import FILE_READERS, READER_EXTENSIONS
+
+SNAPSHOT_STEM = "snapshot"  # a new book's; a refresh keeps the name its manifest gave
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PROJECT_URL = ""  # where the tool lives, for the User-Agent (none published yet)
 CHUNK = 64 * 1024
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What `normalize` needs to know about the snapshot (keys of manifest.json)."""
-
-    snapshot: str
-    reader: str
-    source: str
-    retrieved_at: str
-    sha256: str
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)
@@ -79,30 +63,41 @@ class FetchOptions:
             raise HandbookError(f"a HANDBOOK_SCRAPE_* setting is not a number: {error}") from None
 
 
-def scrape(source: str, out_dir: Path, options: FetchOptions | None = None) -> Manifest:
-    """Snapshot `source` (an http(s) URL or a .html/.htm/.txt file) into `out_dir`."""
+def scrape(source: str, out_dir: Path | None, options: FetchOptions | None = None, *,
+           books_dir: Path | None = None, book: str | None = None) -> tuple[Manifest, Path]:
+    """Snapshot `source` (an http(s) URL or a .html/.htm/.txt file) into `out_dir`.
+
+    Without `out_dir`, into a book's raw/ folder under `books_dir`: the book
+    `book`, else the one named by a slug of the page's title (a new title makes
+    a new book). Returns the manifest and the folder it is in.
+    """
     if source.startswith(("http://", "https://")):
         text = fetch(source, options or FetchOptions.from_environment())
         reader = "html"
     else:
         text, reader = _read_file(Path(source))
-    check_snapshot(text, reader, source)
+    handbook = check_snapshot(text, reader, source)
+    if out_dir is None:
+        if books_dir is None:
+            raise HandbookError("internal error: scrape needs a folder or a books folder")
+        out_dir = books_dir / (book or book_slug(handbook)) / "raw"
+    previous = _previous_snapshot(out_dir) if out_dir.is_dir() else None
     manifest = Manifest(
-        snapshot=SNAPSHOT_STEM + READER_EXTENSIONS[reader],
+        snapshot=Path(previous or SNAPSHOT_STEM).stem + READER_EXTENSIONS[reader],
         reader=reader,
         source=source,
         retrieved_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     commit_snapshot(out_dir, manifest, text)
-    return manifest
+    return manifest, out_dir
 
 
 # --- a saved file --------------------------------------------------------------
 
 
 def _read_file(path: Path) -> tuple[str, str]:
-    from pipeline.normalize import read_snapshot_text
+    from pipeline.book import read_snapshot_text
 
     reader = FILE_READERS.get(path.suffix.lower())
     if reader is None:
@@ -242,7 +237,8 @@ def _request(url: str, options: FetchOptions, opener: urllib.request.OpenerDirec
                     f"{url} answered with {content_type}, not an HTML page: check the address"
                 )
             body = _read_body(response, url, options)
-            charset = response.headers.get_content_charset() or _declared_charset(body)
+            charset = response.headers.get_content_charset() or EncodingDetector.find_declared_encoding(
+                body[:2048], is_html=True)
     except urllib.error.HTTPError as error:
         if error.code >= 500:
             raise _Retry(f"the server answered HTTP {error.code} {_one_line(error.reason)}") from None
@@ -291,11 +287,6 @@ def _too_large(url: str, options: FetchOptions) -> HandbookError:
     )
 
 
-def _declared_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:2048])
-    return match.group(1).decode("ascii") if match else None
-
-
 def _decode(body: bytes, charset: str | None, url: str) -> str:
     if not body.strip():
         raise HandbookError(f"{url} answered with an empty page: check the address")
@@ -333,24 +324,17 @@ def check_snapshot(text: str, reader: str, source: str) -> Handbook:
 def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
     """Replace the snapshot and manifest together; a stale snapshot goes only afterwards.
 
-    Both files are written in full beside their targets first; then the
-    snapshot and the manifest are renamed into place, in that order, so the
-    old snapshot stays readable until the new manifest names the new one. The
-    manifest, renamed last, holds the snapshot's sha256, which `normalize`
-    checks: a crash between the two renames is refused, never read as a pair.
+    Each file is written atomically (pipeline.fileio), the snapshot first, so
+    the old snapshot stays readable until the new manifest names the new one.
+    The manifest, written last, holds the snapshot's sha256, which `normalize`
+    checks: a crash between the two is refused, never read as a pair.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise HandbookError(f"{out_dir} is a file, not a folder: choose a folder for the snapshot")
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous_snapshot(out_dir)
-    snapshot = _staged(out_dir, manifest.snapshot, text, read_only=True)
-    manifest_file = _staged(out_dir, MANIFEST_NAME, manifest.to_json(), read_only=False)
-    try:
-        os.replace(snapshot, out_dir / manifest.snapshot)
-        os.replace(manifest_file, out_dir / MANIFEST_NAME)
-    finally:
-        snapshot.unlink(missing_ok=True)
-        manifest_file.unlink(missing_ok=True)
+    write_atomic(out_dir / manifest.snapshot, text)
+    write_atomic(out_dir / MANIFEST_NAME, manifest.to_json())
     if previous and previous != manifest.snapshot:
         (out_dir / previous).unlink(missing_ok=True)
 
@@ -367,16 +351,3 @@ def _previous_snapshot(out_dir: Path) -> str | None:
     except (OSError, ValueError, AttributeError):
         pass
     return None
-
-
-def _staged(out_dir: Path, name: str, text: str, *, read_only: bool) -> Path:
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-    path = Path(temporary)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH if read_only else 0o644)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path

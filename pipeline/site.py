@@ -30,12 +30,12 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir
 from pipeline.model import Handbook
 from pipeline.normalize import normalize_if_stale
-from pipeline.paths import HANDBOOK_DIR
+from pipeline.book import book_of
+from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
 from pipeline.writers.site import deck_files, formula_count
 
-MKDOCS_CONFIG = Path("mkdocs.yml")
 WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
 
 
@@ -74,7 +74,8 @@ def build_site(
     `force` replaces a folder that holds something else (see pipeline.fileio).
     """
     start = time.perf_counter()
-    normalized = handbook_dir.resolve() == HANDBOOK_DIR.resolve() and normalize_if_stale() is not None
+    book = book_of(handbook_dir)
+    normalized = book is not None and normalize_if_stale(book) is not None
     handbook = read_handbook(handbook_dir)
     if not config_file.is_file():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")

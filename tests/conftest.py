@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from pipeline.model import Handbook
 from pipeline.readers.markdown import read_markdown
+from tests.layout import BOOK, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", default=False,
-        help="Rewrite golden files (tests/golden/, source/handbook/) instead of comparing.",
+        help="Rewrite golden files (tests/golden/, source/books/SLUG/handbook/) instead of comparing.",
     )
 
 
@@ -33,4 +32,4 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def canonical() -> Handbook:
     """The committed canonical handbook."""
-    return read_markdown(ROOT / "source" / "handbook")
+    return read_markdown(BOOK.handbook_dir)

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 
 from pipeline.audit import Acceptance, Finding, audit, audit_blocks, read_accepted, review
 from pipeline.errors import HandbookError
-from pipeline.paths import AUDIT_ACCEPTED_FILE
 from pipeline.readers.markdown import read_markdown, read_section
 from tests.conftest import ROOT
 from tests.writers.test_markdown import handbooks
+from tests.layout import BOOK, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "audit.txt"
 
@@ -51,9 +51,9 @@ def test_fixture_case(title: str, answer: str, expected: list[str]) -> None:
 
 
 def test_the_seeds_findings_are_all_accepted_and_every_acceptance_is_used() -> None:
-    report = review(audit(read_markdown(ROOT / "source" / "handbook")), read_accepted(AUDIT_ACCEPTED_FILE))
+    report = review(audit(read_markdown(BOOK.handbook_dir)), read_accepted(BOOK.audit_file))
     assert report.ok, report.summary() + "\n" + report.first_problem()
-    assert all(a.reason.strip() for a in read_accepted(AUDIT_ACCEPTED_FILE))
+    assert all(a.reason.strip() for a in read_accepted(BOOK.audit_file))
 
 
 def test_unaccepted_and_stale_are_named() -> None:

@@ -22,8 +22,8 @@ from typing import Callable
 import pytest
 
 from pipeline.fileio import MARKER, marker_text
+from tests.layout import BOOK_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 HANDBOOK = Path(sys.executable).with_name("handbook")
 SECTION = "04-autoencoders.md"
 FIRST_AUTOENCODER_QUESTION = "what-is-an-autoencoder-what-does-it-auto"
@@ -71,7 +71,7 @@ def folder(name: str) -> Callable[[Path], None]:
 
 
 def oversize(checkout: Path) -> None:
-    seed = (checkout / "source" / "raw" / "dl-concepts.txt").read_bytes()
+    seed = (checkout / BOOK_DIR / "raw" / "dl-concepts.txt").read_bytes()
     (checkout / "big.txt").write_bytes(seed * 50)  # 5.4 MB: the seed repeated, as in the issue
 
 
@@ -84,7 +84,7 @@ def hostile_handbook(tex: str) -> Callable[[Path], None]:
     """A copy of the handbook whose first autoencoder answer starts with `$tex$`."""
     def setup(checkout: Path) -> None:
         copy = checkout / "hostile"
-        shutil.copytree(checkout / "source" / "handbook", copy)
+        shutil.copytree(checkout / BOOK_DIR / "handbook", copy)
         page = copy / SECTION
         text = page.read_text(encoding="utf-8")
         heading = text.index(f"{{#{FIRST_AUTOENCODER_QUESTION}}}\n")
@@ -94,7 +94,7 @@ def hostile_handbook(tex: str) -> Callable[[Path], None]:
 
 
 def hostile_errata(checkout: Path) -> None:
-    errata = checkout / "source" / "errata.toml"
+    errata = checkout / BOOK_DIR / "errata.toml"
     errata.write_text(errata.read_text(encoding="utf-8") + (
         '\n[[correction]]\nquestion = "what-is-cross-entropy-loss"\nfind = "sum the result."\n'
         'replace = "sum the result. $\\\\href{javascript:alert(1)}{x}$"\nreason = "a hostile edit"\n'
@@ -112,18 +112,18 @@ def snapshot_file(data: bytes) -> Callable[[Path], None]:
 
 
 def truncated(checkout: Path) -> None:
-    text = (checkout / "source" / "raw" / "dl-concepts.txt").read_text(encoding="utf-8")
+    text = (checkout / BOOK_DIR / "raw" / "dl-concepts.txt").read_text(encoding="utf-8")
     (checkout / "snapshot.txt").write_text(text[: len(text) // 2], encoding="utf-8")
 
 
 def stale_errata(checkout: Path) -> None:
-    errata = checkout / "source" / "errata.toml"
+    errata = checkout / BOOK_DIR / "errata.toml"
     errata.write_text(errata.read_text().replace("sum the result.", "sum the results."), encoding="utf-8")
 
 
 def interrupted_scrape(checkout: Path) -> None:
     """The new snapshot renamed into place, the crash before the manifest followed."""
-    snapshot = checkout / "source" / "raw" / "dl-concepts.txt"
+    snapshot = checkout / BOOK_DIR / "raw" / "dl-concepts.txt"
     snapshot.chmod(0o644)
     snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("Autoencoders", "Auto-encoders"))
 
@@ -182,9 +182,9 @@ ROWS: dict[str, Row] = {
                                 setup=oversize),
     "scrape a FIFO": Row(("scrape", "pipe.txt", "--out", "raw"), "pipe.txt is a named pipe (FIFO)",
                          setup=fifo("pipe.txt")),
-    "scrape --out a file": Row(("scrape", "source/raw/dl-concepts.txt", "--out", "notes.txt"),
+    "scrape --out a file": Row(("scrape", str(BOOK_DIR / "raw" / "dl-concepts.txt"), "--out", "notes.txt"),
                                "notes.txt is a file, not a folder"),
-    "scrape --out under /proc": Row(("scrape", "source/raw/dl-concepts.txt", "--out", "/proc/handbook-raw"),
+    "scrape --out under /proc": Row(("scrape", str(BOOK_DIR / "raw" / "dl-concepts.txt"), "--out", "/proc/handbook-raw"),
                                     "/proc/handbook-raw: No such file or directory"),
     "a FIFO as the errata": Row(("normalize", "--errata", "pipe.toml"),
                                 "pipe.toml is a named pipe (FIFO): an errata file must be a regular file",
@@ -194,7 +194,7 @@ ROWS: dict[str, Row] = {
             "Node (fake-node) failed to answer KaTeX twice (no answer within 1 s; after a restart, "
             "no answer within 1 s)", setup=stalled_node, env=FAKE_NODE),
     "a snapshot the manifest does not describe (interrupted scrape)":
-        Row(("normalize",), "source/raw/dl-concepts.txt no longer matches the sha256 its manifest recorded",
+        Row(("normalize",), f"{BOOK_DIR}/raw/dl-concepts.txt no longer matches the sha256 its manifest recorded",
             setup=interrupted_scrape),
     # Hostile TeX, wherever it could be written.
     "hostile TeX through the errata, in normalize":
@@ -214,9 +214,9 @@ ROWS: dict[str, Row] = {
                              setup=snapshot_file(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)),
     "a non-UTF-8 snapshot": Row(("normalize", "snapshot.txt"), "not UTF-8",
                                 setup=snapshot_file("Table of Contents\n\ncaf\u00e9\n".encode("latin-1"))),
-    "a truncated snapshot": Row(("normalize", "snapshot.txt"), "truncated", setup=truncated),
+    "a truncated snapshot": Row(("normalize", "snapshot.txt", "--out", "new-handbook"), "truncated", setup=truncated),
     "a snapshot with no questions": Row(
-        ("normalize", "snapshot.txt"), "no questions",
+        ("normalize", "snapshot.txt", "--out", "new-handbook"), "no questions",
         setup=snapshot_file(b"Title\n\nSubtitle\n\nTable of Contents\n\nA\n\nA\n\nJust prose.\n")),
     "a stale errata entry": Row(("normalize",), "errata entry #2 (what-is-cross-entropy-loss",
                                 setup=stale_errata),

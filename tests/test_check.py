@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from pipeline.anki import export_anki
 from pipeline.cli import main
 from pipeline.paths import HANDBOOK_DIR
+from tests.layout import BOOK
 from pipeline.site import build_site
 
 
@@ -86,14 +87,13 @@ def test_a_tampered_markdown_line_is_named(built: Path, tmp_path: Path) -> None:
 
 
 def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: Path, monkeypatch) -> None:
-    import pipeline.check
-    from pipeline.paths import AUDIT_ACCEPTED_FILE
+    import pipeline.book
 
-    accepted = AUDIT_ACCEPTED_FILE.read_text(encoding="utf-8")
+    accepted = BOOK.audit_file.read_text(encoding="utf-8")
     stale = tmp_path / "stale.toml"
     stale.write_text(accepted + '\n[[accepted]]\nquestion = "index"\nkind = "repeated"\n'
                      'text = "the the"\nreason = "fixed long ago"\n', encoding="utf-8")
-    monkeypatch.setattr(pipeline.check, "AUDIT_ACCEPTED_FILE", stale)
+    monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: stale))
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 1
     assert "Error: residue audit: stale acceptance (matches no finding): index: repeated: 'the the'" \
@@ -102,7 +102,7 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
     missing = tmp_path / "missing.toml"
     missing.write_text(accepted.split("[[accepted]]", 1)[0] + "[[accepted]]" + accepted.split(
         "[[accepted]]", 2)[2], encoding="utf-8")  # the first entry removed
-    monkeypatch.setattr(pipeline.check, "AUDIT_ACCEPTED_FILE", missing)
+    monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: missing))
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 1
     assert "Error: residue audit: finding not accepted: name-some-typical-loss-functions" in result.output

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.model import CodeBlock, Handbook, Quote
 from tests.conftest import ROOT
+from tests.layout import BOOK, ROOT
 
 RUN_TIMEOUT = 60  # seconds; the slowest block (the π estimate, 10⁶ points) takes about one
 
@@ -57,7 +58,7 @@ def standard_library_only(code: str) -> bool:
 def _blocks() -> list[tuple[str, str]]:
     from pipeline.readers.markdown import read_markdown
 
-    return python_blocks(read_markdown(ROOT / "source" / "handbook"))
+    return python_blocks(read_markdown(BOOK.handbook_dir))
 
 
 BLOCKS = _blocks()

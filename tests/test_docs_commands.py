@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.shell_lines import handbook_error, is_executable, shell_lines, simple_commands
+from tests.layout import ROOT
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SYSTEM_TOOLS = {"python3", "git", "npm", "apt-get"}  # what the README asks a machine to have

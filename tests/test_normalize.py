@@ -13,10 +13,10 @@ from pipeline.cli import main
 from pipeline.fileio import MARKER
 from pipeline.model import Text, block_inlines, flat_inlines, question_formulas
 from pipeline.readers.markdown import read_markdown
+from tests.layout import BOOK
 
-ROOT = Path(__file__).resolve().parents[1]
-HANDBOOK = ROOT / "source" / "handbook"
-SNAPSHOT = ROOT / "source" / "raw" / "dl-concepts.txt"
+HANDBOOK = BOOK.handbook_dir
+SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
 SECTIONS = [
     "Machine Learning in General", "Optimization procedures", "Sequence Modeling",
     "Autoencoders", "Representation Learning", "Monte Carlo Methods", "Adversarial Attacks",
@@ -27,9 +27,9 @@ def run_normalize(tmp_path: Path, snapshot: Path | None = None, errata: Path | N
     tmp_path.mkdir(parents=True, exist_ok=True)
     out = tmp_path / "handbook"
     ids = tmp_path / "ids.tsv"
-    shutil.copy(ROOT / "source" / "question-ids.tsv", ids)
+    shutil.copy(BOOK.ids_file, ids)
     args = ["normalize", "--out", str(out), "--ids", str(ids),
-            "--errata", str(errata or ROOT / "source" / "errata.toml")]
+            "--errata", str(errata or BOOK.errata_file)]
     if snapshot:
         args.insert(1, str(snapshot))
     result = CliRunner().invoke(main, args)
@@ -115,7 +115,7 @@ def test_truncated_dump_is_refused(tmp_path: Path) -> None:
 def test_stale_errata_entry_is_named(tmp_path: Path) -> None:
     errata = tmp_path / "errata.toml"
     errata.write_text(
-        (ROOT / "source" / "errata.toml").read_text().replace("sum the result.", "sum the results."),
+        (BOOK.errata_file).read_text().replace("sum the result.", "sum the results."),
         encoding="utf-8",
     )
     assert_refused(tmp_path, None, errata, "errata entry #2 (what-is-cross-entropy-loss")
@@ -134,11 +134,14 @@ def assert_refused(tmp_path: Path, snapshot: Path | None, errata: Path | None, m
 
 
 def test_normalize_is_due_only_when_snapshot_or_errata_change(tmp_path: Path) -> None:
-    from pipeline.normalize import is_stale
-    assert not is_stale()
-    errata = tmp_path / "errata.toml"
-    errata.write_text((ROOT / "source" / "errata.toml").read_text() + "\n# a new comment\n")
-    assert is_stale(HANDBOOK, errata)
+    from pipeline.book import book_at, is_stale
+
+    assert not is_stale(BOOK)
+    copy = tmp_path / BOOK.slug
+    shutil.copytree(BOOK.folder, copy)
+    assert not is_stale(book_at(copy))
+    book_at(copy).errata_file.write_text(BOOK.errata_file.read_text() + "\n# a new comment\n")
+    assert is_stale(book_at(copy))
 
 
 def test_another_dump_leaves_this_handbooks_errata_and_ids_alone(tmp_path: Path) -> None:
@@ -148,11 +151,11 @@ def test_another_dump_leaves_this_handbooks_errata_and_ids_alone(tmp_path: Path)
 
     dump = tmp_path / "other.txt"
     dump.write_text(write_text_dump(OWN), encoding="utf-8")
-    book = {name: (ROOT / "source" / name).read_bytes() for name in ("errata.toml", "question-ids.tsv")}
+    book = {name: (BOOK.folder / name).read_bytes() for name in ("errata.toml", "question-ids.tsv")}
     result = CliRunner().invoke(main, ["normalize", str(dump), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "0 from errata" in result.output and "residue audit: " in result.output
-    assert {name: (ROOT / "source" / name).read_bytes() for name in book} == book
+    assert {name: (BOOK.folder / name).read_bytes() for name in book} == book
     assert read_markdown(tmp_path / "out").sections[0].title == "Probability Basics"
 
     ids = tmp_path / "ids.tsv"  # named explicitly: then it is written

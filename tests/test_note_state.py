@@ -61,9 +61,9 @@ def test_malformed_state_is_a_one_line_error(tmp_path: Path, text: str) -> None:
 
 
 def test_committed_state_covers_every_question() -> None:
-    """source/question-state.tsv has a row per question id (and the note type)."""
+    """The book's question-state.tsv has a row per question id (and the note type)."""
     from pipeline.ids import read_ids
-    from pipeline.paths import IDS_FILE, SOURCE_DIR
+    from tests.layout import BOOK
 
-    state = read_state(SOURCE_DIR / "question-state.tsv")
-    assert set(state) == {a.id for a in read_ids(IDS_FILE)} | {NOTE_TYPE_ROW}
+    state = read_state(BOOK.state_file)
+    assert set(state) == {a.id for a in read_ids(BOOK.ids_file)} | {NOTE_TYPE_ROW}

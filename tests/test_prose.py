@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 from pipeline import katex
 from pipeline.errata import NOTE_PREFIX, read_errata
@@ -21,9 +20,10 @@ from pipeline.model import (
 from pipeline.readers.text_dump import EXPAND_HINT, FOOTER_MARKERS, TOC_HEADING, chunks, read_text_dump
 from pipeline.repair.math import scraped
 from pipeline.repair.noise import is_caption
-from pipeline.writers.markdown import REFERENCES_HEADING
+from pipeline.formats import REFERENCES_HEADING
+from tests.layout import BOOK, BOOK_DIR
 
-SNAPSHOT = Path("source/raw/dl-concepts.txt")
+SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
 # Words split at case changes too, so cells glued in a table (`TimeCorrectness`)
 # count the same as cells apart.
 WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -49,7 +49,7 @@ def snapshot_prose(canonical: Handbook) -> str:
     ]
     prose = "\n\n".join(kept)
     items = [(t, False) for _, q in canonical.questions() for t, _ in question_formulas(q)]
-    for correction in read_errata(Path("source/errata.toml")):  # formulas they replace
+    for correction in read_errata(BOOK.errata_file):  # formulas they replace
         items += [(t, False) for t in re.findall(r"\$([^$\n]+)\$", correction.find)]
         items += [(t, False) for t in re.findall(r"(?m)^\$\$\n(.+?)\n\$\$$", correction.find)]
     for (tex, _), rendered in sorted(zip(items, katex.mathml_texts(items)), key=lambda p: -len(p[0][0])):
@@ -92,7 +92,7 @@ def canonical_prose(handbook: Handbook) -> str:
 
 def test_no_prose_word_is_lost(canonical: Handbook) -> None:
     replaced = Counter()
-    for correction in read_errata(Path("source/errata.toml")):
+    for correction in read_errata(BOOK.errata_file):
         replaced += words(correction.find)
     missing = words(snapshot_prose(canonical)) - words(canonical_prose(canonical)) - replaced
     assert not missing, missing
@@ -100,7 +100,7 @@ def test_no_prose_word_is_lost(canonical: Handbook) -> None:
 
 def test_no_prose_word_is_invented(canonical: Handbook) -> None:
     added = Counter()
-    for correction in read_errata(Path("source/errata.toml")):
+    for correction in read_errata(BOOK.errata_file):
         note = f"{NOTE_PREFIX}{correction.note}" if correction.note else ""
         added += words(correction.replace) + words(note)
     # The lost heading is restored from its questions' words; it appears once more.

@@ -20,8 +20,8 @@ from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
 from pipeline.readers.html_page import read_html_page
 from pipeline.scrape import FetchOptions, fetch, scrape
 from pipeline.writers.original_html import write_original_html
+from tests.layout import BOOK
 
-ROOT = Path(__file__).resolve().parents[1]
 MAX_BYTES = 200_000
 
 HANDBOOK = Handbook(
@@ -149,14 +149,14 @@ def _assert_one_line_error(code: int, output: str, *phrases: str) -> None:
 def test_a_good_page_replaces_the_snapshot(server: str, raw: Path) -> None:
     code, output = _run(f"{server}/good", "--out", str(raw))
     assert code == 0, output
-    assert output.startswith("Saved dl-concepts.html (html reader, sha256 ")
+    assert output.startswith(f"Saved {raw / 'snapshot.html'} (html reader, sha256 ")
     manifest = json.loads((raw / "manifest.json").read_text())
     assert list(manifest) == ["snapshot", "reader", "source", "retrieved_at", "sha256"]
     assert manifest["source"] == f"{server}/good" and manifest["reader"] == "html"
     snapshot = (raw / manifest["snapshot"]).read_bytes()
     assert hashlib.sha256(snapshot).hexdigest() == manifest["sha256"]
     assert read_html_page(snapshot.decode(), "") == HANDBOOK
-    assert sorted(p.name for p in raw.iterdir()) == ["dl-concepts.html", "manifest.json"]
+    assert sorted(p.name for p in raw.iterdir()) == ["manifest.json", "snapshot.html"]
     assert _Handler.agents[-1].startswith("handbook-scraper/")
 
 
@@ -168,7 +168,7 @@ def test_retries_after_a_server_error(server: str, raw: Path) -> None:
 
 def test_the_declared_charset_is_used(server: str, tmp_path: Path) -> None:
     scrape(f"{server}/latin1", tmp_path)
-    assert "Café." in (tmp_path / "dl-concepts.html").read_text(encoding="utf-8")
+    assert "Café." in (tmp_path / "snapshot.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path, phrases", [
@@ -221,13 +221,13 @@ def test_fetch_gives_text(server: str) -> None:
 
 def test_a_text_dump_replaces_an_html_snapshot(raw: Path, tmp_path: Path) -> None:
     dump = tmp_path / "dump.txt"
-    shutil.copy(ROOT / "source" / "raw" / "dl-concepts.txt", dump)
+    shutil.copy(BOOK.snapshot_file(), dump)
     code, output = _run(str(dump), "--out", str(raw))
     assert code == 0, output
     manifest = json.loads((raw / "manifest.json").read_text())
-    assert manifest["snapshot"] == "dl-concepts.txt" and manifest["reader"] == "text-dump"
-    assert sorted(p.name for p in raw.iterdir()) == ["dl-concepts.txt", "manifest.json"]
-    assert (raw / "dl-concepts.txt").read_bytes() == dump.read_bytes()
+    assert manifest["snapshot"] == "snapshot.txt" and manifest["reader"] == "text-dump"
+    assert sorted(p.name for p in raw.iterdir()) == ["manifest.json", "snapshot.txt"]
+    assert (raw / "snapshot.txt").read_bytes() == dump.read_bytes()
     assert manifest["sha256"] == hashlib.sha256(dump.read_bytes()).hexdigest()
 
 
@@ -261,7 +261,7 @@ def test_a_crash_between_snapshot_and_manifest_is_never_read_as_a_pair(
     import os
 
     import pipeline.scrape
-    from pipeline.normalize import locate_snapshot, read_snapshot
+    from pipeline.book import Manifest, read_snapshot
 
     saved = tmp_path / "newer.html"
     saved.write_bytes(PAGE.replace(b"</body>", b"<p>A newer paragraph.</p></body>"))
@@ -277,11 +277,11 @@ def test_a_crash_between_snapshot_and_manifest_is_never_read_as_a_pair(
     with pytest.raises(KeyboardInterrupt):
         scrape(str(saved), raw)
     monkeypatch.undo()
-    assert [Path(str(t)).name for t in renames] == ["dl-concepts.html"]
+    assert [Path(str(t)).name for t in renames] == ["snapshot.html"]
     with pytest.raises(HandbookError, match="no longer matches the sha256 its manifest recorded"):
-        read_snapshot(locate_snapshot(None, raw / "manifest.json"))
+        read_snapshot(raw / "snapshot.html", Manifest.read(raw / "manifest.json"))
     scrape(str(saved), raw)  # scraping again repairs the pair
-    assert read_snapshot(locate_snapshot(None, raw / "manifest.json")).questions
+    assert read_snapshot(raw / "snapshot.html", Manifest.read(raw / "manifest.json")).questions
 
 
 def test_a_previous_snapshot_is_removed_only_when_provably_ours(raw: Path, tmp_path: Path) -> None:
@@ -290,7 +290,7 @@ def test_a_previous_snapshot_is_removed_only_when_provably_ours(raw: Path, tmp_p
     (raw / "thesis.html").write_text("three years of work")
     (raw / "manifest.json").write_text(json.dumps(dict(manifest, snapshot="thesis.html")))
     dump = tmp_path / "dump.txt"
-    shutil.copy(ROOT / "source" / "raw" / "dl-concepts.txt", dump)
+    shutil.copy(BOOK.snapshot_file(), dump)
     code, output = _run(str(dump), "--out", str(raw))
     assert code == 0, output
     assert (raw / "thesis.html").read_text() == "three years of work"

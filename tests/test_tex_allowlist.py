@@ -17,8 +17,8 @@ from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text, M
 from pipeline.tex_allowlist import check_card_html, formula_problem
 from pipeline.writers.markdown import write_markdown
 from tests.test_bad_inputs import HOSTILE_TEX
+from tests.layout import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = [
     r"\frac{1}{2}", r"\mathbb{E}_{x \sim p}\left[\log q(x)\right]", r"a \\ b", r"\\href",
     r"\href{https://example.com/a_b?c=d\#e}{x}", r"\href{HTTP://example.com}{x}",

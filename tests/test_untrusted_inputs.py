@@ -25,11 +25,11 @@ from bs4 import BeautifulSoup
 
 from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
 from pipeline.writers.original_html import write_original_html
+from tests.layout import BOOK_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-HANDBOOK = Path("source/handbook")
-SNAPSHOT = Path("source/raw/dl-concepts.txt")
-IDS = Path("source/question-ids.tsv")
+HANDBOOK = BOOK_DIR / "handbook"
+SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
+IDS = BOOK_DIR / "question-ids.tsv"
 OUTPUTS = ("source", "site", "decks")
 PAYLOAD = '<img src=x class=pwned onerror=alert(7)>'
 
@@ -123,7 +123,7 @@ def rescrape_without_last_question(project: Path) -> None:
     text = (project / SNAPSHOT).read_text(encoding="utf-8")
     saved = project / "saved.txt"
     saved.write_text(truncated(text) + text[text.rindex("References and Resources"):], encoding="utf-8")
-    scrape(str(saved), project / "source" / "raw")
+    scrape(str(saved), project / BOOK_DIR / "raw")
 
 
 def inject_into_header(project: Path) -> None:
@@ -171,9 +171,9 @@ ROWS = {
         ("normalize",), ("is not an id",)),
     # State files that used to fail silently.
     "errata deleted, normalize": Row(
-        lambda p: (p / "source" / "errata.toml").unlink(), ("normalize",), ("errata.toml is missing",)),
+        lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("normalize",), ("errata.toml is missing",)),
     "errata deleted, build": Row(
-        lambda p: (p / "source" / "errata.toml").unlink(), ("build",), ("errata.toml is missing",)),
+        lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("build",), ("errata.toml is missing",)),
     "snapshot truncated after scrape": Row(
         lambda p: edit(p / SNAPSHOT, truncated), ("normalize",), ("no longer matches the sha256",)),
     "page without its last question scraped": Row(
@@ -225,7 +225,7 @@ def test_a_bom_is_not_part_of_the_title(project: Path) -> None:
 
     saved = project / "saved.txt"
     saved.write_bytes(b"\xef\xbb\xbf" + (project / SNAPSHOT).read_bytes())
-    scrape(str(saved), project / "source" / "raw")
+    scrape(str(saved), project / BOOK_DIR / "raw")
     result = handbook(project, "normalize")
     assert result.returncode == 0, result.stderr
     index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
@@ -255,7 +255,7 @@ def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
     """scrape → normalize → build-site → export-anki → check, in a project of its own."""
     project = new_project(tmp_path / "project")
     (project / "evil.html").write_text(hostile_page(), encoding="utf-8")
-    for command in (("scrape", "evil.html"), ("normalize",), ("build-site",), ("export-anki",), ("check",)):
+    for command in (("scrape", "evil.html", "--book", BOOK_DIR.name), ("normalize",), ("build-site",), ("export-anki",), ("check",)):
         result = handbook(project, *command)
         assert result.returncode == 0, (command, result.stderr)
     index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")

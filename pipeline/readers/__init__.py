@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Callable
 
 from pipeline.errors import HandbookError
@@ -23,6 +24,9 @@ def _html(text: str, source_url: str) -> Handbook:
 
 
 READERS: dict[str, Reader] = {"text-dump": _text_dump, "html": _html}
+# A saved snapshot's reader by its extension, and the extension a snapshot gets for its reader.
+FILE_READERS = {".html": "html", ".htm": "html", ".txt": "text-dump"}
+READER_EXTENSIONS = {"html": ".html", "text-dump": ".txt"}
 
 
 def reader_for(name: str) -> Reader:
@@ -35,5 +39,5 @@ def reader_for(name: str) -> Reader:
 
 
 def reader_for_file(filename: str) -> str:
-    """The reader for a snapshot file, by its extension."""
-    return "html" if filename.lower().endswith((".html", ".htm")) else "text-dump"
+    """The reader for a snapshot file, by its extension (a dump's, when the extension says nothing)."""
+    return FILE_READERS.get(PurePath(filename).suffix.lower(), "text-dump")

@@ -41,7 +41,7 @@ from bs4.element import PreformattedString
 
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Heading, Inline, Link, ListBlock, Math, Paragraph,
-    Quote, Table, Text, subheading_level,
+    Quote, Table, Text, merge_text, subheading_level,
 )
 from pipeline.sanitize import safe_url
 
@@ -361,12 +361,7 @@ def _inline_element(tag: Tag, items: list[_Item], in_link: bool) -> _Frame | Non
 
 def _tidy(items: list[_Item]) -> list[_Item]:
     """Adjacent text merged, formatting whitespace collapsed, no empty text."""
-    merged: list[_Item] = []
-    for item in items:
-        if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + item.text)
-        else:
-            merged.append(item)
+    merged: list[_Item] = merge_text(items)
     tidy: list[_Item] = []
     for item in merged:
         if isinstance(item, Text):

@@ -19,20 +19,19 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, read_text_input
+from pipeline.formats import INDEX_FILE, INPUTS_STAMP, REFERENCES_HEADING, SECTION_FILE
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Meta,
     Paragraph, Question, Quote, Section, Table, Text, plain_text, subheading_level,
 )
 from pipeline.sanitize import web_url
 from pipeline.tex_allowlist import check_formulas
-from pipeline.writers.markdown import INDEX_FILE, REFERENCES_HEADING
 
-SECTION_FILE = re.compile(r"^(\d{2,})-([a-z0-9-]+)\.md$")
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
 FRONT_MATTER_KEYS = ("title", "subtitle", "author", "source_url")
 # Written into the folder beside the pages, never pages themselves: normalize's
 # digest of its inputs (normalize.INPUTS_STAMP) and the owner marker (fileio).
-STATE_FILES = frozenset({".inputs.sha256", MARKER})
+STATE_FILES = frozenset({INPUTS_STAMP, MARKER})
 BOM = "\ufeff"
 
 

@@ -2,7 +2,7 @@
 
 Every pass takes a handbook and returns the repaired handbook and how many
 repairs it made; `repair` runs them in order. Nothing here knows about one
-particular question: hand corrections live in source/errata.toml.
+particular question: hand corrections live in source/books/SLUG/errata.toml.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from pipeline.ids import slugify
 from pipeline.model import Handbook, Section, plain_text
 
 STOPWORDS = frozenset(
@@ -34,16 +35,6 @@ def _topic(section: Section) -> str:
         return "Untitled section"
     word, _ = min(counts.items(), key=lambda item: (-item[1], item[0]))
     return (word + "s").capitalize()
-
-
-def slugify(text: str, max_words: int = 12, max_length: int = 80) -> str:
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
-    slug = ""
-    for word in words[:max_words]:
-        if slug and len(slug) + 1 + len(word) > max_length:
-            break
-        slug = f"{slug}-{word}" if slug else word[:max_length]
-    return slug or "untitled"
 
 
 def restore_headings(handbook: Handbook) -> tuple[Handbook, int]:

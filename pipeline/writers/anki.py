@@ -28,11 +28,11 @@ import genanki
 
 from pipeline.model import Handbook, Question, Section
 from pipeline.note_state import NOTE_TYPE_ROW
-from pipeline.repair.headings import slugify
+from pipeline.book import book_slug
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
-from pipeline.writers.markdown import section_filename
+from pipeline.formats import section_page
 
 # (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
 Dating = Callable[[str, str], int]
@@ -115,8 +115,20 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def note_guid(question: Question) -> str:
-    return genanki.guid_for(ID_NAMESPACE, question.id)
+# Books whose decks were published before there were several books: their notes
+# and decks keep the keys they had then (question id, section slug alone), so
+# learners' imports still update in place. Every other book's keys start with its
+# slug, so two books never share a note or deck, whatever their question ids.
+UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
+
+
+def book_key(handbook: Handbook) -> tuple[str, ...]:
+    slug = book_slug(handbook)
+    return () if slug in UNSCOPED_BOOKS else (slug,)
+
+
+def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
+    return genanki.guid_for(ID_NAMESPACE, *key, question.id)
 
 
 # Note ids are Anki's creation times in milliseconds. Ours count from a fixed
@@ -179,11 +191,6 @@ def _deck_part(title: str) -> str:
     return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
 
 
-def book_slug(handbook: Handbook) -> str:
-    """A short slug of the handbook's title (its first three words), for tags."""
-    return slugify(handbook.meta.title, max_words=3)
-
-
 def note_tag(handbook: Handbook, section: Section) -> str:
     """`handbook::<book>::<section>`: a tree in Anki's browser, AnkiDroid and AnkiMobile."""
     return f"{ID_NAMESPACE}::{book_slug(handbook)}::{section.slug}"
@@ -192,7 +199,7 @@ def note_tag(handbook: Handbook, section: Section) -> str:
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
     """`<site_url>/<NN-slug>/#<id>`: the question on the published site."""
     number = handbook.sections.index(section) + 1
-    page = section_filename(number, section).removesuffix(".md")
+    page = section_page(number, section)
     base = f"{site_url.rstrip('/')}/" if site_url else ""
     return f"{base}{page}/#{question.id}"
 
@@ -244,7 +251,7 @@ def section_deck(
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
-        stable_id(ID_NAMESPACE, section.slug),
+        stable_id(ID_NAMESPACE, *book_key(handbook), section.slug),
         deck_name(handbook, section),
         description=_description(handbook),
     )
@@ -252,7 +259,8 @@ def section_deck(
     tags = [note_tag(handbook, section)]
     for position, question in enumerate(section.questions, start=before + 1):
         fields = note_fields(handbook, section, question, site_url)
-        note = DatedNote(model=model, fields=fields, tags=tags, guid=note_guid(question), due=position)
+        guid = note_guid(question, book_key(handbook))
+        note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
         if date is not None:
             note.modified = date(question.id, content_digest(handbook, section, question, fields, tags))
         deck.add_note(note)
@@ -283,7 +291,8 @@ def section_decks(
 def parent_deck(handbook: Handbook) -> genanki.Deck:
     """The combined package's top deck, named for the handbook, holding no notes itself."""
     return genanki.Deck(
-        stable_id(ID_NAMESPACE), _deck_part(handbook.meta.title), description=_description(handbook),
+        stable_id(ID_NAMESPACE, *book_key(handbook)), _deck_part(handbook.meta.title),
+        description=_description(handbook),
     )
 
 

@@ -17,13 +17,12 @@ import re
 from pathlib import Path
 
 from pipeline.fileio import replaced_dir
+from pipeline.formats import INDEX_FILE, REFERENCES_HEADING, section_filename
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math,
     Paragraph, Question, Quote, Section, Table, Text,
 )
 
-INDEX_FILE = "index.md"
-REFERENCES_HEADING = "References and Resources"
 
 # Characters that would start markup anywhere in a line.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>$&])")
@@ -178,10 +177,6 @@ def index_markdown(handbook: Handbook) -> str:
         parts.append(f"## {REFERENCES_HEADING}")
         parts.append(blocks_markdown(handbook.references))
     return "\n\n".join(parts) + "\n"
-
-
-def section_filename(number: int, section: Section) -> str:
-    return f"{number:02d}-{section.slug}.md"
 
 
 def markdown_files(handbook: Handbook) -> dict[str, str]:

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 from pipeline.repair.math import evident
 from pipeline.model import (
     Block, DisplayMath, Handbook, Inline, ListBlock, Math, Meta, Paragraph, Question, Section,
-    Table, Text,
+    Table, Text, merge_text,
 )
 
 LETTERS = "abcdfknpqrstwxyzABLNTXY"
@@ -172,12 +172,7 @@ def _in_context(src: _Source, tex: str) -> list[Inline]:
 
 
 def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + inline.text)
-        else:
-            out.append(inline)
+    out: list[Inline] = merge_text(inlines)
     if out and isinstance(out[0], Text):
         out[0] = Text(out[0].text.lstrip())
     if out and isinstance(out[-1], Text):

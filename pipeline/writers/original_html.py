@@ -19,7 +19,7 @@ from pipeline.katex.html import render_html
 from pipeline.model import Block, Handbook, Inline, Question, Section, question_formulas
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.writers.html import HtmlStyle, blocks_html, pygments_block, title_html
-from pipeline.writers.markdown import REFERENCES_HEADING
+from pipeline.formats import REFERENCES_HEADING
 
 KATEX_CSS = "https://cdn.jsdelivr.net/npm/katex@0.19.1/dist/katex.min.css"
 FOOTER = (

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from typing import Sequence
 from urllib.parse import urlsplit
 
+from pipeline.formats import COMBINED_DECK, REFERENCES_HEADING, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
-from pipeline.paths import COMBINED_DECK
 from pipeline.sanitize import safe_url
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
-from pipeline.writers.markdown import REFERENCES_HEADING
 from pipeline.writers.meta_html import meta_html
 from pipeline.writers.study import home_progress, section_progress, section_toolbar
 
@@ -164,7 +163,7 @@ SEARCH_STYLE = HtmlStyle(
 def deck_files(handbook: Handbook) -> list[tuple[str, str]]:
     """(label, file name) of every deck `handbook export-anki` writes."""
     return [("All sections", COMBINED_DECK)] + [
-        (section.title, f"{section.slug}.apkg") for section in handbook.sections
+        (section.title, section_deck_file(section)) for section in handbook.sections
     ]
 
 

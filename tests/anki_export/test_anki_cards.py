@@ -18,15 +18,15 @@ from typing import Iterator
 import pytest
 from anki.collection import Collection
 
-from anki_fixtures import import_package
 from pipeline.anki import export_anki
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.anki_html import has_top_level_break
 from pipeline.readers.markdown import read_markdown
 from pipeline.model import DisplayMath
+from tests.layout import ROOT
+from tests.anki_export.anki_fixtures import import_package
 
-REPO = Path(__file__).resolve().parents[2]
-MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
+MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
 CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://cards.test/"
 PHONE = {"width": 390, "height": 844}
@@ -44,7 +44,7 @@ MATHJAX_CONFIG = {
 def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Question id → the back of its card, as real Anki renders it (CSS included)."""
     root = tmp_path_factory.mktemp("cards")
-    export_anki(REPO / HANDBOOK_DIR, root / "decks", None, site_url="https://example.org/hb/",
+    export_anki(ROOT / HANDBOOK_DIR, root / "decks", None, site_url="https://example.org/hb/",
                 state_file=root / "question-state.tsv", timestamp=1_700_000_000)
     col = Collection(str(root / "collection.anki2"))
     try:
@@ -121,7 +121,7 @@ def one_line(card: str) -> str:
 
 
 def multiline_ids() -> list[str]:
-    handbook = read_markdown(REPO / HANDBOOK_DIR)
+    handbook = read_markdown(ROOT / HANDBOOK_DIR)
     return [q.id for _, q in handbook.questions()
             if any(isinstance(b, DisplayMath) and has_top_level_break(b.tex) for b in q.answer)]
 

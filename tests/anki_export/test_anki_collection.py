@@ -21,9 +21,8 @@ from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
 from pipeline.writers.anki_html import canonical_field
-from anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.layout import ROOT
+from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -51,7 +50,7 @@ def deck_counts(col: Collection) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def canonical(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handbook, Path]:
     """The committed handbook, exported once for the whole module."""
-    handbook_dir = REPO / HANDBOOK_DIR
+    handbook_dir = ROOT / HANDBOOK_DIR
     out = tmp_path_factory.mktemp("decks")
     export_anki(handbook_dir, out, None, site_url="https://example.org/handbook",
                 state_file=tmp_path_factory.mktemp("state") / "question-state.tsv")
@@ -115,7 +114,7 @@ def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collecti
 
 def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(REPO / HANDBOOK_DIR, source)
+    shutil.copytree(ROOT / HANDBOOK_DIR, source)
     set_mtime(source, SOURCE_TIME)
     decks = tmp_path / "decks"
     assert export_anki(source, decks, None).timestamp == SOURCE_TIME

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from anki_fixtures import SOURCE_TIME, rich_handbook, set_mtime, write_source
 import pipeline.anki
 from pipeline.anki import build_time, configured_site_url, export_anki
 from pipeline.source_time import git_clean, git_commit_time
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, marker_text
+from tests.anki_export.anki_fixtures import SOURCE_TIME, rich_handbook, set_mtime, write_source
 
 
 @pytest.fixture

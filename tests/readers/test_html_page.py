@@ -17,9 +17,9 @@ from pipeline.normalize import normalize
 from pipeline.readers.html_page import read_html_page
 from pipeline.writers.markdown import write_markdown
 from pipeline.writers.original_html import write_original_html
+from tests.layout import BOOK
 
-ROOT = Path(__file__).resolve().parents[2]
-HANDBOOK_DIR = ROOT / "source" / "handbook"
+HANDBOOK_DIR = BOOK.handbook_dir
 
 
 def small_handbook() -> Handbook:
@@ -74,8 +74,8 @@ def test_normalize_reads_an_html_snapshot(canonical: Handbook, tmp_path: Path) -
     snapshot = tmp_path / "page.html"
     snapshot.write_text(write_original_html(canonical), encoding="utf-8")
     ids = tmp_path / "question-ids.tsv"
-    shutil.copy(ROOT / "source" / "question-ids.tsv", ids)
-    report = normalize(snapshot, tmp_path / "out", ROOT / "source" / "errata.toml", ids)
+    shutil.copy(BOOK.ids_file, ids)
+    report = normalize(snapshot, tmp_path / "out", BOOK.errata_file, ids)
     assert report.questions == sum(1 for _ in canonical.questions())
     assert report.errata_applied == 0
     written = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.suffix == ".md"}

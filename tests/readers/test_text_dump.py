@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,8 +9,9 @@ from hypothesis import strategies as st
 
 from pipeline.errors import HandbookError
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, read_text_dump
+from tests.layout import BOOK
 
-SNAPSHOT = Path(__file__).resolve().parents[2] / "source" / "raw" / "dl-concepts.txt"
+SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
 
 FRAGMENTS = st.sampled_from([
     "Title", "Subtitle", TOC_HEADING, EXPAND_HINT, "Section A", "Section B", "", "\n", "\n\n",

@@ -15,7 +15,7 @@ from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
-from site_fixtures import CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, BuiltSite, sample_handbook
+from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, BuiltSite, sample_handbook
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,6 +1,6 @@
 """What the site tests share: the sample handbook, hostile input, browser settings.
 
-The canonical site is built from source/handbook/ (whatever it holds today);
+The canonical site is built from source/books/SLUG/handbook/ (whatever it holds today);
 the sample site from a small handbook written here, which is sure to hold math
 in titles, code, lists, tables, quotes and hostile HTML.
 """

@@ -13,8 +13,8 @@ from pipeline.model import (
     CodeBlock, Code, Handbook, Question, Quote, Section, Text, block_inlines, flat_inlines,
     plain_text, question_formulas,
 )
+from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
 
-from site_fixtures import RESULTS_DIR, BuiltSite
 
 RENDERED = "() => document.querySelectorAll('.arithmatex:not([data-rendered])').length === 0"
 # Counts over the page's article (the table of contents repeats question titles).

@@ -13,13 +13,12 @@ from bs4 import BeautifulSoup, Tag
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, Question, Section
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
-from pipeline.readers.markdown import SECTION_FILE
+from pipeline.formats import SECTION_FILE
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.site import build_site
 from pipeline.site import source_date as site_source_date
 from pipeline.writers.site import formula_count
-
-from site_fixtures import BuiltSite
+from tests.website.site_fixtures import BuiltSite
 
 
 def section_pages(site: BuiltSite) -> list[tuple[Section, Path]]:
@@ -177,3 +176,29 @@ def test_edit_links_point_into_the_repository_when_mkdocs_yml_names_it(sample_si
     soup = page_soup(tmp_path / "site" / "01-first" / "index.html")
     assert soup.select_one("a.md-content__button")["href"] == edit_uri + "01-first.md"
     assert soup.select_one(".md-source") is None  # no repository widget: it would call api.github.com
+
+
+def test_the_permalinks_published_before_the_books_layout_still_reach_their_questions(
+    canonical_site: BuiltSite,
+) -> None:
+    """Every `/<NN-section>/#<id>` of the site built from the commit before books (ae0d8d5)."""
+    import subprocess
+
+    from tests.layout import ROOT
+
+    listing = subprocess.run(["git", "ls-tree", "--name-only", "ae0d8d5", "source/handbook/"],
+                             cwd=ROOT, capture_output=True, text=True)
+    if listing.returncode:
+        pytest.skip("no git history with ae0d8d5 (a source archive, not a clone)")
+    links = []
+    for name in listing.stdout.split():
+        match = SECTION_FILE.match(Path(name).name)
+        if match:
+            text = subprocess.run(["git", "show", f"ae0d8d5:{name}"], cwd=ROOT, capture_output=True,
+                                  text=True, check=True).stdout
+            page = match.group(0).removesuffix(".md")
+            links += [(page, qid) for qid in re.findall(r"\{#([\w-]+)\}$", text, re.M)]
+    assert len(links) == 94
+    for page, question in links:
+        soup = page_soup(canonical_site.site_dir / page / "index.html")
+        assert soup.find(id=question) is not None, f"/{page}/#{question}"

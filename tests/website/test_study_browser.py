@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 
 from pipeline.model import CodeBlock, Section, plain_text
-
-from site_fixtures import RESULTS_DIR, BuiltSite
-from test_site_browser import RENDERED, section_url, search, visit
+from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
+from tests.website.test_site_browser import RENDERED, section_url, search, visit
 
 QUIZ = ".study-quiz"
 

@@ -15,7 +15,7 @@ import pytest
 from pipeline.model import Meta
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
-from site_fixtures import sample_handbook
+from tests.website.site_fixtures import sample_handbook
 
 # Each payload marks what it would inject with the class `pwned`.
 META = Meta(

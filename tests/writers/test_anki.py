@@ -63,6 +63,22 @@ def test_ids_do_not_depend_on_the_text() -> None:
     assert note_model().model_id == note_model(CARD_CSS + "x{}").model_id
 
 
+def test_a_new_books_notes_and_decks_are_keyed_by_its_slug() -> None:
+    """Two books never share a note or deck; the first book keeps its keys from before books."""
+    from dataclasses import replace
+
+    from pipeline.model import Meta
+    from pipeline.writers.anki import book_key
+
+    one = handbook()
+    first = replace(one, meta=Meta("Deep Learning Concepts every practicioner should know"))
+    assert book_key(first) == () and book_key(one) == ("my-handbook-notes",)
+    question = next(q for _, q in one.questions())
+    assert note_guid(question, book_key(one)) != note_guid(question, book_key(first)) == note_guid(question)
+    ids = {d.deck_id for h in (one, first) for d in (parent_deck(h), *section_decks(h, h.sections, site_url=""))}
+    assert len(ids) == 2 * (1 + len(one.sections))
+
+
 def test_note_type_has_our_fields_and_night_mode_css() -> None:
     model = note_model()
     assert [field["name"] for field in model.fields] == list(FIELDS)

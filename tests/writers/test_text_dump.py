@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from pipeline.errata import read_errata
 from pipeline.model import (
@@ -11,6 +10,7 @@ from pipeline.model import (
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
 from pipeline.writers.text_dump import write_text_dump
+from tests.layout import BOOK
 
 
 def q(title: tuple, *answer) -> Question:
@@ -63,7 +63,7 @@ def test_own_dump_round_trips_with_a_lost_heading() -> None:
 
 
 def test_canonical_handbook_round_trips_except_hand_corrections(canonical) -> None:
-    corrected = {c.question for c in read_errata(Path("source/errata.toml"))}
+    corrected = {c.question for c in read_errata(BOOK.errata_file)}
     repaired, _ = repair(read_text_dump(write_text_dump(canonical, lose_heading=3)))
     assert [s.title for s in repaired.sections] == [s.title for s in canonical.sections]
     differ = [

@@ -1,0 +1,235 @@
+"""One book: the folder under source/books/ that holds everything it is made from.
+
+    source/books/<slug>/
+      raw/                 the snapshot and manifest.json (`handbook scrape`)
+      errata.toml          reviewed hand corrections (pipeline.errata)
+      question-ids.tsv     stable question ids (pipeline.ids)
+      question-state.tsv   when each Anki note last changed (pipeline.note_state)
+      audit-accepted.toml  reviewed residue (pipeline.audit)
+      handbook/            canonical Markdown (`handbook normalize`)
+      figures/             figure scripts and images (reserved)
+
+The slug is the folder's name; it is also the book's part of the Anki tags
+(`handbook::<slug>::<section>`). This module finds books, reads a book's
+manifest (the one model of manifest.json), reads its snapshot, decides whether
+its Markdown is stale, and goes from snapshot to model (`canonical_handbook`),
+the chain both `normalize` and `check` run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.errata import apply_errata, read_errata
+from pipeline.errors import HandbookError
+from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
+from pipeline.formats import INPUTS_STAMP
+from pipeline.ids import Assignment, assign_ids, read_ids, slugify
+from pipeline.model import Handbook
+from pipeline.paths import BOOKS_DIR
+from pipeline.readers import reader_for
+from pipeline.repair import RepairLog, repair
+from pipeline.sanitize import web_url
+
+MANIFEST_NAME = "manifest.json"
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """manifest.json: the snapshot's file name, its reader, where and when it came from, its sha256."""
+
+    snapshot: str
+    reader: str
+    source: str = ""
+    retrieved_at: str = ""
+    sha256: str = ""  # "" when unknown; scrape writes the manifest last, so a torn pair is refused
+
+    @property
+    def source_url(self) -> str:
+        """The page's address when it is a web one (a file's path is no link)."""
+        return self.source if web_url(self.source) else ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise HandbookError(f"{path} is not a readable manifest: {error}") from None
+        if not isinstance(data, dict) or not {"snapshot", "reader"} <= data.keys():
+            raise HandbookError(f"{path} must name the snapshot and its reader")
+        fields = {name: data.get(name, "") for name in cls.__dataclass_fields__}
+        if not all(isinstance(value, str) for value in fields.values()):
+            raise HandbookError(f"{path} must hold text values only")
+        return cls(**fields)
+
+
+def _part(name: str) -> property:
+    return property(lambda book: book.folder / name, doc=f"The book's {name}.")
+
+
+@dataclass(frozen=True)
+class Book:
+    """A book's folder (see the module's docstring) and the paths of what it holds."""
+
+    slug: str
+    folder: Path
+
+    raw_dir = _part("raw")
+    handbook_dir = _part("handbook")
+    errata_file = _part("errata.toml")
+    ids_file = _part("question-ids.tsv")
+    state_file = _part("question-state.tsv")
+    audit_file = _part("audit-accepted.toml")
+    figures_dir = _part("figures")
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.raw_dir / MANIFEST_NAME
+
+    def manifest(self) -> Manifest:
+        if not self.manifest_file.exists():
+            raise HandbookError(f"{self.manifest_file} is missing: run `handbook scrape URL|FILE` first")
+        return Manifest.read(self.manifest_file)
+
+    def snapshot_file(self) -> Path:
+        return self.raw_dir / self.manifest().snapshot
+
+
+def book_slug(handbook: Handbook) -> str:
+    """A short slug of the handbook's title (its first three words): its folder's name and its Anki tags."""
+    return slugify(handbook.meta.title, max_words=3)
+
+
+def book_at(folder: Path) -> Book:
+    return Book(folder.name, folder)
+
+
+def all_books(books_dir: Path = BOOKS_DIR) -> list[Book]:
+    """Every book, by slug (a folder under `books_dir` with a manifest or Markdown)."""
+    if not books_dir.is_dir():
+        return []
+    return [book_at(p) for p in sorted(books_dir.iterdir())
+            if p.is_dir() and ((p / "raw" / MANIFEST_NAME).exists() or (p / "handbook").is_dir())]
+
+
+def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR) -> list[Book]:
+    """The named books (every book when none is named); an unknown name lists the books."""
+    books = all_books(books_dir)
+    if not slugs:
+        return books
+    by_slug = {b.slug: b for b in books}
+    unknown = [s for s in slugs if s not in by_slug]
+    if unknown:
+        known = ", ".join(by_slug) or f"none yet (run `handbook scrape URL|FILE`)"
+        raise HandbookError(f"no book {unknown[0]!r} in {books_dir}/; the books: {known}")
+    return [by_slug[s] for s in dict.fromkeys(slugs)]
+
+
+def book_of(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book | None:
+    """The book whose canonical Markdown folder `handbook_dir` is, if any."""
+    target = handbook_dir.resolve()
+    return next((b for b in all_books(books_dir) if b.handbook_dir.resolve() == target), None)
+
+
+# --- the snapshot --------------------------------------------------------------
+
+
+def read_snapshot_text(path: Path) -> str:
+    """The snapshot as text, refusing what cannot be a handbook page."""
+    data = read_regular_file(path, MAX_SNAPSHOT_BYTES, "a snapshot")
+    if not data.strip():
+        raise HandbookError(f"{path} is empty")
+    if b"\x00" in data:
+        raise HandbookError(f"{path} is a binary file, not a text or HTML snapshot")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def read_snapshot(path: Path, manifest: Manifest) -> Handbook:
+    text = read_snapshot_text(path)
+    if manifest.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != manifest.sha256:
+        raise HandbookError(
+            f"{path} no longer matches the sha256 its manifest recorded at scrape time "
+            "(an interrupted scrape, or an edit or truncation since): restore it, or run `handbook scrape` again"
+        )
+    return reader_for(manifest.reader)(text.removeprefix(BOM), manifest.source_url)
+
+
+def corrected_handbook(
+    path: Path, manifest: Manifest, known: list[Assignment], errata_file: Path | None,
+    *, allow_dropped: bool = False,
+) -> tuple[Handbook, RepairLog, list[Assignment], int]:
+    """Snapshot → model: read, repair, ids, errata. Returns the new assignments and errata count too."""
+    corrections = read_errata(errata_file) if errata_file else []  # refuse bad files before the slow repair
+    handbook, log = repair(read_snapshot(path, manifest))
+    handbook, assignments = assign_ids(handbook, known, allow_dropped=allow_dropped)
+    handbook, applied = apply_errata(handbook, corrections)
+    return handbook, log, assignments, applied
+
+
+def canonical_handbook(
+    book: Book, *, errata_file: Path | None = None, ids_file: Path | None = None, allow_dropped: bool = False,
+) -> tuple[Handbook, RepairLog, list[Assignment], int]:
+    """The book's snapshot as the model its canonical Markdown must hold.
+
+    Uses the book's errata and ids unless other files are named (a trial run).
+    """
+    errata_file = errata_file or book.errata_file
+    check_errata_present(book.handbook_dir, errata_file)
+    return corrected_handbook(book.snapshot_file(), book.manifest(), read_ids(ids_file or book.ids_file),
+                              errata_file, allow_dropped=allow_dropped)
+
+
+# --- staleness -----------------------------------------------------------------
+# The Markdown folder's INPUTS_STAMP holds the digest of each input it was made
+# from, so a build re-normalizes only after the snapshot or the errata change,
+# never over a maintainer's edit of the Markdown itself; and so that an errata
+# file deleted since is noticed instead of its corrections silently dropped.
+
+
+def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
+    """The stamp's text: one line per input, its name and sha256 (`-` when it is absent)."""
+    lines = []
+    for role, path in (("snapshot", snapshot), ("errata", errata_file)):
+        present = path is not None and path.exists()
+        digest = hashlib.sha256(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")).hexdigest() if present else "-"
+        lines.append(f"{role} {path.name if path is not None else '-'} {digest}\n")
+    return "".join(lines)
+
+
+def _stamped_errata(out_dir: Path) -> str | None:
+    """The errata file name the Markdown in `out_dir` was made with, if any."""
+    try:
+        lines = (out_dir / INPUTS_STAMP).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    fields = next((line.split() for line in lines if line.startswith("errata ")), [])
+    return fields[1] if len(fields) == 3 and fields[2] != "-" else None
+
+
+def check_errata_present(out_dir: Path, errata_file: Path | None) -> None:
+    """A missing errata file is an error when the Markdown was made with one."""
+    name = _stamped_errata(out_dir)
+    if name is not None and (errata_file is None or not errata_file.exists()):
+        raise HandbookError(
+            f"{errata_file or name} is missing, but {out_dir}/ was made with {name} "
+            f"(see {out_dir / INPUTS_STAMP}): restore it, or leave an empty file to drop every correction"
+        )
+
+
+def is_stale(book: Book) -> bool:
+    """Whether the book's snapshot or errata changed since its Markdown was normalized."""
+    if not book.manifest_file.exists():
+        return False  # nothing to normalize from: the Markdown is all there is
+    stamp = book.handbook_dir / INPUTS_STAMP
+    current = inputs_stamp(book.snapshot_file(), book.errata_file)
+    return not stamp.exists() or stamp.read_text(encoding="utf-8") != current

@@ -1,0 +1,49 @@
+"""The book folder: its layout, finding books by slug, its manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.book import MANIFEST_NAME, Manifest, all_books, book_of, select_books
+from pipeline.errors import HandbookError
+from pipeline.paths import BOOKS_DIR
+from tests.layout import BOOK, ROOT
+
+# What a book folder may hold (README "Books: one folder each"); figures/ is reserved.
+LAYOUT = {"raw", "errata.toml", "question-ids.tsv", "question-state.tsv", "audit-accepted.toml",
+          "handbook", "figures"}
+
+
+def test_every_committed_book_follows_the_layout() -> None:
+    books = all_books(ROOT / BOOKS_DIR)
+    assert [b.slug for b in books] == [BOOK.slug]
+    for book in books:
+        assert {p.name for p in book.folder.iterdir()} <= LAYOUT
+        assert book.manifest_file.is_file() and book.snapshot_file().is_file()
+        assert (book.handbook_dir / "index.md").is_file()
+    assert sorted(p.name for p in (ROOT / "source").iterdir() if p.name != "figures") == ["books"]
+
+
+def test_an_unknown_book_is_refused_naming_the_books() -> None:
+    with pytest.raises(HandbookError, match=r"no book 'part-4' in .*; the books: deep-learning-concepts$"):
+        select_books(("part-4",), ROOT / BOOKS_DIR)
+    assert select_books((), ROOT / BOOKS_DIR) == all_books(ROOT / BOOKS_DIR)
+
+
+def test_a_book_is_known_by_its_markdown_folder(tmp_path: Path) -> None:
+    assert book_of(BOOK.handbook_dir, ROOT / BOOKS_DIR) == BOOK
+    assert book_of(tmp_path, ROOT / BOOKS_DIR) is None
+
+
+def test_the_manifest_reads_back_what_it_writes(tmp_path: Path) -> None:
+    manifest = Manifest("snapshot.html", "html", "https://example.org/p", "2026-01-01T00:00:00Z", "ab" * 32)
+    path = tmp_path / MANIFEST_NAME
+    path.write_text(manifest.to_json(), encoding="utf-8")
+    assert Manifest.read(path) == manifest
+    assert Manifest("a.txt", "text-dump", "notes/a.txt").source_url == ""
+    path.write_text(json.dumps({"snapshot": "a.txt"}), encoding="utf-8")
+    with pytest.raises(HandbookError, match="must name the snapshot and its reader"):
+        Manifest.read(path)
