@@ -19,7 +19,10 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_atomic
 from pipeline.ids import assign_ids, ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
-from pipeline.paths import AUDIT_ACCEPTED_FILE, ERRATA_FILE, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
+from pipeline.figures import FigureReport, figure_files
+from pipeline.model import handbook_images
+from pipeline.paths import AUDIT_ACCEPTED_FILE, ERRATA_FILE, FIGURES_DIR, HANDBOOK_DIR, IDS_FILE, MANIFEST_FILE
+from pipeline.readers.markdown import FIGURES_FOLDER
 from pipeline.readers import reader_for, reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog, repair
@@ -37,6 +40,7 @@ class NormalizeReport:
     errata_applied: int
     repairs: RepairLog
     residue: AuditReport
+    figures: FigureReport = FigureReport((), ())
 
     @property
     def automatic_share(self) -> float:
@@ -47,7 +51,7 @@ class NormalizeReport:
         details = ", ".join(f"{name} {count}" for name, count in self.repairs.counts)
         return (
             f"{self.sections} sections, {self.questions} questions, {self.formulas} formulas, "
-            f"{self.code_blocks} code blocks\n"
+            f"{self.code_blocks} code blocks, {self.figures.summary()}\n"
             f"repairs: {self.repairs.total} automatic ({details}), {self.errata_applied} from errata"
             f" ({self.automatic_share:.0%} automatic)\n"
             f"{self.residue.summary()}"
@@ -204,12 +208,15 @@ def book_files(located: Snapshot, errata_file: Path | None, ids_file: Path | Non
 def normalize(
     snapshot: Path | None, out_dir: Path, errata_file: Path | None = None,
     ids_file: Path | None = None, *, allow_dropped: bool = False, force: bool = False,
+    figures_dir: Path | None = None,
 ) -> NormalizeReport:
     """Read the snapshot, repair it and replace `out_dir` with canonical Markdown.
 
     `errata_file` and `ids_file` default to source/'s only when the snapshot is
     the committed one (see `book_files`). A question the ids file knows but the
     snapshot lacks stops the run unless `allow_dropped` (see pipeline.ids).
+    `figures_dir` holds the scripts of the figures the handbook shows (default
+    source/figures/); their SVGs go to `out_dir/figures/`.
     """
     check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     located = locate_snapshot(snapshot)
@@ -226,6 +233,8 @@ def normalize(
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
+    figures = figures_of(handbook, figures_dir or FIGURES_DIR, out_dir)
+    files.update({f"{FIGURES_FOLDER}/{name}": data for name, data in figures[0].items()})
     files[INPUTS_STAMP] = inputs_stamp(located.path, errata_file)
     write_files(files, out_dir, force=force)
     if ids_file is not None:
@@ -235,4 +244,13 @@ def normalize(
         sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),
         formulas=formulas, code_blocks=count_code_blocks(handbook),
         errata_applied=applied, repairs=log, residue=review(audit(handbook), accepted),
+        figures=figures[1],
     )
+
+
+def figures_of(handbook: Handbook, scripts_dir: Path, out_dir: Path) -> tuple[dict[str, bytes], FigureReport]:
+    """The SVGs the handbook shows, drawn from their scripts (kept from `out_dir` when up to date)."""
+    names = {image.name for image in handbook_images(handbook)}
+    if not names:
+        return {}, FigureReport((), ())
+    return figure_files(scripts_dir, out_dir / FIGURES_FOLDER, names)

@@ -7,6 +7,7 @@ RAW_DIR = SOURCE_DIR / "raw"
 MANIFEST_FILE = RAW_DIR / "manifest.json"
 HANDBOOK_DIR = SOURCE_DIR / "handbook"
 ERRATA_FILE = SOURCE_DIR / "errata.toml"
+FIGURES_DIR = SOURCE_DIR / "figures"  # one script per figure (pipeline/figures.py)
 IDS_FILE = SOURCE_DIR / "question-ids.tsv"
 AUDIT_ACCEPTED_FILE = SOURCE_DIR / "audit-accepted.toml"  # reviewed residue (pipeline/audit.py)
 SITE_DIR = Path("site")
