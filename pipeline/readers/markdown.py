@@ -323,11 +323,13 @@ def _check_unique_ids(sections: tuple[Section, ...], names: list[str], where: st
             seen[question.id] = (name, question)
 
 
-def read_markdown(directory: Path) -> Handbook:
+def read_markdown(directory: Path, *, figures: bool = True) -> Handbook:
     """Read a folder of canonical Markdown (index.md plus NN-slug.md files).
 
     Only what the Markdown writer (and normalize) put there may be in it: any
-    other file would be published by MkDocs as it is, so it is an error.
+    other file would be published by MkDocs as it is, so it is an error. Each
+    figure shown must be in `figures/` (unless `figures` is false: the build
+    reads the pages before it draws them).
     """
     if not directory.is_dir():
         raise HandbookError(f"no canonical Markdown in {directory}: run `handbook normalize` first")
@@ -346,7 +348,8 @@ def read_markdown(directory: Path) -> Handbook:
             raise HandbookError(f"{path} is not a regular file")
         files[path.name] = _read(path)
     handbook = read_files(files, f"{directory}/")
-    _check_figures(directory / FIGURES_FOLDER, {image.name for image in handbook_images(handbook)})
+    if figures:
+        _check_figures(directory / FIGURES_FOLDER, {image.name for image in handbook_images(handbook)})
     return handbook
 
 
