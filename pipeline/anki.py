@@ -31,15 +31,15 @@ import pipeline.writers.anki
 import pipeline.writers.anki_html
 import pipeline.writers.html
 from pipeline.errors import HandbookError
-from pipeline.fileio import check_output_dir, replaced_dir, write_into_dir
-from pipeline.model import Handbook, Section
+from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, replaced_dir, write_into_dir
+from pipeline.model import Handbook, Section, handbook_images, images
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
 from pipeline.formats import COMBINED_DECK, section_deck_file
 from pipeline.paths import MKDOCS_CONFIG
-from pipeline.readers.markdown import read_markdown
+from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
-from pipeline.writers.anki import CARD_CSS, apkg_bytes, parent_deck, section_decks
+from pipeline.writers.anki import CARD_CSS, apkg_bytes, media_name, parent_deck, section_decks
 
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
@@ -118,18 +118,21 @@ def export_anki(
         time_source = "the caller"
     clock = NoteClock(read_state(state_file), timestamp)
     url = configured_site_url() if site_url is None else site_url
-    decks = section_decks(handbook, sections, site_url=url, css=css, date=clock.time_of)
+    svgs = figure_media(handbook_dir, handbook)
+    decks = section_decks(handbook, sections, site_url=url, css=css, date=clock.time_of,
+                          media={name: file for name, (file, _) in svgs.items()})
     for section, deck in zip(sections, decks):  # the finished cards, checked again
         for question, note in zip(section.questions, deck.notes):
             for field in note.fields:
                 check_card_html(field, f"question {question.id!r}")
     packages = {
-        section_deck_file(section): (apkg_bytes([deck]), len(section.questions))
+        section_deck_file(section): (apkg_bytes([deck], media=_media_of([section], svgs)), len(section.questions))
         for section, deck in zip(sections, decks)
     }
     if not slugs:
         packages[COMBINED_DECK] = (
-            apkg_bytes([parent_deck(handbook), *decks]), sum(len(s.questions) for s in sections),
+            apkg_bytes([parent_deck(handbook), *decks], media=_media_of(sections, svgs)),
+            sum(len(s.questions) for s in sections),
         )
     _write(packages, out_dir, replace_all=not slugs, force=force)
     clock.save(state_file, keep_others=bool(slugs))
@@ -137,6 +140,21 @@ def export_anki(
     return AnkiReport(
         out_dir, counts, timestamp, time_source, tuple(clock.changed), state_file, clock.note_type_changed,
     )
+
+
+def figure_media(handbook_dir: Path, handbook: Handbook) -> dict[str, tuple[str, bytes]]:
+    """Each figure the handbook shows: its media file name and its SVG."""
+    media = {}
+    for image in handbook_images(handbook):
+        svg = read_regular_file(handbook_dir / image.src, MAX_SNAPSHOT_BYTES, "a figure")
+        media[image.name] = (media_name(image.name, svg), svg)
+    return media
+
+
+def _media_of(sections: Sequence[Section], svgs: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+    """The media files a package's notes show (file name → bytes)."""
+    shown = {image.name for section in sections for q in section.questions for image in images(q.answer)}
+    return dict(svgs[name] for name in sorted(shown))
 
 
 def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Section]:
@@ -166,7 +184,8 @@ def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all
 def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[int, str]:
     """The current source time in seconds, and where it came from (see module doc)."""
     modules = [Path(m.__file__) for m in CARD_MODULES]  # type: ignore[arg-type]
-    return source_time(sorted(handbook_dir.glob("*.md")) + modules + list(extra_inputs))
+    figures = sorted((handbook_dir / FIGURES_FOLDER).glob("*.svg"))
+    return source_time(sorted(handbook_dir.glob("*.md")) + figures + modules + list(extra_inputs))
 
 
 def configured_site_url(config: Path = MKDOCS_CONFIG) -> str:

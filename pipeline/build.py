@@ -1,7 +1,8 @@
 """`handbook build`: every stage in order, with progress and a final ledger.
 
-normalize (only when the snapshot or errata changed), export the Anki decks,
-then build the site, which copies the decks in so its home page offers them.
+normalize (only when the snapshot or errata changed), draw the figures whose
+script changed (pipeline/figures.py), export the Anki decks, then build the
+site, which copies the decks in so its home page offers them.
 """
 
 from __future__ import annotations
@@ -42,18 +43,20 @@ def build(
 ) -> BuildReport:
     """Build the canonical Markdown (if stale), every deck and the site."""
     from pipeline.anki import export_anki
+    from pipeline.figures import update_figures
+    from pipeline.model import handbook_images
     from pipeline.normalize import normalize_if_stale
-    from pipeline.readers.markdown import read_markdown
+    from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
     from pipeline.site import build_site
 
     stages = []
 
     def run(number: int, name: str, action: Callable[[], tuple[int, str]]) -> None:
-        progress(f"[{number}/3] {name} …")
+        progress(f"[{number}/4] {name} …")
         start = time.perf_counter()
         questions, detail = action()
         stage = Stage(name, questions, time.perf_counter() - start, detail)
-        progress(f"[{number}/3] {name}: {detail} ({stage.seconds:.1f} s)")
+        progress(f"[{number}/4] {name}: {detail} ({stage.seconds:.1f} s)")
         stages.append(stage)
 
     def markdown() -> tuple[int, str]:
@@ -61,6 +64,15 @@ def build(
         report = normalize_if_stale(book, force=force) if book else None
         count = sum(1 for _ in read_markdown(handbook_dir).questions())
         return count, report.summary().splitlines()[0] if report else "up to date with the snapshot"
+
+    def figures() -> tuple[int, str]:
+        book = book_of(handbook_dir)
+        if book is None:
+            return 0, "drawn by normalize"
+        handbook = read_markdown(handbook_dir, figures=False)
+        shown = {image.name for image in handbook_images(handbook)}
+        report = update_figures(book.figures_dir, handbook_dir / FIGURES_FOLDER, shown)
+        return sum(1 for _ in handbook.questions()), report.summary()
 
     def decks() -> tuple[int, str]:
         report = export_anki(handbook_dir, decks_dir, None, force=force)
@@ -72,6 +84,7 @@ def build(
         return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
 
     run(1, "normalize", markdown)
-    run(2, "anki", decks)
-    run(3, "site", site)
+    run(2, "figures", figures)
+    run(3, "anki", decks)
+    run(4, "site", site)
     return BuildReport(tuple(stages))

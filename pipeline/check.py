@@ -4,7 +4,8 @@ Every stage is read back into the model on its own terms: the snapshot through
 its reader, the repairs, the id assignments and the errata; the canonical
 Markdown; the built site's HTML; every exported deck. Each question must be
 present exactly once at every stage, with the same title and answer (text,
-formulas, code). Every formula must also pass KaTeX; every page of the site
+formulas, code, figures), and each figure's SVG once, the same bytes, in the
+Markdown's folder, the site and every deck that shows it. Every formula must also pass KaTeX; every page of the site
 must show the handbook's titles in its <title>, header, heading and navigation
 as text (metadata is untrusted: markup there means it was injected); and every
 finding of the residue audit (pipeline/audit.py) must be accepted in
@@ -14,13 +15,13 @@ the book's audit-accepted.toml, each acceptance still matching a finding.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import katex
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Question, question_formulas
 from pipeline.book import Book, book_of
+from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, read_site_chrome
 from pipeline.formats import section_page
 
@@ -31,6 +32,7 @@ class StageResult:
     questions: int
     equal: int
     first_problem: str = ""
+    images: int | None = None  # figures shown at this stage (None: a stage without them)
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,10 @@ class CheckReport:
 
     def table(self) -> str:
         width = max(len(s.name) for s in self.stages)
-        rows = [f"{'stage':<{width}} {'questions':>9} {'equal':>6}  first problem"]
+        rows = [f"{'stage':<{width}} {'questions':>9} {'equal':>6} {'images':>6}  first problem"]
         rows += [
-            f"{s.name:<{width}} {s.questions:>9} {s.equal:>6}  {s.first_problem or 'none'}"
+            f"{s.name:<{width}} {s.questions:>9} {s.equal:>6} {'' if s.images is None else s.images:>6}"
+            f"  {s.first_problem or 'none'}"
             for s in self.stages
         ]
         return "\n".join(rows)
@@ -75,7 +78,29 @@ def compare(name: str, expected: list[Question], found: list[Question]) -> Stage
     extra = [q.id for q in found if q.id not in known]
     if extra:
         problems.append(f"question {extra[0]!r} is not in the canonical Markdown")
-    return StageResult(name, len(found), equal, problems[0] if problems else "")
+    shown = sum(1 for q in found for _ in images(q.answer))
+    return StageResult(name, len(found), equal, problems[0] if problems else "", shown)
+
+
+def _figures(questions: list[Question]) -> list[str]:
+    return [image.name for q in questions for image in images(q.answer)]
+
+
+def _figure_files_problem(where: str, files: list[tuple[str, bytes]], expected: list[str], svgs: Path) -> str:
+    """Each figure the stage's questions show is there once, as the same SVG the Markdown holds."""
+    counts = Counter(name.split(".", 1)[0] for name, _ in files)
+    for name in dict.fromkeys(expected):
+        if counts[name] != 1:
+            return f"{where} holds figure {name!r} {counts[name]} times"
+        data = next(d for n, d in files if n.split(".", 1)[0] == name)
+        if data != (svgs / f"{name}.svg").read_bytes():
+            return f"{where} holds a figure {name!r} that differs from the Markdown's"
+    extra = sorted(set(counts) - set(expected))
+    return f"{where} holds figure {extra[0]!r}, which no question shows" if extra else ""
+
+
+def _with_problem(result: StageResult, problem: str) -> StageResult:
+    return result if result.first_problem or not problem else replace(result, first_problem=problem)
 
 
 def _snapshot_questions(book: Book) -> list[Question]:
@@ -153,19 +178,29 @@ def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
 def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
     """Every stage read back and compared; the snapshot and accepted residue too when
     `handbook_dir` is a book's own Markdown folder."""
-    from pipeline.readers.anki_package import read_apkg
-    from pipeline.readers.markdown import read_markdown
+    from pipeline.readers.anki_package import read_apkg, read_apkg_media
+    from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
     from pipeline.readers.site_pages import read_site
 
     canonical = read_markdown(handbook_dir)
     expected = [q for _, q in canonical.questions()]
-    stages = [StageResult("canonical Markdown", len(expected), len(expected))]
+    svgs = handbook_dir / FIGURES_FOLDER
+    shown = _figures(expected)
+    markdown_files = [(p.name, p.read_bytes()) for p in sorted(svgs.glob("*.svg"))]
+    stages = [_with_problem(
+        StageResult("canonical Markdown", len(expected), len(expected), "", len(shown)),
+        _figure_files_problem(f"{svgs}/", markdown_files, shown, svgs),
+    )]
     book = book_of(handbook_dir)
     if book is not None:
         stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))
     stages.append(_formula_stage(canonical))
     pages = read_site(site_dir)
-    stages.append(compare("site pages", expected, [q for page in pages.values() for q in page]))
+    site_figures = [(p.name, p.read_bytes()) for p in sorted((site_dir / FIGURES_FOLDER).glob("*.svg"))]
+    stages.append(_with_problem(
+        compare("site pages", expected, [q for page in pages.values() for q in page]),
+        _figure_files_problem(f"{site_dir / FIGURES_FOLDER}/", site_figures, shown, svgs),
+    ))
     stages.append(_chrome_stage(canonical, site_dir))
     decks = sorted(decks_dir.glob("*.apkg"))
     if not decks:
@@ -173,6 +208,10 @@ def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
     sections = {s.slug: list(s.questions) for s in canonical.sections}
     for deck in decks:
         notes = [q for _, q in read_apkg(deck)]
-        stages.append(compare(f"deck {deck.name}", sections.get(deck.stem, expected), notes))
+        wanted = sections.get(deck.stem, expected)
+        stages.append(_with_problem(
+            compare(f"deck {deck.name}", wanted, notes),
+            _figure_files_problem(f"{deck.name}'s media", read_apkg_media(deck), _figures(wanted), svgs),
+        ))
     stages.append(_residue_stage(canonical, book.audit_file if book else None))
     return CheckReport(tuple(stages))

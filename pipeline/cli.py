@@ -224,8 +224,9 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
     """Build everything from the committed snapshot: Markdown, decks, site.
 
     Normalizes only when the snapshot or errata changed since the Markdown was
-    written (so edits to the Markdown survive), exports every Anki deck into
-    decks/, then builds the site into site/ with the decks to download.
+    written (so edits to the Markdown survive), draws again the figures whose
+    script in the book's figures/ changed, exports every Anki deck into decks/,
+    then builds the site into site/ with the decks to download.
 
     \b
     Example:

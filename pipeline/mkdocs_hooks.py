@@ -38,7 +38,7 @@ from pipeline.errors import HandbookError
 from pipeline.katex import katex_dist
 from pipeline.model import Handbook, Meta
 from pipeline.paths import DECKS_DIR
-from pipeline.readers.markdown import SECTION_FILE, read_index
+from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE, read_index
 from pipeline.site import read_handbook, source_date
 from pipeline.formats import INDEX_FILE
 from pipeline.writers.meta_html import meta_html, text_html
@@ -168,7 +168,9 @@ def _site_page(page: Page, files: Files) -> SitePage | None:
     slug = _section_slug(page)
     if slug is None:
         return None
-    return section_page(handbook.section(slug), get_relative_url(f"decks/{slug}.apkg", page.url))
+    figures = get_relative_url(f"{FIGURES_FOLDER}/", page.url)
+    return section_page(handbook.section(slug), get_relative_url(f"decks/{slug}.apkg", page.url),
+                        figures if figures.endswith("/") else figures + "/")
 
 
 def _section_href(files: Files, page: Page, slug: str) -> str:

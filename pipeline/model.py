@@ -9,6 +9,7 @@ on the way from the snapshot to the site and the decks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
@@ -115,7 +116,27 @@ class Quote:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Paragraph, Heading, DisplayMath, CodeBlock, ListBlock, Table, Quote]
+# A figure's source: an SVG in the handbook folder's `figures/`, drawn by a
+# script of the same name (pipeline/figures.py); nothing else may be shown.
+FIGURE_SRC = re.compile(r"^figures/([a-z0-9][a-z0-9-]*)\.svg$")
+
+
+@dataclass(frozen=True)
+class Image:
+    """A figure: `src` matches FIGURE_SRC; `alt` describes it, `caption` is shown under it."""
+
+    alt: str
+    src: str
+    caption: str = ""
+
+    @property
+    def name(self) -> str:
+        """The figure's name: its script and its SVG are named for it."""
+        match = FIGURE_SRC.match(self.src)
+        return match.group(1) if match else self.src
+
+
+Block = Union[Paragraph, Heading, DisplayMath, CodeBlock, ListBlock, Table, Quote, Image]
 
 # --- structure -------------------------------------------------------------
 
@@ -210,6 +231,23 @@ def formulas(blocks: tuple[Block, ...]) -> Iterator[tuple[str, bool]]:
             for inline in flat_inlines(tuple(block_inlines(block))):
                 if isinstance(inline, Math):
                     yield inline.tex, False
+
+
+def images(blocks: tuple[Block, ...]) -> Iterator[Image]:
+    """Every figure in some blocks, in reading order."""
+    for block in blocks:
+        if isinstance(block, Image):
+            yield block
+        elif isinstance(block, Quote):
+            yield from images(block.blocks)
+
+
+def handbook_images(handbook: Handbook) -> list[Image]:
+    """Every figure in the handbook: introduction, answers, references."""
+    found = list(images(handbook.intro))
+    for _, question in handbook.questions():
+        found.extend(images(question.answer))
+    return found + list(images(handbook.references))
 
 
 def question_formulas(question: Question) -> list[tuple[str, bool]]:

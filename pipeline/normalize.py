@@ -21,7 +21,10 @@ from pipeline.formats import INPUTS_STAMP
 from pipeline.fileio import check_output_dir, write_atomic
 from pipeline.ids import ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
+from pipeline.figures import FigureReport, figure_files
+from pipeline.model import handbook_images
 from pipeline.readers import reader_for_file
+from pipeline.readers.markdown import FIGURES_FOLDER
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog
 from pipeline.tex_allowlist import check_formulas
@@ -37,6 +40,7 @@ class NormalizeReport:
     errata_applied: int
     repairs: RepairLog
     residue: AuditReport
+    figures: FigureReport = FigureReport((), ())
 
     @property
     def automatic_share(self) -> float:
@@ -47,7 +51,7 @@ class NormalizeReport:
         details = ", ".join(f"{name} {count}" for name, count in self.repairs.counts)
         return (
             f"{self.sections} sections, {self.questions} questions, {self.formulas} formulas, "
-            f"{self.code_blocks} code blocks\n"
+            f"{self.code_blocks} code blocks, {self.figures.summary()}\n"
             f"repairs: {self.repairs.total} automatic ({details}), {self.errata_applied} from errata"
             f" ({self.automatic_share:.0%} automatic)\n"
             f"{self.residue.summary()}"
@@ -122,46 +126,69 @@ def normalize_book(
     handbook, log, assignments, applied = canonical_handbook(
         book, errata_file=errata_file, ids_file=ids_file, allow_dropped=allow_dropped)
     stamp = inputs_stamp(book.snapshot_file(), errata_file or book.errata_file)
-    formulas = _write(handbook, out_dir, stamp, force=force)
+    formulas, figures = _write(handbook, out_dir, stamp, book.figures_dir, force=force)
     write_atomic(ids_file or book.ids_file, ids_tsv(assignments))
-    return _report(handbook, log, applied, read_accepted(book.audit_file), formulas)
+    return _report(handbook, log, applied, read_accepted(book.audit_file), formulas, figures)
 
 
 def normalize(
     snapshot: Path, out_dir: Path, errata_file: Path | None = None,
     ids_file: Path | None = None, *, allow_dropped: bool = False, force: bool = False,
+    figures_dir: Path | None = None,
 ) -> NormalizeReport:
     """Another handbook's dump (no book's) into `out_dir`: only the errata and ids files named are used.
 
     A question the ids file knows but the snapshot lacks stops the run unless
-    `allow_dropped` (see pipeline.ids).
+    `allow_dropped` (see pipeline.ids). `figures_dir` holds the scripts of the
+    figures the handbook shows; their SVGs go to `out_dir/figures/`.
     """
     check_output_dir(out_dir, WRITER, force=force)
     known = read_ids(ids_file) if ids_file else []  # refuse bad state files before the slow repair
     manifest = Manifest(snapshot.name, reader_for_file(snapshot.name))
     handbook, log, assignments, applied = corrected_handbook(
         snapshot, manifest, known, errata_file, allow_dropped=allow_dropped)
-    formulas = _write(handbook, out_dir, inputs_stamp(snapshot, errata_file), force=force)
+    stamp = inputs_stamp(snapshot, errata_file)
+    formulas, figures = _write(handbook, out_dir, stamp, figures_dir, force=force)
     if ids_file is not None:
         write_atomic(ids_file, ids_tsv(assignments))
-    return _report(handbook, log, applied, [], formulas)
+    return _report(handbook, log, applied, [], formulas, figures)
 
 
-def _write(handbook: Handbook, out_dir: Path, stamp: str, *, force: bool) -> int:
-    """Validate and write the canonical Markdown; returns how many formulas it holds."""
+def _write(
+    handbook: Handbook, out_dir: Path, stamp: str, figures_dir: Path | None, *, force: bool,
+) -> tuple[int, FigureReport]:
+    """Validate and write the canonical Markdown and its figures; returns how many formulas
+    it holds and what was drawn."""
     check_formulas(handbook)
     formulas = validate_formulas(handbook)
     files = markdown_files(handbook)
     if read_files(files) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
+    figures = figures_of(handbook, figures_dir, out_dir)
+    files.update({f"{FIGURES_FOLDER}/{name}": data for name, data in figures[0].items()})
     files[INPUTS_STAMP] = stamp
     write_files(files, out_dir, force=force)
-    return formulas
+    return formulas, figures[1]
 
 
-def _report(handbook: Handbook, log: RepairLog, applied: int, accepted: list, formulas: int) -> NormalizeReport:
+def _report(
+    handbook: Handbook, log: RepairLog, applied: int, accepted: list, formulas: int, figures: FigureReport,
+) -> NormalizeReport:
     return NormalizeReport(
         sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),
         formulas=formulas, code_blocks=count_code_blocks(handbook),
         errata_applied=applied, repairs=log, residue=review(audit(handbook), accepted),
+        figures=figures,
     )
+
+
+def figures_of(
+    handbook: Handbook, scripts_dir: Path | None, out_dir: Path,
+) -> tuple[dict[str, bytes], FigureReport]:
+    """The SVGs the handbook shows, drawn from their scripts (kept from `out_dir` when up to date)."""
+    names = {image.name for image in handbook_images(handbook)}
+    if not names:
+        return {}, FigureReport((), ())
+    if scripts_dir is None:
+        raise HandbookError(f"the handbook shows {len(names)} figure(s) but no figures folder was given")
+    return figure_files(scripts_dir, out_dir / FIGURES_FOLDER, names)

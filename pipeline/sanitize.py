@@ -14,8 +14,8 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 WEB_SCHEMES = frozenset({"http", "https"})
 
 ALLOWED_TAGS = frozenset({
-    "a", "b", "blockquote", "br", "code", "details", "div", "em", "h3", "h4", "h5", "h6",
-    "i", "li", "ol",
+    "a", "b", "blockquote", "br", "code", "details", "div", "em", "figcaption", "figure", "h3", "h4", "h5", "h6",
+    "i", "img", "li", "ol",
     "p", "pre", "span", "strong", "summary", "sub", "sup", "table", "tbody", "td",
     "th", "thead", "tr", "ul",
 })
@@ -29,6 +29,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style"},
     "th": {"style"},
     "ol": {"start"},
+    "img": {"src", "alt"},
 }
 
 

@@ -105,4 +105,4 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
     monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: missing))
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 1
-    assert "Error: residue audit: finding not accepted: name-some-typical-loss-functions" in result.output
+    assert "Error: residue audit: finding not accepted: what-can-be-different-types-of-tasks-encountered" in result.output

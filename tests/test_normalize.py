@@ -37,7 +37,8 @@ def run_normalize(tmp_path: Path, snapshot: Path | None = None, errata: Path | N
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """Every file under `directory` (the figures' SVGs too), by relative path."""
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def test_normalize_reproduces_the_committed_markdown(tmp_path: Path, update_golden: bool) -> None:
@@ -48,6 +49,7 @@ def test_normalize_reproduces_the_committed_markdown(tmp_path: Path, update_gold
         shutil.rmtree(HANDBOOK)
         shutil.copytree(out, HANDBOOK)
     assert files(out) == files(HANDBOOK), "run `pytest --update-golden` after reviewing the diff"
+    assert "7 figures, 7 drawn" in result.output  # a fresh folder: every SVG drawn from its script
     again, out2 = run_normalize(tmp_path / "second")
     assert again.exit_code == 0 and files(out2) == files(out)
 
@@ -81,8 +83,9 @@ def test_no_doubled_math_left(canonical) -> None:
 
 def test_markdown_round_trip_is_byte_identical(tmp_path: Path, canonical) -> None:
     from pipeline.writers.markdown import write_markdown
-    write_markdown(canonical, tmp_path / "again")
-    markdown = {name: data for name, data in files(HANDBOOK).items() if name.endswith(".md")}
+    svgs = {p.name: p.read_bytes() for p in (HANDBOOK / "figures").iterdir()}
+    write_markdown(canonical, tmp_path / "again", figures=svgs)
+    markdown = {name: data for name, data in files(HANDBOOK).items() if name not in (MARKER, ".inputs.sha256")}
     written = files(tmp_path / "again")
     assert written.pop(MARKER).startswith(b"Written by `handbook normalize`")
     assert written == markdown

@@ -9,6 +9,7 @@ the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -39,3 +40,13 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
         question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
         notes.append((section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer)))))
     return notes
+
+
+def read_apkg_media(path: Path) -> list[tuple[str, bytes]]:
+    """(file name, bytes) for every media file the package carries, in its index order."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            index = json.loads(package.read("media") or b"{}")
+            return [(name, package.read(number)) for number, name in sorted(index.items(), key=lambda i: int(i[0]))]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise HandbookError(f"{path} has no readable media: {error}") from None

@@ -40,9 +40,10 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import PreformattedString
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Heading, Inline, Link, ListBlock, Math, Paragraph,
+    Block, Code, CodeBlock, DisplayMath, Heading, Image, Inline, Link, ListBlock, Math, Paragraph,
     Quote, Table, Text, merge_text, subheading_level,
 )
+from pipeline.writers.html import FIGURE_CLASS
 from pipeline.sanitize import safe_url
 
 # --- vocabulary --------------------------------------------------------------
@@ -165,6 +166,8 @@ def element_blocks(tag: Tag, depth: int = 0) -> tuple[Block, ...]:
         return _paragraphs([tag])
     if name == "blockquote":
         return (Quote(blocks_of(tag.contents, depth + 1)),)
+    if name == "figure" and FIGURE_CLASS in _classes(tag) and tag.find("img") is not None:
+        return (figure_block(tag),)
     if name in CONTAINER_TAGS:
         return blocks_of(tag.contents, depth + 1)
     return _paragraphs([tag])
@@ -193,6 +196,21 @@ def _heading_blocks(tag: Tag) -> tuple[Block, ...]:
     """A heading element as a sub-heading (h1 and h2 become the shallowest sub-heading level)."""
     inlines = inlines_of(tag.contents)
     return (Heading(subheading_level(int(tag.name[1])), inlines),) if inlines else ()
+
+
+def figure_block(figure: Tag) -> Image:
+    """One of our figures; its file, wherever the page or card keeps it, named as in the Markdown.
+
+    The site links `…/figures/<name>.svg`, a deck `<name>.<digest>.svg`: a figure's
+    name holds no dot, so it is the file name up to the first one.
+    """
+    img = figure.find("img")
+    src = str(img.get("src") or "") if isinstance(img, Tag) else ""
+    name = unquote(src.rsplit("/", 1)[-1]).split(".", 1)[0]
+    alt = img.get("alt") if isinstance(img, Tag) else ""
+    caption = figure.find("figcaption")
+    text = _one_line(_text(caption, line_break=" ")).strip(_HTML_SPACE) if isinstance(caption, Tag) else ""
+    return Image(alt if isinstance(alt, str) else "", f"figures/{name}.svg", text)
 
 
 def code_block(pre: Tag) -> CodeBlock:

@@ -21,8 +21,8 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, read_text_input
 from pipeline.formats import INDEX_FILE, INPUTS_STAMP, REFERENCES_HEADING, SECTION_FILE
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Meta,
-    Paragraph, Question, Quote, Section, Table, Text, plain_text, subheading_level,
+    FIGURE_SRC, Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Inline, Link, ListBlock, Math, Meta,
+    Paragraph, Question, Quote, Section, Table, Text, handbook_images, plain_text, subheading_level,
 )
 from pipeline.sanitize import web_url
 from pipeline.tex_allowlist import check_formulas
@@ -32,6 +32,8 @@ FRONT_MATTER_KEYS = ("title", "subtitle", "author", "source_url")
 # Written into the folder beside the pages, never pages themselves: normalize's
 # digest of its inputs (normalize.INPUTS_STAMP) and the owner marker (fileio).
 STATE_FILES = frozenset({INPUTS_STAMP, MARKER})
+FIGURES_FOLDER = "figures"  # the SVGs the pages show (pipeline/figures.py)
+FIGURE_STATE_FILES = frozenset({".figures.sha256"})
 BOM = "\ufeff"
 
 
@@ -143,10 +145,26 @@ def _table(tokens: list[Token]) -> Table:
     return Table(rows[0], tuple(rows[1:])) if rows else Table((), ())
 
 
+def _image(tokens: list[Token]) -> Image | None:
+    """A paragraph that is one image and nothing else, as a figure."""
+    children = tokens[0].children or [] if len(tokens) == 1 and tokens[0].type == "inline" else []
+    if len(children) != 1 or children[0].type != "image":
+        return None
+    image = children[0]
+    src = str(image.attrGet("src") or "")
+    if not FIGURE_SRC.match(src):
+        raise HandbookError(
+            f"image {src!r}: a figure must be figures/<name>.svg, drawn by the book's figures/<name>.py"
+        )
+    alt = plain_text(_inlines(image.children or []))
+    return Image(alt, src, str(image.attrGet("title") or ""))
+
+
 def _block(token: Token, cursor: _Tokens) -> Block | None:
     kind = token.type
     if kind == "paragraph_open":
-        return Paragraph(_inline_of(cursor.until("paragraph_close")))
+        inner = cursor.until("paragraph_close")
+        return _image(inner) or Paragraph(_inline_of(inner))
     if kind == "heading_open":  # h1 and h2 were split off: this is a sub-heading
         return Heading(subheading_level(int(token.tag[1:])), _inline_of(cursor.until("heading_close")))
     if kind == "math_block":
@@ -304,17 +322,21 @@ def _check_unique_ids(sections: tuple[Section, ...], names: list[str], where: st
             seen[question.id] = (name, question)
 
 
-def read_markdown(directory: Path) -> Handbook:
+def read_markdown(directory: Path, *, figures: bool = True) -> Handbook:
     """Read a folder of canonical Markdown (index.md plus NN-slug.md files).
 
     Only what the Markdown writer (and normalize) put there may be in it: any
-    other file would be published by MkDocs as it is, so it is an error.
+    other file would be published by MkDocs as it is, so it is an error. Each
+    figure shown must be in `figures/` (unless `figures` is false: the build
+    reads the pages before it draws them).
     """
     if not directory.is_dir():
         raise HandbookError(f"no canonical Markdown in {directory}: run `handbook normalize` first")
     files = {}
     for path in sorted(directory.iterdir()):
         if path.name in STATE_FILES:
+            continue
+        if path.name == FIGURES_FOLDER and path.is_dir() and not path.is_symlink():
             continue
         if not (path.name == INDEX_FILE or SECTION_FILE.match(path.name)):
             raise HandbookError(
@@ -324,8 +346,29 @@ def read_markdown(directory: Path) -> Handbook:
         if path.is_symlink() or not path.is_file():
             raise HandbookError(f"{path} is not a regular file")
         files[path.name] = _read(path)
-    return read_files(files, f"{directory}/")
+    handbook = read_files(files, f"{directory}/")
+    if figures:
+        _check_figures(directory / FIGURES_FOLDER, {image.name for image in handbook_images(handbook)})
+    return handbook
 
+
+def _check_figures(folder: Path, shown: set[str]) -> None:
+    """Every figure the pages show is there; nothing else is (MkDocs would publish it)."""
+    present = set()
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.name in FIGURE_STATE_FILES:
+            continue
+        if not path.name.endswith(".svg") or path.is_symlink() or not path.is_file():
+            raise HandbookError(
+                f"{path} is not a figure (figures/<name>.svg): move it out of the folder, the site would publish it"
+            )
+        present.add(path.name.removesuffix(".svg"))
+    missing = sorted(shown - present)
+    if missing:
+        raise HandbookError(
+            f"{folder}/{missing[0]}.svg is missing: its script figures/{missing[0]}.py in the book's folder draws it "
+            "(run `handbook build`)"
+        )
 
 def _read(path: Path) -> str:
     return read_text_input(path, "a Markdown file")

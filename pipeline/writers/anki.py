@@ -19,10 +19,12 @@ import hashlib
 import html
 import io
 import itertools
+import json
 import sqlite3
 import time
 import zipfile
-from typing import Callable, Sequence
+from dataclasses import replace
+from typing import Callable, Mapping, Sequence
 
 import genanki
 
@@ -79,6 +81,8 @@ hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .answer table { border-collapse: collapse; margin: 0.5em 0; display: block; overflow-x: auto; max-width: 100%; }
 .answer th, .answer td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
 .answer img { max-width: 100%; height: auto; }
+.answer figure { margin: 0.8em 0; }
+.answer figcaption { font-size: 0.85em; color: #59636e; text-align: center; }
 div.arithmatex { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88em;
   background: #eff1f3; padding: 0.1em 0.3em; border-radius: 4px; }
@@ -96,7 +100,8 @@ a { color: #0969da; }
 }
 .nightMode .section, .night_mode .section, .nightMode .source, .night_mode .source,
 .nightMode .source a, .night_mode .source a,
-.nightMode .answer blockquote, .night_mode .answer blockquote { color: #9198a1; }
+.nightMode .answer blockquote, .night_mode .answer blockquote,
+.nightMode .answer figcaption, .night_mode .answer figcaption { color: #9198a1; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
 .nightMode .answer th, .night_mode .answer th,
 .nightMode .answer td, .night_mode .answer td { border-color: #3d444d; }
@@ -220,11 +225,22 @@ def source_links(handbook: Handbook, section: Section, question: Question, site_
     return clean_html(" · ".join(links))
 
 
-def note_fields(handbook: Handbook, section: Section, question: Question, site_url: str) -> list[str]:
-    """The five fields, each sanitized and then guarded against Anki's template syntax."""
+def media_name(name: str, svg: bytes) -> str:
+    """A figure's file in Anki's media folder: named for its content, since Anki keeps
+    a file it already has under the same name, and an updated figure must replace it."""
+    return f"{name}.{hashlib.sha256(svg).hexdigest()[:12]}.svg"
+
+
+def note_fields(handbook: Handbook, section: Section, question: Question, site_url: str,
+                media: Mapping[str, str] | None = None) -> list[str]:
+    """The five fields, each sanitized and then guarded against Anki's template syntax.
+
+    `media` maps a figure's name to its media file name (`media_name`).
+    """
+    style = replace(ANKI_STYLE, image_url=lambda name: (media or {}).get(name, f"{name}.svg"))
     raw = [
         title_html(question.title, ANKI_STYLE),
-        blocks_html(question.answer, ANKI_STYLE),
+        blocks_html(question.answer, style),
         clean_html(html.escape(section.title, quote=False)),
         source_links(handbook, section, question, site_url),
         clean_html(html.escape(question.id, quote=False)),
@@ -248,6 +264,7 @@ def content_digest(
 
 def section_deck(
     handbook: Handbook, section: Section, model: genanki.Model, site_url: str, date: Dating | None = None,
+    media: Mapping[str, str] | None = None,
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
@@ -258,7 +275,7 @@ def section_deck(
     before = sum(len(s.questions) for s in handbook.sections[:handbook.sections.index(section)])
     tags = [note_tag(handbook, section)]
     for position, question in enumerate(section.questions, start=before + 1):
-        fields = note_fields(handbook, section, question, site_url)
+        fields = note_fields(handbook, section, question, site_url, media)
         guid = note_guid(question, book_key(handbook))
         note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
         if date is not None:
@@ -277,7 +294,7 @@ def _description(handbook: Handbook) -> str:
 
 def section_decks(
     handbook: Handbook, sections: Sequence[Section], *, site_url: str, css: str = CARD_CSS,
-    date: Dating | None = None,
+    date: Dating | None = None, media: Mapping[str, str] | None = None,
 ) -> list[genanki.Deck]:
     """One deck per section, sharing one note type; reusable in several packages.
 
@@ -285,7 +302,7 @@ def section_decks(
     they take the package's.
     """
     model = note_model(css, date)
-    return [section_deck(handbook, section, model, site_url, date) for section in sections]
+    return [section_deck(handbook, section, model, site_url, date, media) for section in sections]
 
 
 def parent_deck(handbook: Handbook) -> genanki.Deck:
@@ -305,14 +322,16 @@ def newest_time(decks: Sequence[genanki.Deck]) -> int:
     return max(times, default=0)
 
 
-def apkg_bytes(decks: Sequence[genanki.Deck], timestamp: int | None = None) -> bytes:
+def apkg_bytes(decks: Sequence[genanki.Deck], timestamp: int | None = None,
+               media: Mapping[str, bytes] | None = None) -> bytes:
     """The .apkg for some decks; the same decks and times give the same bytes.
 
     `timestamp` dates the package itself (collection, decks, zip entries) and
     any note without its own time; by default, the newest note's time.
     genanki's own `write_to_file` stamps the zip entries with the clock, so
     the SQLite collection is built here, in memory (no disk syncs), and zipped
-    with fixed entry dates.
+    with fixed entry dates. `media` (file name → bytes) become the package's
+    numbered media entries, in name order, as `Package.media_files` would.
     """
     when = newest_time(decks) if timestamp is None else timestamp
     connection = sqlite3.connect(":memory:")
@@ -322,7 +341,11 @@ def apkg_bytes(decks: Sequence[genanki.Deck], timestamp: int | None = None) -> b
         collection = connection.serialize()
     finally:
         connection.close()
-    return _zip({"collection.anki2": collection, "media": b"{}"}, when)
+    names = sorted(media or {})
+    index = json.dumps({str(number): name for number, name in enumerate(names)}).encode("utf-8")
+    entries = {"collection.anki2": collection, "media": index}
+    entries.update({str(number): (media or {})[name] for number, name in enumerate(names)})
+    return _zip(entries, when)
 
 
 def _zip(entries: dict[str, bytes], timestamp: int) -> bytes:

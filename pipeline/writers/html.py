@@ -18,7 +18,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Heading, Inline, ListBlock, Math, Paragraph,
+    Block, Code, CodeBlock, DisplayMath, Heading, Image, Inline, ListBlock, Math, Paragraph,
     Quote, Table, Text,
 )
 from pipeline.sanitize import clean_html, safe_url
@@ -31,6 +31,8 @@ class HtmlStyle:
     inline_math: Callable[[str], str]
     display_math: Callable[[str], str]
     code_block: Callable[[str, str], str]
+    # Where a figure's SVG is found from the page or card (given its name).
+    image_url: Callable[[str], str] = lambda name: f"figures/{name}.svg"
 
 
 def lexer_for(language: str, **options: object):
@@ -119,6 +121,20 @@ def _table_html(block: Table, style: HtmlStyle) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+# Marks a figure (read back by readers/html_fragment.py); the link opens the SVG
+# full size, which is how a phone reader zooms into it.
+FIGURE_CLASS = "handbook-figure"
+
+
+def _image_html(block: Image, style: HtmlStyle) -> str:
+    url = html.escape(style.image_url(block.name))
+    caption = f"<figcaption>{html.escape(block.caption, quote=False)}</figcaption>" if block.caption else ""
+    return (
+        f'<figure class="{FIGURE_CLASS}"><a href="{url}">'
+        f'<img src="{url}" alt="{html.escape(block.alt)}"></a>{caption}</figure>'
+    )
+
+
 def block_html(block: Block, style: HtmlStyle) -> str:
     if isinstance(block, Paragraph):
         return f"<p>{inlines_html(block.inlines, style)}</p>"
@@ -132,6 +148,8 @@ def block_html(block: Block, style: HtmlStyle) -> str:
         return _list_html(block, style)
     if isinstance(block, Table):
         return _table_html(block, style)
+    if isinstance(block, Image):
+        return _image_html(block, style)
     if isinstance(block, Quote):
         return f"<blockquote>{blocks_html(block.blocks, style)}</blockquote>"
     raise TypeError(f"not a block: {block!r}")

@@ -4,7 +4,7 @@ The format is a contract (see README.md, "Canonical Markdown"): one file per
 section `NN-<slug>.md` starting with `# Title`, each question a
 `## Question {#id}` heading with its answer below (sub-headings `###`),
 `$...$` and `$$` math, fenced code with a language, GFM tables, `-` and `1.`
-lists, and `index.md` holding the handbook's metadata, introduction and
+lists, figures `![alt](figures/name.svg "caption")`, and `index.md` holding the handbook's metadata, introduction and
 references. Every paragraph
 and list item is one line, so the output is the same whatever the input's
 line wrapping, and reading it back gives the same model.
@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.fileio import replaced_dir
 from pipeline.formats import INDEX_FILE, REFERENCES_HEADING, section_filename
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math,
+    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Inline, Link, ListBlock, Math,
     Paragraph, Question, Quote, Section, Table, Text,
 )
 
@@ -115,6 +115,13 @@ def _table_markdown(block: Table) -> str:
     return "\n".join([row(block.header), rule, *(row(r) for r in block.rows)])
 
 
+def _image_markdown(block: Image) -> str:
+    """`![alt](src "caption")`, a paragraph of its own (the reader's Image block)."""
+    caption = block.caption.replace("\\", "\\\\").replace('"', '\\"')
+    title = f' "{caption}"' if caption else ""
+    return f"![{escape_text(block.alt)}]({_link_target(block.src)}{title})"
+
+
 def block_markdown(block: Block, variant: int = 0) -> str:
     if isinstance(block, Paragraph):
         return _line(block.inlines)
@@ -129,6 +136,8 @@ def block_markdown(block: Block, variant: int = 0) -> str:
         return _list_markdown(block, variant)
     if isinstance(block, Table):
         return _table_markdown(block)
+    if isinstance(block, Image):
+        return _image_markdown(block)
     if isinstance(block, Quote):
         inner = blocks_markdown(block.blocks)
         return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
@@ -190,13 +199,21 @@ def markdown_files(handbook: Handbook) -> dict[str, str]:
 WRITER = "handbook normalize"  # names the folder's owner in its marker (pipeline.fileio)
 
 
-def write_files(files: dict[str, str], directory: Path, *, force: bool = False) -> None:
-    """Replace `directory` with these files (from `markdown_files`), all or nothing."""
+def write_files(files: dict[str, str | bytes], directory: Path, *, force: bool = False) -> None:
+    """Replace `directory` with these files (from `markdown_files`, plus `figures/<name>.svg`), all or nothing."""
     with replaced_dir(directory, WRITER, force=force) as staging:
         for name, content in files.items():
-            (staging / name).write_text(content, encoding="utf-8", newline="\n")
+            path = staging / name
+            path.parent.mkdir(exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8", newline="\n")
 
 
-def write_markdown(handbook: Handbook, directory: Path, *, force: bool = False) -> None:
-    """Replace `directory` with the handbook's canonical Markdown, all or nothing."""
-    write_files(markdown_files(handbook), directory, force=force)
+def write_markdown(handbook: Handbook, directory: Path, *, force: bool = False,
+                   figures: dict[str, bytes] | None = None) -> None:
+    """Replace `directory` with the handbook's canonical Markdown (and the SVGs it shows), all or nothing."""
+    files: dict[str, str | bytes] = dict(markdown_files(handbook))
+    files.update({f"figures/{name}": data for name, data in (figures or {}).items()})
+    write_files(files, directory, force=force)

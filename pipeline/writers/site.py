@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 from urllib.parse import urlsplit
 
@@ -78,33 +78,38 @@ class Download:
 # --- section pages -----------------------------------------------------------
 
 
-def question_html(question: Question) -> str:
+def question_html(question: Question, style: HtmlStyle = SITE_STYLE) -> str:
     """One question as a closed `<details>` with a permalink in its summary."""
     qid = html.escape(question.id)
     return (
         f'<details class="question" id="{qid}">\n'
         f'<summary><span class="question-title">{title_html(question.title, SITE_STYLE)}</span>'
         f'<a class="headerlink" href="#{qid}" title="Link to this question">¶</a></summary>\n'
-        f'<div class="answer">\n{blocks_html(question.answer, SITE_STYLE)}\n</div>\n'
+        f'<div class="answer">\n{blocks_html(question.answer, style)}\n</div>\n'
         f"</details>"
     )
 
 
-def question_search_html(question: Question) -> str:
+def question_search_html(question: Question, style: HtmlStyle | None = None) -> str:
     """One question as a heading and its answer, the shape search indexes."""
     qid = html.escape(question.id)
     return (
         f'<h2 id="{qid}">{title_html(question.title, SEARCH_STYLE)}</h2>\n'
-        f"{blocks_html(question.answer, SEARCH_STYLE)}"
+        f"{blocks_html(question.answer, style or SEARCH_STYLE)}"
     )
 
 
-def section_page(section: Section, deck_href: str = "") -> SitePage:
+def section_page(section: Section, deck_href: str = "", figures_href: str = "figures/") -> SitePage:
+    """A section's page; `figures_href` is the figures' folder relative to the page."""
+    def figure_url(name: str) -> str:
+        return f"{figures_href}{name}.svg"
+
+    style, search = replace(SITE_STYLE, image_url=figure_url), replace(SEARCH_STYLE, image_url=figure_url)
     return SitePage(
         title=section.title,
         anchor=f"section-{section.slug}",
-        html="\n".join(question_html(q) for q in section.questions),
-        search_html="\n".join(question_search_html(q) for q in section.questions),
+        html="\n".join(question_html(q, style) for q in section.questions),
+        search_html="\n".join(question_search_html(q, search) for q in section.questions),
         toc=tuple(TocEntry(q.id, title_html(q.title, SITE_STYLE)) for q in section.questions),
         tools=section_toolbar(section, deck_href),
     )

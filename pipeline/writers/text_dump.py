@@ -13,7 +13,7 @@ from __future__ import annotations
 from pipeline import katex
 from pipeline.model import (
     Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Paragraph,
-    Quote, Table, Text, question_formulas,
+    Image, Quote, Table, Text, question_formulas,
 )
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.repair.math import scraped
@@ -59,6 +59,8 @@ def _block(block: Block, render: _Renderings) -> str:
     if isinstance(block, Table):
         rows = (block.header, *block.rows)
         return "\n".join("".join(_inlines(cell, render) for cell in row) for row in rows)
+    if isinstance(block, Image):  # the picture is lost in a dump; its caption stays
+        return block.caption
     if isinstance(block, Quote):
         return "\n\n".join(_block(b, render) for b in block.blocks)
     raise TypeError(block)

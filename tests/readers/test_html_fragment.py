@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import (
+    Image,
     Block, Code, CodeBlock, DisplayMath, Heading, Inline, Link, ListBlock, Math, Paragraph,
     Quote, Table, Text, formulas,
 )
@@ -67,6 +68,8 @@ def blocks(depth: int = 1) -> st.SearchStrategy[tuple[Block, ...]]:
         st.builds(ListBlock, st.lists(inlines(), min_size=1, max_size=4).map(tuple),
                   st.booleans(), st.integers(0, 20)),
         cells.map(lambda hr: Table(*hr)),
+        st.builds(Image, WORDS, st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).map(
+            lambda name: f"figures/{name}.svg"), st.one_of(st.just(""), WORDS)),
     )
     if depth:
         block = st.one_of(block, blocks(depth - 1).map(Quote))

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Heading, Link, ListBlock, Math, Meta, Paragraph, Question,
+    Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Link, ListBlock, Math, Meta, Paragraph, Question,
     Quote, Section, Table, Text,
 )
 from pipeline.readers.markdown import read_files
@@ -66,6 +66,7 @@ BLOCK = st.one_of(
               st.integers(1, 9)).map(lambda b: b if b.ordered else ListBlock(b.items)),
     tables(),
     LINE.map(lambda line: Quote((Paragraph(line),))),
+    st.builds(Image, WORDS, SLUG.map(lambda name: f"figures/{name}.svg"), st.one_of(st.just(""), WORDS)),
 )
 
 

@@ -1,0 +1,59 @@
+"""MAE, Huber (several deltas), log-cosh and quantile (several quantiles), then all in one plot.
+
+Each loss is drawn against the error y - y^p, for one observation.
+"""
+
+import numpy as np
+
+from pipeline.figure_style import plt, save
+
+error = np.linspace(-4, 4, 401)
+
+
+def huber(e, delta):
+    small = np.abs(e) <= delta
+    return np.where(small, e ** 2 / 2, delta * np.abs(e) - delta ** 2 / 2)
+
+
+def quantile(e, gamma):
+    return np.where(e >= 0, gamma * e, (gamma - 1) * e)
+
+
+fig, axes = plt.subplots(2, 3, figsize=(10, 6), sharex=True)
+panels = axes.flat
+ax = next(panels)
+ax.plot(error, error ** 2)
+ax.set_title("MSE ($L_2$)")
+ax = next(panels)
+ax.plot(error, np.abs(error))
+ax.set_title("MAE ($L_1$)")
+ax = next(panels)
+for delta in (0.5, 1, 2):
+    ax.plot(error, huber(error, delta), label=f"$\\delta = {delta}$")
+ax.set_title("Huber")
+ax.legend()
+ax = next(panels)
+ax.plot(error, np.log(np.cosh(error)))
+ax.set_title("log-cosh")
+ax = next(panels)
+for gamma in (0.25, 0.5, 0.75):
+    ax.plot(error, quantile(error, gamma), label=f"$\\gamma = {gamma}$")
+ax.set_title("Quantile")
+ax.legend()
+ax = next(panels)
+ax.plot(error, error ** 2, label="MSE")
+ax.plot(error, np.abs(error), label="MAE")
+ax.plot(error, huber(error, 1), label="Huber, $\\delta = 1$")
+ax.plot(error, np.log(np.cosh(error)), label="log-cosh")
+ax.plot(error, quantile(error, 0.25), label="quantile, $\\gamma = 0.25$")
+ax.set_ylim(0, 6)
+ax.set_title("All in one plot")
+ax.legend(fontsize=8)
+for ax in axes.flat:
+    ax.grid(True)
+for ax in axes[1]:
+    ax.set_xlabel("error $y - y^p$")
+for ax in axes[:, 0]:
+    ax.set_ylabel("loss")
+fig.tight_layout()
+save(fig)

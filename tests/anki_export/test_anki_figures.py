@@ -1,0 +1,80 @@
+"""Figures in the decks, imported into real Anki collections: media files, cards that show them, updates."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from anki.collection import Collection
+
+from pipeline.anki import export_anki
+from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
+from pipeline.paths import HANDBOOK_DIR
+from pipeline.writers.markdown import write_markdown
+from anki_fixtures import SOURCE_TIME, import_package, set_mtime
+
+REPO = Path(__file__).resolve().parents[2]
+SVG = (REPO / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
+
+
+def figure_handbook() -> Handbook:
+    answer = (Paragraph((Text("Below is a plot."),)), Image("A parabola", "figures/mse-loss.svg", "MSE loss"))
+    return Handbook(Meta("Figures"), (), (Section("plots", "Plots", (Question("plot-q", (Text("Plot?"),), answer),)),))
+
+
+def export(source: Path, out: Path, svg: bytes, mtime: int) -> Path:
+    write_markdown(figure_handbook(), source, force=True, figures={"mse-loss.svg": svg})
+    set_mtime(source, mtime)
+    (source / "figures" / "mse-loss.svg").touch()
+    export_anki(source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime, force=True)
+    return out / "plots.apkg"
+
+
+def media_files(col: Collection) -> dict[str, bytes]:
+    folder = Path(col.media.dir())
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".svg"}
+
+
+def answer_html(col: Collection) -> str:
+    card = col.get_card(col.find_cards("")[0])
+    return card.answer()
+
+
+def test_figures_reach_the_media_folder_and_the_answer_and_updates_replace_them(
+        collection: Collection, tmp_path: Path) -> None:
+    first = export(tmp_path / "handbook", tmp_path / "decks", SVG, SOURCE_TIME)
+    import_package(collection, first)
+    media = media_files(collection)
+    assert list(media.values()) == [SVG]
+    (name,) = media
+    assert name.startswith("mse-loss.") and name.endswith(".svg")
+    rendered = answer_html(collection)
+    assert f'src="{name}"' in rendered and "<figcaption>MSE loss</figcaption>" in rendered
+    assert f'src="{name}"' not in collection.get_card(collection.find_cards("")[0]).question()  # back only
+
+    updated_svg = SVG.replace(b"MSE", b"Mse", 1)
+    assert updated_svg != SVG
+    second = export(tmp_path / "handbook", tmp_path / "decks", updated_svg, SOURCE_TIME + 3600)
+    import_package(collection, second)
+    rendered = answer_html(collection)
+    (new_name,) = [n for n, data in media_files(collection).items() if data == updated_svg]
+    assert new_name != name and f'src="{new_name}"' in rendered and f'src="{name}"' not in rendered
+
+
+def test_each_deck_carries_exactly_the_figures_its_notes_show(tmp_path: Path) -> None:
+    import json
+    import zipfile
+    out = tmp_path / "decks"
+    export_anki(REPO / HANDBOOK_DIR, out, None, site_url="", state_file=tmp_path / "state.tsv")
+    again = tmp_path / "again"
+    export_anki(REPO / HANDBOOK_DIR, again, None, site_url="", state_file=tmp_path / "state.tsv")
+    for deck in sorted(out.glob("*.apkg")):
+        assert deck.read_bytes() == (again / deck.name).read_bytes(), deck.name  # byte-identical
+        with zipfile.ZipFile(deck) as package:
+            index = json.loads(package.read("media"))
+            collection = package.read("collection.anki2")
+            for number, name in index.items():
+                assert name.encode() in collection, (deck.name, name)
+                assert package.read(number) == (REPO / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
+    with zipfile.ZipFile(out / "handbook.apkg") as package:
+        assert len(json.loads(package.read("media"))) == len(list((REPO / HANDBOOK_DIR / "figures").glob("*.svg")))

@@ -1,0 +1,101 @@
+"""Figures: the Image block through every reader and writer, and SVGs drawn from scripts by digest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import HandbookError
+from pipeline.figures import STAMP, figure_files, update_figures
+from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
+from pipeline.readers.html_fragment import fragment_blocks
+from pipeline.readers.markdown import PARSER, _blocks, read_markdown
+from pipeline.writers.html import SITE_STYLE, blocks_html
+from pipeline.writers.markdown import blocks_markdown, write_markdown
+from pipeline.writers.text_dump import write_text_dump
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "source" / "figures"
+SVGS = ROOT / "source" / "handbook" / "figures"
+IMAGE = Image('a *b* $c$ "q" <x>', "figures/mse-loss.svg", 'A "cap" <b> \\ x')
+BLOCKS = (Paragraph((Text("Below is a plot."),)), IMAGE)
+
+
+def handbook(blocks=BLOCKS) -> Handbook:
+    return Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q"),), blocks),)),))
+
+
+def test_image_round_trips_through_markdown() -> None:
+    text = blocks_markdown(BLOCKS)
+    assert '![a \\*b\\* \\$c\\$ "q" \\<x\\>](figures/mse-loss.svg "A \\"cap\\" <b> \\\\ x")' in text
+    assert tuple(_blocks(PARSER.parse(text))) == BLOCKS
+
+
+def test_image_round_trips_through_html_escaped() -> None:
+    html = blocks_html(BLOCKS, SITE_STYLE)
+    assert '<img src="figures/mse-loss.svg" alt="a *b* $c$ &quot;q&quot; &lt;x&gt;">' in html
+    assert "<figcaption>A \"cap\" &lt;b&gt; \\ x</figcaption>" in html
+    assert fragment_blocks(html) == BLOCKS
+    deck = blocks_html(BLOCKS, SITE_STYLE.__class__(
+        SITE_STYLE.inline_math, SITE_STYLE.display_math, SITE_STYLE.code_block,
+        lambda name: f"{name}.0123456789ab.svg"))
+    assert fragment_blocks(deck) == BLOCKS  # a deck's media name reads back as the figure
+
+
+def test_a_text_dump_keeps_only_the_caption() -> None:
+    dump = write_text_dump(handbook())
+    assert IMAGE.caption in dump and "mse-loss.svg" not in dump and IMAGE.alt not in dump
+
+
+@pytest.mark.parametrize("src", ["https://example.com/x.svg", "figures/../x.svg", "x.svg", "figures/X.png"])
+def test_only_our_figures_may_be_shown(src: str) -> None:
+    with pytest.raises(HandbookError, match="a figure must be figures/<name>.svg"):
+        tuple(_blocks(PARSER.parse(f"![alt]({src})")))
+
+
+def test_the_markdown_folder_needs_each_svg_and_holds_nothing_else(tmp_path: Path) -> None:
+    folder = tmp_path / "handbook"
+    write_markdown(handbook(), folder)
+    with pytest.raises(HandbookError, match="mse-loss.svg is missing"):
+        read_markdown(folder)
+    write_markdown(handbook(), folder, figures={"mse-loss.svg": (SVGS / "mse-loss.svg").read_bytes()})
+    assert read_markdown(folder) == handbook()
+    (folder / "figures" / "notes.txt").write_text("x")
+    with pytest.raises(HandbookError, match="is not a figure"):
+        read_markdown(folder)
+
+
+def test_svgs_are_drawn_only_when_their_script_changes(tmp_path: Path) -> None:
+    scripts, svgs = tmp_path / "scripts", tmp_path / "svgs"
+    shutil.copytree(SCRIPTS, scripts)
+    names = {"quicksort-partition", "mse-loss"}
+    first = update_figures(scripts, svgs, names)
+    assert sorted(first.drawn) == sorted(names) and not first.kept
+    for name in names:  # byte-identical to the committed SVG: drawn again, compared
+        assert (svgs / f"{name}.svg").read_bytes() == (SVGS / f"{name}.svg").read_bytes()
+    again = update_figures(scripts, svgs, names)
+    assert again.drawn == () and sorted(again.kept) == sorted(names)
+    script = scripts / "mse-loss.py"
+    script.write_text(script.read_text().replace("MSE, true target 100", "MSE (target 100)"))
+    changed = update_figures(scripts, svgs, names)
+    assert changed.drawn == ("mse-loss",) and changed.kept == ("quicksort-partition",)
+    assert (svgs / "mse-loss.svg").read_bytes() != (SVGS / "mse-loss.svg").read_bytes()
+    assert "mse-loss" in (svgs / STAMP).read_text()
+
+
+def test_a_failing_or_missing_script_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("raise SystemExit('no data')\n")
+    with pytest.raises(HandbookError, match="broken.py failed: no data"):
+        figure_files(tmp_path, None, {"broken"})
+    with pytest.raises(HandbookError, match="has no absent.py"):
+        figure_files(tmp_path, None, {"absent"})
+
+
+def test_every_svg_is_self_contained() -> None:
+    for svg in SVGS.glob("*.svg"):
+        text = svg.read_text(encoding="utf-8")
+        assert "<text" not in text and "font-family" not in text, svg  # glyphs are paths
+        assert "dc:date" not in text and "http://" not in text.split("<svg", 1)[1].replace(
+            "http://www.w3.org", "").replace("http://purl.org", "").replace("http://creativecommons.org", ""), svg
