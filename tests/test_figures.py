@@ -15,10 +15,10 @@ from pipeline.readers.markdown import PARSER, _blocks, read_markdown
 from pipeline.writers.html import SITE_STYLE, blocks_html
 from pipeline.writers.markdown import blocks_markdown, write_markdown
 from pipeline.writers.text_dump import write_text_dump
+from tests.layout import BOOK
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "source" / "figures"
-SVGS = ROOT / "source" / "handbook" / "figures"
+SCRIPTS = BOOK.figures_dir
+SVGS = BOOK.handbook_dir / "figures"
 IMAGE = Image('a *b* $c$ "q" <x>', "figures/mse-loss.svg", 'A "cap" <b> \\ x')
 BLOCKS = (Paragraph((Text("Below is a plot."),)), IMAGE)
 

@@ -11,7 +11,7 @@ from pipeline.anki import export_anki
 from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
-from anki_fixtures import SOURCE_TIME, import_package, set_mtime
+from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, set_mtime
 
 REPO = Path(__file__).resolve().parents[2]
 SVG = (REPO / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()

@@ -29,6 +29,7 @@ ALPHABET = st.characters(
     categories=("L", "N", "P", "S", "Zs"), include_characters="&<>\"'\\`*_[]$|\u00a0\t",
 )
 WORDS = st.text(ALPHABET, min_size=1, max_size=12)
+CAPTIONS = WORDS.map(str.strip).filter(bool)  # a caption is trimmed text, as every reader gives it
 TEX = st.sampled_from([
     "x", "a < b", "a & b", r"\frac{a}{b}", r"\hat{y} = \mathbf{w}^T\mathbf{x}",
     r"\sum_{i=1}^{n} x_i^2", r"\text{train}", r"\left( \frac{1}{2} \right)", "E = mc^2",
@@ -69,7 +70,7 @@ def blocks(depth: int = 1) -> st.SearchStrategy[tuple[Block, ...]]:
                   st.booleans(), st.integers(0, 20)),
         cells.map(lambda hr: Table(*hr)),
         st.builds(Image, WORDS, st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).map(
-            lambda name: f"figures/{name}.svg"), st.one_of(st.just(""), WORDS)),
+            lambda name: f"figures/{name}.svg"), st.one_of(st.just(""), CAPTIONS)),
     )
     if depth:
         block = st.one_of(block, blocks(depth - 1).map(Quote))

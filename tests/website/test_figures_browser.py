@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pipeline.model import handbook_images, images
 
-from site_fixtures import RESULTS_DIR, BuiltSite
-from test_site_browser import section_url, visit
+from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
+from tests.website.test_site_browser import section_url, visit
 
 IMAGES = """() => Array.from(document.querySelectorAll("img")).map((img) => ({
   src: img.currentSrc, alt: img.getAttribute("alt") || "", complete: img.complete,

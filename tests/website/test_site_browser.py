@@ -92,6 +92,17 @@ def wait_until_open(page, question_id: str) -> None:
     page.locator(f"details#{question_id}[open]").wait_for(state="attached")
 
 
+def navigate_instantly(page, site_url: str, site: BuiltSite, first: Section, second: Section) -> None:
+    """Open `first`, then follow the sidebar link to `second`: Material swaps the page in place."""
+    visit(page, section_url(site_url, site, first))
+    page.evaluate("() => { window.samePage = true; }")
+    target = section_url(site_url, site, second)
+    page.locator(f".md-sidebar--primary a[href$='{target.removeprefix(site_url)}']").first.click()
+    page.wait_for_url(target)
+    page.wait_for_function(RENDERED)
+    assert page.evaluate("() => window.samePage === true"), "instant navigation was expected"
+
+
 def search(page, words: str) -> None:
     field = page.locator("input.md-search__input")
     field.click()
@@ -133,13 +144,7 @@ def test_opening_a_question_shows_its_answer(page, site_url, canonical_site) -> 
 def test_math_still_renders_after_following_a_link_to_another_section(page, site_url, canonical_site) -> None:
     with_math = [s for s in canonical_site.handbook.sections if formulas(s)]
     first, second = with_math[0], with_math[1]
-    visit(page, section_url(site_url, canonical_site, first))
-    page.evaluate("() => { window.samePage = true; }")
-    target = section_url(site_url, canonical_site, second)
-    page.locator(f".md-sidebar--primary a[href$='{target.removeprefix(site_url)}']").first.click()
-    page.wait_for_url(target)
-    page.wait_for_function(RENDERED)
-    assert page.evaluate("() => window.samePage === true"), "instant navigation was expected"
+    navigate_instantly(page, site_url, canonical_site, first, second)
     counts = page.evaluate(ARTICLE_COUNTS)
     assert counts["katex"] == len(formulas(second)) and counts["errors"] == 0
     with_formulas = next(q for q in second.questions if question_formulas(q))

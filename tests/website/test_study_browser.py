@@ -12,7 +12,7 @@ import re
 
 from pipeline.model import CodeBlock, Section, plain_text
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
-from tests.website.test_site_browser import RENDERED, section_url, search, visit
+from tests.website.test_site_browser import RENDERED, navigate_instantly, section_url, search, visit
 
 QUIZ = ".study-quiz"
 
@@ -117,13 +117,7 @@ def _screenshots(page) -> None:
 
 def test_a_quiz_survives_instant_navigation(page, site_url, canonical_site) -> None:
     first, second = canonical_site.handbook.sections[:2]
-    visit(page, section_url(site_url, canonical_site, first))
-    page.evaluate("() => { window.samePage = true; }")
-    target = section_url(site_url, canonical_site, second)
-    page.locator(f".md-sidebar--primary a[href$='{target.removeprefix(site_url)}']").first.click()
-    page.wait_for_url(target)
-    page.wait_for_function(RENDERED)
-    assert page.evaluate("() => window.samePage === true"), "instant navigation was expected"
+    navigate_instantly(page, site_url, canonical_site, first, second)
     page.locator(f".study-bar[data-study-section='{second.slug}'] [data-study=start]").click()  # the new page's
     assert quiz_question(page) == second.questions[0].id
     page.keyboard.press("Space")
