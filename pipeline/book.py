@@ -127,7 +127,7 @@ def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR
     by_slug = {b.slug: b for b in books}
     unknown = [s for s in slugs if s not in by_slug]
     if unknown:
-        known = ", ".join(by_slug) or f"none yet (run `handbook scrape URL|FILE`)"
+        known = ", ".join(by_slug) or "none yet (run `handbook scrape URL|FILE`)"
         raise HandbookError(f"no book {unknown[0]!r} in {books_dir}/; the books: {known}")
     return [by_slug[s] for s in dict.fromkeys(slugs)]
 

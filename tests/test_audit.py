@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from pipeline.audit import Acceptance, Finding, audit, audit_blocks, read_accepted, review
 from pipeline.errors import HandbookError
 from pipeline.readers.markdown import read_markdown, read_section
-from tests.conftest import ROOT
 from tests.writers.test_markdown import handbooks
 from tests.layout import BOOK, ROOT
 

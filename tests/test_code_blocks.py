@@ -14,8 +14,7 @@ import sys
 import pytest
 
 from pipeline.model import CodeBlock, Handbook, Quote
-from tests.conftest import ROOT
-from tests.layout import BOOK, ROOT
+from tests.layout import BOOK
 
 RUN_TIMEOUT = 60  # seconds; the slowest block (the π estimate, 10⁶ points) takes about one
 

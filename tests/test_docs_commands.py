@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.shell_lines import handbook_error, is_executable, shell_lines, simple_commands
 from tests.layout import ROOT
 

@@ -206,7 +206,7 @@ def test_hostile_metadata_is_text_everywhere(project: Path) -> None:
     """Title, subtitle and author hold markup, source_url breaks out of its attribute."""
     for key in ("title", "subtitle", "author"):
         set_front_matter(key, f"{key} {PAYLOAD}")(project)
-    set_front_matter("source_url", f'https://example.org/"><script>alert(1)</script>')(project)
+    set_front_matter("source_url", 'https://example.org/"><script>alert(1)</script>')(project)
     for command in ("build-site", "export-anki", "check"):
         result = handbook(project, command)
         assert result.returncode == 0, result.stderr

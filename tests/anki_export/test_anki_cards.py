@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import mimetypes
-import shutil
 from pathlib import Path
 from typing import Iterator
 
