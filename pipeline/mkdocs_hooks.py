@@ -39,12 +39,12 @@ from pipeline.katex import katex_dist
 from pipeline.model import Handbook, Meta
 from pipeline.paths import DECKS_DIR
 from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE, read_index
+from pipeline.sanitize import web_url
 from pipeline.site import read_handbook, source_date
 from pipeline.formats import INDEX_FILE
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,
-    web_url,
 )
 
 ASSETS = Path(__file__).with_name("site_assets")

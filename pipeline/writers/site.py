@@ -22,11 +22,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Sequence
-from urllib.parse import urlsplit
 
 from pipeline.formats import COMBINED_DECK, REFERENCES_HEADING, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
-from pipeline.sanitize import safe_url
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
 from pipeline.writers.study import home_progress, section_progress, section_toolbar
@@ -241,22 +239,16 @@ def home_page(handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequ
 # --- footer ------------------------------------------------------------------
 
 
-def web_url(url: str) -> str | None:
-    """The URL if it is safe to link and a web address (http or https), else None."""
-    safe = safe_url(url)
-    return safe if safe and urlsplit(safe).scheme.lower() in {"http", "https"} else None
-
-
 def footer_html(meta: Meta) -> str:
     """Every page's footer: who wrote it, where the original is, and what this copy is.
 
     All we can state honestly: the text is the author's (and stays theirs); this
     is an unofficial study copy, and the original post is the reference.
     """
-    author = html.escape(meta.author or "its author")
-    title = html.escape(meta.title)
-    url = web_url(meta.source_url)
-    original = f'<a href="{html.escape(url)}">{title}</a>' if url else f"“{title}”"
+    escaped = meta_html(meta)
+    author = escaped.author or "its author"
+    title = escaped.title
+    original = f'<a href="{escaped.source_href}">{title}</a>' if escaped.source_href else f"“{title}”"
     return (
         f'<span class="handbook-credit">Questions and answers © {author}, from the original post '
         f"{original}. This site is an unofficial study copy of it; the original is the "
