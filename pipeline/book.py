@@ -26,7 +26,7 @@ from pathlib import Path
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
-from pipeline.formats import INPUTS_STAMP
+from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids, slugify
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
@@ -35,7 +35,6 @@ from pipeline.repair import RepairLog, repair
 from pipeline.sanitize import web_url
 
 MANIFEST_NAME = "manifest.json"
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pipeline.model import Section
 
 # --- canonical Markdown ----------------------------------------------------------
 
+BOM = "\ufeff"  # a byte-order mark some editors and servers prepend: never content
 INDEX_FILE = "index.md"
 REFERENCES_HEADING = "References and Resources"
 SECTION_FILE = re.compile(r"^(\d{2,})-([a-z0-9-]+)\.md$")  # NN-<slug>.md: order, then slug

@@ -19,7 +19,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, read_text_input
-from pipeline.formats import INDEX_FILE, INPUTS_STAMP, REFERENCES_HEADING, SECTION_FILE
+from pipeline.formats import BOM, INDEX_FILE, INPUTS_STAMP, REFERENCES_HEADING, SECTION_FILE
 from pipeline.model import (
     FIGURE_SRC, Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Inline, Link, ListBlock, Math, Meta,
     Paragraph, Question, Quote, Section, Table, Text, handbook_images, plain_text, subheading_level,
@@ -34,7 +34,6 @@ FRONT_MATTER_KEYS = ("title", "subtitle", "author", "source_url")
 STATE_FILES = frozenset({INPUTS_STAMP, MARKER})
 FIGURES_FOLDER = "figures"  # the SVGs the pages show (pipeline/figures.py)
 FIGURE_STATE_FILES = frozenset({".figures.sha256"})
-BOM = "\ufeff"
 
 
 def _parser() -> MarkdownIt:
