@@ -7,11 +7,12 @@ from pathlib import Path
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, ListBlock, Math, Meta, Paragraph,
-    Question, Quote, Section, Table, Text,
-)
+from pipeline.model import Handbook
 from pipeline.writers.markdown import write_markdown
+from tests.builders import (
+    bullets, code, code_block, display, handbook, link, math, ordered, para, question, quote, section,
+    table,
+)
 
 # A fixed source time far from the clock and from the code files' own times.
 SOURCE_TIME = 2_000_000_000
@@ -19,44 +20,24 @@ SOURCE_TIME = 2_000_000_000
 
 def rich_handbook() -> Handbook:
     """Everything a card must carry: TeX with Anki's template pairs, code, structure."""
-    math = Question(
-        "q-math",
-        (Text("Why is "), Math(r"\frac{a}{b} < c"), Text(" & when?")),
-        (
-            Paragraph((Text("Inline "), Math(r"x_{i}^{2} < y \;\&\; z > 0"), Text(" and "),
-                       Math(r"\mathbf{{W}}"), Text("."))),
-            DisplayMath(r"\sum_{k=1}^{n} {{x_k}} :: \left\{ a \right\}}"),
-            DisplayMath("\\begin{aligned} a &= b \\\\\n c &= d \\end{aligned}"),
-        ),
-    )
-    code = Question(
-        "q-code",
-        (Text("What does "), Code("std::map"), Text(" hold?")),
-        (
-            CodeBlock("std::map<int, int> m{{1, 2}};\nauto x = m[1] << 2;", "cpp"),
-            CodeBlock("def f(x):\n    return {'a': {'b': x}}  # }}", "python"),
-            Paragraph((Text("See "), Link((Text("the docs"),), "https://example.org/a?b=1&c=2"),
-                       Text(" or "), Code("a::b"), Text("."))),
-        ),
-    )
-    structure = Question(
-        "q-structure",
-        (Text("Lists, tables, quotes?"),),
-        (
-            ListBlock(((Text("first "), Math("a_1")), (Text("second"),)), True, 3),
-            ListBlock(((Text("dot"),), (Code("x::y"),))),
-            Table(((Text("term"),), (Math(r"\theta"),)),
-                  (((Text("one"),), (Text("1 < 2"),)), ((Text("two"),), (Math("{{2}}"),)))),
-            Quote((Paragraph((Text("quoted "), Math("q"))),)),
-        ),
-    )
-    return Handbook(
-        Meta("Test Handbook", "sub", "Ada", "https://example.org/post"),
-        (Paragraph((Text("Intro."),)),),
-        (
-            Section("basics", "Basics & Tricks", (math, code)),
-            Section("structure", "Structure", (structure,)),
-        ),
+    return handbook(
+        section("basics", "Basics & Tricks",
+            question("q-math", ["Why is ", math(r"\frac{a}{b} < c"), " & when?"],
+                para("Inline ", math(r"x_{i}^{2} < y \;\&\; z > 0"), " and ", math(r"\mathbf{{W}}"), "."),
+                display(r"\sum_{k=1}^{n} {{x_k}} :: \left\{ a \right\}}"),
+                display("\\begin{aligned} a &= b \\\\\n c &= d \\end{aligned}")),
+            question("q-code", ["What does ", code("std::map"), " hold?"],
+                code_block("std::map<int, int> m{{1, 2}};\nauto x = m[1] << 2;", "cpp"),
+                code_block("def f(x):\n    return {'a': {'b': x}}  # }}", "python"),
+                para("See ", link("the docs", "https://example.org/a?b=1&c=2"), " or ", code("a::b"), "."))),
+        section("structure", "Structure",
+            question("q-structure", "Lists, tables, quotes?",
+                ordered(["first ", math("a_1")], "second", start=3),
+                bullets("dot", code("x::y")),
+                table(["term", math(r"\theta")], ["one", "1 < 2"], ["two", math("{{2}}")]),
+                quote(para("quoted ", math("q"))))),
+        title="Test Handbook", subtitle="sub", author="Ada", source_url="https://example.org/post",
+        intro=[para("Intro.")],
     )
 
 

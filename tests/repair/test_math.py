@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.model import DisplayMath, Handbook, Math, Meta, Paragraph, Question, Section, Table, Text
+from pipeline.model import DisplayMath, Math, Paragraph, Text
 from pipeline.repair.math import split_math
+from tests.builders import math, one_answer, para, table
 
 
 def repaired(text: str) -> tuple:
-    handbook = Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q"),), (Paragraph((Text(text),)),)),)),))
-    fixed, _ = split_math(handbook)
+    fixed, _ = split_math(one_answer(para(text)))
     return fixed.sections[0].questions[0].answer[0]
 
 
@@ -90,12 +90,10 @@ def test_a_table_with_math_in_its_cells_is_rebuilt() -> None:
 
     header = "KernelFormulaNote"
     rows = ["Linearxyx^\\top yFast", "Rbfexp(γxy2)\\exp(-\\gamma \\lVert x-y \\rVert^2)Smooth"]
-    table = Table(((Text(header),),), tuple(((Text(r),),) for r in rows))
-    handbook = Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q"),), (table,)),)),))
-    split, _ = split_math(handbook)
+    split, _ = split_math(one_answer(table([header], *([r] for r in rows))))
     rebuilt = rebuild_table(split.sections[0].questions[0].answer[0])
-    assert rebuilt.header == ((Text("Kernel"),), (Text("Formula"),), (Text("Note"),))
-    assert rebuilt.rows == (
-        ((Text("Linear"),), (Math("x^\\top y"),), (Text("Fast"),)),
-        ((Text("Rbf"),), (Math("\\exp(-\\gamma \\lVert x-y \\rVert^2)"),), (Text("Smooth"),)),
+    assert rebuilt == table(
+        ["Kernel", "Formula", "Note"],
+        ["Linear", math("x^\\top y"), "Fast"],
+        ["Rbf", math("\\exp(-\\gamma \\lVert x-y \\rVert^2)"), "Smooth"],
     )

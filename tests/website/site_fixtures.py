@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, ListBlock, Math, Meta, Paragraph, Question, Quote,
-    Section, Table, Text,
-)
+from pipeline.model import Handbook
 from pipeline.site import SiteReport
+from tests.builders import (
+    code, code_block, display, handbook, link, math, ordered, para, question, quote, section, table,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,23 +45,20 @@ class BuiltSite:
 
 def sample_handbook() -> Handbook:
     """Every kind of block and inline, math in titles, two sections to navigate between."""
-    first = Section("first", "First section", (
-        Question("sum-of-squares", (Text("What is "), Math(r"\sum_i x_i^2"), Text("?")), (
-            Paragraph((Text("It is "), Math(r"\|x\|^2"), Text(" for a vector "), Math("x"), Text("."))),
-            DisplayMath(r"\|x\|^2 = \sum_{i=1}^n x_i^2"),
-            ListBlock(((Text("one "), Math(r"\alpha")), (Code("two"),)), ordered=True, start=3),
-            CodeBlock("def f(x):\n    return x ** 2  # $not math$", "python"),
-        )),
-        Question("table-and-quote", (Text("Tables and quotes"),), (
-            Table(((Text("a"),), (Math("b"),)), (((Text("1"),), (Text("2"),)),)),
-            Quote((Paragraph((Text("A price of $5, not math."),)),)),
-            Paragraph((Link((Text("Example"),), "https://example.org/"), Text(" zebrafish"))),
-        )),
-    ))
-    second = Section("second", "Second section", (
-        Question("gradient", (Text("Gradient of "), Math(r"f(\theta)")), (
-            Paragraph((Text("Take "), Math(r"\nabla_\theta f"), Text("."))),
-        )),
-    ))
-    meta = Meta("Sample handbook", "For tests", "Test Author", "https://example.org/original")
-    return Handbook(meta, (Paragraph((Text("Intro."),)),), (first, second))
+    return handbook(
+        section("first", "First section",
+            question("sum-of-squares", ["What is ", math(r"\sum_i x_i^2"), "?"],
+                para("It is ", math(r"\|x\|^2"), " for a vector ", math("x"), "."),
+                display(r"\|x\|^2 = \sum_{i=1}^n x_i^2"),
+                ordered(["one ", math(r"\alpha")], code("two"), start=3),
+                code_block("def f(x):\n    return x ** 2  # $not math$", "python")),
+            question("table-and-quote", "Tables and quotes",
+                table(["a", math("b")], ["1", "2"]),
+                quote(para("A price of $5, not math.")),
+                para(link("Example", "https://example.org/"), " zebrafish"))),
+        section("second", "Second section",
+            question("gradient", ["Gradient of ", math(r"f(\theta)")],
+                para("Take ", math(r"\nabla_\theta f"), "."))),
+        title="Sample handbook", subtitle="For tests", author="Test Author",
+        source_url="https://example.org/original", intro=[para("Intro.")],
+    )
