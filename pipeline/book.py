@@ -7,7 +7,10 @@
       question-state.tsv   when each Anki note last changed (pipeline.note_state)
       audit-accepted.toml  reviewed residue (pipeline.audit)
       handbook/            canonical Markdown (`handbook normalize`)
-      figures/             figure scripts and images (reserved)
+      figures/             figure scripts (pipeline.figures)
+
+    source/books/series.toml   the series' title and its books' reading order
+
 
 The slug is the folder's name; it is also the book's part of the Anki tags
 (`handbook::<slug>::<section>`). This module finds books, reads a book's
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -129,6 +133,40 @@ def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR
         known = ", ".join(by_slug) or "none yet (run `handbook scrape URL|FILE`)"
         raise HandbookError(f"no book {unknown[0]!r} in {books_dir}/; the books: {known}")
     return [by_slug[s] for s in dict.fromkeys(slugs)]
+
+
+# --- the series ----------------------------------------------------------------
+
+SERIES_FILE = "series.toml"
+DEFAULT_SERIES_TITLE = "Handbook"  # a project without series.toml (its decks are `Handbook::Book::Section`)
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every book, in reading order, under the series' title (the site's name, the decks' top level)."""
+
+    title: str
+    books: tuple[Book, ...]
+
+
+def read_series(books_dir: Path = BOOKS_DIR) -> Series:
+    """series.toml's title and order; books it does not list follow, by slug. Without the file:
+    DEFAULT_SERIES_TITLE and every book by slug."""
+    books = all_books(books_dir)
+    path = books_dir / SERIES_FILE
+    if not path.exists():
+        return Series(DEFAULT_SERIES_TITLE, tuple(books))
+    try:
+        data = tomllib.loads(read_regular_file(path, MAX_SNAPSHOT_BYTES, "a series file").decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise HandbookError(f"{path} is not valid TOML: {error}") from None
+    title, order = data.get("title"), data.get("books", [])
+    if not isinstance(title, str) or not title.strip():
+        raise HandbookError(f"{path} must give the series a title (title = \"...\")")
+    if not isinstance(order, list) or not all(isinstance(slug, str) for slug in order):
+        raise HandbookError(f"{path}: books must be a list of book folder names")
+    rank = {slug: index for index, slug in enumerate(order)}
+    return Series(title.strip(), tuple(sorted(books, key=lambda b: (rank.get(b.slug, len(rank)), b.slug))))
 
 
 def book_of(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book | None:

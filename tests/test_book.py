@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.book import MANIFEST_NAME, Manifest, all_books, book_of, select_books
+from pipeline.book import DEFAULT_SERIES_TITLE, MANIFEST_NAME, Manifest, all_books, book_of, read_series, select_books
 from pipeline.errors import HandbookError
 from pipeline.paths import BOOKS_DIR
 from tests.layout import BOOK, ROOT
@@ -47,3 +47,39 @@ def test_the_manifest_reads_back_what_it_writes(tmp_path: Path) -> None:
     path.write_text(json.dumps({"snapshot": "a.txt"}), encoding="utf-8")
     with pytest.raises(HandbookError, match="must name the snapshot and its reader"):
         Manifest.read(path)
+
+
+def _books(folder: Path, *slugs: str) -> Path:
+    for slug in slugs:
+        (folder / slug / "handbook").mkdir(parents=True)
+    return folder
+
+
+def test_the_series_orders_its_books_listed_first_then_by_name(tmp_path: Path) -> None:
+    books_dir = _books(tmp_path, "alpha", "beta", "gamma")
+    (books_dir / "series.toml").write_text('title = "A Series"\nbooks = ["gamma", "alpha"]\n', encoding="utf-8")
+    series = read_series(books_dir)
+    assert series.title == "A Series"
+    assert [b.slug for b in series.books] == ["gamma", "alpha", "beta"]
+
+
+def test_a_project_without_a_series_file_has_a_default_title(tmp_path: Path) -> None:
+    series = read_series(_books(tmp_path, "beta", "alpha"))
+    assert (series.title, [b.slug for b in series.books]) == (DEFAULT_SERIES_TITLE, ["alpha", "beta"])
+
+
+@pytest.mark.parametrize("text, message", [
+    ('books = ["a"]\n', "must give the series a title"),
+    ('title = "T"\nbooks = "a"\n', "books must be a list"),
+    ('title = \n', "not valid TOML"),
+])
+def test_a_bad_series_file_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "series.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(HandbookError, match=message):
+        read_series(tmp_path)
+
+
+def test_the_committed_series_lists_every_book() -> None:
+    series = read_series(ROOT / BOOKS_DIR)
+    assert {b.slug for b in series.books} == {b.slug for b in all_books(ROOT / BOOKS_DIR)}
+    assert series.books[0].slug == BOOK.slug
