@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Sequence
 
 from pipeline import katex
 from pipeline.errors import HandbookError
@@ -24,6 +25,7 @@ from pipeline.book import Book, book_of
 from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, read_site_chrome
 from pipeline.formats import section_page
+from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
 
 
 @dataclass(frozen=True)
@@ -134,53 +136,91 @@ def _norm(text: str) -> str:
 HOME = "Home"  # MkDocs' own title for the home page, which the hooks keep (no "X - X" tab)
 
 
-def expected_chrome(canonical: Handbook, site_name: str = "") -> dict[str, tuple[str, PageChrome]]:
-    """Page folder → (its title, what the theme must show around it) for every page.
+def expected_chrome(
+    canonical: Handbook, site_name: str = "", books: Sequence[str] = (),
+) -> dict[str, tuple[str, PageChrome]]:
+    """Page folder (in the book's folder of the site) → (its title, what the theme must show around it).
 
-    The site is named after the handbook's title; `site_name` (mkdocs.yml's) when it has none.
-    The home page's tab title is the site's name alone, and it is "Home" in the navigation.
+    A site of one book is named after the handbook's title (`site_name`, mkdocs.yml's, when it
+    has none); its home page's tab title is the site's name alone, "Home" in the navigation.
+    A site of several books (`books`: their titles, in order) is named `site_name`, the series'
+    title; its navigation and tabs list the books, and each book's home shows its title.
     """
-    meta = canonical.meta
-    site = _norm(meta.title) or site_name
-    nav = (HOME, *(_norm(s.title) for s in canonical.sections))
-    chrome = {"": (_norm(meta.title), PageChrome(site, (site, HOME), _norm(meta.title), nav, ()))}
+    title = _norm(canonical.meta.title)
+    sections = tuple(_norm(s.title) for s in canonical.sections)
+    if books:
+        site, nav, tabs = site_name, tuple(_norm(b) for b in books), tuple(_norm(b) for b in books)
+        home = PageChrome(f"{title} - {site}", (site, title), title, nav, tabs, ())
+    else:
+        site, nav, tabs = title or site_name, (HOME, *sections), ()
+        home = PageChrome(site, (site, HOME), title, nav, tabs, ())
+    chrome = {"": (title, home)}
     for number, section in enumerate(canonical.sections, start=1):
-        title = _norm(section.title)
-        page = section_page(number, section)
-        chrome[page] = (title, PageChrome(f"{title} - {site}", (site, title), title, nav, ()))
+        name = _norm(section.title)
+        chrome[section_page(number, section)] = (name, PageChrome(f"{name} - {site}", (site, name), name, nav, tabs, ()))
     return chrome
 
 
-def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
-    """The titles in each page's <title>, header, heading and navigation, read as text.
+def _chrome_stage(name: str, canonical: Handbook, book_dir: Path, site_name: str | None, books: Sequence[str]) -> StageResult:
+    """The titles in each page's <title>, header, heading, navigation and tabs, read as text.
 
     A title that reached the theme unescaped shows here: its markup becomes an
-    element (read back as a foreign tag) instead of text.
+    element (read back as a foreign tag) instead of text. `book_dir` is the book's
+    folder in the site; `site_name` None: the site's own (mkdocs.yml's when the title is empty).
     """
-    found = read_site_chrome(site_dir)
+    found = read_site_chrome(book_dir)
     home = found.get("")
-    expected = expected_chrome(canonical, home.header[0] if home and home.header else "")
+    if site_name is None:
+        site_name = home.header[0] if home and home.header else ""
+    expected = expected_chrome(canonical, site_name, books)
     problems = []
     for page, (title, wanted) in expected.items():
         got = found.get(page)
-        name = f"page {page or 'index'!r}"
+        where = f"page {page or 'index'!r}"
         if got is None:
-            problems.append(f"{name} is missing from the site")
+            problems.append(f"{where} is missing from the site")
         elif got.foreign_tags:
-            problems.append(f"{name} has markup in its titles or navigation: <{'>, <'.join(got.foreign_tags)}>")
+            problems.append(f"{where} has markup in its titles or navigation: <{'>, <'.join(got.foreign_tags)}>")
         elif got != wanted:
-            field = next(f for f in ("title", "header", "heading", "nav") if getattr(got, f) != getattr(wanted, f))
-            problems.append(f"{name} shows a different {field} than the handbook's titles")
-    return StageResult("site titles and navigation (pages)", len(found), len(expected) - len(problems),
-                       problems[0] if problems else "")
+            field = next(f for f in ("title", "header", "heading", "nav", "tabs") if getattr(got, f) != getattr(wanted, f))
+            problems.append(f"{where} shows a different {field} than the handbook's titles")
+    return StageResult(name, len(found), len(expected) - len(problems), problems[0] if problems else "")
 
 
-def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
+def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[StageResult]:
+    """The built site, for one of its books: its pages hold its questions and figures, and show its
+    titles (and the series' books) as text. Named with the book's slug in a site of several books."""
+    from pipeline.readers.markdown import FIGURES_FOLDER
+    from pipeline.readers.site_pages import read_site
+
+    canonical = read_handbook(book.handbook_dir)
+    expected = [q for _, q in canonical.questions()]
+    svgs = book.handbook_dir / FIGURES_FOLDER
+    book_dir = site_dir / book.prefix
+    pages = read_site(book_dir)
+    site_figures = [(p.name, p.read_bytes()) for p in sorted((book_dir / FIGURES_FOLDER).glob("*.svg"))]
+    suffix = f" [{book.slug}]" if layout.several else ""
+    books = [read_handbook(b.handbook_dir).meta.title for b in layout.books] if layout.several else []
+    return [
+        _with_problem(
+            compare(f"site pages{suffix}", expected, [q for page in pages.values() for q in page]),
+            _figure_files_problem(f"{book_dir / FIGURES_FOLDER}/", site_figures, _figures(expected), svgs),
+        ),
+        _chrome_stage(f"site titles and navigation (pages){suffix}", canonical, book_dir,
+                      layout.title if layout.several else None, books),
+    ]
+
+
+def check(
+    handbook_dir: Path, site_dir: Path, decks_dir: Path, *, more_books: Sequence[Path] = (),
+    series_title: str | None = None,
+) -> CheckReport:
     """Every stage read back and compared; the snapshot and accepted residue too when
-    `handbook_dir` is a book's own Markdown folder."""
+    `handbook_dir` is a book's own Markdown folder. With `more_books` (the Markdown
+    folders of the site's other books, as build_site was given them), the site's
+    stages are checked for every book."""
     from pipeline.readers.anki_package import read_apkg, read_apkg_media
     from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
-    from pipeline.readers.site_pages import read_site
 
     canonical = read_markdown(handbook_dir)
     expected = [q for _, q in canonical.questions()]
@@ -195,13 +235,9 @@ def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
     if book is not None:
         stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))
     stages.append(_formula_stage(canonical))
-    pages = read_site(site_dir)
-    site_figures = [(p.name, p.read_bytes()) for p in sorted((site_dir / FIGURES_FOLDER).glob("*.svg"))]
-    stages.append(_with_problem(
-        compare("site pages", expected, [q for page in pages.values() for q in page]),
-        _figure_files_problem(f"{site_dir / FIGURES_FOLDER}/", site_figures, shown, svgs),
-    ))
-    stages.append(_chrome_stage(canonical, site_dir))
+    layout = books_layout(handbook_dir, more_books, series_title)
+    for site_book in layout.books:
+        stages += site_stages(layout, site_book, site_dir)
     decks = sorted(decks_dir.glob("*.apkg"))
     if not decks:
         raise HandbookError(f"no decks in {decks_dir}: run `handbook export-anki` first")

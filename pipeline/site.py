@@ -1,9 +1,11 @@
 """`handbook build-site`: canonical Markdown → the MkDocs Material site.
 
 The pages themselves are made by the MkDocs hooks (pipeline/mkdocs_hooks.py), so
-`mkdocs serve` shows the same site; this module runs `normalize` first when the
-Markdown is older than the snapshot or errata, builds strictly with MkDocs'
-Python API into a staging folder, and swaps it in only when the build succeeded.
+`mkdocs serve` shows the same site; this module runs `normalize` first when a
+book's Markdown is older than its snapshot or errata, builds strictly with
+MkDocs' Python API into a staging folder, and swaps it in only when the build
+succeeded. A site holds one book or several (pipeline/site_layout.py): the
+first at the root, the others under `<slug>/`, named after the series.
 
 The same input gives byte-identical files: the only date MkDocs writes (sitemap
 `lastmod` and the gzip header of sitemap.xml.gz) is taken from
@@ -14,13 +16,12 @@ modification time), never to the clock.
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -28,11 +29,10 @@ from mkdocs.exceptions import MkDocsException
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir
-from pipeline.model import Handbook
 from pipeline.normalize import normalize_if_stale
 from pipeline.book import book_of
 from pipeline.paths import MKDOCS_CONFIG
-from pipeline.readers.markdown import read_markdown
+from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook
 from pipeline.source_time import source_time
 from pipeline.writers.site import deck_files, formula_count
 
@@ -65,59 +65,48 @@ class SiteReport:
 
 
 def build_site(
-    handbook_dir: Path, site_dir: Path, *, config_file: Path = MKDOCS_CONFIG, site_url: str | None = None,
-    force: bool = False,
+    handbook_dir: Path, site_dir: Path, *, more_books: Sequence[Path] = (), series_title: str | None = None,
+    config_file: Path = MKDOCS_CONFIG, site_url: str | None = None, force: bool = False,
 ) -> SiteReport:
-    """Build the site from `handbook_dir` into `site_dir` (replaced only on success).
+    """Build the site of `handbook_dir`'s book, and of `more_books` (Markdown folders)
+    after it, into `site_dir` (replaced only on success).
 
-    `site_url` overrides mkdocs.yml's (tests serve the site on a port of their own);
-    `force` replaces a folder that holds something else (see pipeline.fileio).
+    With more books the site is the series' (`series_title`, by default
+    source/books/series.toml's). `site_url` overrides mkdocs.yml's (tests serve
+    the site on a port of their own); `force` replaces a folder that holds
+    something else (see pipeline.fileio).
     """
     start = time.perf_counter()
-    book = book_of(handbook_dir)
-    normalized = book is not None and normalize_if_stale(book) is not None
-    handbook = read_handbook(handbook_dir)
+    dirs = [handbook_dir, *more_books]
+    books = [book_of(folder) for folder in dirs]
+    normalized = [book for book in books if book is not None and normalize_if_stale(book) is not None]
+    layout = books_layout(handbook_dir, more_books, series_title)
+    handbooks = [read_handbook(folder) for folder in dirs]
     if not config_file.is_file():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")
-    with replaced_dir(site_dir, WRITER, force=force) as staging, _source_date(handbook_dir):
-        _mkdocs_build(config_file, handbook_dir, staging, site_url)
+    with replaced_dir(site_dir, WRITER, force=force) as staging, _source_date(dirs):
+        _mkdocs_build(config_file, layout, staging, site_url)
     return SiteReport(
         site_dir=site_dir,
-        pages=len(handbook.sections) + 1,
-        questions=sum(1 for _ in handbook.questions()),
-        formulas=formula_count(handbook),
-        decks=_decks_found(handbook, site_dir),
-        normalized=normalized,
+        pages=sum(len(h.sections) + 1 for h in handbooks),
+        questions=sum(1 for h in handbooks for _ in h.questions()),
+        formulas=sum(formula_count(h) for h in handbooks),
+        decks=_decks_found(layout, site_dir),
+        normalized=bool(normalized),
         seconds=time.perf_counter() - start,
     )
 
 
-def read_handbook(handbook_dir: Path) -> Handbook:
-    """`read_markdown`, remembered while the files stay the same.
-
-    build_site reads the handbook for its report and the hook reads it for the
-    pages; with this they parse it once per build (and `mkdocs serve` re-reads
-    only after an edit).
-    """
-    stats = tuple(  # every entry, so that a stray file added later is seen (and refused)
-        (p.name, p.lstat().st_mtime_ns, p.lstat().st_size) for p in sorted(handbook_dir.iterdir())
-    ) if handbook_dir.is_dir() else ()
-    return _read_once(handbook_dir.resolve(), stats)
-
-
-@functools.lru_cache(maxsize=4)
-def _read_once(handbook_dir: Path, stats: tuple[tuple[str, int, int], ...]) -> Handbook:
-    return read_markdown(handbook_dir)
-
-
-def _mkdocs_build(config_file: Path, handbook_dir: Path, site_dir: Path, site_url: str | None) -> None:
-    """`mkdocs build --strict`, as the mkdocs command runs it, with our folders."""
+def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_url: str | None) -> None:
+    """`mkdocs build --strict`, as the mkdocs command runs it, with our folders and books."""
     overrides = {"site_url": site_url} if site_url is not None else {}
+    first, *others = layout.books
     try:
         config = load_config(
-            str(config_file), docs_dir=str(handbook_dir.resolve()), site_dir=str(site_dir.resolve()),
+            str(config_file), docs_dir=str(first.handbook_dir.resolve()), site_dir=str(site_dir.resolve()),
             strict=True, **overrides,
         )
+        config.extra[SITE_KEY] = {"title": layout.title, "books": [str(b.handbook_dir.resolve()) for b in others]}
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -127,24 +116,24 @@ def _mkdocs_build(config_file: Path, handbook_dir: Path, site_dir: Path, site_ur
         raise HandbookError(f"the site did not build ({error}); see the MkDocs messages above") from None
 
 
-def _decks_found(handbook: Handbook, site_dir: Path) -> tuple[int, int]:
-    names = [name for _, name in deck_files(handbook)]
+def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
+    names = [name for book in layout.books for _, name in deck_files(read_handbook(book.handbook_dir), book.slug)]
     return sum((site_dir / "decks" / name).is_file() for name in names), len(names)
 
 
 # --- staleness and dates -------------------------------------------------------
 
 
-def source_date(handbook_dir: Path) -> int:
-    """The site's date (sitemap, footer): from the Markdown, see pipeline.source_time."""
-    return source_time(sorted(handbook_dir.glob("*.md")))[0]
+def source_date(*handbook_dirs: Path) -> int:
+    """The date of a book's pages, or of a site's (sitemap, footer): from the Markdown, see pipeline.source_time."""
+    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]
 
 
 @contextmanager
-def _source_date(handbook_dir: Path) -> Iterator[None]:
+def _source_date(handbook_dirs: Sequence[Path]) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set for MkDocs during the build, then restored."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(source_date(handbook_dir))
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date(*handbook_dirs))
     try:
         yield
     finally:

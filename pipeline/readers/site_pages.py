@@ -49,7 +49,9 @@ CHROME = {
     "title": "head > title",
     "header": ".md-header__topic .md-ellipsis",
     "heading": "article h1",
-    "nav": "nav.md-nav--primary > ul > li > a .md-ellipsis, nav.md-nav--primary > ul > li > label .md-ellipsis",
+    "nav": ", ".join(f"nav.md-nav--primary > ul > li > {label} .md-ellipsis"
+                     for label in ("a", "label", "div > a")),  # a page, a section, a section with a home
+    "tabs": ".md-tabs__link",
 }
 
 
@@ -61,6 +63,7 @@ class PageChrome:
     header: tuple[str, ...]   # the header's site name and page title
     heading: str              # the article's <h1>
     nav: tuple[str, ...]      # the top-level navigation's labels (a subtitle after its title)
+    tabs: tuple[str, ...]     # the tabs' labels (a site of several books: one per book)
     foreign_tags: tuple[str, ...]  # tags in those places that the theme never writes
 
 
@@ -77,6 +80,7 @@ def read_chrome(text: str) -> PageChrome:
         header=tuple(_text(e) for e in found["header"]),
         heading=" ".join(_text(e) for e in found["heading"][:1]),
         nav=nav,
+        tabs=tuple(_text(e) for e in found["tabs"]),
         foreign_tags=tuple(sorted({
             tag.name for elements in found.values() for element in elements
             for tag in element.find_all(True) if tag.name not in CHROME_TAGS

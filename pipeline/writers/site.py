@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from pipeline.formats import COMBINED_DECK, REFERENCES_HEADING, section_deck_file
+from pipeline.formats import REFERENCES_HEADING, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
@@ -163,10 +163,11 @@ SEARCH_STYLE = HtmlStyle(
 # --- home page ---------------------------------------------------------------
 
 
-def deck_files(handbook: Handbook) -> list[tuple[str, str]]:
-    """(label, file name) of every deck `handbook export-anki` writes."""
-    return [("All sections", COMBINED_DECK)] + [
-        (section.title, section_deck_file(section)) for section in handbook.sections
+def deck_files(handbook: Handbook, book: str) -> list[tuple[str, str]]:
+    """(label, path in decks/) of every deck `handbook export-anki` writes for the book `book`
+    (its slug): `<book>/<book>.apkg` for the whole book, `<book>/<section>.apkg` per section."""
+    return [("All sections", f"{book}/{book}.apkg")] + [
+        (section.title, f"{book}/{section_deck_file(section)}") for section in handbook.sections
     ]
 
 
@@ -216,16 +217,45 @@ def _deck_list(downloads: Sequence[Download]) -> str:
     )
 
 
-def home_page(handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequence[Download]) -> SitePage:
-    """Title, subtitle, intro, credit, counts, links to sections and decks, references."""
+@dataclass(frozen=True)
+class BookLink:
+    """A book of the series on the site's home page: its handbook, and hrefs to its home and whole-book deck."""
+
+    handbook: Handbook
+    href: str
+    deck_href: str
+
+
+def _book_list(books: Sequence[BookLink]) -> str:
+    items = []
+    for book in books:
+        meta = meta_html(book.handbook.meta)
+        about = (f" <em>{meta.subtitle}</em>" if meta.subtitle else "") + (f" by {meta.author}" if meta.author else "")
+        questions = sum(1 for _ in book.handbook.questions())
+        items.append(
+            f'<li><a class="book" href="{html.escape(book.href)}">{meta.title}</a>{about}: '
+            f'{questions} questions, <a class="book-deck" href="{html.escape(book.deck_href)}" download>'
+            f"Anki deck</a></li>"
+        )
+    return f'<h2 id="books">Books in this series</h2>\n<ul class="books">{"".join(items)}</ul>'
+
+
+def home_page(
+    handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequence[Download],
+    books: Sequence[BookLink] = (),
+) -> SitePage:
+    """Title, subtitle, intro, credit, counts, the series' books (a site of several), links to
+    sections and decks, references."""
     parts = []
     if handbook.meta.subtitle:
         parts.append(f'<p class="subtitle"><em>{meta_html(handbook.meta).subtitle}</em></p>')
-    parts += [
-        blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook),
-        home_progress(handbook), _section_list(handbook, section_hrefs), _deck_list(downloads),
-    ]
-    toc = [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
+    parts += [blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook)]
+    toc = []
+    if books:
+        parts.append(_book_list(books))
+        toc.append(TocEntry("books", "Books in this series"))
+    parts += [home_progress(handbook), _section_list(handbook, section_hrefs), _deck_list(downloads)]
+    toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(
             f'<h2 id="references">{REFERENCES_HEADING}</h2>\n'

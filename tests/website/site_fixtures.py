@@ -12,8 +12,9 @@ from pathlib import Path
 
 from pipeline.model import Handbook
 from pipeline.site import SiteReport
+from pipeline.writers.markdown import write_markdown
 from tests.builders import (
-    code, code_block, display, handbook, link, math, ordered, para, question, quote, section, table,
+    code, code_block, display, figure, handbook, link, math, ordered, para, question, quote, section, table,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -62,3 +63,38 @@ def sample_handbook() -> Handbook:
         title="Sample handbook", subtitle="For tests", author="Test Author",
         source_url="https://example.org/original", intro=[para("Intro.")],
     )
+
+
+# A second book of the series, for the two-book site: its title is hostile, and
+# "quokka" is a word no page of the real book holds (search must find it).
+SECOND_TITLE = "Second Book <img src=x onerror=alert(1)>"
+SECOND_SLUG = "second-book-img"  # its title's slug: the folder is no book's under source/books/
+SECOND_ONLY_WORD = "quokka"
+SECOND_FIGURE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">'
+    '<path d="M0 60 Q60 -40 120 60" fill="none" stroke="black"/></svg>\n'
+)
+
+
+def second_book() -> Handbook:
+    """Two sections, math in a title, a display formula and a figure."""
+    return handbook(
+        section("priors", "Priors and posteriors",
+            question("what-is-a-prior", ["What is a prior ", math(r"p(\theta)"), "?"],
+                para("A belief about ", math(r"\theta"), f" before the data, as a {SECOND_ONLY_WORD} would hold it."),
+                display(r"p(\theta \mid x) \propto p(x \mid \theta)\, p(\theta)"),
+                figure("second-curve", "A bell-shaped curve", "The prior"))),
+        section("sampling", "Sampling",
+            question("why-sample", "Why sample?",
+                para("Because ", math(r"\int f(x)\, dx"), " rarely has a closed form."))),
+        title=SECOND_TITLE, subtitle="A tiny <b>second</b> part", author="Second <i>Author</i>",
+        source_url="https://example.org/second", intro=[para("The second book of the series.")],
+    )
+
+
+def write_second_book(handbook_dir: Path) -> Path:
+    """The second book as canonical Markdown, with its figure; returns the folder."""
+    write_markdown(second_book(), handbook_dir)
+    (handbook_dir / "figures").mkdir(exist_ok=True)
+    (handbook_dir / "figures" / "second-curve.svg").write_text(SECOND_FIGURE, encoding="utf-8")
+    return handbook_dir

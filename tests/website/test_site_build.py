@@ -115,7 +115,8 @@ def test_home_page_credits_the_author_and_links_every_section_and_deck(canonical
         link = article.find("a", string=section.title)
         assert link is not None and (canonical_site.site_dir / link["href"] / "index.html") == path
     decks = [a["href"] for a in article.select("ul.decks a")]
-    assert decks == ["decks/handbook.apkg"] + [f"decks/{s.slug}.apkg" for s in handbook.sections]
+    book = "deep-learning-concepts/"
+    assert decks == [f"decks/{book}deep-learning-concepts.apkg"] + [f"decks/{book}{s.slug}.apkg" for s in handbook.sections]
 
 
 def test_a_missing_handbook_is_a_clear_error_and_keeps_the_old_site(tmp_path: Path) -> None:
@@ -131,10 +132,13 @@ def test_decks_found_next_to_mkdocs_yml_are_published(sample_site: BuiltSite, tm
     hooks = Path("pipeline/mkdocs_hooks.py").resolve()
     config = Path("mkdocs.yml").read_text(encoding="utf-8").replace("pipeline/mkdocs_hooks.py", str(hooks))
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
-    (tmp_path / "decks").mkdir()
-    (tmp_path / "decks" / "handbook.apkg").write_bytes(b"deck")
+    book = "sample-handbook"  # the slug of a handbook folder that is no book's: its title's
+    (tmp_path / "decks" / book).mkdir(parents=True)
+    (tmp_path / "decks" / book / f"{book}.apkg").write_bytes(b"deck")
+    (tmp_path / "decks" / "handbook.apkg").write_bytes(b"a deck of the old layout, not published")
     report = build_site(_handbook_dir(sample_site), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
-    assert (tmp_path / "site" / "decks" / "handbook.apkg").read_bytes() == b"deck"
+    assert (tmp_path / "site" / "decks" / book / f"{book}.apkg").read_bytes() == b"deck"
+    assert not (tmp_path / "site" / "decks" / "handbook.apkg").exists()
     assert report.decks == (1, 1 + len(sample_site.handbook.sections))
     assert "run `handbook export-anki`" in report.summary()
 
@@ -154,7 +158,7 @@ def test_section_pages_link_their_deck_and_neighbours_and_say_when_updated(canon
     for section, path in section_pages(canonical_site):
         soup = page_soup(path)
         deck = soup.select_one("article .study-bar a.study-deck")
-        assert deck["href"] == f"../decks/{section.slug}.apkg", path
+        assert deck["href"] == f"../decks/deep-learning-concepts/{section.slug}.apkg", path
         assert soup.select_one("a.md-footer__link--prev") is not None, path
         assert source_date in soup.select_one(".md-source-file").text, path
         assert soup.select_one("a.md-content__button") is None  # no edit_uri: no edit link
