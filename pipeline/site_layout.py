@@ -64,15 +64,7 @@ class SiteLayout:
 
 def site_layout(handbook_dirs: Sequence[Path], title: str) -> SiteLayout:
     """The layout of a site of these Markdown folders (the first at the root), under the series' title."""
-    books = []
-    for number, handbook_dir in enumerate(handbook_dirs):
-        slug = handbook_slug(handbook_dir)
-        if slug in {b.slug for b in books}:
-            raise HandbookError(f"two books of the site have the slug {slug!r} ({handbook_dir})")
-        if number and slug in RESERVED:
-            raise HandbookError(f"a book's slug may not be {slug!r}: the site keeps that folder for itself")
-        books.append(SiteBook(slug, handbook_dir, f"{slug}/" if number else ""))
-    return SiteLayout(title, tuple(books))
+    return _layout([(handbook_slug(folder), folder) for folder in handbook_dirs], title)
 
 
 def books_layout(handbook_dir: Path, more_books: Sequence[Path] = (), series_title: str | None = None) -> SiteLayout:
@@ -84,10 +76,24 @@ def books_layout(handbook_dir: Path, more_books: Sequence[Path] = (), series_tit
 
 
 def series_layout(docs_dir: Path, books_dir: Path = BOOKS_DIR) -> SiteLayout:
-    """Plain `mkdocs build`: `docs_dir` (mkdocs.yml's, the series' first book) and every other book."""
+    """Plain `mkdocs build`: `docs_dir` (mkdocs.yml's, the series' first book) first, then every
+    other book of the series in `books_dir`, in reading order."""
     series = read_series(books_dir)
-    others = [b.handbook_dir for b in series.books if b.handbook_dir.resolve() != docs_dir.resolve()]
-    return site_layout([docs_dir, *others], series.title)
+    books = [(b.slug, b.handbook_dir) for b in series.books]
+    first = next((pair for pair in books if pair[1].resolve() == docs_dir.resolve()), None)
+    others = [pair for pair in books if pair is not first]
+    return _layout([first or (handbook_slug(docs_dir), docs_dir), *others], series.title)
+
+
+def _layout(books: Sequence[tuple[str, Path]], title: str) -> SiteLayout:
+    site_books: list[SiteBook] = []
+    for number, (slug, handbook_dir) in enumerate(books):
+        if slug in {b.slug for b in site_books}:
+            raise HandbookError(f"two books of the site have the slug {slug!r} ({handbook_dir})")
+        if number and slug in RESERVED:
+            raise HandbookError(f"a book's slug may not be {slug!r}: the site keeps that folder for itself")
+        site_books.append(SiteBook(slug, handbook_dir, f"{slug}/" if number else ""))
+    return SiteLayout(title, tuple(site_books))
 
 
 def handbook_slug(handbook_dir: Path) -> str:

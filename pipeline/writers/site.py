@@ -230,12 +230,12 @@ def _book_list(books: Sequence[BookLink]) -> str:
     items = []
     for book in books:
         meta = meta_html(book.handbook.meta)
-        about = (f" <em>{meta.subtitle}</em>" if meta.subtitle else "") + (f" by {meta.author}" if meta.author else "")
+        about = (f": <em>{meta.subtitle}</em>" if meta.subtitle else "") + (f", by {meta.author}" if meta.author else "")
         questions = sum(1 for _ in book.handbook.questions())
         items.append(
-            f'<li><a class="book" href="{html.escape(book.href)}">{meta.title}</a>{about}: '
-            f'{questions} questions, <a class="book-deck" href="{html.escape(book.deck_href)}" download>'
-            f"Anki deck</a></li>"
+            f'<li><a class="book" href="{html.escape(book.href)}">{meta.title}</a>{about}. '
+            f'<span class="book-count">{questions} questions</span> · '
+            f'<a class="book-deck" href="{html.escape(book.deck_href)}" download>Anki deck of the whole book</a></li>'
         )
     return f'<h2 id="books">Books in this series</h2>\n<ul class="books">{"".join(items)}</ul>'
 
@@ -249,12 +249,12 @@ def home_page(
     parts = []
     if handbook.meta.subtitle:
         parts.append(f'<p class="subtitle"><em>{meta_html(handbook.meta).subtitle}</em></p>')
-    parts += [blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook)]
+    parts += [blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook), home_progress(handbook)]
     toc = []
     if books:
         parts.append(_book_list(books))
         toc.append(TocEntry("books", "Books in this series"))
-    parts += [home_progress(handbook), _section_list(handbook, section_hrefs), _deck_list(downloads)]
+    parts += [_section_list(handbook, section_hrefs), _deck_list(downloads)]
     toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(

@@ -15,7 +15,9 @@ from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
-from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, BuiltSite, sample_handbook
+from tests.website.site_fixtures import (
+    CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, SERIES_TITLE, BuiltSite, SeriesSite, sample_handbook, write_second_book,
+)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -28,16 +30,23 @@ def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("canonical") / "site"
 
 
-@pytest.fixture(scope="session")
-def site_url(served_dir: Path) -> Iterator[str]:
-    """A server on 127.0.0.1 (an ephemeral port) for the canonical site's folder."""
-    handler = functools.partial(_QuietHandler, directory=str(served_dir))
+@contextmanager
+def _serve(directory: Path) -> Iterator[str]:
+    """A server on 127.0.0.1 (an ephemeral port) for a site's folder; yields its address."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(served_dir: Path) -> Iterator[str]:
+    """The canonical site's address."""
+    with _serve(served_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +68,27 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (handbook_dir / "03-hostile.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
     report = build_site(handbook_dir, root / "site")
     return BuiltSite(read_markdown(handbook_dir), root / "site", report)
+
+
+@pytest.fixture(scope="session")
+def series_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("series")
+
+
+@pytest.fixture(scope="session")
+def series_url(series_root: Path) -> Iterator[str]:
+    """The two-book site's address."""
+    with _serve(series_root / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def series_site(series_root: Path, series_url: str) -> SeriesSite:
+    """The real handbook and a small second book (hostile title) as one site, built once."""
+    second = write_second_book(series_root / "second" / "handbook")
+    report = build_site(HANDBOOK_DIR, series_root / "site", more_books=[second], series_title=SERIES_TITLE,
+                        site_url=series_url)
+    return SeriesSite(series_root / "site", (HANDBOOK_DIR, second), report)
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +140,13 @@ def any_page(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator
     with _tab(browser, site_url, **options) as tab:
         tab.viewport_name = request.param
         yield tab
+
+
+@pytest.fixture
+def series_page(browser, series_url: str) -> Iterator[object]:
+    """A desktop-sized tab on the two-book site; no dialog may open (no injected script runs)."""
+    with _tab(browser, series_url, **VIEWPORTS["desktop"]) as tab:
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        yield tab
+        assert dialogs == [], f"a script opened a dialog: {dialogs}"

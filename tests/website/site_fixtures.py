@@ -65,6 +65,17 @@ def sample_handbook() -> Handbook:
     )
 
 
+@dataclass(frozen=True)
+class SeriesSite:
+    """A site of several books: where it is, each book's Markdown folder (the first at the root), its report."""
+
+    site_dir: Path
+    handbook_dirs: tuple[Path, ...]
+    report: SiteReport
+
+
+SERIES_TITLE = "Interview <b>Handbooks</b> & Co"  # the series' title is untrusted too
+
 # A second book of the series, for the two-book site: its title is hostile, and
 # "quokka" is a word no page of the real book holds (search must find it).
 SECOND_TITLE = "Second Book <img src=x onerror=alert(1)>"
