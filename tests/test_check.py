@@ -106,3 +106,17 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 1
     assert "Error: residue audit: finding not accepted: what-can-be-different-types-of-tasks-encountered" in result.output
+
+
+def test_check_reads_every_book_of_a_site_of_several(built: Path, tmp_path: Path) -> None:
+    from pipeline.check import check
+    from tests.website.site_fixtures import SECOND_SLUG, write_second_book
+
+    second = write_second_book(tmp_path / "second" / "handbook")
+    build_site(HANDBOOK_DIR, tmp_path / "site", more_books=[second], series_title="Series")
+    report = check(HANDBOOK_DIR, tmp_path / "site", built / "decks", more_books=[second], series_title="Series")
+    assert report.ok, report.table()
+    assert f"site pages [{SECOND_SLUG}]" in report.table()
+    (tmp_path / "site" / SECOND_SLUG / "01-priors" / "index.html").unlink()
+    report = check(HANDBOOK_DIR, tmp_path / "site", built / "decks", more_books=[second], series_title="Series")
+    assert report.failure() == f"site pages [{SECOND_SLUG}]: question 'what-is-a-prior' appears 0 times"

@@ -9,7 +9,7 @@ from pipeline.model import (
 )
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.writers.site import (
-    Download, deck_files, footer_html, formula_count, home_page, question_html,
+    BookLink, Download, deck_files, footer_html, formula_count, home_page, question_html,
     reader_html, search_html, section_page, tex_text,
 )
 
@@ -159,3 +159,20 @@ def test_footer_escapes_metadata_and_links_only_web_addresses() -> None:
         assert "<script>alert(1)</script>" in footer.text and "<b>T</b>" in footer.text
     quoted = soup(footer_html(Meta("T", "", "A", 'https://example.org/"onmouseover="x')))
     assert quoted.find("a").attrs == {"href": 'https://example.org/"onmouseover="x'}
+
+
+def test_a_series_home_page_lists_its_books_as_text_with_counts_and_decks() -> None:
+    from tests.builders import handbook, question, section
+
+    hostile = handbook(section("s", "S", question("q", "Q")), title="Two <img src=x onerror=alert(1)>",
+                       subtitle="<b>sub</b>", author="A & B")
+    books = [BookLink(HANDBOOK, "./", "decks/one/one.apkg"), BookLink(hostile, "two/", "decks/two/two.apkg")]
+    page = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], books)))
+    items = page.select("ul.books > li")
+    assert [li.select_one("a.book")["href"] for li in items] == ["./", "two/"]
+    assert items[1].get_text() == ("Two <img src=x onerror=alert(1)>: <b>sub</b>, by A & B. 1 questions · "
+                                   "Anki deck of the whole book")
+    assert items[1].find(["img", "b"]) is None
+    assert [li.select_one("a.book-deck")["href"] for li in items] == ["decks/one/one.apkg", "decks/two/two.apkg"]
+    assert "books" in [entry.id for entry in home_page(HANDBOOK, {"basics": "x"}, [], books).toc]
+    assert soup(reader_html(home_page(HANDBOOK, {"basics": "x"}, []))).select_one("ul.books") is None
