@@ -31,6 +31,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -122,15 +123,21 @@ def on_serve(server: object, config: MkDocsConfig, builder: object) -> object:
 
 
 def _book_files(config: MkDocsConfig, book: SiteBook) -> list[File]:
-    """A later book's pages and figures, under its folder in the site ("edit" links to its own files)."""
+    """A later book's pages and figures, under its folder in the site."""
     folder = book.handbook_dir.resolve()
     sources = [*sorted(folder.glob("*.md")), *sorted((folder / FIGURES_FOLDER).glob("*.svg"))]
-    files = []
-    for path in sources:
-        file = File.generated(config, book.prefix + path.relative_to(folder).as_posix(), abs_src_path=str(path))
-        file.edit_uri = Path(os.path.relpath(path, Path(config.docs_dir).resolve())).as_posix()
-        files.append(file)
-    return files
+    return [File.generated(config, book.prefix + path.relative_to(folder).as_posix(), abs_src_path=str(path))
+            for path in sources]
+
+
+def _edit_url(config: MkDocsConfig, book: SiteBook, path: str) -> str | None:
+    """A later book's page's "edit" link: edit_uri names the first book's folder in the repository,
+    so the page's file is found from there, when both are in the checkout (none otherwise)."""
+    checkout = Path(config.config_file_path or ".").resolve().parent
+    source, docs_dir = (book.handbook_dir / path).resolve(), Path(config.docs_dir).resolve()
+    if not (config.edit_uri and source.is_relative_to(checkout) and docs_dir.is_relative_to(checkout)):
+        return None
+    return urljoin(config.edit_uri, Path(os.path.relpath(source, docs_dir)).as_posix())
 
 
 def _asset_files(config: MkDocsConfig, layout: SiteLayout) -> list[File]:
@@ -205,6 +212,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     _build.pages[page.file.src_uri] = view
     page.meta = _page_meta(page, view, book)
+    if book.prefix:
+        page.edit_url = _edit_url(config, book, path)
     return ""
 
 

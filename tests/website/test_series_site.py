@@ -118,7 +118,8 @@ def test_plain_mkdocs_build_publishes_every_book_of_the_series(tmp_path: Path) -
     config = config.replace("pipeline/mkdocs_hooks.py", str(ROOT / "pipeline" / "mkdocs_hooks.py"))
     config = config.replace("docs_dir: source/books/deep-learning-concepts/handbook",
                             "docs_dir: source/books/part-one/handbook")
-    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    edit = "https://example.org/me/handbook/edit/main/source/books/"
+    (tmp_path / "mkdocs.yml").write_text(config + f"edit_uri: {edit}part-one/handbook/\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
                    cwd=ROOT, check=True, capture_output=True, timeout=120)
     site = tmp_path / "site"
@@ -128,6 +129,8 @@ def test_plain_mkdocs_build_publishes_every_book_of_the_series(tmp_path: Path) -
     home = soup(site / "index.html")
     assert home.select_one(".md-header__topic .md-ellipsis").get_text(strip=True) == "A Series"
     assert [a["href"] for a in home.select("ul.books a.book")] == ["./", "part-two/"]
+    later = soup(site / "part-two" / "01-priors" / "index.html")  # "edit" opens the book's own file
+    assert later.select_one("a.md-content__button")["href"] == f"{edit}part-two/handbook/01-priors.md"
 
 
 # --- in the browser ---------------------------------------------------------------
