@@ -78,8 +78,7 @@ def build_site(
     """
     start = time.perf_counter()
     dirs = [handbook_dir, *more_books]
-    books = [book_of(folder) for folder in dirs]
-    normalized = [book for book in books if book is not None and normalize_if_stale(book) is not None]
+    normalized = [normalize_if_stale(book) for folder in dirs if (book := book_of(folder)) is not None]
     layout = books_layout(handbook_dir, more_books, series_title)
     handbooks = [read_handbook(folder) for folder in dirs]
     if not config_file.is_file():
@@ -92,7 +91,7 @@ def build_site(
         questions=sum(1 for h in handbooks for _ in h.questions()),
         formulas=sum(formula_count(h) for h in handbooks),
         decks=_decks_found(layout, site_dir),
-        normalized=bool(normalized),
+        normalized=any(report is not None for report in normalized),
         seconds=time.perf_counter() - start,
     )
 
