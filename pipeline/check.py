@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pipeline import katex
 from pipeline.errors import HandbookError
-from pipeline.book import Book, book_of
+from pipeline.book import Book, book_of, slug_of
 from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, read_site_chrome
-from pipeline.formats import section_page
+from pipeline.formats import book_deck_file, section_deck_file, section_page
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,30 @@ def _formula_stage(canonical: Handbook) -> StageResult:
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
 
+def _deck_stages(canonical: Handbook, book_decks: Path, svgs: Path) -> list[StageResult]:
+    """Every deck in the book's folder (`<decks>/<book>/`): the whole book's holds every question,
+    a section's the questions of its section."""
+    from pipeline.readers.anki_package import read_apkg, read_apkg_media
+
+    decks = sorted(book_decks.glob("*.apkg"))
+    if not decks:
+        raise HandbookError(f"no decks in {book_decks}: run `handbook export-anki` first")
+    book = book_decks.name
+    wanted = {book_deck_file(book): [q for _, q in canonical.questions()]}
+    wanted |= {section_deck_file(s, book): list(s.questions) for s in canonical.sections}
+    stages = []
+    for deck in decks:
+        name, questions = f"deck {book}/{deck.name}", wanted.get(deck.name)
+        if questions is None:
+            stages.append(StageResult(name, 0, 0, f"{deck} is neither the book's deck nor a section's"))
+            continue
+        stages.append(_with_problem(
+            compare(name, questions, [q for _, q in read_apkg(deck)]),
+            _figure_files_problem(f"{deck.name}'s media", read_apkg_media(deck), _figures(questions), svgs),
+        ))
+    return stages
+
+
 def _residue_stage(canonical: Handbook, accepted_file: Path | None) -> StageResult:
     """The residue audit: every finding accepted in the reviewed list, every acceptance still used."""
     from pipeline.audit import audit, read_accepted, review
@@ -178,7 +202,6 @@ def _chrome_stage(canonical: Handbook, site_dir: Path) -> StageResult:
 def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
     """Every stage read back and compared; the snapshot and accepted residue too when
     `handbook_dir` is a book's own Markdown folder."""
-    from pipeline.readers.anki_package import read_apkg, read_apkg_media
     from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
     from pipeline.readers.site_pages import read_site
 
@@ -202,16 +225,6 @@ def check(handbook_dir: Path, site_dir: Path, decks_dir: Path) -> CheckReport:
         _figure_files_problem(f"{site_dir / FIGURES_FOLDER}/", site_figures, shown, svgs),
     ))
     stages.append(_chrome_stage(canonical, site_dir))
-    decks = sorted(decks_dir.glob("*.apkg"))
-    if not decks:
-        raise HandbookError(f"no decks in {decks_dir}: run `handbook export-anki` first")
-    sections = {s.slug: list(s.questions) for s in canonical.sections}
-    for deck in decks:
-        notes = [q for _, q in read_apkg(deck)]
-        wanted = sections.get(deck.stem, expected)
-        stages.append(_with_problem(
-            compare(f"deck {deck.name}", wanted, notes),
-            _figure_files_problem(f"{deck.name}'s media", read_apkg_media(deck), _figures(wanted), svgs),
-        ))
+    stages += _deck_stages(canonical, decks_dir / slug_of(handbook_dir, canonical), svgs)
     stages.append(_residue_stage(canonical, book.audit_file if book else None))
     return CheckReport(tuple(stages))

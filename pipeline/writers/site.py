@@ -23,7 +23,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from pipeline.formats import COMBINED_DECK, REFERENCES_HEADING, section_deck_file
+from pipeline.book import book_slug
+from pipeline.formats import REFERENCES_HEADING, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
@@ -163,10 +164,12 @@ SEARCH_STYLE = HtmlStyle(
 # --- home page ---------------------------------------------------------------
 
 
-def deck_files(handbook: Handbook) -> list[tuple[str, str]]:
-    """(label, file name) of every deck `handbook export-anki` writes."""
-    return [("All sections", COMBINED_DECK)] + [
-        (section.title, section_deck_file(section)) for section in handbook.sections
+def deck_files(handbook: Handbook, book: str | None = None) -> list[tuple[str, str]]:
+    """(label, path in decks/) of every deck `handbook export-anki` writes: `<book>/<file>`,
+    where `book` is the book's folder name (by default its title's slug, `book_slug`)."""
+    book = book or book_slug(handbook)
+    return [("All sections", f"{book}/{book_deck_file(book)}")] + [
+        (section.title, f"{book}/{section_deck_file(section, book)}") for section in handbook.sections
     ]
 
 

@@ -9,7 +9,7 @@ from pipeline.model import (
 )
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.writers.site import (
-    COMBINED_DECK, Download, deck_files, footer_html, formula_count, home_page, question_html,
+    Download, deck_files, footer_html, formula_count, home_page, question_html,
     reader_html, search_html, section_page, tex_text,
 )
 
@@ -74,7 +74,7 @@ def test_home_page_credits_the_author_and_links_sections_and_decks() -> None:
     assert "Ada Author" in page.text
     assert page.find("a", href="01-basics/").text == "Basics & <More>"
     hrefs = [a["href"] for a in page.select("ul.decks a")]
-    assert hrefs == [f"decks/{COMBINED_DECK}", "decks/basics.apkg"]
+    assert hrefs == ["decks/the-handbook/the-handbook.apkg", "decks/the-handbook/basics.apkg"]
     assert "2 questions in 1 sections, with 3 formulas" in page.text
     assert formula_count(HANDBOOK) == 3
 
