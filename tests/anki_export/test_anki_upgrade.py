@@ -75,6 +75,20 @@ def deck_of_each_question(collection) -> dict[str, str]:
             for nid in collection.find_notes("")}
 
 
+def rename_the_top_deck(collection, handbook) -> None:
+    """What the learner does once in Anki's deck list (gear → Rename): `<Book>` becomes `<Series>::<Book>`."""
+    old_top = collection.decks.by_name(handbook.meta.title)
+    assert old_top is not None
+    collection.decks.rename(old_top, f"{SERIES}::{handbook.meta.title}")
+
+
+def in_todays_decks(collection, handbook) -> bool:
+    """Whether every card is in today's deck for its section, `Series::Book::Section`."""
+    return deck_of_each_question(collection) == {
+        question.id: deck_name(handbook, section, SERIES) for section, question in handbook.questions()
+    }
+
+
 def import_todays(collection, tmp_path: Path):
     """Today's whole-book deck, exported from the committed Markdown and imported with the defaults."""
     report = export_anki(BOOK.handbook_dir, tmp_path / "decks", None, state_file=tmp_path / "state.tsv")
@@ -106,22 +120,27 @@ def test_last_weeks_decks_update_in_place_and_keep_their_reviews(old_decks: Path
     assert all(not collection.decks.cids(i, children=True) for i in after_decks if i not in decks)
     assert collection.db.list("select id, cid from revlog order by id") == history
 
+    # The fix, late: Anki would rename onto the empty `Series::Book` as `Series::Book+`, so
+    # that empty deck goes first (with its empty subdecks); then rename, import again.
+    new_book = collection.decks.by_name(book_deck_name(handbook, SERIES))
+    collection.decks.remove([new_book["id"]])
+    rename_the_top_deck(collection, handbook)
+    renamed = state_of(collection)
+    import_todays(collection, tmp_path)
+    assert state_of(collection) == renamed and in_todays_decks(collection, handbook)
+    assert collection.db.list("select id, cid from revlog order by id") == history
+
 
 def test_after_renaming_the_top_deck_once_the_new_decks_are_the_old_ones(old_decks: Path, tmp_path: Path,
                                                                          collection) -> None:
     """The documented fix: rename `<Book>` to `<Series>::<Book>` (Anki's deck list, Rename), then import."""
     history = studied(collection, old_decks)
     handbook = read_markdown(BOOK.handbook_dir)
-    old_top = collection.decks.by_name(handbook.meta.title)
-    assert old_top is not None
-    collection.decks.rename(old_top, f"{SERIES}::{handbook.meta.title}")
-    guids, note_types, decks, card_decks = state_of(collection)
+    rename_the_top_deck(collection, handbook)
+    renamed = state_of(collection)
 
     import_todays(collection, tmp_path)
-    assert state_of(collection) == (guids, note_types, decks, card_decks)  # no new deck, no card moved
-    sections = {q.id: s for s, q in handbook.questions()}
-    assert deck_of_each_question(collection) == {
-        qid: deck_name(handbook, section, SERIES) for qid, section in sections.items()
-    }
+    assert state_of(collection) == renamed  # no new deck, no new note, no card moved
+    assert in_todays_decks(collection, handbook)
     assert collection.db.scalar("select count(distinct guid) from notes") == 94
     assert collection.db.list("select id, cid from revlog order by id") == history
