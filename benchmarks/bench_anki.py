@@ -24,7 +24,7 @@ from pipeline.anki import export_anki
 from pipeline.model import Block, Handbook, block_inlines, plain_text
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
-from pipeline.writers.anki import apkg_bytes, parent_deck, section_decks
+from pipeline.writers.anki import apkg_bytes, parent_decks, section_decks
 
 TIMESTAMP = 1_700_000_000
 
@@ -53,10 +53,10 @@ def baseline(handbook: Handbook, out: Path) -> None:
 
 def writers_only(handbook: Handbook, out: Path) -> None:
     """Our note building and package writing, without reading the Markdown."""
-    decks = section_decks(handbook, handbook.sections, site_url="")
+    decks = section_decks(handbook, handbook.sections, series="Series", site_url="")
     for section, deck in zip(handbook.sections, decks):
         (out / f"{section.slug}.apkg").write_bytes(apkg_bytes([deck], TIMESTAMP))
-    (out / "handbook.apkg").write_bytes(apkg_bytes([parent_deck(handbook), *decks], TIMESTAMP))
+    (out / "handbook.apkg").write_bytes(apkg_bytes([*parent_decks(handbook, "Series"), *decks], TIMESTAMP))
 
 
 def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:

@@ -1,4 +1,8 @@
-"""`handbook export-anki`: canonical Markdown → one .apkg per section.
+"""`handbook export-anki`: canonical Markdown → one .apkg per section, and one for the book.
+
+The decks of a book go to a folder of their own in the decks folder,
+`<decks>/<book>/` (`<section>.apkg`, `<book>.apkg`; names in pipeline.formats),
+and their deck names put the book under the series, `Series::Book::Section`.
 
 Anki updates a note it already has only when the incoming copy is newer, to
 the second. So each note, and the note type, carries the time its own content
@@ -30,16 +34,17 @@ import pipeline.sanitize
 import pipeline.writers.anki
 import pipeline.writers.anki_html
 import pipeline.writers.html
+from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
-from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, replaced_dir, write_into_dir
+from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_subdir, writer_of
 from pipeline.model import Handbook, Section, handbook_images, images
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
-from pipeline.formats import COMBINED_DECK, section_deck_file
+from pipeline.formats import book_deck_file, section_deck_file
 from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
-from pipeline.writers.anki import CARD_CSS, apkg_bytes, media_name, parent_deck, section_decks
+from pipeline.writers.anki import CARD_CSS, apkg_bytes, media_name, parent_decks, section_decks
 
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
@@ -54,7 +59,7 @@ CARD_MODULES = (
 class AnkiReport:
     """What `export_anki` wrote, for the CLI summary."""
 
-    out_dir: Path
+    out_dir: Path  # the book's folder of decks, `<decks>/<book>`
     decks: tuple[tuple[str, int], ...]  # (file name, number of notes)
     timestamp: int  # the current source time, given to notes whose content changed
     time_source: str
@@ -64,8 +69,8 @@ class AnkiReport:
 
     @property
     def notes(self) -> int:
-        """Notes written, each counted once (the combined deck repeats the sections')."""
-        return sum(count for name, count in self.decks if name != COMBINED_DECK)
+        """Notes written, each counted once (the whole book's deck repeats the sections')."""
+        return sum(count for name, count in self.decks if name != book_deck_file(self.out_dir.name))
 
     def summary(self) -> str:
         """A short summary, then one line per deck."""
@@ -97,19 +102,25 @@ def export_anki(
     css: str = CARD_CSS,
     state_file: Path | None = None,
     force: bool = False,
+    series: str | None = None,
 ) -> AnkiReport:
-    """Write `<slug>.apkg` per chosen section; with no slugs, all plus `handbook.apkg`.
+    """Write `<out_dir>/<book>/<section>.apkg` per chosen section; with no slugs, all plus `<book>.apkg`.
 
+    `<book>` is the book's folder name (`pipeline.book.slug_of`); `series` the
+    deck tree's top level (default: the title in series.toml, `read_series`).
     `timestamp` overrides the current source time that notes whose content
     changed receive. The state file (default: `question-state.tsv` beside
     `handbook_dir`) is read, and rewritten when a note's content changed.
-    A full export replaces `out_dir` as a whole (no stale decks survive); a
-    partial one adds or replaces just its own files, and every other file in
-    the folder stays. Either way `out_dir` must be missing, empty or one we
-    wrote, unless `force` (see pipeline.fileio).
+    A full export replaces the book's folder as a whole (no stale decks
+    survive); a partial one adds or replaces just its own files there, and
+    every other file stays. `out_dir` and the book's folder must each be
+    missing, empty or one we wrote, unless `force` (see pipeline.fileio).
     """
     check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     handbook = read_markdown(handbook_dir)
+    book = slug_of(handbook_dir, handbook)
+    check_output_dir(out_dir / book, WRITER, force=force)
+    series = read_series().title if series is None else series
     sections = chosen_sections(handbook, slugs)
     state_file = handbook_dir.parent / STATE_NAME if state_file is None else state_file
     if timestamp is None:
@@ -119,26 +130,31 @@ def export_anki(
     clock = NoteClock(read_state(state_file), timestamp)
     url = configured_site_url() if site_url is None else site_url
     svgs = figure_media(handbook_dir, handbook)
-    decks = section_decks(handbook, sections, site_url=url, css=css, date=clock.time_of,
+    decks = section_decks(handbook, sections, series=series, site_url=url, css=css, date=clock.time_of,
                           media={name: file for name, (file, _) in svgs.items()})
     for section, deck in zip(sections, decks):  # the finished cards, checked again
         for question, note in zip(section.questions, deck.notes):
             for field in note.fields:
                 check_card_html(field, f"question {question.id!r}")
     packages = {
-        section_deck_file(section): (apkg_bytes([deck], media=_media_of([section], svgs)), len(section.questions))
+        section_deck_file(section, book): (apkg_bytes([deck], media=_media_of([section], svgs)),
+                                           len(section.questions))
         for section, deck in zip(sections, decks)
     }
     if not slugs:
-        packages[COMBINED_DECK] = (
-            apkg_bytes([parent_deck(handbook), *decks], media=_media_of(sections, svgs)),
+        packages[book_deck_file(book)] = (
+            apkg_bytes([*parent_decks(handbook, series), *decks], media=_media_of(sections, svgs)),
             sum(len(s.questions) for s in sections),
         )
-    _write(packages, out_dir, replace_all=not slugs, force=force)
+    write_subdir(out_dir, book, {name: data for name, (data, _) in packages.items()}, WRITER,
+                 replace_all=not slugs, force=force)
+    if not slugs:
+        _retire_flat_layout(out_dir)
     clock.save(state_file, keep_others=bool(slugs))
     counts = tuple((name, count) for name, (_, count) in packages.items())
     return AnkiReport(
-        out_dir, counts, timestamp, time_source, tuple(clock.changed), state_file, clock.note_type_changed,
+        out_dir / book, counts, timestamp, time_source, tuple(clock.changed), state_file,
+        clock.note_type_changed,
     )
 
 
@@ -169,13 +185,17 @@ def chosen_sections(handbook: Handbook, slugs: Sequence[str] | None) -> list[Sec
     return [handbook.section(slug) for slug in dict.fromkeys(slugs)]
 
 
-def _write(packages: dict[str, tuple[bytes, int]], out_dir: Path, *, replace_all: bool, force: bool) -> None:
-    if replace_all:
-        with replaced_dir(out_dir, WRITER, force=force) as staging:
-            for name, (data, _) in packages.items():
-                (staging / name).write_bytes(data)
-    else:
-        write_into_dir(out_dir, {name: data for name, (data, _) in packages.items()}, WRITER, force=force)
+def _retire_flat_layout(out_dir: Path) -> None:
+    """Remove the decks an export wrote straight into `out_dir` before each book had its folder
+    (`handbook.apkg`, `<section>.apkg`): only from a folder marked as ours, only files."""
+    if writer_of(out_dir) != WRITER:
+        return
+    for path in sorted(out_dir.glob("*.apkg")):
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        except OSError as error:
+            raise HandbookError(f"cannot remove the old deck {path}: {error.strerror or error}") from None
 
 
 # --- the modification time ---------------------------------------------------

@@ -175,6 +175,13 @@ def book_of(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book | None:
     return next((b for b in all_books(books_dir) if b.handbook_dir.resolve() == target), None)
 
 
+def slug_of(handbook_dir: Path, handbook: Handbook, books_dir: Path = BOOKS_DIR) -> str:
+    """The book's slug, naming its folder of decks: its folder's name when `handbook_dir` is a
+    book's Markdown, else the title's (`book_slug`)."""
+    book = book_of(handbook_dir, books_dir)
+    return book.slug if book is not None else book_slug(handbook)
+
+
 # --- the snapshot --------------------------------------------------------------
 
 

@@ -77,7 +77,7 @@ def build(
     def decks() -> tuple[int, str]:
         report = export_anki(handbook_dir, decks_dir, None, force=force)
         changed = f"{len(report.changed)} note{'' if len(report.changed) == 1 else 's'} changed"
-        return report.notes, f"{len(report.decks)} decks in {decks_dir}/, {changed}"
+        return report.notes, f"{len(report.decks)} decks in {report.out_dir}/, {changed}"
 
     def site() -> tuple[int, str]:
         report = build_site(handbook_dir, site_dir, force=force)

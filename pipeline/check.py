@@ -24,7 +24,7 @@ from pipeline.errors import HandbookError
 from pipeline.book import Book, book_of
 from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, read_site_chrome
-from pipeline.formats import section_page
+from pipeline.formats import book_deck_file, section_deck_file, section_page
 from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
 
 
@@ -121,6 +121,30 @@ def _formula_stage(canonical: Handbook) -> StageResult:
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
 
+def _deck_stages(canonical: Handbook, book_decks: Path, svgs: Path) -> list[StageResult]:
+    """Every deck in the book's folder (`<decks>/<book>/`): the whole book's holds every question,
+    a section's the questions of its section."""
+    from pipeline.readers.anki_package import read_apkg, read_apkg_media
+
+    decks = sorted(book_decks.glob("*.apkg"))
+    if not decks:
+        raise HandbookError(f"no decks in {book_decks}: run `handbook export-anki` first")
+    book = book_decks.name
+    wanted = {book_deck_file(book): [q for _, q in canonical.questions()]}
+    wanted |= {section_deck_file(s, book): list(s.questions) for s in canonical.sections}
+    stages = []
+    for deck in decks:
+        name, questions = f"deck {book}/{deck.name}", wanted.get(deck.name)
+        if questions is None:
+            stages.append(StageResult(name, 0, 0, f"{deck} is neither the book's deck nor a section's"))
+            continue
+        stages.append(_with_problem(
+            compare(name, questions, [q for _, q in read_apkg(deck)]),
+            _figure_files_problem(f"{deck.name}'s media", read_apkg_media(deck), _figures(questions), svgs),
+        ))
+    return stages
+
+
 def _residue_stage(canonical: Handbook, accepted_file: Path | None) -> StageResult:
     """The residue audit: every finding accepted in the reviewed list, every acceptance still used."""
     from pipeline.audit import audit, read_accepted, review
@@ -215,14 +239,19 @@ def check(
     handbook_dir: Path, site_dir: Path, decks_dir: Path, *, more_books: Sequence[Path] = (),
     series_title: str | None = None,
 ) -> CheckReport:
-    """Every stage read back and compared; the snapshot and accepted residue too when
-    `handbook_dir` is a book's own Markdown folder. With `more_books` (the Markdown
-    folders of the site's other books, as build_site was given them), the site's
-    stages are checked for every book."""
-    from pipeline.readers.anki_package import read_apkg, read_apkg_media
-    from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
+    """Every stage read back and compared, for `handbook_dir`'s book and each of `more_books`
+    (Markdown folders, in the order build_site was given them); stage names carry the
+    book's slug when there are several."""
+    layout = books_layout(handbook_dir, more_books, series_title)
+    return CheckReport(tuple(stage for book in layout.books for stage in book_stages(layout, book, site_dir, decks_dir)))
 
-    canonical = read_markdown(handbook_dir)
+
+def book_stages(layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_dir: Path) -> list[StageResult]:
+    """One book at every stage; the snapshot and accepted residue too when its Markdown folder is a book's own."""
+    from pipeline.readers.markdown import FIGURES_FOLDER
+
+    handbook_dir = site_book.handbook_dir
+    canonical = read_handbook(handbook_dir)
     expected = [q for _, q in canonical.questions()]
     svgs = handbook_dir / FIGURES_FOLDER
     shown = _figures(expected)
@@ -235,19 +264,10 @@ def check(
     if book is not None:
         stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))
     stages.append(_formula_stage(canonical))
-    layout = books_layout(handbook_dir, more_books, series_title)
-    for site_book in layout.books:
-        stages += site_stages(layout, site_book, site_dir)
-    decks = sorted(decks_dir.glob("*.apkg"))
-    if not decks:
-        raise HandbookError(f"no decks in {decks_dir}: run `handbook export-anki` first")
-    sections = {s.slug: list(s.questions) for s in canonical.sections}
-    for deck in decks:
-        notes = [q for _, q in read_apkg(deck)]
-        wanted = sections.get(deck.stem, expected)
-        stages.append(_with_problem(
-            compare(f"deck {deck.name}", wanted, notes),
-            _figure_files_problem(f"{deck.name}'s media", read_apkg_media(deck), _figures(wanted), svgs),
-        ))
+    stages += site_stages(layout, site_book, site_dir)
+    stages += _deck_stages(canonical, decks_dir / site_book.slug, svgs)
     stages.append(_residue_stage(canonical, book.audit_file if book else None))
-    return CheckReport(tuple(stages))
+    if not layout.several:
+        return stages
+    suffix = f" [{site_book.slug}]"
+    return [s if s.name.endswith(suffix) else replace(s, name=s.name + suffix) for s in stages]

@@ -193,18 +193,19 @@ def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path
 @handbook_option
 @click.option("--section", "sections", multiple=True, metavar="SLUG",
               help="Export only this section (repeatable). Default: every section "
-                   "plus one combined deck.")
+                   "plus the whole book's deck.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
-              show_default=True, help="Folder for the .apkg files.")
+              show_default=True, help="Folder of decks: the book's .apkg files go to OUT/<book>/.")
 @force_option
 @user_errors
 def export_anki(books: tuple[str, ...], handbook_dir: Path | None, sections: tuple[str, ...], out_dir: Path,
                 force: bool) -> None:
-    """Write Anki decks (.apkg), one per section.
+    """Write a book's Anki decks (.apkg) into OUT/<book>/: one per section, one for the book.
 
+    Decks are named Series::Book::Section (the series from source/books/series.toml).
     Re-importing an updated deck updates notes in place and keeps review history.
-    A full export replaces the folder as a whole; --section adds or replaces
-    only its own decks there, and every other file stays.
+    A full export replaces the book's folder as a whole; --section adds or
+    replaces only its own decks there, and every other file stays.
 
     \b
     Example:
@@ -243,7 +244,7 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
 @click.option("--site", "site_dir", type=click.Path(path_type=Path), default=SITE_DIR,
               show_default=True, help="Built site to check.")
 @click.option("--decks", "decks_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
-              show_default=True, help="Folder of exported decks to check.")
+              show_default=True, help="Folder of exported decks to check (the book's in DECKS/<book>/).")
 @user_errors
 def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, decks_dir: Path) -> None:
     """Prove every question survived every stage, unchanged.

@@ -260,6 +260,30 @@ def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force:
         write_atomic(target / name, data)
 
 
+def write_subdir(root: Path, name: str, files: dict[str, bytes], writer: str, *,
+                 replace_all: bool, force: bool = False) -> None:
+    """Write `files` into `root/name`, an output folder of its own inside `root`, a folder of such folders.
+
+    With `replace_all` they replace `root/name` as a whole (`replaced_dir`), else
+    they are added to it (`write_into_dir`). A missing or empty `root` is made
+    along with its first folder, in one rename, both marked as `writer`'s.
+    """
+    check_output_dir(root, writer, force=force)
+    if os.path.lexists(root) and any(root.iterdir()):
+        if replace_all:
+            with replaced_dir(root / name, writer, force=force) as staging:
+                for file, data in files.items():
+                    (staging / file).write_bytes(data)
+        else:
+            write_into_dir(root / name, files, writer, force=force)
+        return
+    with replaced_dir(root, writer, force=force) as staging:
+        (staging / name).mkdir()
+        (staging / name / MARKER).write_text(marker_text(writer), encoding="utf-8")
+        for file, data in files.items():
+            (staging / name / file).write_bytes(data)
+
+
 def tsv_text(header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> str:
     """A tab-separated state file: the header, then one line per row."""
     out = io.StringIO()

@@ -1,7 +1,8 @@
 """The names each format shares between its reader and its writer.
 
 Canonical Markdown: the index file, the references heading, one file per
-section, the inputs stamp. Anki: a deck file per section and the combined one.
+section, the inputs stamp. Anki: a folder per book, with a deck file per section
+and one for the whole book.
 Readers and writers import these from here, never from each other.
 """
 
@@ -31,9 +32,17 @@ def section_page(number: int, section: Section) -> str:
 
 
 # --- Anki decks --------------------------------------------------------------------
+# decks/<book>/ per book: <section>.apkg per section and <book>.apkg for the whole book
+# (every section as subdecks). The site copies and links them under the same names.
 
-COMBINED_DECK = "handbook.apkg"  # every section as subdecks; the site links to it by this name
+
+def book_deck_file(book: str) -> str:
+    """The whole book's deck, in the book's own folder."""
+    return f"{book}.apkg"
 
 
-def section_deck_file(section: Section) -> str:
-    return f"{section.slug}.apkg"
+def section_deck_file(section: Section, book: str) -> str:
+    """A section's deck, in the book's folder: `<slug>.apkg`, or `<slug>.section.apkg` for a
+    section named like its book, so it never replaces the whole book's (a slug has no dot)."""
+    name = f"{section.slug}.apkg"
+    return f"{section.slug}.section.apkg" if name == book_deck_file(book) else name

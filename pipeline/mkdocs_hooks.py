@@ -43,7 +43,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
 from pipeline.errors import HandbookError
-from pipeline.formats import INDEX_FILE
+from pipeline.formats import INDEX_FILE, book_deck_file, section_deck_file
 from pipeline.katex import katex_dist
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR, DECKS_DIR
@@ -255,8 +255,9 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
     if match is None:
         return None
     figures = get_relative_url(f"{book.prefix}{FIGURES_FOLDER}/", page.url)
-    deck = _deck_href(page, book.deck(f"{match.group(2)}.apkg"))
-    return section_page(handbook.section(match.group(2)), deck, figures if figures.endswith("/") else figures + "/")
+    section = handbook.section(match.group(2))
+    deck = _deck_href(page, book.deck(section_deck_file(section, book.slug)))
+    return section_page(section, deck, figures if figures.endswith("/") else figures + "/")
 
 
 def _book_links(files: Files, page: Page) -> list[BookLink]:
@@ -266,7 +267,7 @@ def _book_links(files: Files, page: Page) -> list[BookLink]:
         return []
     return [
         BookLink(_build.handbooks[book.slug], _page_href(files, page, book.prefix + INDEX_FILE),
-                 _deck_href(page, book.deck(f"{book.slug}.apkg")))
+                 _deck_href(page, book.deck(book_deck_file(book.slug))))
         for book in layout.books
     ]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from pipeline.book import book_of, book_slug, read_series
+from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
@@ -97,9 +97,8 @@ def _layout(books: Sequence[tuple[str, Path]], title: str) -> SiteLayout:
 
 
 def handbook_slug(handbook_dir: Path) -> str:
-    """The book's folder name when `handbook_dir` is a book's Markdown, else its title's slug."""
-    book = book_of(handbook_dir)
-    return book.slug if book is not None else book_slug(read_handbook(handbook_dir))
+    """The book's slug (`slug_of`), reading its title only when it is no book's folder."""
+    return slug_of(handbook_dir, read_handbook(handbook_dir))
 
 
 def read_handbook(handbook_dir: Path) -> Handbook:

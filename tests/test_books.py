@@ -47,7 +47,7 @@ def test_the_second_book_builds_and_checks_beside_the_real_one(project: Path) ->
         assert result.returncode == 0, (command, result.stderr)
     assert "snapshot + repairs + errata" in result.stdout and "Probability Basics" not in result.stderr
     assert (project / "site-other" / "index.html").is_file()
-    assert sorted(p.name for p in (project / "decks-other").glob("*.apkg"))[-1] == "probability-basics.apkg"
+    assert sorted(p.name for p in (project / "decks-other" / OTHER).glob("*.apkg"))[-1] == "probability-basics.apkg"
 
 
 def test_normalizing_one_book_leaves_the_other_byte_identical(project: Path) -> None:
@@ -67,21 +67,32 @@ def test_an_unknown_book_gets_one_line_listing_the_books(project: Path) -> None:
     assert result.returncode == 1 and "name one book with --book" in result.stderr
 
 
-def test_both_books_decks_live_side_by_side_in_one_collection(project: Path, tmp_path: Path) -> None:
+def test_both_books_decks_make_one_tree_in_one_collection(project: Path, tmp_path: Path) -> None:
+    """Each book's whole deck, exported into one decks folder: one tree, Series::{Book A, Book B}::Section."""
     from anki.collection import Collection
 
-    from tests.anki_export.anki_fixtures import import_package
+    from tests.anki_export.anki_fixtures import SERIES, book_deck, import_package
 
-    for book, out in ((BOOK_DIR.name, "decks-real"), (OTHER, "decks-two")):
-        result = handbook(project, "export-anki", "--book", book, "--out", out)
+    for book in (BOOK_DIR.name, OTHER):
+        result = handbook(project, "export-anki", "--book", book, "--out", "decks-both")
         assert result.returncode == 0, result.stderr
+        assert f"to decks-both/{book}/" in result.stdout
+    decks = project / "decks-both"
+    assert sorted(p.name for p in decks.iterdir()) == [".handbook-output", BOOK_DIR.name, OTHER]
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        import_package(col, project / "decks-real" / "handbook.apkg")
-        log = import_package(col, project / "decks-two" / "handbook.apkg")
+        import_package(col, book_deck(decks, BOOK_DIR.name))
+        log = import_package(col, book_deck(decks, OTHER))
         others = sum(1 for _ in OWN.questions())
-        assert len(log.new) == others and col.note_count() == 94 + others
-        tops = {name.split("::")[0] for name in col.decks.all_names()} - {"Default"}
-        assert tops == {"Deep Learning Concepts every practicioner should know", "My Handbook"}
+        assert len(log.new) == others and col.note_count() == col.card_count() == 94 + others
+        assert col.db.scalar("select count(distinct guid) from notes") == 94 + others  # no note shared
+        names = set(col.decks.all_names()) - {"Default"}
+        assert {name.split("::")[0] for name in names} == {SERIES}
+        books = {name.split("::")[1] for name in names if name.count("::") >= 1}
+        assert books == {"Deep Learning Concepts every practicioner should know", "My Handbook"}
+        for book in books:  # each book's deck holds no card of its own, only its sections'
+            assert not col.find_cards(f'"deck:{SERIES}::{book}" -"deck:{SERIES}::{book}::*"')
+        assert len(col.find_cards(f'"deck:{SERIES}::My Handbook::*"')) == others
+        assert not col.find_cards(f'"deck:{SERIES}" -"deck:{SERIES}::*"')
     finally:
         col.close()

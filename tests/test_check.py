@@ -40,7 +40,20 @@ def test_check_passes_on_the_committed_handbook(built: Path) -> None:
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 0, result.output
     assert "snapshot + repairs + errata" in result.output
-    assert "deck handbook.apkg" in result.output and "problem" in result.output
+    assert f"deck {BOOK.slug}/{BOOK.slug}.apkg" in result.output and "problem" in result.output
+    assert f"deck {BOOK.slug}/autoencoders.apkg" in result.output
+
+
+def test_a_deck_no_export_wrote_is_named_and_a_missing_folder_too(built: Path, tmp_path: Path) -> None:
+    site, decks = copy(built, tmp_path)
+    (decks / BOOK.slug / "autoencoders.apkg").rename(decks / BOOK.slug / "gone-section.apkg")
+    result = run_check(HANDBOOK_DIR, site, decks)
+    assert result.exit_code == 1
+    assert (f"Error: deck {BOOK.slug}/gone-section.apkg: {decks / BOOK.slug / 'gone-section.apkg'} is neither "
+            "the book's deck nor a section's") in result.output
+    result = run_check(HANDBOOK_DIR, site, tmp_path / "nothing")
+    assert result.output == (f"Error: no decks in {tmp_path / 'nothing' / BOOK.slug}: "
+                             "run `handbook export-anki` first\n")
 
 
 def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) -> None:
@@ -58,7 +71,7 @@ def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) ->
 
 def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
     site, decks = copy(built, tmp_path)
-    deck = decks / "autoencoders.apkg"
+    deck = decks / BOOK.slug / "autoencoders.apkg"
     with zipfile.ZipFile(deck) as package:
         collection = package.read("collection.anki2")
     database = sqlite3.connect(":memory:")
@@ -71,7 +84,7 @@ def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
         package.writestr("media", "{}")
     result = run_check(HANDBOOK_DIR, site, decks)
     assert result.exit_code == 1
-    assert "Error: deck autoencoders.apkg: question 'what-is-an-autoencoder-what-does-it-auto' " \
+    assert f"Error: deck {BOOK.slug}/autoencoders.apkg: question 'what-is-an-autoencoder-what-does-it-auto' " \
            "has a different answer" in result.output
 
 
@@ -113,10 +126,14 @@ def test_check_reads_every_book_of_a_site_of_several(built: Path, tmp_path: Path
     from tests.website.site_fixtures import SECOND_SLUG, write_second_book
 
     second = write_second_book(tmp_path / "second" / "handbook")
+    decks = tmp_path / "decks"
+    shutil.copytree(built / "decks", decks)
+    export_anki(second, decks, None, series="Series")
     build_site(HANDBOOK_DIR, tmp_path / "site", more_books=[second], series_title="Series")
-    report = check(HANDBOOK_DIR, tmp_path / "site", built / "decks", more_books=[second], series_title="Series")
+    report = check(HANDBOOK_DIR, tmp_path / "site", decks, more_books=[second], series_title="Series")
     assert report.ok, report.table()
-    assert f"site pages [{SECOND_SLUG}]" in report.table()
+    for stage in ("site pages", f"deck {SECOND_SLUG}/{SECOND_SLUG}.apkg", "canonical Markdown"):
+        assert f"{stage} [{SECOND_SLUG}]" in report.table()
     (tmp_path / "site" / SECOND_SLUG / "01-priors" / "index.html").unlink()
-    report = check(HANDBOOK_DIR, tmp_path / "site", built / "decks", more_books=[second], series_title="Series")
+    report = check(HANDBOOK_DIR, tmp_path / "site", decks, more_books=[second], series_title="Series")
     assert report.failure() == f"site pages [{SECOND_SLUG}]: question 'what-is-a-prior' appears 0 times"

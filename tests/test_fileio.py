@@ -14,6 +14,7 @@ from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import (
     MARKER, check_output_dir, marker_text, read_regular_file, replaced_dir, write_atomic, write_into_dir,
+    write_subdir,
 )
 
 WRITER = "handbook build-site"
@@ -164,5 +165,20 @@ def test_section_export_adds_to_a_forced_folder_and_publishes_0644(tmp_path: Pat
     assert refused.exit_code == 1 and "--force" in refused.output
     forced = runner.invoke(main, ["export-anki", "--section", "autoencoders", "--out", str(notes), "--force"])
     assert forced.exit_code == 0, forced.output
-    assert sorted(p.name for p in notes.iterdir()) == ["autoencoders.apkg", "thesis.txt"]
-    assert stat.filemode((notes / "autoencoders.apkg").stat().st_mode) == "-rw-r--r--"
+    assert sorted(p.name for p in notes.iterdir()) == ["deep-learning-concepts", "thesis.txt"]
+    deck = notes / "deep-learning-concepts" / "autoencoders.apkg"
+    assert stat.filemode(deck.stat().st_mode) == "-rw-r--r--"
+
+
+def test_a_folder_of_folders_is_made_with_its_first_one_or_not_at_all(tmp_path: Path, private_umask: None) -> None:
+    decks = tmp_path / "decks"
+    with pytest.raises(HandbookError, match="cannot write"):
+        write_subdir(decks, "book", {"missing/a.apkg": b"a"}, "handbook export-anki", replace_all=True)
+    assert not decks.exists() and list(tmp_path.iterdir()) == []
+    write_subdir(decks, "book", {"a.apkg": b"a"}, "handbook export-anki", replace_all=True)
+    assert {str(p.relative_to(decks)) for p in decks.rglob("*")} == {MARKER, "book", f"book/{MARKER}", "book/a.apkg"}
+    assert modes(decks) == {"drwxr-xr-x", "-rw-r--r--"}
+    write_subdir(decks, "other", {"b.apkg": b"b"}, "handbook export-anki", replace_all=False)
+    write_subdir(decks, "book", {"c.apkg": b"c"}, "handbook export-anki", replace_all=True)
+    assert sorted(p.name for p in (decks / "book").iterdir()) == [MARKER, "c.apkg"]
+    assert sorted(p.name for p in (decks / "other").iterdir()) == [MARKER, "b.apkg"]

@@ -90,7 +90,8 @@ def test_a_web_link_in_tex_reaches_anki_and_nothing_else(tmp_path: Path) -> None
     source = tmp_path / "handbook"
     write_markdown(handbook_with(r"\href{https://example.com}{x}"), source)
     export_anki(source, tmp_path / "decks", None, timestamp=1_700_000_000, site_url="")
-    cards = rendered_cards(tmp_path, tmp_path / "decks" / "links.apkg")
+    # The whole book's deck: its one section, named like the book, is links.section.apkg.
+    cards = rendered_cards(tmp_path, tmp_path / "decks" / "links" / "links.apkg")
     for html in cards:
         assert "javascript:" not in html.lower()
         check_card_html(html, "the rendered card")
@@ -112,6 +113,6 @@ def test_hostile_tex_makes_no_card(name: str, tmp_path: Path, monkeypatch: pytes
     # And the check sees what Anki itself renders, were both lines skipped.
     monkeypatch.setattr(pipeline.anki, "check_card_html", lambda field, where: None)
     export_anki(source, decks, None, timestamp=1_700_000_000, site_url="")
-    answers = [html for html in rendered_cards(tmp_path, decks / "links.apkg") if "See" in html]
+    answers = [html for html in rendered_cards(tmp_path, decks / "links" / "links.apkg") if "See" in html]
     with pytest.raises(HandbookError, match="cannot be published"):
         check_card_html(answers[0], "the rendered card")

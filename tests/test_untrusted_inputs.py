@@ -301,9 +301,10 @@ def test_metadata_is_escaped_once_even_by_escaping_templates() -> None:
 
 def test_deck_names_hold_no_markup() -> None:
     from pipeline.writers.anki import deck_name
+    from tests import builders as build
 
-    book = Handbook(Meta("DL <img src=x onerror=alert(1)>"), (), (Section("s", "A <b>::</b> B", ()),))
-    assert deck_name(book, book.sections[0]) == "DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+    book = build.handbook(build.section("s", "A <b>::</b> B"), title="DL <img src=x onerror=alert(1)>")
+    assert deck_name(book, book.sections[0], "S <i>") == "S ‹i›::DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
 
 
 def test_a_question_id_the_page_uses_itself_is_refused(tmp_path: Path) -> None:

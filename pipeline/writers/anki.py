@@ -4,6 +4,9 @@ Everything a reader's collection uses to recognise our content again is
 derived from ids that never change with the text: the note type's id from a
 fixed string, deck ids from the section slug, note GUIDs from the question id.
 So a re-imported deck updates its notes in place and keeps their reviews.
+Decks form one tree for the whole series, `Series::Book::Section` (the series'
+title is the caller's, from `pipeline.book.read_series`); Anki matches decks by
+name, so the names are what places a learner's cards (docs/anki.md).
 
 Anki updates an existing note or note type only when the incoming one is newer
 (its modification time in seconds), so each note and the note type carry the
@@ -181,9 +184,14 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def deck_name(handbook: Handbook, section: Section) -> str:
-    """`<Handbook title>::<Section title>`, for section decks and the combined one alike."""
-    return f"{_deck_part(handbook.meta.title)}::{_deck_part(section.title)}"
+def book_deck_name(handbook: Handbook, series: str) -> str:
+    """`<Series title>::<Handbook title>`: the book's deck, holding its sections' decks."""
+    return f"{_deck_part(series)}::{_deck_part(handbook.meta.title)}"
+
+
+def deck_name(handbook: Handbook, section: Section, series: str) -> str:
+    """`<Series title>::<Handbook title>::<Section title>`, in a section's package and the book's alike."""
+    return f"{book_deck_name(handbook, series)}::{_deck_part(section.title)}"
 
 
 # A deck name is plain text that Anki's screens put into HTML, not every version
@@ -263,13 +271,13 @@ def content_digest(
 
 
 def section_deck(
-    handbook: Handbook, section: Section, model: genanki.Model, site_url: str, date: Dating | None = None,
-    media: Mapping[str, str] | None = None,
+    handbook: Handbook, section: Section, model: genanki.Model, site_url: str, series: str,
+    date: Dating | None = None, media: Mapping[str, str] | None = None,
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
         stable_id(ID_NAMESPACE, *book_key(handbook), section.slug),
-        deck_name(handbook, section),
+        deck_name(handbook, section, series),
         description=_description(handbook),
     )
     before = sum(len(s.questions) for s in handbook.sections[:handbook.sections.index(section)])
@@ -293,24 +301,32 @@ def _description(handbook: Handbook) -> str:
 
 
 def section_decks(
-    handbook: Handbook, sections: Sequence[Section], *, site_url: str, css: str = CARD_CSS,
+    handbook: Handbook, sections: Sequence[Section], *, series: str, site_url: str, css: str = CARD_CSS,
     date: Dating | None = None, media: Mapping[str, str] | None = None,
 ) -> list[genanki.Deck]:
-    """One deck per section, sharing one note type; reusable in several packages.
+    """One deck per section, `Series::Book::Section`, sharing one note type; reusable in several packages.
 
     With `date`, every note and the note type carry their own time; without,
     they take the package's.
     """
     model = note_model(css, date)
-    return [section_deck(handbook, section, model, site_url, date, media) for section in sections]
+    return [section_deck(handbook, section, model, site_url, series, date, media) for section in sections]
 
 
-def parent_deck(handbook: Handbook) -> genanki.Deck:
-    """The combined package's top deck, named for the handbook, holding no notes itself."""
-    return genanki.Deck(
-        stable_id(ID_NAMESPACE, *book_key(handbook)), _deck_part(handbook.meta.title),
-        description=_description(handbook),
-    )
+# The series' deck id: a key no book slug can be (slugs have no colon), and not the
+# title's, since the deck is found by its name anyway and one project has one series.
+SERIES_KEY = "::series"
+
+
+def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
+    """The whole book's package's upper decks, holding no notes: the series', then the book's
+    (whose id is the one the book's top deck always had)."""
+    return [
+        genanki.Deck(stable_id(ID_NAMESPACE, SERIES_KEY), _deck_part(series),
+                     description=anki_field(clean_html(f"The books of “{html.escape(series)}”."))),
+        genanki.Deck(stable_id(ID_NAMESPACE, *book_key(handbook)), book_deck_name(handbook, series),
+                     description=_description(handbook)),
+    ]
 
 
 def newest_time(decks: Sequence[genanki.Deck]) -> int:

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from pipeline.formats import REFERENCES_HEADING, section_deck_file
+from pipeline.formats import REFERENCES_HEADING, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
@@ -166,8 +166,8 @@ SEARCH_STYLE = HtmlStyle(
 def deck_files(handbook: Handbook, book: str) -> list[tuple[str, str]]:
     """(label, path in decks/) of every deck `handbook export-anki` writes for the book `book`
     (its slug): `<book>/<book>.apkg` for the whole book, `<book>/<section>.apkg` per section."""
-    return [("All sections", f"{book}/{book}.apkg")] + [
-        (section.title, f"{book}/{section_deck_file(section)}") for section in handbook.sections
+    return [("All sections", f"{book}/{book_deck_file(book)}")] + [
+        (section.title, f"{book}/{section_deck_file(section, book)}") for section in handbook.sections
     ]
 
 

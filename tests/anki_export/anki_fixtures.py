@@ -7,8 +7,11 @@ from pathlib import Path
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from pipeline.book import read_series
+from pipeline.formats import book_deck_file
 from pipeline.model import Handbook
 from pipeline.writers.markdown import write_markdown
+from tests.layout import BOOK
 from tests.builders import (
     bullets, code, code_block, display, handbook, link, math, ordered, para, question, quote, section,
     table,
@@ -16,6 +19,14 @@ from tests.builders import (
 
 # A fixed source time far from the clock and from the code files' own times.
 SOURCE_TIME = 2_000_000_000
+SERIES = read_series(BOOK.folder.parent).title  # the decks' top level, as exports default to it
+RICH = "test-handbook"  # the book slug of rich_handbook's title: its folder of decks
+REAL = BOOK.slug  # the real book's (a copy of its Markdown elsewhere has the same title)
+
+
+def book_deck(decks: Path, book: str) -> Path:
+    """The whole book's deck an export wrote into `decks`: `<decks>/<book>/<book>.apkg`."""
+    return decks / book / book_deck_file(book)
 
 
 def rich_handbook() -> Handbook:

@@ -23,7 +23,7 @@ from pipeline.writers.anki_html import has_top_level_break
 from pipeline.readers.markdown import read_markdown
 from pipeline.model import DisplayMath
 from tests.layout import ROOT
-from tests.anki_export.anki_fixtures import import_package
+from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
 
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
 CHROMIUM = "/usr/bin/chromium"
@@ -47,7 +47,7 @@ def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                 state_file=root / "question-state.tsv", timestamp=1_700_000_000)
     col = Collection(str(root / "collection.anki2"))
     try:
-        import_package(col, root / "decks" / "handbook.apkg")
+        import_package(col, book_deck(root / "decks", REAL))
         notes = [col.get_note(nid) for nid in col.find_notes("")]
         return {note["Id"]: note.cards()[0].answer() for note in notes}
     finally:

@@ -22,7 +22,9 @@ from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
 from pipeline.writers.anki_html import canonical_field
 from tests.layout import ROOT
-from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, rich_handbook, set_mtime, write_source
+from tests.anki_export.anki_fixtures import (
+    REAL, RICH, SERIES, SOURCE_TIME, book_deck, import_package, rich_handbook, set_mtime, write_source,
+)
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -49,12 +51,13 @@ def deck_counts(col: Collection) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def canonical(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handbook, Path]:
-    """The committed handbook, exported once for the whole module."""
+    """The committed handbook, exported once for the whole module, and its folder of decks."""
     handbook_dir = ROOT / HANDBOOK_DIR
     out = tmp_path_factory.mktemp("decks")
-    export_anki(handbook_dir, out, None, site_url="https://example.org/handbook",
-                state_file=tmp_path_factory.mktemp("state") / "question-state.tsv")
-    return read_markdown(handbook_dir), out
+    report = export_anki(handbook_dir, out, None, site_url="https://example.org/handbook",
+                         state_file=tmp_path_factory.mktemp("state") / "question-state.tsv")
+    assert report.out_dir == out / REAL
+    return read_markdown(handbook_dir), out / REAL
 
 
 def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path) -> None:
@@ -65,7 +68,7 @@ def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path)
             log = import_package(col, out / f"{section.slug}.apkg")
             assert len(log.new) == len(section.questions)
             assert not log.conflicting and not log.duplicate
-            assert deck_counts(col)[deck_name(handbook, section)] == len(section.questions)
+            assert deck_counts(col)[deck_name(handbook, section, SERIES)] == len(section.questions)
             assert col.note_count() == len(section.questions)
         finally:
             col.close()
@@ -73,12 +76,12 @@ def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path)
 
 def test_combined_deck_has_a_subdeck_per_section_and_round_trips(canonical, collection) -> None:
     handbook, out = canonical
-    log = import_package(collection, out / "handbook.apkg")
+    log = import_package(collection, out / f"{REAL}.apkg")
     total = sum(len(section.questions) for section in handbook.sections)
     assert len(log.new) == collection.note_count() == total
     counts = deck_counts(collection)
     for section in handbook.sections:
-        assert counts[deck_name(handbook, section)] == len(section.questions)
+        assert counts[deck_name(handbook, section, SERIES)] == len(section.questions)
     assert_round_trip(collection, handbook)
 
 
@@ -86,7 +89,7 @@ def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
     handbook, out = canonical
     first = handbook.sections[0]
     import_package(collection, out / f"{first.slug}.apkg")
-    log = import_package(collection, out / "handbook.apkg")
+    log = import_package(collection, out / f"{REAL}.apkg")
     assert len(log.duplicate) == len(first.questions)
     assert collection.note_count() == sum(len(s.questions) for s in handbook.sections)
 
@@ -94,7 +97,7 @@ def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
 def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
     source = write_source(rich_handbook(), tmp_path / "handbook")
     export_anki(source, tmp_path / "decks", None, site_url="")
-    import_package(collection, tmp_path / "decks" / "handbook.apkg")
+    import_package(collection, book_deck(tmp_path / "decks", RICH))
     handbook = read_markdown(source)
     assert_round_trip(collection, handbook)
     for note in notes_by_id(collection).values():
@@ -107,7 +110,7 @@ def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
 def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collection) -> None:
     source = write_source(rich_handbook(), tmp_path / "handbook")
     export_anki(source, tmp_path / "decks", ["structure"], site_url="https://example.org/hb/")
-    import_package(collection, tmp_path / "decks" / "structure.apkg")
+    import_package(collection, tmp_path / "decks" / RICH / "structure.apkg")
     link = BeautifulSoup(notes_by_id(collection)["q-structure"]["Source"], "html.parser").a
     assert link["href"] == "https://example.org/hb/02-structure/#q-structure"
 
@@ -118,7 +121,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     set_mtime(source, SOURCE_TIME)
     decks = tmp_path / "decks"
     assert export_anki(source, decks, None).timestamp == SOURCE_TIME
-    import_package(collection, decks / "handbook.apkg")
+    import_package(collection, book_deck(decks, REAL))
     before = {note.guid: (note.id, tuple(note.card_ids())) for note in map(
         collection.get_note, collection.find_notes(""))}
 
@@ -138,7 +141,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     os.utime(path, (SOURCE_TIME + 60, SOURCE_TIME + 60))  # the edit comes after the export
     assert export_anki(source, decks, None).timestamp == SOURCE_TIME + 60
 
-    log = import_package(collection, decks / "handbook.apkg")
+    log = import_package(collection, book_deck(decks, REAL))
     assert not log.conflicting and not log.new
     after = {note.guid: (note.id, tuple(note.card_ids())) for note in map(
         collection.get_note, collection.find_notes(""))}
@@ -155,9 +158,9 @@ def test_unchanged_export_is_left_alone_on_reimport(tmp_path: Path, collection) 
     source = write_source(rich_handbook(), tmp_path / "handbook")
     export_anki(source, tmp_path / "a", None)
     export_anki(source, tmp_path / "b", None)
-    assert (tmp_path / "a" / "handbook.apkg").read_bytes() == (tmp_path / "b" / "handbook.apkg").read_bytes()
-    import_package(collection, tmp_path / "a" / "handbook.apkg")
-    log = import_package(collection, tmp_path / "b" / "handbook.apkg")
+    assert (book_deck(tmp_path / "a", RICH)).read_bytes() == (book_deck(tmp_path / "b", RICH)).read_bytes()
+    import_package(collection, book_deck(tmp_path / "a", RICH))
+    log = import_package(collection, book_deck(tmp_path / "b", RICH))
     assert len(log.duplicate) == 3 and not log.updated and not log.conflicting
 
 
@@ -169,8 +172,8 @@ def test_changed_card_css_reaches_the_note_type(tmp_path: Path) -> None:
     export_anki(source, tmp_path / "new", None, timestamp=SOURCE_TIME + 1, css=changed)
     col = Collection(path)
     try:
-        import_package(col, tmp_path / "old" / "handbook.apkg")
-        log = import_package(col, tmp_path / "new" / "handbook.apkg")
+        import_package(col, book_deck(tmp_path / "old", RICH))
+        log = import_package(col, book_deck(tmp_path / "new", RICH))
         assert not log.conflicting
     finally:
         col.close()
@@ -192,7 +195,7 @@ def test_fields_are_sanitized(tmp_path: Path, collection) -> None:
     )
     section.write_text(section.read_text(encoding="utf-8") + evil, encoding="utf-8")
     export_anki(source, tmp_path / "decks", ["structure"])
-    import_package(collection, tmp_path / "decks" / "structure.apkg")
+    import_package(collection, tmp_path / "decks" / RICH / "structure.apkg")
     for note in notes_by_id(collection).values():
         for value in note.fields:
             soup = BeautifulSoup(value, "html.parser")

@@ -15,7 +15,9 @@ from pipeline.source_time import git_clean, git_commit_time
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, marker_text
-from tests.anki_export.anki_fixtures import SOURCE_TIME, rich_handbook, set_mtime, write_source
+from pipeline.writers.site import deck_files
+from tests.anki_export.anki_fixtures import RICH, SOURCE_TIME, rich_handbook, set_mtime, write_source
+from tests.builders import handbook, para, question, section
 
 
 @pytest.fixture
@@ -23,24 +25,76 @@ def source(tmp_path: Path) -> Path:
     return write_source(rich_handbook(), tmp_path / "handbook")
 
 
-def test_full_export_writes_every_section_and_the_combined_deck(source: Path, tmp_path: Path) -> None:
+def listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_full_export_writes_the_books_folder_every_section_and_the_whole_book(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    report = export_anki(source, out, None)
+    assert listing(out) == [MARKER, RICH, f"{RICH}/{MARKER}", f"{RICH}/basics.apkg", f"{RICH}/structure.apkg",
+                            f"{RICH}/{RICH}.apkg"]
+    assert report.out_dir == out / RICH
+    assert report.decks == (("basics.apkg", 2), ("structure.apkg", 1), (f"{RICH}.apkg", 3))
+    assert "3 notes" in report.summary() and "file modification times" in report.summary()
+
+
+def test_a_full_export_replaces_its_books_folder_only(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    export_anki(source, out, None)
+    (out / RICH / "stale.apkg").write_bytes(b"a section that is gone")
+    (out / "other-book").mkdir()
+    (out / "other-book" / "other-book.apkg").write_bytes(b"kept")
+    export_anki(source, out, None)
+    assert "stale.apkg" not in listing(out / RICH) and (out / "other-book" / "other-book.apkg").exists()
+
+
+def test_the_decks_of_before_book_folders_are_retired(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     out.mkdir()
-    (out / MARKER).write_text(marker_text(pipeline.anki.WRITER))  # a folder we wrote before
-    (out / "stale.apkg").write_bytes(b"old")
-    report = export_anki(source, out, None)
-    assert sorted(p.name for p in out.iterdir()) == [MARKER, "basics.apkg", "handbook.apkg", "structure.apkg"]
-    assert report.decks == (("basics.apkg", 2), ("structure.apkg", 1), ("handbook.apkg", 3))
-    assert "3 notes" in report.summary() and "file modification times" in report.summary()
+    (out / MARKER).write_text(marker_text(pipeline.anki.WRITER))  # decks/ as exports wrote it before
+    for name in ("handbook.apkg", "basics.apkg"):
+        (out / name).write_bytes(b"old")
+    export_anki(source, out, ["basics"])  # a section adds its file, removes nothing
+    assert (out / "handbook.apkg").exists()
+    export_anki(source, out, None)
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, RICH]
 
 
 def test_section_export_writes_only_that_deck(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
-    out.mkdir()
-    (out / MARKER).write_text(marker_text(pipeline.anki.WRITER))
-    (out / "other.apkg").write_bytes(b"kept")
     export_anki(source, out, ["structure"])
-    assert sorted(p.name for p in out.iterdir()) == [MARKER, "other.apkg", "structure.apkg"]
+    assert listing(out) == [MARKER, RICH, f"{RICH}/{MARKER}", f"{RICH}/structure.apkg"]
+    (out / RICH / "other.apkg").write_bytes(b"kept")
+    export_anki(source, out, ["basics"])
+    assert listing(out / RICH) == [MARKER, "basics.apkg", "other.apkg", "structure.apkg"]
+
+
+def test_a_section_named_like_its_book_keeps_the_whole_books_file(tmp_path: Path) -> None:
+    named = handbook(section(RICH, "Test Handbook", question("q", "Q?", para("A."))),
+                     section("more", "More", question("r", "R?", para("B."))), title="Test Handbook")
+    report = export_anki(write_source(named, tmp_path / "handbook"), tmp_path / "decks", None)
+    assert report.decks == ((f"{RICH}.section.apkg", 1), ("more.apkg", 1), (f"{RICH}.apkg", 2))
+    assert deck_files(named, RICH) == [
+        ("All sections", f"{RICH}/{RICH}.apkg"), ("Test Handbook", f"{RICH}/{RICH}.section.apkg"),
+        ("More", f"{RICH}/more.apkg"),
+    ]
+
+
+def test_folders_of_someone_elses_files_are_refused(source: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "thesis.txt").write_text("mine")
+    with pytest.raises(HandbookError, match=r"notes is not empty and was not written by handbook \(it holds thesis"):
+        export_anki(source, notes, None)
+    decks = tmp_path / "decks"
+    (decks / RICH).mkdir(parents=True)
+    (decks / MARKER).write_text(marker_text(pipeline.anki.WRITER))
+    (decks / RICH / "mine.txt").write_text("mine")
+    for sections in (None, ["basics"]):
+        with pytest.raises(HandbookError, match=f"{RICH} is not empty and was not written by handbook"):
+            export_anki(source, decks, sections)
+    assert listing(tmp_path / "notes") == ["thesis.txt"] and listing(decks) == [MARKER, RICH, f"{RICH}/mine.txt"]
 
 
 def test_unknown_section_lists_the_valid_ones(source: Path, tmp_path: Path) -> None:
@@ -54,7 +108,7 @@ def test_cli_exports_a_section_and_reports_unknown_slugs(source: Path, tmp_path:
     runner = CliRunner()
     done = runner.invoke(main, ["export-anki", "--handbook", str(source), "--section", "basics", "--out", str(out)])
     assert done.exit_code == 0, done.output
-    assert (out / "basics.apkg").exists()
+    assert (out / RICH / "basics.apkg").exists()
     failed = runner.invoke(main, ["export-anki", "--handbook", str(source), "--section", "x", "--out", str(out)])
     assert failed.exit_code == 1
     assert failed.output == "Error: unknown section 'x'; choose from: basics, structure\n"
@@ -63,8 +117,8 @@ def test_cli_exports_a_section_and_reports_unknown_slugs(source: Path, tmp_path:
 def test_exporting_twice_gives_identical_bytes(source: Path, tmp_path: Path) -> None:
     export_anki(source, tmp_path / "a", None)
     export_anki(source, tmp_path / "b", None)
-    for path in (tmp_path / "a").iterdir():
-        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    for path in (tmp_path / "a" / RICH).iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / RICH / path.name).read_bytes(), path.name
 
 
 def test_time_is_the_newest_source_file_outside_git(source: Path) -> None:
@@ -150,13 +204,13 @@ def test_cli_prints_a_short_summary_and_one_line_per_deck(source: Path, tmp_path
     assert first.exit_code == 0, first.output
     state = source.parent / "question-state.tsv"
     assert first.output == (
-        f"Wrote 3 decks, 3 notes, to {out}/\n"
+        f"Wrote 3 decks, 3 notes, to {out}/{RICH}/\n"
         f"Notes: 3 changed since {state}, dated 2033-05-18 03:33:20 UTC "
         "(from file modification times); 0 unchanged keep their time; "
         "the note type (templates, CSS) changed\n"
-        "  basics.apkg        2 notes\n"
-        "  structure.apkg     1 notes\n"
-        "  handbook.apkg      3 notes\n"
+        "  basics.apkg            2 notes\n"
+        "  structure.apkg         1 notes\n"
+        "  test-handbook.apkg     3 notes\n"
     )
     again = CliRunner().invoke(main, args)
     assert again.output.splitlines()[1] == f"Notes: no note changed since {state}: every note keeps its time"

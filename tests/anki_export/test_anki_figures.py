@@ -7,26 +7,28 @@ from pathlib import Path
 from anki.collection import Collection
 
 from pipeline.anki import export_anki
-from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
+from pipeline.model import Handbook
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
-from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, set_mtime
+from tests.builders import figure, handbook, para, question, section
+from tests.anki_export.anki_fixtures import REAL, SOURCE_TIME, book_deck, import_package, set_mtime
 
 REPO = Path(__file__).resolve().parents[2]
 SVG = (REPO / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
 
 
 def figure_handbook() -> Handbook:
-    answer = (Paragraph((Text("Below is a plot."),)), Image("A parabola", "figures/mse-loss.svg", "MSE loss"))
-    return Handbook(Meta("Figures"), (), (Section("plots", "Plots", (Question("plot-q", (Text("Plot?"),), answer),)),))
+    return handbook(section("plots", "Plots", question(
+        "plot-q", "Plot?", para("Below is a plot."), figure("mse-loss", "A parabola", "MSE loss"))), title="Figures")
 
 
 def export(source: Path, out: Path, svg: bytes, mtime: int) -> Path:
     write_markdown(figure_handbook(), source, force=True, figures={"mse-loss.svg": svg})
     set_mtime(source, mtime)
     (source / "figures" / "mse-loss.svg").touch()
-    export_anki(source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime, force=True)
-    return out / "plots.apkg"
+    report = export_anki(source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime,
+                         force=True)
+    return report.out_dir / "plots.apkg"
 
 
 def media_files(col: Collection) -> dict[str, bytes]:
@@ -67,13 +69,13 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(tmp_path: Path) ->
     export_anki(REPO / HANDBOOK_DIR, out, None, site_url="", state_file=tmp_path / "state.tsv")
     again = tmp_path / "again"
     export_anki(REPO / HANDBOOK_DIR, again, None, site_url="", state_file=tmp_path / "state.tsv")
-    for deck in sorted(out.glob("*.apkg")):
-        assert deck.read_bytes() == (again / deck.name).read_bytes(), deck.name  # byte-identical
+    for deck in sorted((out / REAL).glob("*.apkg")):
+        assert deck.read_bytes() == (again / REAL / deck.name).read_bytes(), deck.name  # byte-identical
         with zipfile.ZipFile(deck) as package:
             index = json.loads(package.read("media"))
             collection = package.read("collection.anki2")
             for number, name in index.items():
                 assert name.encode() in collection, (deck.name, name)
                 assert package.read(number) == (REPO / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
-    with zipfile.ZipFile(out / "handbook.apkg") as package:
+    with zipfile.ZipFile(book_deck(out, REAL)) as package:
         assert len(json.loads(package.read("media"))) == len(list((REPO / HANDBOOK_DIR / "figures").glob("*.svg")))

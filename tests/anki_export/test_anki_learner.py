@@ -17,7 +17,7 @@ from pipeline.note_state import read_state
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from tests.layout import ROOT
-from tests.anki_export.anki_fixtures import import_package
+from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
 
 # Both in the past, so a learner's edit (dated by the clock) is newer than either.
 FIRST_EXPORT, SECOND_EXPORT = 1_700_000_000, 1_700_100_000
@@ -43,7 +43,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
     first = export_anki(source, decks, None, timestamp=FIRST_EXPORT, state_file=state)
     assert first.notes == 94 and len(first.changed) == 94
     assert {s.time for s in read_state(state).values()} == {FIRST_EXPORT}
-    import_package(collection, decks / "handbook.apkg")
+    import_package(collection, book_deck(decks, REAL))
 
     # 1. Review a few cards.
     reviewed = []
@@ -71,7 +71,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
     assert times[y_id] == SECOND_EXPORT
     assert [key for key, t in times.items() if t != FIRST_EXPORT] == [y_id]
 
-    log = import_package(collection, decks / "handbook.apkg")
+    log = import_package(collection, book_deck(decks, REAL))
     assert [collection.get_note(n.id.nid)["Id"] for n in log.updated] == [y_id]
     assert not log.new and not log.conflicting
     assert "A sentence the author added later." in collection.get_note(notes[y_id])["Answer"]
@@ -87,7 +87,7 @@ def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: 
     handbook = read_markdown(source)
     export_anki(source, tmp_path / "decks", None, site_url="https://example.org/hb/",
                 state_file=tmp_path / "state.tsv", timestamp=FIRST_EXPORT)
-    import_package(collection, tmp_path / "decks" / "handbook.apkg")
+    import_package(collection, book_deck(tmp_path / "decks", REAL))
     by_id = {collection.get_note(n)["Id"]: collection.get_note(n) for n in collection.find_notes("")}
     for number, section in enumerate(handbook.sections, start=1):
         question = section.questions[0]

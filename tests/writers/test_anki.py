@@ -17,31 +17,42 @@ from dataclasses import replace
 from hypothesis import given, settings, strategies as st
 
 from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, Math, Meta, Paragraph, Question,
-    Section, Text,
+    Code, CodeBlock, DisplayMath, Handbook, Link, Meta, Paragraph, Text,
 )
 from pipeline.writers.anki import (
-    CARD_CSS, FIELDS, apkg_bytes, deck_name, note_guid, note_model, parent_deck,
+    CARD_CSS, FIELDS, apkg_bytes, deck_name, note_guid, note_model, parent_decks,
     question_url, section_decks, stable_id,
 )
 from pipeline.readers.html_fragment import fragment_blocks
 from pipeline.writers.anki_html import anki_field, canonical_field, has_top_level_break, mathjax_display
 from pipeline.writers.html import arithmatex_display
+from tests import builders as build
+from tests.builders import para
 
 TEX = r"\mathbf{{W}}^{T} :: \left\{ x \right\}}} < 1"
+SERIES = "The Series"
 
 
-def handbook(answer: tuple = (Paragraph((Text("An answer."),)),)) -> Handbook:
-    question = Question("q-one", (Text("What is "), Math(TEX), Text("?")), answer)
-    other = Question("q-two", (Text("Second?"),), (Paragraph((Text("Yes."),)),))
-    return Handbook(
-        Meta("My Handbook: Notes", author="Ada"), (),
-        (Section("first", "First Things", (question,)), Section("second", "Second", (other,))),
+def handbook(answer: tuple = (para("An answer."),)) -> Handbook:
+    return build.handbook(
+        build.section("first", "First Things", build.question("q-one", ["What is ", build.math(TEX), "?"], *answer)),
+        build.section("second", "Second", build.question("q-two", "Second?", para("Yes."))),
+        title="My Handbook: Notes", author="Ada",
     )
 
 
+def decks_of(book: Handbook, **options) -> list:
+    """Every section's deck, in the series SERIES."""
+    return section_decks(book, book.sections, series=SERIES, **options)
+
+
+def book_package(book: Handbook, **options) -> list:
+    """The decks of the whole book's package: the series', the book's, the sections'."""
+    return [*parent_decks(book, SERIES), *decks_of(book, site_url="", **options)]
+
+
 def fields_of(book: Handbook, site_url: str = "") -> list[list[str]]:
-    decks = section_decks(book, book.sections, site_url=site_url)
+    decks = decks_of(book, site_url=site_url)
     return [note.fields for deck in decks for note in deck.notes]
 
 
@@ -57,8 +68,8 @@ def test_ids_do_not_depend_on_the_text() -> None:
     edited = handbook((Paragraph((Text("A different answer."),)),))
     guids = [note_guid(q) for _, q in one.questions()]
     assert guids == [note_guid(q) for _, q in edited.questions()]
-    first = [parent_deck(one), *section_decks(one, one.sections, site_url="")]
-    second = [parent_deck(edited), *section_decks(edited, edited.sections, site_url="")]
+    first = book_package(one)
+    second = book_package(edited)
     assert [d.deck_id for d in first] == [d.deck_id for d in second]
     assert note_model().model_id == note_model(CARD_CSS + "x{}").model_id
 
@@ -75,8 +86,12 @@ def test_a_new_books_notes_and_decks_are_keyed_by_its_slug() -> None:
     assert book_key(first) == () and book_key(one) == ("my-handbook-notes",)
     question = next(q for _, q in one.questions())
     assert note_guid(question, book_key(one)) != note_guid(question, book_key(first)) == note_guid(question)
-    ids = {d.deck_id for h in (one, first) for d in (parent_deck(h), *section_decks(h, h.sections, site_url=""))}
-    assert len(ids) == 2 * (1 + len(one.sections))
+    ids = {d.deck_id for h in (one, first) for d in book_package(h)}
+    assert len(ids) == 1 + 2 * (1 + len(one.sections))  # one series deck, shared
+    assert [d.deck_id for d in book_package(first)] == [  # the first book's ids from before books
+        stable_id("handbook", "::series"), stable_id("handbook"),
+        stable_id("handbook", "first"), stable_id("handbook", "second"),
+    ]
 
 
 def test_note_type_has_our_fields_and_night_mode_css() -> None:
@@ -85,15 +100,17 @@ def test_note_type_has_our_fields_and_night_mode_css() -> None:
     assert ".nightMode" in model.css and ".night_mode" in model.css
 
 
-def test_deck_names_nest_sections_under_the_handbook() -> None:
+def test_deck_names_nest_sections_under_the_book_under_the_series() -> None:
     book = handbook()
-    assert deck_name(book, book.sections[0]) == "My Handbook: Notes::First Things"
-    combined = [parent_deck(book), *section_decks(book, book.sections, site_url="")]
+    assert deck_name(book, book.sections[0], SERIES) == "The Series::My Handbook: Notes::First Things"
+    combined = book_package(book)
     assert [d.name for d in combined] == [
-        "My Handbook: Notes", "My Handbook: Notes::First Things", "My Handbook: Notes::Second",
+        "The Series", "The Series::My Handbook: Notes",
+        "The Series::My Handbook: Notes::First Things", "The Series::My Handbook: Notes::Second",
     ]
-    odd = Handbook(Meta("A::B"), (), (Section("s", "C :: D", ()),))
-    assert deck_name(odd, odd.sections[0]).count("::") == 1
+    assert [len(d.notes) for d in combined] == [0, 0, 1, 1]
+    odd = build.handbook(build.section("s", "C :: D"), title="A::B")
+    assert deck_name(odd, odd.sections[0], "S::<T>") == "S:‹T›::A:B::C : D"
 
 
 def test_question_url_points_at_the_anchor_on_the_site() -> None:
@@ -159,7 +176,7 @@ def test_canonical_field_undoes_the_wrapping_of_any_tex(tex: str) -> None:
 
 def test_tags_are_a_tree_under_the_handbook() -> None:
     book = handbook()
-    decks = section_decks(book, book.sections, site_url="")
+    decks = decks_of(book, site_url="")
     assert [note.tags for deck in decks for note in deck.notes] == [
         ["handbook::my-handbook-notes::first"], ["handbook::my-handbook-notes::second"],
     ]
@@ -190,7 +207,7 @@ def test_each_note_carries_its_own_time_and_fixed_ids() -> None:
         seen[key] = content
         return times[key]
 
-    package = apkg_bytes([parent_deck(book), *section_decks(book, book.sections, site_url="", date=date)])
+    package = apkg_bytes(book_package(book, date=date))
     rows = _collection_rows(package, "select id, mod, flds from notes order by id")
     assert [(mod, flds.split("\x1f")[-1]) for _, mod, flds in rows] == [
         (1_700_000_100, "q-one"), (1_700_000_200, "q-two"),
@@ -198,7 +215,7 @@ def test_each_note_carries_its_own_time_and_fixed_ids() -> None:
     (models,), = _collection_rows(package, "select models from col")
     assert [model["mod"] for model in json.loads(models).values()] == [1_700_000_050]
     later = {**times, "q-two": 1_800_000_000}
-    again = apkg_bytes(section_decks(book, book.sections, site_url="", date=lambda k, c: later[k]))
+    again = apkg_bytes(decks_of(book, site_url="", date=lambda k, c: later[k]))
     assert _collection_rows(again, "select id from notes order by id") == [(i,) for i, _, _ in rows]
     assert set(seen) == set(times)
 
@@ -208,12 +225,12 @@ def test_the_site_address_does_not_change_a_digest() -> None:
     digests = []
     for url in ("", "https://x.org/", "https://y.org/hb/"):
         found: dict[str, str] = {}
-        section_decks(book, book.sections, site_url=url, date=lambda k, c: found.setdefault(k, c) and 0)
+        decks_of(book, site_url=url, date=lambda k, c: found.setdefault(k, c) and 0)
         digests.append(found)
     assert digests[0] == digests[1] == digests[2]
     edited = handbook((Paragraph((Text("Changed."),)),))
     found = {}
-    section_decks(edited, edited.sections, site_url="", date=lambda k, c: found.setdefault(k, c) and 0)
+    decks_of(edited, site_url="", date=lambda k, c: found.setdefault(k, c) and 0)
     assert found["q-one"] != digests[0]["q-one"] and found["q-two"] == digests[0]["q-two"]
     assert found["@note-type"] == digests[0]["@note-type"]
 
@@ -229,7 +246,7 @@ def test_dangerous_markup_never_reaches_a_field() -> None:
 
 def test_packages_are_reproducible_and_carry_the_timestamp() -> None:
     book = handbook()
-    decks = lambda: [parent_deck(book), *section_decks(book, book.sections, site_url="")]  # noqa: E731
+    decks = lambda: book_package(book)  # noqa: E731
     first, second = apkg_bytes(decks(), 1_700_000_000), apkg_bytes(decks(), 1_700_000_000)
     assert first == second
     later = apkg_bytes(decks(), 1_700_000_001)
@@ -255,7 +272,7 @@ def _collection_rows(package: bytes, query: str) -> list[tuple]:
 @pytest.mark.parametrize("timestamp", [0, 1_000_000_000])
 def test_zip_dates_come_from_the_timestamp(timestamp: int) -> None:
     book = handbook()
-    package = apkg_bytes(section_decks(book, book.sections[:1], site_url=""), timestamp)
+    package = apkg_bytes(section_decks(book, book.sections[:1], series=SERIES, site_url=""), timestamp)
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         years = {info.date_time[0] for info in archive.infolist()}
     assert years == ({1980} if timestamp == 0 else {2001})
