@@ -123,16 +123,18 @@ def all_books(books_dir: Path = BOOKS_DIR) -> list[Book]:
 
 
 def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR) -> list[Book]:
-    """The named books (every book when none is named); an unknown name lists the books."""
-    books = all_books(books_dir)
+    """The named books (every book when none is named), in the series' reading order (so a
+    site's first book, which keeps the top-level paths, does not depend on the order named);
+    an unknown name lists the books."""
+    books = list(read_series(books_dir).books)
     if not slugs:
         return books
-    by_slug = {b.slug: b for b in books}
-    unknown = [s for s in slugs if s not in by_slug]
+    known = {b.slug for b in books}
+    unknown = [s for s in slugs if s not in known]
     if unknown:
-        known = ", ".join(by_slug) or "none yet (run `handbook scrape URL|FILE`)"
-        raise HandbookError(f"no book {unknown[0]!r} in {books_dir}/; the books: {known}")
-    return [by_slug[s] for s in dict.fromkeys(slugs)]
+        names = ", ".join(sorted(known)) or "none yet (run `handbook scrape URL|FILE`)"
+        raise HandbookError(f"no book {unknown[0]!r} in {books_dir}/; the books: {names}")
+    return [b for b in books if b.slug in slugs]
 
 
 # --- the series ----------------------------------------------------------------

@@ -74,17 +74,17 @@ def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command))
 
 
-def one_handbook(books: tuple[str, ...], handbook_dir: Path | None) -> Path:
-    """The Markdown folder a site, deck or check command reads: --handbook, else the one book's."""
+def handbook_dirs(books: tuple[str, ...], handbook_dir: Path | None) -> list[Path]:
+    """The Markdown folders a site, deck or check command reads: --handbook's, else each named
+    book's (every book by default), in the series' order."""
     from pipeline.book import select_books
 
     if handbook_dir is not None:
-        return handbook_dir
+        return [handbook_dir]
     selected = select_books(books)
-    if len(selected) != 1:
-        names = ", ".join(b.slug for b in selected) or "none"
-        raise HandbookError(f"name one book with --book (the books: {names})")
-    return selected[0].handbook_dir
+    if not selected:
+        raise HandbookError(f"no book in {BOOKS_DIR}/ yet: run `handbook scrape URL|FILE` first")
+    return [book.handbook_dir for book in selected]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,9 +174,10 @@ def normalize(snapshot: Path | None, books: tuple[str, ...], out_dir: Path | Non
 @force_option
 @user_errors
 def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, force: bool) -> None:
-    """Build the MkDocs Material site from the canonical Markdown.
+    """Build one MkDocs Material site of every book (or those named).
 
-    Runs `normalize` first when the snapshot or errata changed since the
+    The series' first book keeps the top-level pages (/, /NN-section/), each
+    later book lives under /<book>/. Runs `normalize` first when the snapshot or errata changed since the
     Markdown was made. Preview while editing with `mkdocs serve`.
 
     \b
@@ -185,8 +186,8 @@ def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path
     """
     from pipeline.site import build_site as run
 
-    report = run(one_handbook(books, handbook_dir), site_dir, force=force)
-    click.echo(report.summary())
+    first, *more = handbook_dirs(books, handbook_dir)
+    click.echo(run(first, site_dir, more_books=more, force=force).summary())
 
 
 @main.command("export-anki")
@@ -213,8 +214,11 @@ def export_anki(books: tuple[str, ...], handbook_dir: Path | None, sections: tup
     """
     from pipeline.anki import export_anki as run
 
-    report = run(one_handbook(books, handbook_dir), out_dir, sections or None, force=force)
-    click.echo(report.summary())
+    dirs = handbook_dirs(books, handbook_dir)
+    if sections and len(dirs) > 1:
+        raise HandbookError("--section names a section of one book: choose the book with --book")
+    for folder in dirs:
+        click.echo(run(folder, out_dir, sections or None, force=force).summary())
 
 
 @main.command("build")
@@ -222,12 +226,13 @@ def export_anki(books: tuple[str, ...], handbook_dir: Path | None, sections: tup
 @force_option
 @user_errors
 def build_all(books: tuple[str, ...], force: bool) -> None:
-    """Build everything from the committed snapshot: Markdown, decks, site.
+    """Build every book (or those named) from its committed snapshot: Markdown, decks, site.
 
-    Normalizes only when the snapshot or errata changed since the Markdown was
-    written (so edits to the Markdown survive), draws again the figures whose
-    script in the book's figures/ changed, exports every Anki deck into decks/,
-    then builds the site into site/ with the decks to download.
+    For each book: normalizes only when the snapshot or errata changed since
+    the Markdown was written (so edits to the Markdown survive), draws again
+    the figures whose script in the book's figures/ changed, exports its Anki
+    decks into decks/<book>/. Then builds one site of all of them into site/,
+    with the decks to download.
 
     \b
     Example:
@@ -235,7 +240,7 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
     """
     from pipeline.build import build
 
-    report = build(one_handbook(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force)
+    report = build(handbook_dirs(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force)
     click.echo(report.summary())
 
 
@@ -247,7 +252,7 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
               show_default=True, help="Folder of exported decks to check (the book's in DECKS/<book>/).")
 @user_errors
 def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, decks_dir: Path) -> None:
-    """Prove every question survived every stage, unchanged.
+    """Prove every question of every book survived every stage, unchanged.
 
     For each question: the snapshot (read, repaired, corrected by the errata),
     the canonical Markdown, the site's pages and every deck must hold it once,
@@ -262,7 +267,8 @@ def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, dec
     """
     from pipeline.check import check as run
 
-    report = run(one_handbook(books, handbook_dir), site_dir, decks_dir)
+    first, *more = handbook_dirs(books, handbook_dir)
+    report = run(first, site_dir, decks_dir, more_books=more)
     click.echo(report.table())
     if not report.ok:
         raise click.ClickException(report.failure())

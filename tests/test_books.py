@@ -39,15 +39,23 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_second_book_builds_and_checks_beside_the_real_one(project: Path) -> None:
+    """`build` and `check` with no --book: one site and one deck tree of both books, both checked."""
     other = project / "source" / "books" / OTHER
     assert sorted(p.name for p in other.iterdir()) == ["handbook", "question-ids.tsv", "raw"]
-    for command in (("build-site", "--site", "site-other"), ("export-anki", "--out", "decks-other"),
-                    ("check", "--site", "site-other", "--decks", "decks-other")):
-        result = handbook(project, *command, "--book", OTHER)
-        assert result.returncode == 0, (command, result.stderr)
-    assert "snapshot + repairs + errata" in result.stdout and "Probability Basics" not in result.stderr
-    assert (project / "site-other" / "index.html").is_file()
-    assert sorted(p.name for p in (project / "decks-other" / OTHER).glob("*.apkg"))[-1] == "probability-basics.apkg"
+    result = handbook(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert f"{BOOK_DIR.name}: 8 decks in decks/{BOOK_DIR.name}/" in result.stdout and f"{OTHER}: " in result.stdout
+    result = handbook(project, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    questions = sum(1 for _ in OWN.questions())
+    for slug, count in ((BOOK_DIR.name, 94), (OTHER, questions)):
+        row = next(line for line in result.stdout.splitlines() if line.startswith(f"canonical Markdown [{slug}]"))
+        assert row.split()[-4:-2] == [str(count), str(count)], row
+        assert f"deck {slug}/{slug}.apkg [{slug}]" in result.stdout
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Books in this series" in home and "My Handbook" in home
+    assert (project / "site" / OTHER / "01-probability-basics" / "index.html").is_file()
+    assert (project / "site" / "decks" / OTHER / f"{OTHER}.apkg").is_file()
 
 
 def test_normalizing_one_book_leaves_the_other_byte_identical(project: Path) -> None:
@@ -63,36 +71,26 @@ def test_an_unknown_book_gets_one_line_listing_the_books(project: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == (f"Error: no book 'part-4' in source/books/; the books: "
                              f"{BOOK_DIR.name}, {OTHER}\n")
-    result = handbook(project, "build-site")
-    assert result.returncode == 1 and "name one book with --book" in result.stderr
+    result = handbook(project, "export-anki", "--section", "kernels")
+    assert result.returncode == 1 and "choose the book with --book" in result.stderr
 
 
 def test_both_books_decks_make_one_tree_in_one_collection(project: Path, tmp_path: Path) -> None:
-    """Each book's whole deck, exported into one decks folder: one tree, Series::{Book A, Book B}::Section."""
     from anki.collection import Collection
 
-    from tests.anki_export.anki_fixtures import SERIES, book_deck, import_package
+    from pipeline.book import read_series
+    from tests.anki_export.anki_fixtures import import_package
 
-    for book in (BOOK_DIR.name, OTHER):
-        result = handbook(project, "export-anki", "--book", book, "--out", "decks-both")
-        assert result.returncode == 0, result.stderr
-        assert f"to decks-both/{book}/" in result.stdout
-    decks = project / "decks-both"
-    assert sorted(p.name for p in decks.iterdir()) == [".handbook-output", BOOK_DIR.name, OTHER]
+    result = handbook(project, "export-anki", "--out", "decks-both")
+    assert result.returncode == 0, result.stderr
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        import_package(col, book_deck(decks, BOOK_DIR.name))
-        log = import_package(col, book_deck(decks, OTHER))
+        import_package(col, project / "decks-both" / BOOK_DIR.name / f"{BOOK_DIR.name}.apkg")
+        log = import_package(col, project / "decks-both" / OTHER / f"{OTHER}.apkg")
         others = sum(1 for _ in OWN.questions())
-        assert len(log.new) == others and col.note_count() == col.card_count() == 94 + others
-        assert col.db.scalar("select count(distinct guid) from notes") == 94 + others  # no note shared
-        names = set(col.decks.all_names()) - {"Default"}
-        assert {name.split("::")[0] for name in names} == {SERIES}
-        books = {name.split("::")[1] for name in names if name.count("::") >= 1}
-        assert books == {"Deep Learning Concepts every practicioner should know", "My Handbook"}
-        for book in books:  # each book's deck holds no card of its own, only its sections'
-            assert not col.find_cards(f'"deck:{SERIES}::{book}" -"deck:{SERIES}::{book}::*"')
-        assert len(col.find_cards(f'"deck:{SERIES}::My Handbook::*"')) == others
-        assert not col.find_cards(f'"deck:{SERIES}" -"deck:{SERIES}::*"')
+        assert len(log.new) == others and col.note_count() == 94 + others
+        series = read_series(project / "source" / "books").title
+        books = {tuple(name.split("::")[:2]) for name in col.decks.all_names() if "::" in name}
+        assert books == {(series, "Deep Learning Concepts every practicioner should know"), (series, "My Handbook")}
     finally:
         col.close()
