@@ -42,6 +42,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
+from pipeline.book import read_series
 from pipeline.errors import HandbookError
 from pipeline.formats import INDEX_FILE, book_deck_file, section_deck_file
 from pipeline.katex import katex_dist
@@ -51,6 +52,7 @@ from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE
 from pipeline.sanitize import web_url
 from pipeline.site import source_date
 from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, read_handbook, series_layout, site_layout
+from pipeline.writers.anki import deck_rename
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     BookLink, Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,
@@ -250,7 +252,8 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
         sections = {s.slug: _section_href(files, page, book, s.slug) for s in handbook.sections}
         downloads = [Download(label, _deck_href(page, f"decks/{name}"))
                      for label, name in deck_files(handbook, book.slug)]
-        return home_page(handbook, sections, downloads, _book_links(files, page) if not book.prefix else ())
+        return home_page(handbook, sections, downloads, _book_links(files, page) if not book.prefix else (),
+                         deck_rename(handbook, _layout_now().title or read_series().title))
     match = SECTION_FILE.match(path)
     if match is None:
         return None

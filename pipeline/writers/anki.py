@@ -189,6 +189,13 @@ def book_deck_name(handbook: Handbook, series: str) -> str:
     return f"{_deck_part(series)}::{_deck_part(handbook.meta.title)}"
 
 
+def deck_rename(handbook: Handbook, series: str) -> tuple[str, str] | None:
+    """For a book whose decks were published before the series level (`Book::Section`): the old
+    top deck's name and the one a learner renames it to once, so imports land in their cards'
+    decks (Anki matches decks by name; see docs/anki.md). None for a later book."""
+    return None if book_key(handbook) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
+
+
 def deck_name(handbook: Handbook, section: Section, series: str) -> str:
     """`<Series title>::<Handbook title>::<Section title>`, in a section's package and the book's alike."""
     return f"{book_deck_name(handbook, series)}::{_deck_part(section.title)}"

@@ -204,7 +204,7 @@ def _section_list(handbook: Handbook, section_hrefs: dict[str, str]) -> str:
     return f'<h2 id="sections">Sections</h2>\n<ol class="sections">{items}</ol>'
 
 
-def _deck_list(downloads: Sequence[Download]) -> str:
+def _deck_list(downloads: Sequence[Download], rename: tuple[str, str] | None = None) -> str:
     items = "".join(
         f'<li><a href="{html.escape(d.href)}" download>{html.escape(d.label)}</a></li>'
         for d in downloads
@@ -213,7 +213,17 @@ def _deck_list(downloads: Sequence[Download]) -> str:
         '<h2 id="anki-decks">Anki decks</h2>\n'
         "<p>Study the questions as flash cards: import a deck into Anki. "
         "Importing an updated deck updates your cards and keeps their review history.</p>\n"
-        f'<ul class="decks">{items}</ul>'
+        f'<ul class="decks">{items}</ul>' + (_rename_note(*rename) if rename else "")
+    )
+
+
+def _rename_note(old: str, new: str) -> str:
+    """What a learner who imported the decks before the series level does once (docs/anki.md)."""
+    return (
+        '<p class="deck-rename">Imported these decks before they were filed under the series? '
+        f"In Anki, rename your deck <code>{html.escape(old)}</code> to <code>{html.escape(new)}</code> "
+        "once (deck list: the gear next to it, then Rename), then import: the update lands in "
+        "your decks and keeps your reviews.</p>"
     )
 
 
@@ -242,10 +252,11 @@ def _book_list(books: Sequence[BookLink]) -> str:
 
 def home_page(
     handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequence[Download],
-    books: Sequence[BookLink] = (),
+    books: Sequence[BookLink] = (), deck_rename: tuple[str, str] | None = None,
 ) -> SitePage:
     """Title, subtitle, intro, credit, counts, the series' books (a site of several), links to
-    sections and decks, references."""
+    sections and decks (with the one-time rename for decks imported before the series level,
+    as (old, new) deck names), references."""
     parts = []
     if handbook.meta.subtitle:
         parts.append(f'<p class="subtitle"><em>{meta_html(handbook.meta).subtitle}</em></p>')
@@ -254,7 +265,7 @@ def home_page(
     if books:
         parts.append(_book_list(books))
         toc.append(TocEntry("books", "Books in this series"))
-    parts += [_section_list(handbook, section_hrefs), _deck_list(downloads)]
+    parts += [_section_list(handbook, section_hrefs), _deck_list(downloads, deck_rename)]
     toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(

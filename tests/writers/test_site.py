@@ -79,6 +79,23 @@ def test_home_page_credits_the_author_and_links_sections_and_decks() -> None:
     assert formula_count(HANDBOOK) == 3
 
 
+def test_decks_from_before_the_series_come_with_the_one_time_rename_as_text() -> None:
+    plain = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [])))
+    assert plain.select(".deck-rename") == []
+    old, new = "Old <b>book</b>", "Series::Old <b>book</b>"
+    note = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_rename=(old, new)))).select_one(".deck-rename")
+    assert [code.text for code in note.find_all("code")] == [old, new]
+    assert note.find("b") is None
+
+
+def test_only_a_book_published_before_the_series_needs_the_rename() -> None:
+    from pipeline.writers.anki import deck_rename
+
+    real = Handbook(Meta("Deep Learning Concepts every practicioner should know"), (), ())
+    assert deck_rename(real, "S <i>") == (real.meta.title, f"S ‹i›::{real.meta.title}")
+    assert deck_rename(HANDBOOK, "S") is None
+
+
 def test_no_script_from_content_reaches_the_html() -> None:
     page = soup(reader_html(section_page(SECTION)))
     assert page.find("script") is None
