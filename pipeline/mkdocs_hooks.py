@@ -253,14 +253,19 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
         downloads = [Download(label, _deck_href(page, f"decks/{name}"))
                      for label, name in deck_files(handbook, book.slug)]
         return home_page(handbook, sections, downloads, _book_links(files, page) if not book.prefix else (),
-                         deck_rename(handbook, _layout_now().title or read_series().title))
+                         deck_rename(handbook, _layout_now().title or read_series().title), _study_book(book))
     match = SECTION_FILE.match(path)
     if match is None:
         return None
     figures = get_relative_url(f"{book.prefix}{FIGURES_FOLDER}/", page.url)
     section = handbook.section(match.group(2))
     deck = _deck_href(page, book.deck(section_deck_file(section, book.slug)))
-    return section_page(section, deck, figures if figures.endswith("/") else figures + "/")
+    return section_page(section, deck, figures if figures.endswith("/") else figures + "/", _study_book(book))
+
+
+def _study_book(book: SiteBook) -> str:
+    """A later book's slug, under which the self-test keeps its grades ("" for the first book's)."""
+    return book.slug if book.prefix else ""
 
 
 def _book_links(files: Files, page: Page) -> list[BookLink]:

@@ -93,22 +93,30 @@
     return (element.getAttribute("data-study-ids") || "").split(" ").filter(Boolean);
   }
 
-  function withState(ids, state) {
+  // A later book's grades are kept as "<book>/<id>" (its study elements carry
+  // data-study-book), so two books that share a question id never share a grade;
+  // the first book's stay under the bare id, as they always were.
+  function keyOf(scope, id) {
+    var book = scope && scope.getAttribute("data-study-book");
+    return book ? book + "/" + id : id;
+  }
+
+  function withState(scope, ids, state) {
     var progress = readProgress();
-    return ids.filter(function (id) { return progress[id] === state; });
+    return ids.filter(function (id) { return progress[keyOf(scope, id)] === state; });
   }
 
   function showProgress(root) {
     root.querySelectorAll(".study-progress").forEach(function (element) {
       var ids = idsOf(element);
-      var known = withState(ids, KNOWN).length;
+      var known = withState(element, ids, KNOWN).length;
       element.textContent = known + " of " + ids.length + " known";
       element.classList.toggle("study-progress--done", ids.length > 0 && known === ids.length);
     });
     root.querySelectorAll("[data-study-ids]:not(.study-progress)").forEach(function (scope) {
       var ids = idsOf(scope);
-      var missed = withState(ids, MISSED).length;
-      var touched = missed + withState(ids, KNOWN).length;
+      var missed = withState(scope, ids, MISSED).length;
+      var touched = missed + withState(scope, ids, KNOWN).length;
       scope.querySelectorAll("[data-study='missed']").forEach(function (button) {
         button.hidden = missed === 0;
         button.textContent = "Review the ones I missed (" + missed + ")";
@@ -119,9 +127,9 @@
     });
   }
 
-  function resetProgress(ids) {
+  function resetProgress(scope, ids) {
     var progress = readProgress();
-    ids.forEach(function (id) { delete progress[id]; });
+    ids.forEach(function (id) { delete progress[keyOf(scope, id)]; });
     writeProgress(progress);
   }
 
@@ -237,7 +245,7 @@
     if (!asking() || !quiz.revealed) return;
     var id = quiz.ids[quiz.index];
     var progress = readProgress();
-    progress[id] = state;
+    progress[keyOf(document.querySelector(".study-bar"), id)] = state;
     writeProgress(progress);
     if (state === KNOWN) quiz.known += 1; else quiz.missed.push(id);
     showProgress(document);
@@ -314,10 +322,10 @@
     var scope = target.closest("[data-study-ids]");
     switch (action) {
       case "start": case "again-all": startQuiz(sectionIds()); break;
-      case "missed": startQuiz(withState(sectionIds(), MISSED)); break;
+      case "missed": startQuiz(withState(document.querySelector(".study-bar"), sectionIds(), MISSED)); break;
       case "again-missed": startQuiz(quiz ? quiz.missed.slice() : []); break;
       case "reset":
-        resetProgress(scope ? idsOf(scope) : []);
+        resetProgress(scope, scope ? idsOf(scope) : []);
         stopQuiz();
         showProgress(document);
         break;

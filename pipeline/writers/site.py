@@ -97,8 +97,11 @@ def question_search_html(question: Question, style: HtmlStyle | None = None) -> 
     )
 
 
-def section_page(section: Section, deck_href: str = "", figures_href: str = "figures/") -> SitePage:
-    """A section's page; `figures_href` is the figures' folder relative to the page."""
+def section_page(
+    section: Section, deck_href: str = "", figures_href: str = "figures/", study_book: str = "",
+) -> SitePage:
+    """A section's page; `figures_href` is the figures' folder relative to the page; `study_book`
+    the slug of a later book of the site, under which the self-test keeps its grades."""
     def figure_url(name: str) -> str:
         return f"{figures_href}{name}.svg"
 
@@ -109,7 +112,7 @@ def section_page(section: Section, deck_href: str = "", figures_href: str = "fig
         html="\n".join(question_html(q, style) for q in section.questions),
         search_html="\n".join(question_search_html(q, search) for q in section.questions),
         toc=tuple(TocEntry(q.id, title_html(q.title, SITE_STYLE)) for q in section.questions),
-        tools=section_toolbar(section, deck_href),
+        tools=section_toolbar(section, deck_href, study_book),
     )
 
 
@@ -195,10 +198,10 @@ def _counts(handbook: Handbook) -> str:
     )
 
 
-def _section_list(handbook: Handbook, section_hrefs: dict[str, str]) -> str:
+def _section_list(handbook: Handbook, section_hrefs: dict[str, str], study_book: str) -> str:
     items = "".join(
         f'<li><a href="{html.escape(section_hrefs[s.slug])}">{html.escape(s.title)}</a> '
-        f"({len(s.questions)} questions){section_progress(s)}</li>"
+        f"({len(s.questions)} questions){section_progress(s, study_book)}</li>"
         for s in handbook.sections
     )
     return f'<h2 id="sections">Sections</h2>\n<ol class="sections">{items}</ol>'
@@ -252,7 +255,7 @@ def _book_list(books: Sequence[BookLink]) -> str:
 
 def home_page(
     handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequence[Download],
-    books: Sequence[BookLink] = (), deck_rename: tuple[str, str] | None = None,
+    books: Sequence[BookLink] = (), deck_rename: tuple[str, str] | None = None, study_book: str = "",
 ) -> SitePage:
     """Title, subtitle, intro, credit, counts, the series' books (a site of several), links to
     sections and decks (with the one-time rename for decks imported before the series level,
@@ -260,12 +263,13 @@ def home_page(
     parts = []
     if handbook.meta.subtitle:
         parts.append(f'<p class="subtitle"><em>{meta_html(handbook.meta).subtitle}</em></p>')
-    parts += [blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook), home_progress(handbook)]
+    parts += [blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook),
+              home_progress(handbook, study_book)]
     toc = []
     if books:
         parts.append(_book_list(books))
         toc.append(TocEntry("books", "Books in this series"))
-    parts += [_section_list(handbook, section_hrefs), _deck_list(downloads, deck_rename)]
+    parts += [_section_list(handbook, section_hrefs, study_book), _deck_list(downloads, deck_rename)]
     toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(

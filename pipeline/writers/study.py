@@ -20,9 +20,11 @@ from typing import Iterable
 from pipeline.model import Handbook, Section
 
 
-def study_ids(ids: Iterable[str]) -> str:
-    """The `data-study-ids` attribute: the question ids a progress count covers."""
-    return f'data-study-ids="{html.escape(" ".join(ids))}"'
+def study_ids(ids: Iterable[str], book: str = "") -> str:
+    """The `data-study-ids` attribute: the question ids a progress count covers; and for a later
+    book of the site (`book`, its slug), `data-study-book`, under which the script keeps its grades."""
+    scope = f' data-study-book="{html.escape(book)}"' if book else ""
+    return f'data-study-ids="{html.escape(" ".join(ids))}"{scope}'
 
 
 def _button(action: str, label: str, *, primary: bool = False, hidden: bool = False) -> str:
@@ -33,9 +35,9 @@ def _button(action: str, label: str, *, primary: bool = False, hidden: bool = Fa
     )
 
 
-def section_toolbar(section: Section, deck_href: str) -> str:
+def section_toolbar(section: Section, deck_href: str, book: str = "") -> str:
     """Deck download, self-test controls and open/close all, for one section page."""
-    ids = study_ids(q.id for q in section.questions)
+    ids = study_ids((q.id for q in section.questions), book)
     deck = (
         f'<a class="study-deck" href="{html.escape(deck_href)}" download '
         f'title="This section as Anki flash cards: import the file into Anki">Anki deck</a>'
@@ -53,15 +55,15 @@ def section_toolbar(section: Section, deck_href: str) -> str:
     )
 
 
-def home_progress(handbook: Handbook) -> str:
+def home_progress(handbook: Handbook, book: str = "") -> str:
     """How many questions of the whole handbook the reader knows (filled in by the script)."""
-    ids = study_ids(q.id for _, q in handbook.questions())
+    ids = study_ids((q.id for _, q in handbook.questions()), book)
     return (
         f'<p class="study-summary" {ids}><span class="study-progress" {ids} aria-live="polite"></span> '
         f'{_button("reset", "Reset progress", hidden=True)}</p>'
     )
 
 
-def section_progress(section: Section) -> str:
+def section_progress(section: Section, book: str = "") -> str:
     """A section's known count, for its line in the home page's list."""
-    return f' <span class="study-progress" {study_ids(q.id for q in section.questions)}></span>'
+    return f' <span class="study-progress" {study_ids((q.id for q in section.questions), book)}></span>'

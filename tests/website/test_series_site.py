@@ -168,3 +168,19 @@ def test_a_first_book_permalink_still_opens_its_question(series_page, series_url
     visit(series_page, f"{series_url}01-{section.slug}/#{question.id}")
     wait_until_open(series_page, question.id)
     assert series_page.locator(f"details#{question.id} .answer").is_visible()
+
+
+def test_a_second_books_grades_are_its_own(series_page, series_url) -> None:
+    """Grades are kept per book: the same question id in another book is another grade."""
+    page = series_page
+    visit(page, f"{series_url}{SECOND_SLUG}/02-sampling/")
+    page.evaluate("() => { localStorage.clear(); localStorage.setItem('handbook-study-v1', "
+                  "JSON.stringify({'why-sample': 'known'})); }")  # a first-book question of that id
+    visit(page, f"{series_url}{SECOND_SLUG}/02-sampling/")
+    assert page.locator(".study-bar .study-progress").inner_text() == "0 of 1 known"
+    page.locator(".study-bar [data-study=start]").click()
+    page.locator(".study-quiz [data-quiz=reveal]").click()
+    page.locator(".study-quiz [data-quiz=grade-missed]").click()
+    stored = page.evaluate("() => JSON.parse(localStorage.getItem('handbook-study-v1'))")
+    assert stored == {"why-sample": "known", f"{SECOND_SLUG}/why-sample": "missed"}
+    assert page.locator(".study-bar .study-progress").inner_text() == "0 of 1 known"
