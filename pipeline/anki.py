@@ -102,6 +102,7 @@ def export_anki(
     css: str = CARD_CSS,
     state_file: Path | None = None,
     force: bool = False,
+    adopt: bool = False,
     series: str | None = None,
 ) -> AnkiReport:
     """Write `<out_dir>/<book>/<section>.apkg` per chosen section; with no slugs, all plus `<book>.apkg`.
@@ -114,9 +115,10 @@ def export_anki(
     A full export replaces the book's folder as a whole (no stale decks
     survive); a partial one adds or replaces just its own files there, and
     every other file stays. `out_dir` and the book's folder must each be
-    missing, empty or one we wrote, unless `force` (see pipeline.fileio).
+    missing, empty or one we wrote, unless `force`; `adopt` takes over an unmarked
+    default decks/ from before markers (see pipeline.fileio).
     """
-    check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
+    check_output_dir(out_dir, WRITER, force=force, adopt=adopt)  # before the work, not only after it
     handbook = read_markdown(handbook_dir)
     book = slug_of(handbook_dir, handbook)
     check_output_dir(out_dir / book, WRITER, force=force)
@@ -147,7 +149,7 @@ def export_anki(
             sum(len(s.questions) for s in sections),
         )
     write_subdir(out_dir, book, {name: data for name, (data, _) in packages.items()}, WRITER,
-                 replace_all=not slugs, force=force)
+                 replace_all=not slugs, force=force, adopt=adopt)
     if not slugs:
         _retire_flat_layout(out_dir)
     clock.save(state_file, keep_others=bool(slugs))

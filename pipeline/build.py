@@ -39,10 +39,10 @@ class BuildReport:
 
 def build(
     handbook_dirs: Sequence[Path], site_dir: Path, decks_dir: Path,
-    progress: Progress = lambda message: None, *, force: bool = False,
+    progress: Progress = lambda message: None, *, force: bool = False, adopt: bool = False,
 ) -> BuildReport:
     """Build each book's canonical Markdown (if stale), figures and decks, then one site of them all
-    (the first book at the site's root)."""
+    (the first book at the site's root). `force` and `adopt`: see pipeline.fileio."""
     from pipeline.site import build_site
 
     stages = []
@@ -66,12 +66,12 @@ def build(
 
     def site() -> tuple[int, str]:
         first, *more = handbook_dirs
-        report = build_site(first, site_dir, more_books=more, force=force)
+        report = build_site(first, site_dir, more_books=more, force=force, adopt=adopt)
         return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
 
     run(1, "normalize", each_book(lambda folder: _markdown(folder, force)))
     run(2, "figures", each_book(_figures))
-    run(3, "anki", each_book(lambda folder: _decks(folder, decks_dir, force)))
+    run(3, "anki", each_book(lambda folder: _decks(folder, decks_dir, force, adopt)))
     run(4, "site", site)
     return BuildReport(tuple(stages))
 
@@ -105,9 +105,9 @@ def _figures(handbook_dir: Path) -> tuple[int, str]:
     return sum(1 for _ in handbook.questions()), report.summary()
 
 
-def _decks(handbook_dir: Path, decks_dir: Path, force: bool) -> tuple[int, str]:
+def _decks(handbook_dir: Path, decks_dir: Path, force: bool, adopt: bool) -> tuple[int, str]:
     from pipeline.anki import export_anki
 
-    report = export_anki(handbook_dir, decks_dir, None, force=force)
+    report = export_anki(handbook_dir, decks_dir, None, force=force, adopt=adopt)
     changed = f"{len(report.changed)} note{'' if len(report.changed) == 1 else 's'} changed"
     return report.notes, f"{len(report.decks)} decks in {report.out_dir}/, {changed}"

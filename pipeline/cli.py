@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
+from click.core import ParameterSource
 
 from pipeline.errors import HandbookError
 from pipeline.paths import BOOKS_DIR, DECKS_DIR, SITE_DIR
@@ -72,6 +73,12 @@ def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "--handbook", "handbook_dir", type=click.Path(path_type=Path), default=None,
         help=f"Folder of canonical Markdown to read instead of the book's ({BOOKS_DIR}/SLUG/handbook).",
     )(command))
+
+
+def defaulted(option: str) -> bool:
+    """Whether the option is the checkout's default folder, not one the user named: only a
+    default site/ or decks/ from before output markers is adopted (see pipeline.fileio)."""
+    return click.get_current_context().get_parameter_source(option) is ParameterSource.DEFAULT
 
 
 def handbook_dirs(books: tuple[str, ...], handbook_dir: Path | None) -> list[Path]:
@@ -187,7 +194,7 @@ def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path
     from pipeline.site import build_site as run
 
     first, *more = handbook_dirs(books, handbook_dir)
-    click.echo(run(first, site_dir, more_books=more, force=force).summary())
+    click.echo(run(first, site_dir, more_books=more, force=force, adopt=defaulted("site_dir")).summary())
 
 
 @main.command("export-anki")
@@ -218,7 +225,7 @@ def export_anki(books: tuple[str, ...], handbook_dir: Path | None, sections: tup
     if sections and len(dirs) > 1:
         raise HandbookError("--section names a section of one book: choose the book with --book")
     for folder in dirs:
-        click.echo(run(folder, out_dir, sections or None, force=force).summary())
+        click.echo(run(folder, out_dir, sections or None, force=force, adopt=defaulted("out_dir")).summary())
 
 
 @main.command("build")
@@ -240,7 +247,7 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
     """
     from pipeline.build import build
 
-    report = build(handbook_dirs(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force)
+    report = build(handbook_dirs(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force, adopt=True)
     click.echo(report.summary())
 
 

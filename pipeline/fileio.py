@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.errors import HandbookError
-from pipeline.paths import DECKS_DIR, HANDBOOK_DIR, SITE_DIR
 
 MARKER = ".handbook-output"
 FILE_MODE = 0o644
@@ -32,8 +31,6 @@ DIR_MODE = 0o755
 # The handbook's page is about 0.1 MB as text and 0.5 MB as HTML; far more is not the handbook
 # (a scrape's download stops at the same limit).
 MAX_SNAPSHOT_BYTES = 5_000_000
-# Output folders that existed before markers did: adopted when nothing else is in them.
-DEFAULT_OUTPUTS = (HANDBOOK_DIR, SITE_DIR, DECKS_DIR)
 
 
 def marker_text(writer: str) -> str:
@@ -123,13 +120,15 @@ def writer_of(folder: Path) -> str | None:
     return text.partition("`")[2].partition("`")[0] or "another handbook command"
 
 
-def check_output_dir(target: Path, writer: str, *, force: bool = False,
+def check_output_dir(target: Path, writer: str, *, force: bool = False, adopt: bool = False,
                      new_files: set[str] | None = None) -> None:
     """Refuse, in one line, unless `writer` may replace `target` as a whole.
 
-    `new_files` (paths relative to the folder) are what the run will write; with
-    them, a default folder without a marker is adopted when it holds nothing else.
-    Without them that decision waits for the swap (`replaced_dir` checks again).
+    `adopt` says `target` is the caller's default folder (the CLI's site/ or
+    decks/), which may predate markers: without a marker it is adopted when it
+    holds only files the run writes again. `new_files` (paths relative to the
+    folder) are those files; without them that decision waits for the swap
+    (`replaced_dir` checks again).
     """
     if not os.path.lexists(target):
         return
@@ -148,7 +147,7 @@ def check_output_dir(target: Path, writer: str, *, force: bool = False,
             f"{target} holds the output of `{owner}`, not of `{writer}`: "
             "choose another folder, or pass --force to replace it"
         )
-    if owner is None and not force and not _adoptable(target, new_files):
+    if owner is None and not force and not (adopt and _adoptable(target, new_files)):
         foreign = _foreign_example(target, entries, new_files)
         raise HandbookError(
             f"{target} is not empty and was not written by handbook (it holds {foreign}): "
@@ -157,8 +156,6 @@ def check_output_dir(target: Path, writer: str, *, force: bool = False,
 
 
 def _adoptable(target: Path, new_files: set[str] | None) -> bool:
-    if not any(_same(target, default) for default in DEFAULT_OUTPUTS):
-        return False
     return new_files is None or _files(target) <= new_files
 
 
@@ -196,19 +193,19 @@ def _publishable(folder: Path) -> None:
 
 
 @contextmanager
-def replaced_dir(target: Path, writer: str, *, force: bool = False) -> Iterator[Path]:
+def replaced_dir(target: Path, writer: str, *, force: bool = False, adopt: bool = False) -> Iterator[Path]:
     """Yield an empty staging folder that replaces `target` only if the block succeeds.
 
     `target` must be missing, empty, or marked as `writer`'s output (see
     `check_output_dir`); the new folder gets the marker.
     """
-    check_output_dir(target, writer, force=force)
+    check_output_dir(target, writer, force=force, adopt=adopt)
     staging = _staging_dir(target)
     try:
         yield staging
         (staging / MARKER).write_text(marker_text(writer), encoding="utf-8")
         _publishable(staging)
-        check_output_dir(target, writer, force=force, new_files=_files(staging))
+        check_output_dir(target, writer, force=force, adopt=adopt, new_files=_files(staging))
         _swap(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -243,14 +240,15 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(holder, ignore_errors=True)
 
 
-def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force: bool = False) -> None:
+def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force: bool = False,
+                   adopt: bool = False) -> None:
     """Add or replace just these files in `target`; every other file there stays.
 
     A missing or empty folder is made and marked as `writer`'s; a folder of
     other files takes them only with `force` (and stays unmarked, so it is
     never replaced as a whole later).
     """
-    check_output_dir(target, writer, force=force)
+    check_output_dir(target, writer, force=force, adopt=adopt)
     if not os.path.lexists(target) or not any(target.iterdir()):
         shutil.rmtree(_staging_dir(target))  # the same checks and messages as a whole folder
         target.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
@@ -261,14 +259,14 @@ def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force:
 
 
 def write_subdir(root: Path, name: str, files: dict[str, bytes], writer: str, *,
-                 replace_all: bool, force: bool = False) -> None:
+                 replace_all: bool, force: bool = False, adopt: bool = False) -> None:
     """Write `files` into `root/name`, an output folder of its own inside `root`, a folder of such folders.
 
     With `replace_all` they replace `root/name` as a whole (`replaced_dir`), else
     they are added to it (`write_into_dir`). A missing or empty `root` is made
     along with its first folder, in one rename, both marked as `writer`'s.
     """
-    check_output_dir(root, writer, force=force)
+    check_output_dir(root, writer, force=force, adopt=adopt)
     if os.path.lexists(root) and any(root.iterdir()):
         if replace_all:
             with replaced_dir(root / name, writer, force=force) as staging:
@@ -277,7 +275,7 @@ def write_subdir(root: Path, name: str, files: dict[str, bytes], writer: str, *,
         else:
             write_into_dir(root / name, files, writer, force=force)
         return
-    with replaced_dir(root, writer, force=force) as staging:
+    with replaced_dir(root, writer, force=force, adopt=adopt) as staging:
         (staging / name).mkdir()
         (staging / name / MARKER).write_text(marker_text(writer), encoding="utf-8")
         for file, data in files.items():

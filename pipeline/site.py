@@ -66,7 +66,7 @@ class SiteReport:
 
 def build_site(
     handbook_dir: Path, site_dir: Path, *, more_books: Sequence[Path] = (), series_title: str | None = None,
-    config_file: Path = MKDOCS_CONFIG, site_url: str | None = None, force: bool = False,
+    config_file: Path = MKDOCS_CONFIG, site_url: str | None = None, force: bool = False, adopt: bool = False,
 ) -> SiteReport:
     """Build the site of `handbook_dir`'s book, and of `more_books` (Markdown folders)
     after it, into `site_dir` (replaced only on success).
@@ -74,7 +74,8 @@ def build_site(
     With more books the site is the series' (`series_title`, by default
     source/books/series.toml's). `site_url` overrides mkdocs.yml's (tests serve
     the site on a port of their own); `force` replaces a folder that holds
-    something else (see pipeline.fileio).
+    something else, `adopt` an unmarked default site/ from before markers (see
+    pipeline.fileio).
     """
     start = time.perf_counter()
     dirs = [handbook_dir, *more_books]
@@ -83,7 +84,7 @@ def build_site(
     handbooks = [read_handbook(folder) for folder in dirs]
     if not config_file.is_file():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")
-    with replaced_dir(site_dir, WRITER, force=force) as staging, _source_date(dirs):
+    with replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging, _source_date(dirs):
         _mkdocs_build(config_file, layout, staging, site_url)
     return SiteReport(
         site_dir=site_dir,

@@ -104,22 +104,43 @@ def test_a_failed_build_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_default_folder_from_before_markers_is_adopted_when_nothing_else_is_in_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    site = Path("site")
+def test_a_default_folder_from_before_markers_is_adopted_when_nothing_else_is_in_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("old build")
-    with replaced_dir(site, WRITER) as staging:
+    with pytest.raises(HandbookError, match=r"site is not empty and was not written by handbook"):
+        with replaced_dir(site, WRITER) as staging:  # a folder the user named is never adopted
+            fill(staging)
+    with replaced_dir(site, WRITER, adopt=True) as staging:  # the CLI's default site/
         fill(staging)
     assert (site / "index.html").read_text() == "new" and (site / MARKER).exists()
     (site / MARKER).unlink()
     (site / "thesis.txt").write_text("mine")
     with pytest.raises(HandbookError, match=r"site is not empty .*it holds thesis.txt"):
-        with replaced_dir(site, WRITER) as staging:
+        with replaced_dir(site, WRITER, adopt=True) as staging:
             fill(staging)
     assert (site / "thesis.txt").read_text() == "mine"
+
+
+def test_the_cli_adopts_only_its_own_default_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unmarked site/ from before markers is taken over by `build-site`; the same folder
+    named with --site is the user's, and is refused."""
+    from click.testing import CliRunner
+
+    import pipeline.site
+    from pipeline.cli import main
+
+    calls: list[bool] = []
+    monkeypatch.setattr(pipeline.site, "build_site", lambda *args, adopt, **kwargs: calls.append(adopt) or _Report())
+    runner = CliRunner()
+    assert runner.invoke(main, ["build-site"]).exit_code == 0
+    assert runner.invoke(main, ["build-site", "--site", "site"]).exit_code == 0
+    assert calls == [True, False]
+
+
+class _Report:
+    def summary(self) -> str:
+        return "built"
 
 
 def test_adding_files_keeps_the_others_and_marks_only_a_new_folder(tmp_path: Path, private_umask: None) -> None:
