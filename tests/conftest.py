@@ -1,15 +1,24 @@
-"""Shared fixtures. Tests run from the repository root, where pipeline.paths point."""
+"""Shared fixtures. Tests run from the repository root, where pipeline.paths point.
+
+The real book's site and full Anki export are built once per session, across
+pytest-xdist workers too (tests/session_builds.py); tests read them, and copy
+them before changing anything.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from pipeline.anki import export_anki
 from pipeline.model import Handbook
 from pipeline.readers.markdown import read_markdown
+from pipeline.site import build_site
 from tests.layout import BOOK, ROOT
-
+from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP, once_per_session, serve
+from tests.website.site_fixtures import BuiltSite
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -17,6 +26,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden", action="store_true", default=False,
         help="Rewrite golden files (tests/golden/, source/books/SLUG/handbook/) instead of comparing.",
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium share one worker (and one browser): `-n auto --dist loadgroup`."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -33,3 +49,44 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def canonical() -> Handbook:
     """The committed canonical handbook."""
     return read_markdown(BOOK.handbook_dir)
+
+
+# --- built once per session, across workers ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The address of a server on 127.0.0.1 that serves the canonical site (see canonical_site)."""
+    return _canonical_site_build(tmp_path_factory)[1][0]
+
+
+def _canonical_site_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
+    def build(folder: Path) -> tuple:
+        url = serve(folder / "site")
+        return url, build_site(BOOK.handbook_dir, folder / "site", site_url=url)
+
+    return once_per_session(factory, "canonical-site", build)
+
+
+@pytest.fixture(scope="session")
+def canonical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The real handbook's site, built once, with its server's address as its site_url.
+
+    Material's instant navigation only works with a right site_url.
+    """
+    folder, (_, report) = _canonical_site_build(tmp_path_factory)
+    return BuiltSite(read_markdown(BOOK.handbook_dir), folder / "site", report)
+
+
+@pytest.fixture(scope="session")
+def canonical_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real handbook's full export (every section's deck and handbook.apkg), built once.
+
+    Its cards link the site at DECKS_SITE_URL and its notes are dated DECKS_TIMESTAMP
+    (a fresh state file, beside the folder, as `question-state.tsv`).
+    """
+    def build(folder: Path) -> None:
+        export_anki(BOOK.handbook_dir, folder / "decks", None, site_url=DECKS_SITE_URL,
+                    state_file=folder / "question-state.tsv", timestamp=DECKS_TIMESTAMP)
+
+    return once_per_session(tmp_path_factory, "canonical-decks", build)[0] / "decks"

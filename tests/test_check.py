@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.anki import export_anki
 from pipeline.cli import main
 from pipeline.paths import HANDBOOK_DIR
 from tests.layout import BOOK
-from pipeline.site import build_site
+from tests.website.site_fixtures import BuiltSite
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(canonical_site: BuiltSite, canonical_decks: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's site and decks, side by side (as links: copy before changing one)."""
     root = tmp_path_factory.mktemp("built")
-    export_anki(HANDBOOK_DIR, root / "decks", None, state_file=root / "question-state.tsv")
-    build_site(HANDBOOK_DIR, root / "site")
+    (root / "site").symlink_to(canonical_site.site_dir)
+    (root / "decks").symlink_to(canonical_decks)
     return root
 
 
@@ -31,7 +31,7 @@ def run_check(handbook: Path, site: Path, decks: Path):
 
 
 def copy(built: Path, tmp_path: Path) -> tuple[Path, Path]:
-    shutil.copytree(built / "site", tmp_path / "site")
+    shutil.copytree(built / "site", tmp_path / "site")  # the links' targets, copied
     shutil.copytree(built / "decks", tmp_path / "decks")
     return tmp_path / "site", tmp_path / "decks"
 

@@ -52,12 +52,12 @@ def new_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with its Markdown, decks and site built once."""
+def built(tmp_path_factory: pytest.TempPathFactory, canonical_site, canonical_decks: Path) -> Path:
+    """A copy of the project with its Markdown, and the session's decks and site."""
     project = new_project(tmp_path_factory.mktemp("built") / "project")
     shutil.copytree(ROOT / "source", project / "source")
-    result = handbook(project, "build")
-    assert result.returncode == 0, result.stderr
+    shutil.copytree(canonical_site.site_dir, project / "site")
+    shutil.copytree(canonical_decks, project / "decks")
     return project
 
 

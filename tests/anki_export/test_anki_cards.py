@@ -17,7 +17,6 @@ from typing import Iterator
 import pytest
 from anki.collection import Collection
 
-from pipeline.anki import export_anki
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.anki_html import has_top_level_break
 from pipeline.readers.markdown import read_markdown
@@ -40,14 +39,12 @@ MATHJAX_CONFIG = {
 
 
 @pytest.fixture(scope="module")
-def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def cards(tmp_path_factory: pytest.TempPathFactory, canonical_decks: Path) -> dict[str, str]:
     """Question id → the back of its card, as real Anki renders it (CSS included)."""
     root = tmp_path_factory.mktemp("cards")
-    export_anki(ROOT / HANDBOOK_DIR, root / "decks", None, site_url="https://example.org/hb/",
-                state_file=root / "question-state.tsv", timestamp=1_700_000_000)
     col = Collection(str(root / "collection.anki2"))
     try:
-        import_package(col, root / "decks" / "handbook.apkg")
+        import_package(col, canonical_decks / "handbook.apkg")
         notes = [col.get_note(nid) for nid in col.find_notes("")]
         return {note["Id"]: note.cards()[0].answer() for note in notes}
     finally:

@@ -10,6 +10,7 @@ from pipeline.anki import export_anki
 from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
+from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP
 from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, set_mtime
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,13 +61,15 @@ def test_figures_reach_the_media_folder_and_the_answer_and_updates_replace_them(
     assert new_name != name and f'src="{new_name}"' in rendered and f'src="{name}"' not in rendered
 
 
-def test_each_deck_carries_exactly_the_figures_its_notes_show(tmp_path: Path) -> None:
+def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: Path, tmp_path: Path) -> None:
     import json
+    import shutil
     import zipfile
-    out = tmp_path / "decks"
-    export_anki(REPO / HANDBOOK_DIR, out, None, site_url="", state_file=tmp_path / "state.tsv")
+    out = canonical_decks  # the session's export, made again here with the same inputs
+    shutil.copy(out.parent / "question-state.tsv", tmp_path / "state.tsv")
     again = tmp_path / "again"
-    export_anki(REPO / HANDBOOK_DIR, again, None, site_url="", state_file=tmp_path / "state.tsv")
+    export_anki(REPO / HANDBOOK_DIR, again, None, site_url=DECKS_SITE_URL, state_file=tmp_path / "state.tsv",
+                timestamp=DECKS_TIMESTAMP)
     for deck in sorted(out.glob("*.apkg")):
         assert deck.read_bytes() == (again / deck.name).read_bytes(), deck.name  # byte-identical
         with zipfile.ZipFile(deck) as package:

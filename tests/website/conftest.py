@@ -1,53 +1,19 @@
-"""Fixtures for the site tests: sites built once per session, a local server, a browser."""
+"""Fixtures for the site tests: the sample site built once per session, a browser.
+
+The canonical site, its server and site_url are in tests/conftest.py (shared by every worker)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
 from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, BuiltSite, sample_handbook
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("canonical") / "site"
-
-
-@pytest.fixture(scope="session")
-def site_url(served_dir: Path) -> Iterator[str]:
-    """A server on 127.0.0.1 (an ephemeral port) for the canonical site's folder."""
-    handler = functools.partial(_QuietHandler, directory=str(served_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def canonical_site(served_dir: Path, site_url: str) -> BuiltSite:
-    """The real handbook, built once, with the server's address as its site_url.
-
-    Material's instant navigation only works with a right site_url.
-    """
-    report = build_site(HANDBOOK_DIR, served_dir, site_url=site_url)
-    return BuiltSite(read_markdown(HANDBOOK_DIR), served_dir, report)
 
 
 @pytest.fixture(scope="session")
