@@ -75,9 +75,10 @@ def test_normalize_reads_an_html_snapshot(canonical: Handbook, tmp_path: Path) -
     snapshot.write_text(write_original_html(canonical), encoding="utf-8")
     ids = tmp_path / "question-ids.tsv"
     shutil.copy(BOOK.ids_file, ids)
+    shutil.copytree(HANDBOOK_DIR, tmp_path / "out")  # its figures up to date: none drawn again
     report = normalize(snapshot, tmp_path / "out", BOOK.errata_file, ids, figures_dir=BOOK.figures_dir)
     assert report.questions == sum(1 for _ in canonical.questions())
-    assert report.errata_applied == 0
+    assert report.errata_applied == 0 and report.figures.drawn == ()
     written = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.suffix == ".md"}
     committed = {p.name: p.read_bytes() for p in HANDBOOK_DIR.iterdir() if p.suffix == ".md"}
     assert written == committed
