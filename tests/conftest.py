@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -18,7 +19,7 @@ from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from tests.layout import BOOK, ROOT
 from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP, once_per_session, serve
-from tests.website.site_fixtures import BuiltSite
+from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, BuiltSite
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,6 +50,18 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def canonical() -> Handbook:
     """The committed canonical handbook."""
     return read_markdown(BOOK.handbook_dir)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, one per worker (Playwright's sync API allows one at a time)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 # --- built once per session, across workers ----------------------------------------

@@ -12,7 +12,6 @@ import json
 import re
 import mimetypes
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from anki.collection import Collection
@@ -25,7 +24,6 @@ from tests.layout import ROOT
 from tests.anki_export.anki_fixtures import import_package
 
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
-CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://cards.test/"
 PHONE = {"width": 390, "height": 844}
 # Anki's own MathJax 3 set-up: only \(..\) and \[..\], no bare environments.
@@ -51,19 +49,11 @@ def cards(tmp_path_factory: pytest.TempPathFactory, canonical_decks: Path) -> di
         col.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+@pytest.fixture(autouse=True, scope="module")
+def _mathjax() -> None:
+    """Every test here typesets cards in the session's Chromium (`browser`, tests/conftest.py)."""
     if not (MATHJAX / "tex-chtml-full.js").exists():
         pytest.skip("MathJax is not installed (npm ci)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
 
 
 def card_page(bodies: list[str], night: bool, mathjax: bool = True) -> str:

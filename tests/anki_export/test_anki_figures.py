@@ -7,19 +7,20 @@ from pathlib import Path
 from anki.collection import Collection
 
 from pipeline.anki import export_anki
-from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
+from pipeline.model import Handbook
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
+from tests.builders import figure, handbook, para, question, section
+from tests.layout import ROOT
 from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP
 from tests.anki_export.anki_fixtures import SOURCE_TIME, import_package, set_mtime
 
-REPO = Path(__file__).resolve().parents[2]
-SVG = (REPO / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
+SVG = (ROOT / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
 
 
 def figure_handbook() -> Handbook:
-    answer = (Paragraph((Text("Below is a plot."),)), Image("A parabola", "figures/mse-loss.svg", "MSE loss"))
-    return Handbook(Meta("Figures"), (), (Section("plots", "Plots", (Question("plot-q", (Text("Plot?"),), answer),)),))
+    return handbook(section("plots", "Plots", question("plot-q", "Plot?",
+        para("Below is a plot."), figure("mse-loss", "A parabola", "MSE loss"))), title="Figures")
 
 
 def export(source: Path, out: Path, svg: bytes, mtime: int) -> Path:
@@ -68,7 +69,7 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
     out = canonical_decks  # the session's export, made again here with the same inputs
     shutil.copy(out.parent / "question-state.tsv", tmp_path / "state.tsv")
     again = tmp_path / "again"
-    export_anki(REPO / HANDBOOK_DIR, again, None, site_url=DECKS_SITE_URL, state_file=tmp_path / "state.tsv",
+    export_anki(ROOT / HANDBOOK_DIR, again, None, site_url=DECKS_SITE_URL, state_file=tmp_path / "state.tsv",
                 timestamp=DECKS_TIMESTAMP)
     for deck in sorted(out.glob("*.apkg")):
         assert deck.read_bytes() == (again / deck.name).read_bytes(), deck.name  # byte-identical
@@ -77,6 +78,6 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
             collection = package.read("collection.anki2")
             for number, name in index.items():
                 assert name.encode() in collection, (deck.name, name)
-                assert package.read(number) == (REPO / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
+                assert package.read(number) == (ROOT / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
     with zipfile.ZipFile(out / "handbook.apkg") as package:
-        assert len(json.loads(package.read("media"))) == len(list((REPO / HANDBOOK_DIR / "figures").glob("*.svg")))
+        assert len(json.loads(package.read("media"))) == len(list((ROOT / HANDBOOK_DIR / "figures").glob("*.svg")))

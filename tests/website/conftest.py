@@ -1,11 +1,10 @@
-"""Fixtures for the site tests: the sample site built once per session, a browser.
+"""Fixtures for the site tests: the sample site built once per session, browser tabs.
 
-The canonical site, its server and site_url are in tests/conftest.py (shared by every worker)."""
+The canonical site, its server and site_url, and the browser are in tests/conftest.py."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
-from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, BuiltSite, sample_handbook
+from tests.website.site_fixtures import HOSTILE_MARKDOWN, BuiltSite, sample_handbook
 
 
 @pytest.fixture(scope="session")
@@ -25,17 +24,6 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     (handbook_dir / "03-hostile.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
     report = build_site(handbook_dir, root / "site")
     return BuiltSite(read_markdown(handbook_dir), root / "site", report)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 VIEWPORTS = {
