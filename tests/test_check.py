@@ -25,6 +25,20 @@ def built(canonical_site: BuiltSite, canonical_decks: Path, tmp_path_factory: py
     return root
 
 
+@pytest.fixture(autouse=True)
+def _seed_normalized_once(seed_model: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check's snapshot stage gets the session's model of the real book (same inputs, same model)."""
+    import pipeline.book
+
+    normalize = pipeline.book.canonical_handbook
+
+    def once(book, **options):
+        real = not options and book.folder.resolve() == BOOK.folder
+        return seed_model if real else normalize(book, **options)
+
+    monkeypatch.setattr(pipeline.book, "canonical_handbook", once)
+
+
 def run_check(handbook: Path, site: Path, decks: Path):
     return CliRunner().invoke(main, ["check", "--handbook", str(handbook), "--site", str(site),
                                      "--decks", str(decks)])
