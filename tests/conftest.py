@@ -1,15 +1,26 @@
-"""Shared fixtures. Tests run from the repository root, where pipeline.paths point."""
+"""Shared fixtures. Tests run from the repository root, where pipeline.paths point.
+
+The real book's site and full Anki export are built once per session, across
+pytest-xdist workers too (tests/session_builds.py); tests read them, and copy
+them before changing anything.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 
+from pipeline.anki import export_anki
+from pipeline.book import canonical_handbook
 from pipeline.model import Handbook
 from pipeline.readers.markdown import read_markdown
+from pipeline.site import build_site
 from tests.layout import BOOK, ROOT
-
+from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP, once_per_session, serve
+from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, BuiltSite
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -17,6 +28,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden", action="store_true", default=False,
         help="Rewrite golden files (tests/golden/, source/books/SLUG/handbook/) instead of comparing.",
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium share one worker (and one browser): `-n auto --dist loadgroup`."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -33,3 +51,62 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def canonical() -> Handbook:
     """The committed canonical handbook."""
     return read_markdown(BOOK.handbook_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_model() -> tuple:
+    """The real book's snapshot as `canonical_handbook` makes it (read, repair, ids, errata), once per worker."""
+    return canonical_handbook(BOOK)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, one per worker (Playwright's sync API allows one at a time)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+# --- built once per session, across workers ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The address of a server on 127.0.0.1 that serves the canonical site (see canonical_site)."""
+    return _canonical_site_build(tmp_path_factory)[1][0]
+
+
+def _canonical_site_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
+    def build(folder: Path) -> tuple:
+        url = serve(folder / "site")
+        return url, build_site(BOOK.handbook_dir, folder / "site", site_url=url)
+
+    return once_per_session(factory, "canonical-site", build)
+
+
+@pytest.fixture(scope="session")
+def canonical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The real handbook's site, built once, with its server's address as its site_url.
+
+    Material's instant navigation only works with a right site_url.
+    """
+    folder, (_, report) = _canonical_site_build(tmp_path_factory)
+    return BuiltSite(read_markdown(BOOK.handbook_dir), folder / "site", report)
+
+
+@pytest.fixture(scope="session")
+def canonical_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real handbook's full export (every section's deck and handbook.apkg), built once.
+
+    Its cards link the site at DECKS_SITE_URL and its notes are dated DECKS_TIMESTAMP
+    (a fresh state file, beside the folder, as `question-state.tsv`).
+    """
+    def build(folder: Path) -> None:
+        export_anki(BOOK.handbook_dir, folder / "decks", None, site_url=DECKS_SITE_URL,
+                    state_file=folder / "question-state.tsv", timestamp=DECKS_TIMESTAMP)
+
+    return once_per_session(tmp_path_factory, "canonical-decks", build)[0] / "decks"

@@ -10,19 +10,33 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.anki import export_anki
 from pipeline.cli import main
 from pipeline.paths import HANDBOOK_DIR
 from tests.layout import BOOK
-from pipeline.site import build_site
+from tests.website.site_fixtures import BuiltSite
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(canonical_site: BuiltSite, canonical_decks: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's site and decks, side by side (as links: copy before changing one)."""
     root = tmp_path_factory.mktemp("built")
-    export_anki(HANDBOOK_DIR, root / "decks", None, state_file=root / "question-state.tsv")
-    build_site(HANDBOOK_DIR, root / "site")
+    (root / "site").symlink_to(canonical_site.site_dir)
+    (root / "decks").symlink_to(canonical_decks)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _seed_normalized_once(seed_model: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check's snapshot stage gets the session's model of the real book (same inputs, same model)."""
+    import pipeline.book
+
+    normalize = pipeline.book.canonical_handbook
+
+    def once(book, **options):
+        real = not options and book.folder.resolve() == BOOK.folder
+        return seed_model if real else normalize(book, **options)
+
+    monkeypatch.setattr(pipeline.book, "canonical_handbook", once)
 
 
 def run_check(handbook: Path, site: Path, decks: Path):
@@ -31,7 +45,7 @@ def run_check(handbook: Path, site: Path, decks: Path):
 
 
 def copy(built: Path, tmp_path: Path) -> tuple[Path, Path]:
-    shutil.copytree(built / "site", tmp_path / "site")
+    shutil.copytree(built / "site", tmp_path / "site")  # the links' targets, copied
     shutil.copytree(built / "decks", tmp_path / "decks")
     return tmp_path / "site", tmp_path / "decks"
 
@@ -122,7 +136,9 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
 
 
 def test_check_reads_every_book_of_a_site_of_several(built: Path, tmp_path: Path) -> None:
+    from pipeline.anki import export_anki
     from pipeline.check import check
+    from pipeline.site import build_site
     from tests.website.site_fixtures import SECOND_SLUG, write_second_book
 
     second = write_second_book(tmp_path / "second" / "handbook")

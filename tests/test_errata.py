@@ -8,12 +8,12 @@ import pytest
 
 from pipeline.errata import Correction, apply_errata, read_errata
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text, question_formulas
+from pipeline.model import Handbook, question_formulas
+from tests import builders as build
 
 
 def handbook(*paragraphs: str) -> Handbook:
-    answer = tuple(Paragraph((Text(p),)) for p in paragraphs)
-    return Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q?"),), answer),)),))
+    return build.handbook(build.section("s", "S", build.question("q", "Q?", *map(build.para, paragraphs))), title="t")
 
 
 def answer(book: Handbook) -> list[str]:

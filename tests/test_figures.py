@@ -9,22 +9,23 @@ import pytest
 
 from pipeline.errors import HandbookError
 from pipeline.figures import STAMP, figure_files, update_figures
-from pipeline.model import Handbook, Image, Meta, Paragraph, Question, Section, Text
+from pipeline.model import Handbook
 from pipeline.readers.html_fragment import fragment_blocks
 from pipeline.readers.markdown import PARSER, _blocks, read_markdown
 from pipeline.writers.html import SITE_STYLE, blocks_html
 from pipeline.writers.markdown import blocks_markdown, write_markdown
 from pipeline.writers.text_dump import write_text_dump
+from tests.builders import figure, one_answer, para
 from tests.layout import BOOK
 
 SCRIPTS = BOOK.figures_dir
 SVGS = BOOK.handbook_dir / "figures"
-IMAGE = Image('a *b* $c$ "q" <x>', "figures/mse-loss.svg", 'A "cap" <b> \\ x')
-BLOCKS = (Paragraph((Text("Below is a plot."),)), IMAGE)
+IMAGE = figure("mse-loss", 'a *b* $c$ "q" <x>', 'A "cap" <b> \\ x')
+BLOCKS = (para("Below is a plot."), IMAGE)
 
 
 def handbook(blocks=BLOCKS) -> Handbook:
-    return Handbook(Meta("t"), (), (Section("s", "S", (Question("q", (Text("Q"),), blocks),)),))
+    return one_answer(*blocks)
 
 
 def test_image_round_trips_through_markdown() -> None:

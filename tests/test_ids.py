@@ -8,12 +8,12 @@ import pytest
 
 from pipeline.errors import HandbookError
 from pipeline.ids import Assignment, assign_ids, ids_tsv, read_ids
-from pipeline.model import Handbook, Meta, Question, Section, Text
+from pipeline.model import Handbook
+from tests.builders import handbook, question, section
 
 
 def book(*titles: str) -> Handbook:
-    questions = tuple(Question("", (Text(t),), ()) for t in titles)
-    return Handbook(Meta("t"), (), (Section("s", "S", questions),))
+    return handbook(section("s", "S", *(question("", title) for title in titles)), title="t")
 
 
 def ids(handbook: Handbook) -> list[str]:

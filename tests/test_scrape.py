@@ -16,18 +16,15 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
 from pipeline.readers.html_page import read_html_page
 from pipeline.scrape import FetchOptions, fetch, scrape
 from pipeline.writers.original_html import write_original_html
+from tests.builders import handbook, para, question, section
 from tests.layout import BOOK
 
 MAX_BYTES = 200_000
 
-HANDBOOK = Handbook(
-    Meta("Served handbook", "", "", ""), (),
-    (Section("s", "Section", (Question("q", (Text("Why?"),), (Paragraph((Text("Because."),)),)),)),),
-)
+HANDBOOK = handbook(section("s", "Section", question("q", "Why?", para("Because."))), title="Served handbook")
 PAGE = write_original_html(HANDBOOK).encode("utf-8")
 
 

@@ -13,10 +13,11 @@ import pipeline.anki
 import pipeline.readers.markdown
 from pipeline.anki import export_anki
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text, Math, question_formulas
+from pipeline.model import Handbook, question_formulas
 from pipeline.tex_allowlist import check_card_html, formula_problem
 from pipeline.writers.markdown import write_markdown
 from tests.test_bad_inputs import HOSTILE_TEX
+from tests.builders import handbook, math, para, question, section
 from tests.layout import ROOT
 
 ALLOWED = [
@@ -66,9 +67,8 @@ def test_the_site_keeps_katex_untrusted() -> None:
 
 
 def handbook_with(tex: str) -> Handbook:
-    question = Question("q-link", (Text("Where does it point?"),),
-                        (Paragraph((Text("See "), Math(tex), Text("."))),))
-    return Handbook(Meta("Links"), (), (Section("links", "Links", (question,)),))
+    return handbook(section("links", "Links", question("q-link", "Where does it point?", para("See ", math(tex), "."))),
+                    title="Links")
 
 
 def rendered_cards(tmp_path: Path, package: Path) -> list[str]:

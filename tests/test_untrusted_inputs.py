@@ -23,8 +23,9 @@ from typing import Callable
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline.model import Handbook, Meta, Paragraph, Question, Section, Text
+from pipeline.model import Meta
 from pipeline.writers.original_html import write_original_html
+from tests import builders as build
 from tests.layout import BOOK_DIR, ROOT
 
 HANDBOOK = BOOK_DIR / "handbook"
@@ -52,12 +53,12 @@ def new_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with its Markdown, decks and site built once."""
+def built(tmp_path_factory: pytest.TempPathFactory, canonical_site, canonical_decks: Path) -> Path:
+    """A copy of the project with its Markdown, and the session's decks and site."""
     project = new_project(tmp_path_factory.mktemp("built") / "project")
     shutil.copytree(ROOT / "source", project / "source")
-    result = handbook(project, "build")
-    assert result.returncode == 0, result.stderr
+    shutil.copytree(canonical_site.site_dir, project / "site")
+    shutil.copytree(canonical_decks, project / "decks")
     return project
 
 
@@ -244,11 +245,11 @@ def test_an_accepted_dropped_question_keeps_its_id(project: Path) -> None:
 
 def hostile_page() -> str:
     """A saved page whose title, subtitle and author are script payloads."""
-    meta = Meta(f"DL {PAYLOAD}", "<script>alert(2)</script>", '"><svg onload=alert(3)>', "")
-    section = Section("s", "Basics <img src=y onerror=alert(4)>", (
-        Question("q", (Text("Why <script>alert(5)</script>?"),), (Paragraph((Text("Because."),)),)),
-    ))
-    return write_original_html(Handbook(meta, (Paragraph((Text("Intro."),)),), (section,)))
+    return write_original_html(build.handbook(
+        build.section("s", "Basics <img src=y onerror=alert(4)>",
+            build.question("q", "Why <script>alert(5)</script>?", build.para("Because."))),
+        title=f"DL {PAYLOAD}", subtitle="<script>alert(2)</script>", author='"><svg onload=alert(3)>',
+        intro=[build.para("Intro.")]))
 
 
 def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
@@ -313,7 +314,7 @@ def test_a_question_id_the_page_uses_itself_is_refused(tmp_path: Path) -> None:
     from pipeline.writers.markdown import write_markdown
 
     for qid in ("__search", "section-s"):
-        section = Section("s", "S", (Question(qid, (Text("Why?"),), (Paragraph((Text("Because."),)),)),))
-        write_markdown(Handbook(Meta("t"), (), (section,)), tmp_path / qid)
+        book = build.handbook(build.section("s", "S", build.question(qid, "Why?", build.para("Because."))), title="t")
+        write_markdown(book, tmp_path / qid)
         with pytest.raises(HandbookError, match=f"question id '{qid}' is taken by the page itself"):
             read_markdown(tmp_path / qid)

@@ -12,12 +12,10 @@ import json
 import re
 import mimetypes
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from anki.collection import Collection
 
-from pipeline.anki import export_anki
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.anki_html import has_top_level_break
 from pipeline.readers.markdown import read_markdown
@@ -26,7 +24,6 @@ from tests.layout import ROOT
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
 
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
-CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://cards.test/"
 PHONE = {"width": 390, "height": 844}
 # Anki's own MathJax 3 set-up: only \(..\) and \[..\], no bare environments.
@@ -40,33 +37,23 @@ MATHJAX_CONFIG = {
 
 
 @pytest.fixture(scope="module")
-def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def cards(tmp_path_factory: pytest.TempPathFactory, canonical_decks: Path) -> dict[str, str]:
     """Question id → the back of its card, as real Anki renders it (CSS included)."""
     root = tmp_path_factory.mktemp("cards")
-    export_anki(ROOT / HANDBOOK_DIR, root / "decks", None, site_url="https://example.org/hb/",
-                state_file=root / "question-state.tsv", timestamp=1_700_000_000)
     col = Collection(str(root / "collection.anki2"))
     try:
-        import_package(col, book_deck(root / "decks", REAL))
+        import_package(col, book_deck(canonical_decks, REAL))
         notes = [col.get_note(nid) for nid in col.find_notes("")]
         return {note["Id"]: note.cards()[0].answer() for note in notes}
     finally:
         col.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+@pytest.fixture(autouse=True, scope="module")
+def _mathjax() -> None:
+    """Every test here typesets cards in the session's Chromium (`browser`, tests/conftest.py)."""
     if not (MATHJAX / "tex-chtml-full.js").exists():
         pytest.skip("MathJax is not installed (npm ci)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
 
 
 def card_page(bodies: list[str], night: bool, mathjax: bool = True) -> str:

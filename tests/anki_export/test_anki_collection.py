@@ -15,12 +15,13 @@ from anki.collection import Collection
 from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
-from pipeline.model import Handbook, Paragraph, Text
+from pipeline.model import Handbook
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
 from pipeline.writers.anki_html import canonical_field
+from tests.builders import para
 from tests.layout import ROOT
 from tests.anki_export.anki_fixtures import (
     REAL, RICH, SERIES, SOURCE_TIME, book_deck, import_package, rich_handbook, set_mtime, write_source,
@@ -50,14 +51,9 @@ def deck_counts(col: Collection) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def canonical(tmp_path_factory: pytest.TempPathFactory) -> tuple[Handbook, Path]:
-    """The committed handbook, exported once for the whole module, and its folder of decks."""
-    handbook_dir = ROOT / HANDBOOK_DIR
-    out = tmp_path_factory.mktemp("decks")
-    report = export_anki(handbook_dir, out, None, site_url="https://example.org/handbook",
-                         state_file=tmp_path_factory.mktemp("state") / "question-state.tsv")
-    assert report.out_dir == out / REAL
-    return read_markdown(handbook_dir), out / REAL
+def canonical(canonical_decks: Path) -> tuple[Handbook, Path]:
+    """The committed handbook, and the session's export of it (its book's folder of decks)."""
+    return read_markdown(ROOT / HANDBOOK_DIR), canonical_decks / REAL
 
 
 def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path) -> None:
@@ -148,7 +144,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     assert after == before
     note = notes_by_id(collection)[question.id]
     assert edited in note["Answer"]
-    assert fragment_blocks(canonical_field(note["Answer"])) == (Paragraph((Text(edited),)),) + question.answer
+    assert fragment_blocks(canonical_field(note["Answer"])) == (para(edited),) + question.answer
     assert collection.db.scalar("select count() from revlog where cid = ?", card.id) == 1
     reviewed = collection.get_card(card.id)
     assert reviewed.reps == 1 and reviewed.type != 0

@@ -12,9 +12,10 @@ from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
 from tests.builders import figure, handbook, para, question, section
 from tests.anki_export.anki_fixtures import REAL, SOURCE_TIME, book_deck, import_package, set_mtime
+from tests.layout import ROOT
+from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP
 
-REPO = Path(__file__).resolve().parents[2]
-SVG = (REPO / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
+SVG = (ROOT / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
 
 
 def figure_handbook() -> Handbook:
@@ -62,13 +63,15 @@ def test_figures_reach_the_media_folder_and_the_answer_and_updates_replace_them(
     assert new_name != name and f'src="{new_name}"' in rendered and f'src="{name}"' not in rendered
 
 
-def test_each_deck_carries_exactly_the_figures_its_notes_show(tmp_path: Path) -> None:
+def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: Path, tmp_path: Path) -> None:
     import json
+    import shutil
     import zipfile
-    out = tmp_path / "decks"
-    export_anki(REPO / HANDBOOK_DIR, out, None, site_url="", state_file=tmp_path / "state.tsv")
+    out = canonical_decks  # the session's export, made again here with the same inputs
+    shutil.copy(out.parent / "question-state.tsv", tmp_path / "state.tsv")
     again = tmp_path / "again"
-    export_anki(REPO / HANDBOOK_DIR, again, None, site_url="", state_file=tmp_path / "state.tsv")
+    export_anki(ROOT / HANDBOOK_DIR, again, None, site_url=DECKS_SITE_URL, state_file=tmp_path / "state.tsv",
+                timestamp=DECKS_TIMESTAMP)
     for deck in sorted((out / REAL).glob("*.apkg")):
         assert deck.read_bytes() == (again / REAL / deck.name).read_bytes(), deck.name  # byte-identical
         with zipfile.ZipFile(deck) as package:
@@ -76,6 +79,6 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(tmp_path: Path) ->
             collection = package.read("collection.anki2")
             for number, name in index.items():
                 assert name.encode() in collection, (deck.name, name)
-                assert package.read(number) == (REPO / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
+                assert package.read(number) == (ROOT / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
     with zipfile.ZipFile(book_deck(out, REAL)) as package:
-        assert len(json.loads(package.read("media"))) == len(list((REPO / HANDBOOK_DIR / "figures").glob("*.svg")))
+        assert len(json.loads(package.read("media"))) == len(list((ROOT / HANDBOOK_DIR / "figures").glob("*.svg")))

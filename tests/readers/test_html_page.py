@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import HandbookError
-from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, ListBlock, Math, Meta, Paragraph, Question,
-    Quote, Section, Table, Text,
-)
+from pipeline.model import Handbook, Meta
 from pipeline.normalize import normalize
 from pipeline.readers.html_page import read_html_page
 from pipeline.writers.markdown import write_markdown
 from pipeline.writers.original_html import write_original_html
+from tests.builders import (
+    code, code_block, display, handbook, inlines, link, math, ordered, para, question, quote, section, table,
+)
 from tests.layout import BOOK
 
 HANDBOOK_DIR = BOOK.handbook_dir
@@ -25,26 +25,21 @@ HANDBOOK_DIR = BOOK.handbook_dir
 def small_handbook() -> Handbook:
     """A handbook with every kind of content, including what a page must not smuggle in."""
     answer = (
-        Paragraph((Text("Use "), Math(r"\frac{a}{b}"), Text(" & "), Code("x < y"), Text(" "),
-                   Link((Text("a link"),), "https://example.com/?a=1&b=2"), Text("."))),
-        DisplayMath("E = mc^2\n+ 1"),
-        CodeBlock("def f(x):\n    return x < 1\n", "python"),
-        ListBlock(((Text("one"),), (Math("x_1"),)), True, 3),
-        Table(((Text("k"),), (Text("v"),)), (((Math(r"\alpha"),), (Text("<script>"),)),)),
-        Quote((Paragraph((Text("quoted"),)),)),
+        para("Use ", math(r"\frac{a}{b}"), " & ", code("x < y"), " ", link("a link", "https://example.com/?a=1&b=2"), "."),
+        display("E = mc^2\n+ 1"),
+        code_block("def f(x):\n    return x < 1\n", "python"),
+        ordered("one", math("x_1"), start=3),
+        table(["k", "v"], [math(r"\alpha"), "<script>"]),
+        quote(para("quoted")),
     )
-    return Handbook(
-        meta=Meta("A <Title>", "Sub & title", "Ada Lovelace", "https://example.com/post/"),
-        intro=(Paragraph((Text("Intro "), Math("x"), Text("."))),),
-        sections=(
-            Section("first", "First & foremost", (
-                Question("q-one", (Text("What is "), Math("f(x)"), Text("?")), answer),
-                Question("q-two", (Text("Empty?"),), ()),
-            )),
-            Section("second", "Second", (Question("q-three", (Text("Three"),), answer[:1]),)),
-        ),
-        references=(Paragraph((Text("Cited as:"),)),
-                    CodeBlock('  title = "x",\n  author = "Lovelace, Ada"', "bibtex")),
+    return handbook(
+        section("first", "First & foremost",
+            question("q-one", ["What is ", math("f(x)"), "?"], *answer),
+            question("q-two", "Empty?")),
+        section("second", "Second", question("q-three", "Three", *answer[:1])),
+        title="A <Title>", subtitle="Sub & title", author="Ada Lovelace", source_url="https://example.com/post/",
+        intro=[para("Intro ", math("x"), ".")],
+        references=[para("Cited as:"), code_block('  title = "x",\n  author = "Lovelace, Ada"', "bibtex")],
     )
 
 
@@ -75,9 +70,10 @@ def test_normalize_reads_an_html_snapshot(canonical: Handbook, tmp_path: Path) -
     snapshot.write_text(write_original_html(canonical), encoding="utf-8")
     ids = tmp_path / "question-ids.tsv"
     shutil.copy(BOOK.ids_file, ids)
+    shutil.copytree(HANDBOOK_DIR, tmp_path / "out")  # its figures up to date: none drawn again
     report = normalize(snapshot, tmp_path / "out", BOOK.errata_file, ids, figures_dir=BOOK.figures_dir)
     assert report.questions == sum(1 for _ in canonical.questions())
-    assert report.errata_applied == 0
+    assert report.errata_applied == 0 and report.figures.drawn == ()
     written = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.suffix == ".md"}
     committed = {p.name: p.read_bytes() for p in HANDBOOK_DIR.iterdir() if p.suffix == ".md"}
     assert written == committed
@@ -132,15 +128,12 @@ def test_the_original_posts_shape() -> None:
     read = read_html_page(ORIGINAL_SHAPE, "https://example.com/post")
     assert read.meta == Meta("Deep Learning Concepts", "A deep dive", "Matthew McAteer",
                              "https://example.com/post")
-    assert read.intro == (Paragraph((Text("This post is Part 3."),)),)
-    assert read.sections == (Section("ml", "ML in General", (Question(
-        "", (Text("What is "), Math("T"), Text("?")),
-        (Paragraph((Text("The task "), Math("T"), Text("."))), DisplayMath(r"\hat{y} = w^T x"),
-         CodeBlock("print(1)", "python"), Paragraph((Text("A note after the question."),))),
-    ),)),)
-    assert read.references == (
-        Paragraph((Text("Thanks."),)), CodeBlock('  author  = "McAteer, Matthew",', "bibtex"),
-    )
+    assert read.intro == (para("This post is Part 3."),)
+    assert read.sections == (section("ml", "ML in General",
+        question("", ["What is ", math("T"), "?"],
+            para("The task ", math("T"), "."), display(r"\hat{y} = w^T x"),
+            code_block("print(1)", "python"), para("A note after the question."))),)
+    assert read.references == (para("Thanks."), code_block('  author  = "McAteer, Matthew",', "bibtex"))
 
 
 # --- hostile and broken pages --------------------------------------------------
@@ -161,9 +154,9 @@ def test_hostile_markup_never_reaches_the_model() -> None:
     for gone in ("script text", "alert", "javascript", "frame", "display:none", "onerror", "mouseover"):
         assert gone not in repr(read)
     clean = small_handbook()
-    extra = (Paragraph((Text("click"),)), Paragraph((Text("hover"),)))
+    extra = (para("click"), para("hover"))
     assert [q.answer for _, q in read.questions()] == [q.answer + extra for _, q in clean.questions()]
-    assert read.sections[0].questions[0].title == (Text("click hover What is "), Math("f(x)"), Text("?"))
+    assert read.sections[0].questions[0].title == inlines("click hover What is ", math("f(x)"), "?")
     assert read.meta == clean.meta
 
 
@@ -175,9 +168,7 @@ def test_a_question_nested_30000_deep_is_read() -> None:
         + "</div>" * depth + "</article>"
     )
     read = read_html_page(page, "")
-    assert read.sections == (Section("s", "S", (
-        Question("q", (Text("Deep?"),), (Paragraph((Text("Yes."),)),)),
-    )),)
+    assert read.sections == (section("s", "S", question("q", "Deep?", para("Yes."))),)
 
 
 def test_a_truncated_page_keeps_what_arrived() -> None:
@@ -201,4 +192,4 @@ def test_a_page_without_questions_is_refused_in_one_line(page: str) -> None:
 def test_details_outside_sections_still_count() -> None:
     page = "<body><details><summary>Q?</summary>A.</details></body>"
     read = read_html_page(page, "")
-    assert read.sections == (Section("", "", (Question("", (Text("Q?"),), (Paragraph((Text("A."),)),)),)),)
+    assert read.sections == (section("", "", question("", "Q?", para("A."))),)

@@ -1,10 +1,9 @@
-"""Fixtures for the site tests: sites built once per session, a local server, a browser."""
+"""Fixtures for the site tests: the sample site built once per session, browser tabs.
+
+The canonical site, its server and site_url, and the browser are in tests/conftest.py."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -15,48 +14,10 @@ from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
+from tests.session_builds import once_per_session, serve
 from tests.website.site_fixtures import (
-    CHROMIUM, CHROMIUM_ARGS, HOSTILE_MARKDOWN, SERIES_TITLE, BuiltSite, SeriesSite, sample_handbook, write_second_book,
+    HOSTILE_MARKDOWN, SERIES_TITLE, BuiltSite, SeriesSite, sample_handbook, write_second_book,
 )
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("canonical") / "site"
-
-
-@contextmanager
-def _serve(directory: Path) -> Iterator[str]:
-    """A server on 127.0.0.1 (an ephemeral port) for a site's folder; yields its address."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def site_url(served_dir: Path) -> Iterator[str]:
-    """The canonical site's address."""
-    with _serve(served_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def canonical_site(served_dir: Path, site_url: str) -> BuiltSite:
-    """The real handbook, built once, with the server's address as its site_url.
-
-    Material's instant navigation only works with a right site_url.
-    """
-    report = build_site(HANDBOOK_DIR, served_dir, site_url=site_url)
-    return BuiltSite(read_markdown(HANDBOOK_DIR), served_dir, report)
 
 
 @pytest.fixture(scope="session")
@@ -70,36 +31,27 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(read_markdown(handbook_dir), root / "site", report)
 
 
-@pytest.fixture(scope="session")
-def series_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("series")
+def _series_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
+    def build(folder: Path) -> tuple:
+        second = write_second_book(folder / "second" / "handbook")
+        url = serve(folder / "site")
+        return url, second, build_site(HANDBOOK_DIR, folder / "site", more_books=[second],
+                                       series_title=SERIES_TITLE, site_url=url)
+
+    return once_per_session(factory, "series-site", build)
 
 
 @pytest.fixture(scope="session")
-def series_url(series_root: Path) -> Iterator[str]:
+def series_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The two-book site's address."""
-    with _serve(series_root / "site") as url:
-        yield url
+    return _series_build(tmp_path_factory)[1][0]
 
 
 @pytest.fixture(scope="session")
-def series_site(series_root: Path, series_url: str) -> SeriesSite:
+def series_site(tmp_path_factory: pytest.TempPathFactory) -> SeriesSite:
     """The real handbook and a small second book (hostile title) as one site, built once."""
-    second = write_second_book(series_root / "second" / "handbook")
-    report = build_site(HANDBOOK_DIR, series_root / "site", more_books=[second], series_title=SERIES_TITLE,
-                        site_url=series_url)
-    return SeriesSite(series_root / "site", (HANDBOOK_DIR, second), report)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    folder, (_, second, report) = _series_build(tmp_path_factory)
+    return SeriesSite(folder / "site", (HANDBOOK_DIR, second), report)
 
 
 VIEWPORTS = {

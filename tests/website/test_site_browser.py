@@ -99,6 +99,9 @@ def navigate_instantly(page, site_url: str, site: BuiltSite, first: Section, sec
     target = section_url(site_url, site, second)
     page.locator(f".md-sidebar--primary a[href$='{target.removeprefix(site_url)}']").first.click()
     page.wait_for_url(target)
+    # The address changes before the article is swapped: wait for the new one's title.
+    page.wait_for_function("(title) => document.querySelector('article h1')?.textContent.trim() === title",
+                           arg=second.title)
     page.wait_for_function(RENDERED)
     assert page.evaluate("() => window.samePage === true"), "instant navigation was expected"
 

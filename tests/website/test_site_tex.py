@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Math, Meta, Paragraph, Question, Section, Text
+from pipeline.model import Handbook
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
+from tests.builders import handbook, math, para, question, section
 
 
 def handbook_with(tex: str) -> Handbook:
-    question = Question("q-link", (Text("Where does it point?"),),
-                        (Paragraph((Text("See "), Math(tex), Text("."))),))
-    return Handbook(Meta("Links"), (), (Section("links", "Links", (question,)),))
+    return handbook(section("links", "Links", question("q-link", "Where does it point?", para("See ", math(tex), "."))),
+                    title="Links")
 
 
 def test_hostile_tex_builds_no_site(tmp_path: Path) -> None:

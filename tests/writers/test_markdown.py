@@ -11,6 +11,7 @@ from pipeline.model import (
 )
 from pipeline.readers.markdown import read_files
 from pipeline.writers.markdown import markdown_files
+from tests.builders import handbook, heading, math, para, question, section
 
 ALPHABET = st.characters(
     codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\u2028\u2029\x85",
@@ -95,16 +96,14 @@ def test_markdown_round_trip_is_identity(handbook: Handbook) -> None:
 
 
 def test_sub_headings_are_atx_headings_that_read_back() -> None:
-    answer = (
-        Heading(3, (Text("1. Mean Square Error, "), Math("L_2"), Text(" Loss"))),
-        Paragraph((Text("MSE is the most commonly used regression loss."),)),
-        Heading(4, (Text("C #"),)),
-        Heading(3, (Text("##"),)),
-    )
-    handbook = Handbook(Meta("T"), (Heading(3, (Text("Intro"),)),), (
-        Section("s", "S", (Question("q", (Text("Q"),), answer),)),
-    ))
-    files = markdown_files(handbook)
+    book = handbook(
+        section("s", "S", question("q", "Q",
+            heading(3, "1. Mean Square Error, ", math("L_2"), " Loss"),
+            para("MSE is the most commonly used regression loss."),
+            heading(4, "C #"),
+            heading(3, "##"))),
+        title="T", intro=[heading(3, "Intro")])
+    files = markdown_files(book)
     assert "### 1. Mean Square Error, $L_2$ Loss\n\nMSE" in files["01-s.md"]
     assert "#### C \\#" in files["01-s.md"] and "### \\##" in files["01-s.md"]
-    assert read_files(files) == handbook
+    assert read_files(files) == book

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from pipeline.model import (
-    CodeBlock, DisplayMath, Handbook, Link, Math, Meta, Paragraph, Question, Section, Text,
-    formulas, question_formulas,
-)
+from pipeline.model import formulas, question_formulas
 from pipeline.readers.text_dump import EXPAND_HINT
 from pipeline.writers.original_html import katex_blocks_html, write_original_html
+from tests.builders import code_block, display, handbook, link, math, para, question, section
 
-HANDBOOK = Handbook(
-    meta=Meta("Title & <more>", "Sub", "Ada", "https://example.com/post"),
-    intro=(Paragraph((Text("Intro with "), Math("x^2"))),),
-    sections=(
-        Section("alpha", "Alpha", (
-            Question("q1", (Text("Is "), Math(r"\alpha"), Text(" <script>alert(1)</script>?")), (
-                Paragraph((Link((Text("bad"),), "javascript:alert(2)"), Text(" "), Math("a<b"))),
-                DisplayMath(r"\sum_i x_i"),
-                CodeBlock("print('<b>')", "python"),
-            )),
-        )),
-        Section("beta", "Beta", (Question("q2", (Text("Two?"),), (Paragraph((Text("Yes."),)),)),)),
-    ),
-    references=(Paragraph((Text("Refs "), Math(r"\beta"))),),
+HANDBOOK = handbook(
+    section("alpha", "Alpha",
+        question("q1", ["Is ", math(r"\alpha"), " <script>alert(1)</script>?"],
+            para(link("bad", "javascript:alert(2)"), " ", math("a<b")),
+            display(r"\sum_i x_i"),
+            code_block("print('<b>')", "python"))),
+    section("beta", "Beta", question("q2", "Two?", para("Yes."))),
+    title="Title & <more>", subtitle="Sub", author="Ada", source_url="https://example.com/post",
+    intro=[para("Intro with ", math("x^2"))], references=[para("Refs ", math(r"\beta"))],
 )
 
 
@@ -66,6 +59,6 @@ def test_model_text_cannot_become_markup() -> None:
 
 
 def test_code_keeps_its_language_and_inline_styles() -> None:
-    fragment = BeautifulSoup(katex_blocks_html((CodeBlock("x = 1", "python"),)), "html.parser")
+    fragment = BeautifulSoup(katex_blocks_html((code_block("x = 1", "python"),)), "html.parser")
     block = fragment.find("div")
     assert "language-python" in block["class"] and "style" in block.attrs

@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-
 from pipeline.errata import read_errata
-from pipeline.model import (
-    CodeBlock, DisplayMath, Handbook, Heading, Image, ListBlock, Math, Meta, Paragraph, Question, Section, Table, Text,
-)
+from pipeline.model import CodeBlock, Heading, Image, Table
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
 from pipeline.writers.text_dump import write_text_dump
+from tests.builders import bullets, code_block, display, handbook, math, ordered, para, question, section, table
 from tests.layout import BOOK
 
 
-def q(title: tuple, *answer) -> Question:
-    return Question("", title, tuple(answer))
-
-
-OWN = Handbook(
-    Meta("My Handbook", "A test of the repair"),
-    (Paragraph((Text("An introduction."),)),),
-    (
-        Section("", "Probability Basics", (
-            q((Text("What is "), Math(r"p(x \mid y)"), Text("?")),
-              Paragraph((Text("The density "), Math(r"p(x)"), Text(" integrates to "), Math("1"),
-                         Text(" over all books and committees."))),
-              DisplayMath(r"\int_{-\infty}^{\infty} p(x)\,dx = 1"),
-              ListBlock(((Text("first with "), Math(r"\alpha \le \beta")), (Text("second"),))),
-              ListBlock(((Text("one"),), (Text("two"),)), ordered=True)),
-            q((Text("Why sample "), Math("n"), Text(" times?")),
-              Paragraph((Text("Because "), Math(r"\hat{\mu}_n \rightarrow \mu"), Text(" as "),
-                         Math(r"n \rightarrow \infty"), Text("."))),
-              CodeBlock("def mean(xs):\n    return sum(xs) / len(xs)", "python")),
-        )),
-        Section("", "Kernels", (
-            q((Text("What is a kernel?"),),
-              Paragraph((Text("A function "), Math(r"k(x, x') = \phi(x)^T\phi(x')"), Text("."))),
-              # Cells are glued; a boundary shows where a formula meets a capital.
-              Table(((Text("Formula"),), (Text("Kernel"),)),
-                    (((Math("x^Ty"),), (Text("Linear"),)), ((Math("(x^Ty+c)^d"),), (Text("Polynomial"),))))),
-            q((Text("Which kernels are popular?"),),
-              Paragraph((Text("The RBF kernel, with "), Math(r"\gamma = 0.5"), Text(" often."))),),
-        )),
-        Section("", "Kernel Methods", (
-            q((Text("Do kernel methods scale?"),), Paragraph((Text("Poorly: "), Math("O(n^3)"), Text("."))),),
-        )),
-    ),
-    (Paragraph((Text("Thanks to everyone."),)),),
+OWN = handbook(
+    section("", "Probability Basics",
+        question("", ["What is ", math(r"p(x \mid y)"), "?"],
+            para("The density ", math(r"p(x)"), " integrates to ", math("1"), " over all books and committees."),
+            display(r"\int_{-\infty}^{\infty} p(x)\,dx = 1"),
+            bullets(["first with ", math(r"\alpha \le \beta")], "second"),
+            ordered("one", "two")),
+        question("", ["Why sample ", math("n"), " times?"],
+            para("Because ", math(r"\hat{\mu}_n \rightarrow \mu"), " as ", math(r"n \rightarrow \infty"), "."),
+            code_block("def mean(xs):\n    return sum(xs) / len(xs)", "python"))),
+    section("", "Kernels",
+        question("", "What is a kernel?",
+            para("A function ", math(r"k(x, x') = \phi(x)^T\phi(x')"), "."),
+            # Cells are glued; a boundary shows where a formula meets a capital.
+            table(["Formula", "Kernel"], [math("x^Ty"), "Linear"], [math("(x^Ty+c)^d"), "Polynomial"])),
+        question("", "Which kernels are popular?",
+            para("The RBF kernel, with ", math(r"\gamma = 0.5"), " often."))),
+    section("", "Kernel Methods",
+        question("", "Do kernel methods scale?", para("Poorly: ", math("O(n^3)"), "."))),
+    title="My Handbook", subtitle="A test of the repair",
+    intro=[para("An introduction.")], references=[para("Thanks to everyone.")],
 )
 
 
