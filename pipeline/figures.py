@@ -18,13 +18,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import figure_style
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 
 STAMP = ".figures.sha256"  # in the SVG folder: "<name> <digest>" per figure
 SCRIPT_NAME = re.compile(r"^([a-z0-9][a-z0-9-]*)\.py$")
 TIMEOUT_SECONDS = 120
+
+# Read as a file (its bytes are part of every figure's digest), never imported here:
+# importing it loads matplotlib, which every command would then pay for.
+FIGURE_STYLE = Path(__file__).with_name("figure_style.py")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def figure_scripts(scripts_dir: Path) -> dict[str, Path]:
 def script_digest(script: Path) -> str:
     """What an SVG is drawn from: the script and the shared style."""
     digest = hashlib.sha256(script.read_bytes())
-    digest.update(Path(figure_style.__file__).read_bytes())
+    digest.update(FIGURE_STYLE.read_bytes())
     return digest.hexdigest()
 
 
