@@ -24,7 +24,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from pipeline.paths import HANDBOOK_DIR
-from pipeline.site import _read_once, build_site
+from pipeline.site import build_site
+from pipeline.site_layout import _read_once
 
 BASELINE_CONFIG = """\
 site_name: Baseline
