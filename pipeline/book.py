@@ -154,10 +154,21 @@ class Series:
 def read_series(books_dir: Path = BOOKS_DIR) -> Series:
     """series.toml's title and order; books it does not list follow, by slug. Without the file:
     DEFAULT_SERIES_TITLE and every book by slug."""
-    books = all_books(books_dir)
+    title, order = _series_file(books_dir)
+    rank = {slug: index for index, slug in enumerate(order)}
+    books = sorted(all_books(books_dir), key=lambda b: (rank.get(b.slug, len(rank)), b.slug))
+    return Series(title, tuple(books))
+
+
+def series_order(books_dir: Path = BOOKS_DIR) -> list[str]:
+    """The book slugs series.toml lists, in reading order."""
+    return _series_file(books_dir)[1]
+
+
+def _series_file(books_dir: Path) -> tuple[str, list[str]]:
     path = books_dir / SERIES_FILE
     if not path.exists():
-        return Series(DEFAULT_SERIES_TITLE, tuple(books))
+        return DEFAULT_SERIES_TITLE, []
     try:
         data = tomllib.loads(read_regular_file(path, MAX_SNAPSHOT_BYTES, "a series file").decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -167,8 +178,7 @@ def read_series(books_dir: Path = BOOKS_DIR) -> Series:
         raise HandbookError(f"{path} must give the series a title (title = \"...\")")
     if not isinstance(order, list) or not all(isinstance(slug, str) for slug in order):
         raise HandbookError(f"{path}: books must be a list of book folder names")
-    rank = {slug: index for index, slug in enumerate(order)}
-    return Series(title.strip(), tuple(sorted(books, key=lambda b: (rank.get(b.slug, len(rank)), b.slug))))
+    return title.strip(), order
 
 
 def book_of(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book | None:

@@ -81,6 +81,16 @@ def defaulted(option: str) -> bool:
     return click.get_current_context().get_parameter_source(option) is ParameterSource.DEFAULT
 
 
+def reading_order_hint(slug: str) -> str:
+    """For a book the series file does not list yet: where to place it in the reading order."""
+    from pipeline.book import SERIES_FILE, series_order
+
+    if slug in series_order(BOOKS_DIR):
+        return ""
+    return (f"{slug} is not in the series' reading order: add \"{slug}\" to books in "
+            f"{BOOKS_DIR / SERIES_FILE} (unlisted books follow the listed ones, by name)")
+
+
 def handbook_dirs(books: tuple[str, ...], handbook_dir: Path | None) -> list[Path]:
     """The Markdown folders a site, deck or check command reads: --handbook's, else each named
     book's (every book by default), in the series' order."""
@@ -135,8 +145,11 @@ def scrape(source: str, book: str | None, out_dir: Path | None) -> None:
     """
     from pipeline.scrape import scrape as run
 
-    manifest, out_dir = run(source, out_dir, books_dir=BOOKS_DIR, book=book)
-    click.echo(f"Saved {out_dir / manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)")
+    manifest, saved = run(source, out_dir, books_dir=BOOKS_DIR, book=book)
+    click.echo(f"Saved {saved / manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)")
+    hint = reading_order_hint(saved.parent.name) if out_dir is None else ""
+    if hint:
+        click.echo(hint)
 
 
 @main.command()

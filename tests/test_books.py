@@ -32,6 +32,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = handbook(project, "scrape", "other.txt")
     assert result.returncode == 0, result.stderr
     assert f"source/books/{OTHER}/raw/snapshot.txt" in result.stdout
+    assert f'add "{OTHER}" to books in source/books/series.toml' in result.stdout
     result = handbook(project, "normalize", "--book", OTHER)
     assert result.returncode == 0, result.stderr
     assert digests(project / BOOK_DIR) == real, "making a second book touched the first"
