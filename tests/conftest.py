@@ -100,7 +100,7 @@ def canonical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 @pytest.fixture(scope="session")
 def canonical_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real handbook's full export (every section's deck and handbook.apkg), built once.
+    """The real handbook's full export (decks/<book>/: every section's deck and the book's), built once.
 
     Its cards link the site at DECKS_SITE_URL and its notes are dated DECKS_TIMESTAMP
     (a fresh state file, beside the folder, as `question-state.tsv`).
