@@ -59,7 +59,7 @@ class SiteReport:
         )
         found, expected = self.decks
         if found < expected:
-            line += (f"\nAnki decks: {found} of {expected} in decks/; run `handbook export-anki` "
+            line += (f"\nAnki decks: {found} of {expected} in decks/<book>/; run `handbook export-anki` "
                      "before build-site or the download links stay broken")
         return line
 
