@@ -213,7 +213,7 @@ def _chrome_stage(name: str, canonical: Handbook, book_dir: Path, site_name: str
 
 def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[StageResult]:
     """The built site, for one of its books: its pages hold its questions and figures, and show its
-    titles (and the series' books) as text. Named with the book's slug in a site of several books."""
+    titles (and the series' books) as text. `book_stages` names them with the book's slug."""
     from pipeline.readers.markdown import FIGURES_FOLDER
     from pipeline.readers.site_pages import read_site
 
@@ -223,14 +223,13 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
     book_dir = site_dir / book.prefix
     pages = read_site(book_dir)
     site_figures = [(p.name, p.read_bytes()) for p in sorted((book_dir / FIGURES_FOLDER).glob("*.svg"))]
-    suffix = f" [{book.slug}]" if layout.several else ""
     books = [read_handbook(b.handbook_dir).meta.title for b in layout.books] if layout.several else []
     return [
         _with_problem(
-            compare(f"site pages{suffix}", expected, [q for page in pages.values() for q in page]),
+            compare("site pages", expected, [q for page in pages.values() for q in page]),
             _figure_files_problem(f"{book_dir / FIGURES_FOLDER}/", site_figures, _figures(expected), svgs),
         ),
-        _chrome_stage(f"site titles and navigation (pages){suffix}", canonical, book_dir,
+        _chrome_stage("site titles and navigation (pages)", canonical, book_dir,
                       layout.title if layout.several else None, books),
     ]
 
@@ -269,5 +268,4 @@ def book_stages(layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_d
     stages.append(_residue_stage(canonical, book.audit_file if book else None))
     if not layout.several:
         return stages
-    suffix = f" [{site_book.slug}]"
-    return [s if s.name.endswith(suffix) else replace(s, name=s.name + suffix) for s in stages]
+    return [replace(s, name=f"{s.name} [{site_book.slug}]") for s in stages]
