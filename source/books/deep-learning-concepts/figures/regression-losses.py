@@ -19,6 +19,14 @@ def quantile(e, gamma):
     return np.where(e >= 0, gamma * e, (gamma - 1) * e)
 
 
+def family(ax, loss, title, symbol, values):
+    """One loss drawn for several values of its parameter, labelled with the parameter's symbol."""
+    for value in values:
+        ax.plot(error, loss(error, value), label=f"${symbol} = {value}$")
+    ax.set_title(title)
+    ax.legend()
+
+
 fig, axes = plt.subplots(2, 3, figsize=(10, 6), sharex=True)
 panels = axes.flat
 ax = next(panels)
@@ -27,19 +35,12 @@ ax.set_title("MSE ($L_2$)")
 ax = next(panels)
 ax.plot(error, np.abs(error))
 ax.set_title("MAE ($L_1$)")
-ax = next(panels)
-for delta in (0.5, 1, 2):
-    ax.plot(error, huber(error, delta), label=f"$\\delta = {delta}$")
-ax.set_title("Huber")
-ax.legend()
+
+family(next(panels), huber, "Huber", "\\delta", (0.5, 1, 2))
 ax = next(panels)
 ax.plot(error, np.log(np.cosh(error)))
 ax.set_title("log-cosh")
-ax = next(panels)
-for gamma in (0.25, 0.5, 0.75):
-    ax.plot(error, quantile(error, gamma), label=f"$\\gamma = {gamma}$")
-ax.set_title("Quantile")
-ax.legend()
+family(next(panels), quantile, "Quantile", "\\gamma", (0.25, 0.5, 0.75))
 ax = next(panels)
 ax.plot(error, error ** 2, label="MSE")
 ax.plot(error, np.abs(error), label="MAE")
