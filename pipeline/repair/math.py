@@ -84,7 +84,11 @@ def _alnum(text: str) -> str:
     Modifier letters (`ˉ` in `xˉ`, KaTeX's `\\bar{x}`) are accents, not letters:
     no TeX token spells them, so counting them would rule the formula out.
     """
-    return "".join(c for c in text if c.isalnum() and (c.isascii() or unicodedata.category(c) != "Lm"))
+    return "".join(c for c in text if _counts(c))
+
+
+def _counts(char: str) -> bool:
+    return char.isalnum() and (char.isascii() or unicodedata.category(char) != "Lm")
 
 
 @dataclass(frozen=True)
@@ -185,13 +189,14 @@ def candidates(text: str, keys: CommandKeys, glued: bool = False) -> Iterator[Ca
     for start, word_start in _starts(text):
         if not (word_start or glued):
             continue
+        target: Counter[str] = Counter()  # the rendering's letters and digits, grown with it
         for seam in _rendering_ends(text, start):
-            rendering = text[start:seam]
+            if seam > start and _counts(text[seam - 1]):
+                target[text[seam - 1]] += 1
             if seam >= len(text) or text[seam].isspace():
                 continue
-            if not word_start and not (glued and (rendering or not text[seam].isalnum())):
+            if not word_start and not (glued and (seam > start or not text[seam].isalnum())):
                 continue
-            target = Counter(_alnum(rendering))
             for end in _tex_ends(text, seam, target, keys):
                 tex = text[seam:end]
                 if (target or COMMAND.search(tex)) and (word_start or evident(tex)):
