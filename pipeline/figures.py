@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,18 +102,20 @@ def figure_files(scripts_dir: Path, previous_dir: Path | None, names: set[str]) 
         raise HandbookError(f"the handbook shows figures/{missing[0]}.svg, but {scripts_dir} has no {missing[0]}.py to draw it")
     stamp = read_stamp(previous_dir) if previous_dir else {}
     files: dict[str, bytes] = {}
-    digests: dict[str, str] = {}
+    digests = {name: script_digest(scripts[name]) for name in sorted(names)}
     drawn, kept = [], []
-    for name in sorted(names):
-        script = scripts[name]
-        digests[name] = script_digest(script)
+    for name, digest in digests.items():
         old = previous_dir / f"{name}.svg" if previous_dir else None
-        if old is not None and stamp.get(name) == digests[name] and old.is_file():
+        if old is not None and stamp.get(name) == digest and old.is_file():
             files[f"{name}.svg"] = old.read_bytes()
             kept.append(name)
         else:
-            files[f"{name}.svg"] = draw(script)
             drawn.append(name)
+    # Each script is its own process: drawing them side by side uses every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for name, svg in zip(drawn, pool.map(draw, [scripts[name] for name in drawn])):
+            files[f"{name}.svg"] = svg
+    files = dict(sorted(files.items()))
     if files:
         files[STAMP] = stamp_text(digests).encode("utf-8")
     return files, FigureReport(tuple(drawn), tuple(kept))
