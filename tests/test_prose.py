@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
 from pipeline import katex
 from pipeline.errata import NOTE_PREFIX, read_errata
 from pipeline.model import (
@@ -90,20 +92,25 @@ def canonical_prose(handbook: Handbook) -> str:
     return "\n".join(parts)
 
 
-def test_no_prose_word_is_lost(canonical: Handbook) -> None:
+@pytest.fixture(scope="module")
+def snapshot_words(canonical: Handbook) -> Counter[str]:
+    return words(snapshot_prose(canonical))
+
+
+def test_no_prose_word_is_lost(canonical: Handbook, snapshot_words: Counter[str]) -> None:
     replaced = Counter()
     for correction in read_errata(BOOK.errata_file):
         replaced += words(correction.find)
-    missing = words(snapshot_prose(canonical)) - words(canonical_prose(canonical)) - replaced
+    missing = snapshot_words - words(canonical_prose(canonical)) - replaced
     assert not missing, missing
 
 
-def test_no_prose_word_is_invented(canonical: Handbook) -> None:
+def test_no_prose_word_is_invented(canonical: Handbook, snapshot_words: Counter[str]) -> None:
     added = Counter()
     for correction in read_errata(BOOK.errata_file):
         note = f"{NOTE_PREFIX}{correction.note}" if correction.note else ""
         added += words(correction.replace) + words(note)
     # The lost heading is restored from its questions' words; it appears once more.
     restored = words("Autoencoders")
-    extra = words(canonical_prose(canonical)) - words(snapshot_prose(canonical)) - added - restored
+    extra = words(canonical_prose(canonical)) - snapshot_words - added - restored
     assert not extra, extra
