@@ -1,8 +1,8 @@
 """Everything from a page, a stray file or a state file is untrusted (issue 16).
 
 Each row tampers with a copy of the project (the committed snapshot, Markdown,
-ids and errata, with its site and decks built once), runs one real `handbook`
-command in it and expects: exit 1, one line on stderr naming the problem, no
+ids and errata, with its site and decks built once), runs one `handbook`
+command in it (in-process, tests/cli_runs.py) and expects: exit 1, one line on stderr naming the problem, no
 traceback, and source/, site/ and decks/ exactly as they were. The rows that
 must succeed (hostile metadata escaped, a BOM, an accepted dropped question,
 a hostile saved page end to end) follow the table.
@@ -11,11 +11,8 @@ a hostile saved page end to end) follow the table.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -26,6 +23,7 @@ from bs4 import BeautifulSoup
 from pipeline.model import Meta
 from pipeline.writers.original_html import write_original_html
 from tests import builders as build
+from tests.cli_runs import CliRun, run_handbook
 from tests.layout import BOOK_DIR, ROOT
 
 HANDBOOK = BOOK_DIR / "handbook"
@@ -35,13 +33,9 @@ OUTPUTS = ("source", "site", "decks")
 PAYLOAD = '<img src=x class=pwned onerror=alert(7)>'
 
 
-def handbook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The real command line, run in `project` (paths in pipeline.paths are relative)."""
-    env = os.environ | {"SOURCE_DATE_EPOCH": "1700000000"}
-    return subprocess.run(
-        [sys.executable, "-c", "from pipeline.cli import main; main()", *args],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
+def handbook(project: Path, *args: str) -> CliRun:
+    """The command line, run in `project` (paths in pipeline.paths are relative), in-process."""
+    return run_handbook(project, *args, env={"SOURCE_DATE_EPOCH": "1700000000"})
 
 
 def new_project(root: Path) -> Path:
@@ -191,13 +185,8 @@ def test_untrusted_input_is_refused_in_one_line(project: Path, name: str) -> Non
     row = ROWS[name]
     row.tamper(project)
     before = state(project)
-    result = handbook(project, *row.command)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    for phrase in row.phrases:
-        assert phrase in result.stderr
-    assert state(project) == before
+    handbook(project, *row.command).assert_refused(*row.phrases)
+    assert state(project) == before, name
 
 
 # --- what must succeed ---------------------------------------------------------
@@ -209,8 +198,7 @@ def test_hostile_metadata_is_text_everywhere(project: Path) -> None:
         set_front_matter(key, f"{key} {PAYLOAD}")(project)
     set_front_matter("source_url", 'https://example.org/"><script>alert(1)</script>')(project)
     for command in ("build-site", "export-anki", "check"):
-        result = handbook(project, command)
-        assert result.returncode == 0, result.stderr
+        handbook(project, command).assert_ok()
     for page in (project / "site").glob("**/*.html"):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert not soup.select(".pwned"), page
@@ -227,8 +215,7 @@ def test_a_bom_is_not_part_of_the_title(project: Path) -> None:
     saved = project / "saved.txt"
     saved.write_bytes(b"\xef\xbb\xbf" + (project / SNAPSHOT).read_bytes())
     scrape(str(saved), project / BOOK_DIR / "raw")
-    result = handbook(project, "normalize")
-    assert result.returncode == 0, result.stderr
+    handbook(project, "normalize").assert_ok()
     index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
     assert index.startswith('---\ntitle: "Deep Learning Concepts')
 
@@ -236,11 +223,11 @@ def test_a_bom_is_not_part_of_the_title(project: Path) -> None:
 def test_an_accepted_dropped_question_keeps_its_id(project: Path) -> None:
     rescrape_without_last_question(project)
     result = handbook(project, "normalize", "--allow-dropped")
-    assert result.returncode == 0, result.stderr
+    result.assert_ok()
     assert "93 questions" in result.stdout
     rows = (project / IDS).read_text(encoding="utf-8").splitlines()
     assert rows[-1].startswith("why-is-it-hard-to-defend-against") and rows[-1].split("\t")[1] == ""
-    assert handbook(project, "normalize").returncode == 0  # accepted once, not asked again
+    handbook(project, "normalize").assert_ok()  # accepted once, not asked again
 
 
 def hostile_page() -> str:
@@ -257,8 +244,7 @@ def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
     project = new_project(tmp_path / "project")
     (project / "evil.html").write_text(hostile_page(), encoding="utf-8")
     for command in (("scrape", "evil.html", "--book", BOOK_DIR.name), ("normalize",), ("build-site",), ("export-anki",), ("check",)):
-        result = handbook(project, *command)
-        assert result.returncode == 0, (command, result.stderr)
+        handbook(project, *command).assert_ok()
     index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
     assert f"DL {PAYLOAD}" in json.loads(index.split("\n")[1].split(": ", 1)[1])
     for page in (project / "site").glob("**/*.html"):
