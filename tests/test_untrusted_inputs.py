@@ -11,11 +11,12 @@ a hostile saved page end to end) follow the table.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -29,7 +30,8 @@ from tests.layout import BOOK_DIR, ROOT
 HANDBOOK = BOOK_DIR / "handbook"
 SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
 IDS = BOOK_DIR / "question-ids.tsv"
-OUTPUTS = ("source", "site", "decks")
+BUILT = ("site", "decks")  # what the commands replace as a whole
+OUTPUTS = ("source", *BUILT)
 PAYLOAD = '<img src=x class=pwned onerror=alert(7)>'
 
 
@@ -47,19 +49,30 @@ def new_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, canonical_site, canonical_decks: Path) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, canonical_site, canonical_decks: Path) -> Iterator[Path]:
     """A copy of the project with its Markdown, and the session's decks and site."""
     project = new_project(tmp_path_factory.mktemp("built") / "project")
     shutil.copytree(ROOT / "source", project / "source")
     shutil.copytree(canonical_site.site_dir, project / "site")
     shutil.copytree(canonical_decks, project / "decks")
-    return project
+    before = state(project)
+    yield project
+    assert state(project) == before, "a test changed a file its project shares (hard-linked) with the others"
 
 
 @pytest.fixture
 def project(built: Path, tmp_path: Path) -> Path:
+    """A copy of `built` to tamper with: source/ copied, the site's and decks' files hard-linked.
+
+    Linking saves copying 5 MB per test, and is safe because handbook never writes an
+    output file in place: it renames a new folder over the old one (pipeline.fileio). A
+    tamper that changes an output file replaces it (`replace_file`); `built` checks at the
+    end that no linked file changed.
+    """
     copy = tmp_path / "project"
-    shutil.copytree(built, copy, symlinks=True)
+    shutil.copytree(built, copy, symlinks=True, ignore=lambda folder, _: BUILT if folder == str(built) else ())
+    for folder in BUILT:
+        shutil.copytree(built / folder, copy / folder, copy_function=os.link)
     return copy
 
 
@@ -121,9 +134,16 @@ def rescrape_without_last_question(project: Path) -> None:
     scrape(str(saved), project / BOOK_DIR / "raw")
 
 
+def replace_file(path: Path, change: Callable[[str], str]) -> None:
+    """`edit` for a hard-linked output file: a new file in its place, the linked one untouched."""
+    text = change(path.read_text(encoding="utf-8"))
+    path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
 def inject_into_header(project: Path) -> None:
-    edit(project / "site" / "index.html",
-         lambda text: text.replace('<span class="md-ellipsis">', f'<span class="md-ellipsis">{PAYLOAD}', 1))
+    replace_file(project / "site" / "index.html",
+                 lambda text: text.replace('<span class="md-ellipsis">', f'<span class="md-ellipsis">{PAYLOAD}', 1))
 
 
 @dataclass(frozen=True)
