@@ -69,7 +69,7 @@ class CliRun:
 
     def assert_ok(self) -> None:
         assert self.exit_code == 0 and self.exception is None, (
-            f"handbook {' '.join(self.args)}\nstderr: {self.stderr}\nraised: {self.exception!r}")
+            f"handbook {' '.join(self.args)}\nstdout: {self.stdout}\nstderr: {self.stderr}\nraised: {self.exception!r}")
 
 
 def run_handbook(cwd: Path, *args: str, env: Mapping[str, str | None] | None = None) -> CliRun:
