@@ -4,14 +4,14 @@ A subprocess per run costs an interpreter, the imports and a new Node for KaTeX
 (0.2-0.5 s); `run_handbook` costs only the command. It runs `pipeline.cli.main`
 through click's CliRunner with the working directory and environment given,
 both restored afterwards (pipeline.paths are relative to the working
-directory). What would differ from a fresh process is reset for the run:
+directory). Where a run in this process could differ from a fresh one:
 
-- the Markdown read cache (pipeline.site_layout) is emptied;
+- the Markdown read cache (pipeline.site_layout) is emptied before each run;
 - what depends only on its input is shared between runs: KaTeX's Node workers
   with their answers, and the repair of a snapshot's model (the slow step of
-  `normalize` and `check`, run once per distinct model). Unless `env`
-  configures KaTeX: then the run gets Node workers of its own, started by the
-  run, and repairs afresh, so a stalled or missing Node is met as it would be;
+  `normalize` and `check`, done once per distinct model). A run whose `env`
+  configures KaTeX gets Node workers of its own instead, started by the run,
+  and repairs afresh, so a stalled or missing Node is met as it would be;
 - warnings and log records reach stderr as in a fresh interpreter (its default
   warning filters, Python's last-resort log handler), not pytest's collectors;
 - output is captured at the file descriptors, so a child's stderr counts too.
@@ -93,6 +93,7 @@ def _repaired(handbook: Handbook) -> tuple[Handbook, RepairLog]:
 
 @contextlib.contextmanager
 def _shared_results(env: Mapping[str, str | None]) -> Iterator[None]:
+    """The session's KaTeX and repairs, or, when `env` configures KaTeX, neither."""
     if any(name in env for name in KATEX_SETTINGS):
         with _katex_of_its_own():
             yield
