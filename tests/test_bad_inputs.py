@@ -1,9 +1,10 @@
 """The inputs people actually type, one row each: a one-line refusal, and nothing of theirs touched.
 
-Every row runs the real `handbook` command in a copy of a checkout (source/,
+Every row runs the `handbook` command in a copy of a checkout (source/,
 mkdocs.yml, a built-looking site/ and decks/, and files of the user's own) and
 asserts the exit code, a single `Error: …` line with no traceback, and that not
-one file anywhere in the copy changed, appeared or vanished.
+one file anywhere in the copy changed, appeared or vanished. Rows run in-process
+(tests/cli_runs.py); a few run the installed executable (THROUGH_THE_EXECUTABLE).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Callable
 import pytest
 
 from pipeline.fileio import MARKER, marker_text
+from tests.cli_runs import run_handbook
 from tests.layout import BOOK_DIR, ROOT
 
 HANDBOOK = Path(sys.executable).with_name("handbook")
@@ -130,7 +132,7 @@ def interrupted_scrape(checkout: Path) -> None:
 
 NOT_OURS = "notes is not empty and was not written by handbook (it holds thesis.txt)"
 A_FILE = "notes.txt is a file, not a folder"
-FAKE_NODE = {"HANDBOOK_NODE": "fake-node", "HANDBOOK_KATEX_TIMEOUT": "1"}
+FAKE_NODE = {"HANDBOOK_NODE": "fake-node", "HANDBOOK_KATEX_TIMEOUT": "0.2"}  # it never answers: any wait will do
 
 ROWS: dict[str, Row] = {
     # Output folders that hold something else.
@@ -191,8 +193,8 @@ ROWS: dict[str, Row] = {
                                 setup=fifo("pipe.toml")),
     "a stalled KaTeX (Node never answers)":
         Row(("normalize", "--out", "new-handbook"),
-            "Node (fake-node) failed to answer KaTeX twice (no answer within 1 s; after a restart, "
-            "no answer within 1 s)", setup=stalled_node, env=FAKE_NODE),
+            "Node (fake-node) failed to answer KaTeX twice (no answer within 0.2 s; after a restart, "
+            "no answer within 0.2 s)", setup=stalled_node, env=FAKE_NODE),
     "a snapshot the manifest does not describe (interrupted scrape)":
         Row(("normalize",), f"{BOOK_DIR}/raw/dl-concepts.txt no longer matches the sha256 its manifest recorded",
             setup=interrupted_scrape),
@@ -255,35 +257,78 @@ def digests(checkout: Path) -> dict[str, str]:
     return found
 
 
-def run(checkout: Path, row: Row) -> subprocess.CompletedProcess[str]:
-    def limits() -> None:
-        if row.file_size_limit is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (row.file_size_limit, row.file_size_limit))
-
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+def row_env(checkout: Path, row: Row) -> dict[str, str | None]:
+    """The row's environment, SOURCE_DATE_EPOCH unset (dates come from the files, as for a user)."""
+    env: dict[str, str | None] = {"SOURCE_DATE_EPOCH": None}
     env.update({k: str(checkout / v) if k == "HANDBOOK_NODE" else v for k, v in row.env.items()})
-    return subprocess.run(
-        [str(HANDBOOK), *row.args], cwd=checkout, env=env, capture_output=True, text=True,
-        timeout=120, preexec_fn=limits,
-    )
+    return env
 
 
-@pytest.mark.parametrize("name", list(ROWS))
-def test_bad_input_is_refused_in_one_line_and_touches_nothing(name: str, template: Path, tmp_path: Path) -> None:
+def prepared(name: str, template: Path, tmp_path: Path) -> Path:
+    """A copy of the checkout, set up for the row."""
     row = ROWS[name]
     if row.skip_as_root and IS_ROOT:
         pytest.skip("root writes into a chmod 555 folder; the /proc and /sys rows cover it")
     checkout = tmp_path / "checkout"
     shutil.copytree(template, checkout, symlinks=True)
     row.setup(checkout)
+    return checkout
+
+
+def expected(checkout: Path, row: Row) -> str:
+    return row.message.replace("Node (fake-node)", f"Node ({checkout / 'fake-node'})")
+
+
+# Rows run by the installed `handbook` executable, in a process of its own: one per command, to
+# prove the console script refuses in one line with exit 1 and no traceback; and the full disk,
+# whose RLIMIT_FSIZE only a process of its own can have. Every other row runs in-process.
+THROUGH_THE_EXECUTABLE = (
+    "scrape --out a file",
+    "a directory as the snapshot",
+    "build-site into the decks",
+    "export-anki onto a full disk",
+)
+
+
+@pytest.mark.parametrize("name", [name for name in ROWS if name not in THROUGH_THE_EXECUTABLE])
+def test_bad_input_is_refused_in_one_line_and_touches_nothing(name: str, template: Path, tmp_path: Path) -> None:
+    row = ROWS[name]
+    checkout = prepared(name, template, tmp_path)
     before = digests(checkout)
-    result = run(checkout, row)
+    run_handbook(checkout, *row.args, env=row_env(checkout, row)).assert_refused(expected(checkout, row))
+    assert digests(checkout) == before, name
+
+
+def run_executable(checkout: Path, row: Row) -> subprocess.CompletedProcess[str]:
+    def limits() -> None:
+        if row.file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (row.file_size_limit, row.file_size_limit))
+
+    env = {k: v for k, v in (os.environ | row_env(checkout, row)).items() if v is not None}
+    return subprocess.run(
+        [str(HANDBOOK), *row.args], cwd=checkout, env=env, capture_output=True, text=True,
+        timeout=120, preexec_fn=limits,
+    )
+
+
+@pytest.mark.parametrize("name", THROUGH_THE_EXECUTABLE)
+def test_the_installed_executable_refuses_in_one_line_and_touches_nothing(
+        name: str, template: Path, tmp_path: Path) -> None:
+    row = ROWS[name]
+    checkout = prepared(name, template, tmp_path)
+    before = digests(checkout)
+    result = run_executable(checkout, row)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    message = row.message.replace("Node (fake-node)", f"Node ({checkout / 'fake-node'})")
-    assert message in result.stderr, result.stderr
+    assert expected(checkout, row) in result.stderr, result.stderr
     assert digests(checkout) == before
+
+
+def test_the_executable_rows_cover_every_command_and_every_limit() -> None:
+    commands = {ROWS[name].args[0] for name in THROUGH_THE_EXECUTABLE}
+    assert commands == {"scrape", "normalize", "build-site", "export-anki"}
+    assert {name for name, row in ROWS.items() if row.file_size_limit is not None} <= set(THROUGH_THE_EXECUTABLE)
 
 
 def test_the_table_has_a_row_for_every_hostile_command_in_the_site_and_the_decks() -> None:

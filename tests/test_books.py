@@ -30,11 +30,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "other.txt").write_text(write_text_dump(OWN), encoding="utf-8")
     real = digests(project / BOOK_DIR)
     result = handbook(project, "scrape", "other.txt")
-    assert result.returncode == 0, result.stderr
+    result.assert_ok()
     assert f"source/books/{OTHER}/raw/snapshot.txt" in result.stdout
     assert f'add "{OTHER}" to books in source/books/series.toml' in result.stdout
     result = handbook(project, "normalize", "--book", OTHER)
-    assert result.returncode == 0, result.stderr
+    result.assert_ok()
     assert digests(project / BOOK_DIR) == real, "making a second book touched the first"
     return project
 
@@ -44,10 +44,10 @@ def test_the_second_book_builds_and_checks_beside_the_real_one(project: Path) ->
     other = project / "source" / "books" / OTHER
     assert sorted(p.name for p in other.iterdir()) == ["handbook", "question-ids.tsv", "raw"]
     result = handbook(project, "build")
-    assert result.returncode == 0, result.stderr
+    result.assert_ok()
     assert f"{BOOK_DIR.name}: 8 decks in decks/{BOOK_DIR.name}/" in result.stdout and f"{OTHER}: " in result.stdout
     result = handbook(project, "check")
-    assert result.returncode == 0, result.stdout + result.stderr
+    result.assert_ok()
     questions = sum(1 for _ in OWN.questions())
     for slug, count in ((BOOK_DIR.name, 94), (OTHER, questions)):
         row = next(line for line in result.stdout.splitlines() if line.startswith(f"canonical Markdown [{slug}]"))
@@ -62,18 +62,18 @@ def test_the_second_book_builds_and_checks_beside_the_real_one(project: Path) ->
 def test_normalizing_one_book_leaves_the_other_byte_identical(project: Path) -> None:
     other = digests(project / "source" / "books" / OTHER)
     result = handbook(project, "normalize", "--book", BOOK_DIR.name)
-    assert result.returncode == 0, result.stderr
+    result.assert_ok()
     assert digests(project / "source" / "books" / OTHER) == other
     assert digests(project / BOOK_DIR) == digests(ROOT / BOOK_DIR)
 
 
 def test_an_unknown_book_gets_one_line_listing_the_books(project: Path) -> None:
     result = handbook(project, "normalize", "--book", "part-4")
-    assert result.returncode == 1
+    result.assert_refused()
     assert result.stderr == (f"Error: no book 'part-4' in source/books/; the books: "
                              f"{BOOK_DIR.name}, {OTHER}\n")
     result = handbook(project, "export-anki", "--section", "kernels")
-    assert result.returncode == 1 and "choose the book with --book" in result.stderr
+    result.assert_refused("choose the book with --book")
 
 
 def test_both_books_decks_make_one_tree_in_one_collection(project: Path, tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_both_books_decks_make_one_tree_in_one_collection(project: Path, tmp_pat
     from tests.anki_export.anki_fixtures import import_package
 
     result = handbook(project, "export-anki", "--out", "decks-both")
-    assert result.returncode == 0, result.stderr
+    result.assert_ok()
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         import_package(col, project / "decks-both" / BOOK_DIR.name / f"{BOOK_DIR.name}.apkg")

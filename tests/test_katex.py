@@ -51,17 +51,17 @@ def test_a_stalled_worker_is_restarted_once(tmp_path: Path, monkeypatch: pytest.
         worker.close()
 
 
-@pytest.mark.parametrize("body, reason", [
-    ("exec sleep 600", "no answer within 0.5 s"),
-    ("exit 3", "it stopped unexpectedly"),
-    ("read line; echo not-json", "its answer was not JSON"),
+@pytest.mark.parametrize("body, timeout, reason", [
+    ("exec sleep 600", "0.1", "no answer within 0.1 s"),  # it never answers: any wait shows it
+    ("exit 3", "0.5", "it stopped unexpectedly"),  # these answer at once: the wait is only a bound
+    ("read line; echo not-json", "0.5", "its answer was not JSON"),
 ])
 def test_a_second_failure_is_one_line_naming_node(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, reason: str,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, timeout: str, reason: str,
 ) -> None:
     node = fake_node(tmp_path, body)
     monkeypatch.setenv("HANDBOOK_NODE", str(node))
-    monkeypatch.setenv("HANDBOOK_KATEX_TIMEOUT", "0.5")
+    monkeypatch.setenv("HANDBOOK_KATEX_TIMEOUT", timeout)
     worker = katex.NodeWorker(katex.BRIDGE)
     with pytest.raises(HandbookError) as caught:
         worker.run([("x", False)])
