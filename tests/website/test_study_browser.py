@@ -3,8 +3,8 @@
 Self-test (reveal, grade, reload, review the missed ones), open/close all, the
 code copy button, search ranking, printing. Every tab also checks that no
 request left the site's origin, no script failed and no dialog opened (conftest's
-`Tab`); tabs are shared within the module, except where grades must start empty. Screenshots of self-test
-mode, light and dark, go to test-results/.
+`Tab`); tabs are shared within the module, except where grades must start empty.
+Screenshots of self-test mode, light and dark, go to test-results/.
 """
 
 from __future__ import annotations
