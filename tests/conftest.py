@@ -30,13 +30,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that drive Chromium share one worker (and one browser): `-n auto --dist loadgroup`."""
-    for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _repository_root() -> None:
     os.chdir(ROOT)
@@ -61,7 +54,8 @@ def seed_model() -> tuple:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's Chromium, headless, one per worker (Playwright's sync API allows one at a time)."""
+    """Debian's Chromium, headless, one per worker (Playwright's sync API allows one per process);
+    browser tests run on every worker, each with its own."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")

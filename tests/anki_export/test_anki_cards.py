@@ -56,11 +56,11 @@ def _mathjax() -> None:
         pytest.skip("MathJax is not installed (npm ci)")
 
 
-def card_page(bodies: list[str], night: bool, mathjax: bool = True) -> str:
-    """One page holding several card backs, each in Anki's `.card` frame."""
-    mode = " nightMode" if night else ""
-    cards = "\n".join(f'<div class="card{mode}" data-card="{n}"><div id="qa">{body}</div></div>'
-                      for n, body in enumerate(bodies))
+def card_page(bodies: list[str], night: bool | list[bool], mathjax: bool = True) -> str:
+    """One page holding several card backs, each in Anki's `.card` frame (night mode: all, or per card)."""
+    nights = night if isinstance(night, list) else [night] * len(bodies)
+    cards = "\n".join(f'<div class="card{" nightMode" if dark else ""}" data-card="{n}"><div id="qa">{body}</div></div>'
+                      for n, (body, dark) in enumerate(zip(bodies, nights, strict=True)))
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -70,7 +70,7 @@ def card_page(bodies: list[str], night: bool, mathjax: bool = True) -> str:
     )
 
 
-def open_cards(browser, bodies: list[str], *, night: bool = False, mathjax: bool = True):
+def open_cards(browser, bodies: list[str], *, night: bool | list[bool] = False, mathjax: bool = True):
     """A phone-sized tab with the cards typeset; every request must stay on our origin."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -112,54 +112,65 @@ def multiline_ids() -> list[str]:
             if any(isinstance(b, DisplayMath) and has_top_level_break(b.tex) for b in q.answer)]
 
 
-def test_multi_line_derivations_render_on_several_lines(browser, cards) -> None:
-    ids = multiline_ids()
-    assert len(ids) >= 3
-    # The same cards with the `gathered` wrapper undone show what MathJax did before.
-    bodies = [cards[i] for i in ids] + [one_line(cards[i]) for i in ids]
+@pytest.fixture(scope="module")
+def typeset(browser, cards) -> dict:
+    """Every card typeset on one phone-sized page, followed by the multi-line cards with their
+    `gathered` wrapper undone (what MathJax did before); what each test below reads from it.
+
+    Cards lie one under the other, so each is laid out as it would be alone.
+    """
+    ids = sorted(cards)
+    multiline = multiline_ids()
+    bodies = [cards[i] for i in ids] + [one_line(cards[i]) for i in multiline]
     context, page, foreign = open_cards(browser, bodies)
     try:
-        formulas = page.evaluate("""() => [...document.querySelectorAll('div.multiline, div.one-line')]
-            .map(div => ({
-                card: +div.closest('.card').dataset.card,
-                width: div.scrollWidth,
-                height: div.getBoundingClientRect().height,
-                rows: div.querySelectorAll(
-                    'mjx-container > mjx-math > mjx-mtable > mjx-table > mjx-itable > mjx-mtr').length,
-            }))""")
-        assert page.evaluate("document.querySelectorAll('mjx-merror').length") == 0
-    finally:
-        context.close()
-    assert foreign == []
-    wrapped = [f for f in formulas if f["card"] < len(ids)]
-    before = [f for f in formulas if f["card"] >= len(ids)]
-    assert wrapped and len(wrapped) == len(before)
-    for after, old in zip(wrapped, before):
-        assert after["rows"] >= 2 and after["height"] > 1.5 * old["height"], (after, old)
-        assert after["width"] < old["width"], (after, old)
-    print("widest multi-line formula at 390 px: "
-          f"{max(f['width'] for f in before)} px on one line, {max(f['width'] for f in wrapped)} px wrapped")
-
-
-def test_no_card_is_wider_than_a_phone(browser, cards) -> None:
-    """Anything wider than the phone scrolls inside its own formula, paragraph or answer box."""
-    ids = sorted(cards)
-    context, page, foreign = open_cards(browser, [cards[i] for i in ids])
-    try:
-        report = page.evaluate("""() => ({
+        report = page.evaluate("""(real) => ({
             page: document.documentElement.scrollWidth,
             errors: document.querySelectorAll('mjx-merror').length,
             wide: [...document.querySelectorAll('.card')]
                 .filter(card => card.scrollWidth > card.clientWidth + 1 || card.getBoundingClientRect().right > 391)
                 .map(card => [+card.dataset.card, card.scrollWidth]),
-            formulas: document.querySelectorAll('mjx-container').length,
-        })""")
+            formulas: [...document.querySelectorAll('mjx-container')]
+                .filter(mjx => +mjx.closest('.card').dataset.card < real).length,
+            multiline: [...document.querySelectorAll('div.multiline, div.one-line')].map(div => ({
+                card: +div.closest('.card').dataset.card,
+                oneLine: div.classList.contains('one-line'),
+                width: div.scrollWidth,
+                height: div.getBoundingClientRect().height,
+                rows: div.querySelectorAll(
+                    'mjx-container > mjx-math > mjx-mtable > mjx-table > mjx-itable > mjx-mtr').length,
+            })),
+        })""", len(ids))
     finally:
         context.close()
-    assert report["errors"] == 0 and report["formulas"] > 250
-    assert [(ids[n], width) for n, width in report["wide"]] == []
-    assert report["page"] <= PHONE["width"]
     assert foreign == []
+    report["cards"] = [*ids, *(f"{i} (one line)" for i in multiline)]
+    report["ids"] = ids
+    report["multiline_ids"] = multiline
+    return report
+
+
+def test_multi_line_derivations_render_on_several_lines(typeset) -> None:
+    multiline = typeset["multiline_ids"]
+    assert len(multiline) >= 3
+    assert typeset["errors"] == 0
+    cards = typeset["cards"]
+    wrapped = sorted((f for f in typeset["multiline"] if not f["oneLine"] and cards[f["card"]] in multiline),
+                     key=lambda f: multiline.index(cards[f["card"]]))  # in the order of their one-line copies
+    before = [f for f in typeset["multiline"] if f["oneLine"]]
+    assert wrapped and len(wrapped) == len(before)
+    for after, old in zip(wrapped, before):
+        assert after["rows"] >= 2 and after["height"] > 1.5 * old["height"], (cards[after["card"]], after, old)
+        assert after["width"] < old["width"], (cards[after["card"]], after, old)
+    print("widest multi-line formula at 390 px: "
+          f"{max(f['width'] for f in before)} px on one line, {max(f['width'] for f in wrapped)} px wrapped")
+
+
+def test_no_card_is_wider_than_a_phone(typeset) -> None:
+    """Anything wider than the phone scrolls inside its own formula, paragraph or answer box."""
+    assert typeset["errors"] == 0 and typeset["formulas"] > 250
+    assert [(typeset["cards"][n], width) for n, width in typeset["wide"]] == []
+    assert typeset["page"] <= PHONE["width"]
 
 
 def contrast(foreground: str, background: str) -> float:
@@ -172,28 +183,34 @@ def contrast(foreground: str, background: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def code_colours(browser, bodies: list[str], night: bool) -> tuple[set[str], set[tuple[str, str]]]:
-    """The code blocks' backgrounds, and every (text colour, background) pair in them."""
-    context, page, foreign = open_cards(browser, bodies, night=night, mathjax=False)
+Colours = tuple[set[str], set[tuple[str, str]]]
+
+
+def code_colours(browser, bodies: list[str]) -> tuple[Colours, Colours]:
+    """In light and in night mode (the cards twice on one page): the code blocks' backgrounds,
+    and every (text colour, background) pair in them."""
+    context, page, foreign = open_cards(browser, bodies + bodies, night=[False] * len(bodies) + [True] * len(bodies),
+                                        mathjax=False)
     try:
         found = page.evaluate("""() => [...document.querySelectorAll('.highlight')].map(block => {
             const background = getComputedStyle(block).backgroundColor;
             const texts = [...block.querySelectorAll('pre, pre span')]
                 .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
                 .map(el => getComputedStyle(el).color);
-            return [background, texts];
+            return [block.closest('.card').classList.contains('nightMode'), background, texts];
         })""")
     finally:
         context.close()
     assert foreign == []
-    return {bg for bg, _ in found}, {(colour, bg) for bg, texts in found for colour in texts}
+    return tuple(({bg for dark, bg, _ in found if dark == night},
+                  {(colour, bg) for dark, bg, texts in found if dark == night for colour in texts})
+                 for night in (False, True))
 
 
 def test_code_has_its_own_night_theme_and_passes_wcag_aa(browser, cards) -> None:
     bodies = [body for body in cards.values() if 'class="highlight' in body]
     assert bodies
-    light_backgrounds, light = code_colours(browser, bodies, night=False)
-    night_backgrounds, night = code_colours(browser, bodies, night=True)
+    (light_backgrounds, light), (night_backgrounds, night) = code_colours(browser, bodies)
     assert len(light_backgrounds) == len(night_backgrounds) == 1
     assert light_backgrounds != night_backgrounds
     assert contrast(*light_backgrounds, *night_backgrounds) > 3  # a dark block, not a light island

@@ -59,46 +59,102 @@ VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
               "device_scale_factor": 2},
 }
+CLIPBOARD = ["clipboard-read", "clipboard-write"]
+
+
+class Tab:
+    """A tab in a context of its own that records every request, script error and dialog."""
+
+    def __init__(self, browser, viewport: str, origin: str, **context_options: object) -> None:
+        self.origin = origin
+        self.context = browser.new_context(**VIEWPORTS[viewport], **context_options)
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.page.viewport_name = viewport
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+
+    def check(self) -> None:
+        """Every request stayed on the site's origin, no script failed, no dialog opened (since the last check)."""
+        foreign = [url for url in self.requests if not url.startswith((self.origin, "data:", "blob:", "about:"))]
+        errors, dialogs = list(self.errors), list(self.dialogs)
+        for seen in (self.requests, self.errors, self.dialogs):
+            seen.clear()
+        assert foreign == [], f"requests left the site's origin: {foreign}"
+        assert errors == [], f"script errors: {errors}"
+        assert dialogs == [], f"a script opened a dialog: {dialogs}"
 
 
 @contextmanager
-def _tab(browser, site_url: str, **context_options: object) -> Iterator[object]:
-    """A fresh tab; afterwards, every request it made must have stayed on the site's origin."""
-    context = browser.new_context(**context_options)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    requests: list[str] = []
-    tab.on("request", lambda request: requests.append(request.url))
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    foreign = [url for url in requests if not url.startswith(site_url) and not url.startswith(("data:", "blob:"))]
-    assert foreign == [], f"requests left the site's origin: {foreign}"
-    assert errors == [], f"script errors: {errors}"
+def _fresh_tab(browser, viewport: str, origin: str) -> Iterator[object]:
+    """A tab in a new context (empty storage and cache), checked when the test is done."""
+    tab = Tab(browser, viewport, origin, permissions=CLIPBOARD)
+    try:
+        yield tab.page
+    finally:
+        tab.context.close()
+    tab.check()
+
+
+@pytest.fixture(scope="module")
+def _module_tabs() -> Iterator[dict[tuple[str, str], Tab]]:
+    """One tab per viewport and site, shared by a module's tests (a context per test costs a cold cache)."""
+    tabs: dict[tuple[str, str], Tab] = {}
+    yield tabs
+    for tab in tabs.values():
+        tab.context.close()
+
+
+@contextmanager
+def _shared_tab(tabs: dict, browser, viewport: str, origin: str) -> Iterator[object]:
+    """The module's tab for this viewport and site, reset for the test: no media emulated, and
+    afterwards no storage left behind (grades, palette) and the test's own requests checked.
+    (`visit` loads its page anew even when the tab is already there.)"""
+    if (viewport, origin) not in tabs:
+        tabs[viewport, origin] = Tab(browser, viewport, origin, permissions=CLIPBOARD)
+    tab = tabs[viewport, origin]
+    tab.page.emulate_media(media="null", color_scheme="null")
+    tab.check()
+    yield tab.page
+    if tab.page.url.startswith(origin):
+        tab.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    tab.check()
 
 
 @pytest.fixture
-def page(browser, site_url: str) -> Iterator[object]:
-    """A desktop-sized tab that must keep to the site's origin."""
-    with _tab(browser, site_url, **VIEWPORTS["desktop"]) as tab:
+def page(_module_tabs, browser, site_url: str) -> Iterator[object]:
+    """A desktop-sized tab (shared within the module) that must keep to the site's origin."""
+    with _shared_tab(_module_tabs, browser, "desktop", site_url) as tab:
         yield tab
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
-def any_page(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator[object]:
-    """The same, once desktop-sized and once phone-sized (touch, small screen)."""
-    options = dict(VIEWPORTS[request.param], permissions=["clipboard-read", "clipboard-write"])
-    with _tab(browser, site_url, **options) as tab:
-        tab.viewport_name = request.param
+def any_page(request: pytest.FixtureRequest, _module_tabs, browser, site_url: str) -> Iterator[object]:
+    """The same, once desktop-sized and once phone-sized (touch, small screen); `.viewport_name` says which."""
+    with _shared_tab(_module_tabs, browser, request.param, site_url) as tab:
         yield tab
 
 
 @pytest.fixture
-def series_page(browser, series_url: str) -> Iterator[object]:
-    """A desktop-sized tab on the two-book site; no dialog may open (no injected script runs)."""
-    with _tab(browser, series_url, **VIEWPORTS["desktop"]) as tab:
-        dialogs: list[str] = []
-        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+def fresh_page(browser, site_url: str) -> Iterator[object]:
+    """A desktop-sized tab in a context of its own: for tests that set storage or init scripts."""
+    with _fresh_tab(browser, "desktop", site_url) as tab:
         yield tab
-        assert dialogs == [], f"a script opened a dialog: {dialogs}"
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def fresh_any_page(request: pytest.FixtureRequest, browser, site_url: str) -> Iterator[object]:
+    """A fresh tab (empty storage), desktop- and phone-sized."""
+    with _fresh_tab(browser, request.param, site_url) as tab:
+        yield tab
+
+
+@pytest.fixture
+def series_page(_module_tabs, browser, series_url: str) -> Iterator[object]:
+    """A desktop-sized tab on the two-book site (shared within the module); no dialog may open."""
+    with _shared_tab(_module_tabs, browser, "desktop", series_url) as tab:
+        yield tab

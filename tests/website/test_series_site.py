@@ -24,7 +24,7 @@ from tests.website.site_fixtures import (
     SECOND_ONLY_WORD, SECOND_SLUG, SECOND_TITLE, SERIES_TITLE, BuiltSite, SeriesSite, sample_handbook,
     write_second_book,
 )
-from tests.website.test_site_browser import ARTICLE_COUNTS, RENDERED, formulas, visit, wait_until_open
+from tests.website.test_site_browser import ARTICLE_COUNTS, RENDERED, formulas, search, visit, wait_until_open
 
 FIRST_SLUG = "deep-learning-concepts"
 
@@ -154,10 +154,7 @@ def test_a_reader_goes_from_the_home_page_to_the_second_book_by_its_tab(series_p
 
 def test_search_finds_a_word_only_the_second_book_holds(series_page, series_url) -> None:
     visit(series_page, series_url)
-    field = series_page.locator("input.md-search__input")
-    field.click()
-    field.press_sequentially(SECOND_ONLY_WORD, delay=10)
-    series_page.wait_for_selector(".md-search-result__item")
+    search(series_page, SECOND_ONLY_WORD)
     hits = series_page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
     assert hits and all(f"/{SECOND_SLUG}/01-priors/" in hit for hit in hits)
 

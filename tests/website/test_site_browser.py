@@ -1,7 +1,9 @@
 """The built site in a real browser (Debian chromium, headless, driven by Playwright).
 
 Served from 127.0.0.1; every test's tab also checks that no request left that
-origin (see the `page` fixture). Expected numbers come from the canonical
+origin, no script failed and no dialog opened (see the `page` fixture: one tab per
+viewport, shared by this module's tests). Every per-page check is made in one walk
+per viewport (`test_every_page_in_one_walk`). Expected numbers come from the canonical
 Markdown, never from this file.
 """
 
@@ -11,11 +13,16 @@ import re
 
 from pipeline.model import (
     CodeBlock, Code, Handbook, Question, Quote, Section, Text, block_inlines, flat_inlines,
-    plain_text, question_formulas,
+    handbook_images, images, plain_text, question_formulas,
 )
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
 
 
+IMAGES = """() => Array.from(document.querySelectorAll("img")).map((img) => ({
+  src: img.currentSrc, alt: img.getAttribute("alt") || "", complete: img.complete,
+  width: img.naturalWidth, height: img.naturalHeight, shown: img.getBoundingClientRect().width,
+}))"""
+IMAGES_LOADED = "() => Array.from(document.querySelectorAll('img')).every((img) => img.complete)"
 RENDERED = "() => document.querySelectorAll('.arithmatex:not([data-rendered])').length === 0"
 # Counts over the page's article (the table of contents repeats question titles).
 ARTICLE_COUNTS = """() => {
@@ -39,6 +46,9 @@ def section_url(site_url: str, site: BuiltSite, section: Section) -> str:
 
 
 def visit(page, url: str) -> None:
+    """Load the page anew (tabs are shared: at the same address, `goto` would only scroll) and wait for KaTeX."""
+    if page.url.partition("#")[0] == url.partition("#")[0]:
+        page.goto("about:blank")
     page.goto(url)
     page.wait_for_function(RENDERED)
 
@@ -107,30 +117,86 @@ def navigate_instantly(page, site_url: str, site: BuiltSite, first: Section, sec
 
 
 def search(page, words: str) -> None:
+    """Type the words into the search field at once, then wait for results.
+
+    Material searches on keyup: filling the field and releasing one key sends the
+    worker only the whole query, so the results shown are never a prefix's.
+    """
     field = page.locator("input.md-search__input")
     field.click()
-    field.press_sequentially(words, delay=10)
+    field.fill(words)
+    field.press("End")
     page.wait_for_selector(".md-search-result__item")
 
 
 # --- the tests -------------------------------------------------------------------
 
 
-def test_every_question_is_a_closed_block_and_every_formula_renders(page, site_url, canonical_site) -> None:
-    questions = 0
-    for section in canonical_site.handbook.sections:
-        visit(page, section_url(site_url, canonical_site, section))
-        counts = page.evaluate(ARTICLE_COUNTS)
-        expected = formulas(section)
-        where = section.slug
-        assert counts["questions"] == len(section.questions), where
-        assert counts["open"] == 0, where
-        assert counts["katex"] == len(expected), where
-        assert counts["display"] == sum(display for _, display in expected), where
-        assert counts["errors"] == 0, where
-        assert counts["dollars"] == dollar_signs(section), where
-        questions += counts["questions"]
-    assert questions == 94
+def test_every_page_in_one_walk(any_page, site_url, canonical_site) -> None:
+    """One visit per page and viewport makes every per-page check.
+
+    Desktop, the home page and every section: the footer links the original post;
+    every question is a closed block and every formula renders (counts from the Markdown).
+    Desktop and phone: with every answer open, every image loads, has alt text and fits
+    the screen. The phone visits the pages whose HTML holds an <img>; the desktop walk
+    checks that exactly those pages show images.
+    """
+    handbook = canonical_site.handbook
+    desktop = any_page.viewport_name == "desktop"
+    pages = [(site_url, None)] + [(section_url(site_url, canonical_site, s), s) for s in handbook.sections]
+    with_images = {url for url, _ in pages if "<img" in _built_html(canonical_site, url.removeprefix(site_url))}
+    questions, image_count, shown = 0, 0, set()
+    for url, section in pages:
+        if not desktop and url not in with_images:
+            continue
+        visit(any_page, url)
+        if desktop:
+            _check_footer(any_page, handbook.meta.source_url, url)
+        if desktop and section:
+            questions += _check_questions_and_formulas(any_page, section, url)
+        found = _check_images(any_page, section, url)
+        image_count += found
+        if found:
+            shown.add(url)
+    assert image_count >= len(handbook_images(handbook)) > 0
+    if desktop:
+        assert questions == 94
+        assert shown == with_images, "the pages that show images are not those whose HTML holds <img>"
+
+
+def _built_html(site: BuiltSite, path: str) -> str:
+    return (site.site_dir / path / "index.html").read_text(encoding="utf-8")
+
+
+def _check_footer(page, source: str, url: str) -> None:
+    assert page.locator(f"footer .md-copyright a[href='{source}']").is_visible(), f"{url}: footer lacks {source}"
+
+
+def _check_questions_and_formulas(page, section: Section, url: str) -> int:
+    counts = page.evaluate(ARTICLE_COUNTS)
+    expected = formulas(section)
+    assert counts["questions"] == len(section.questions), f"{url}: questions {counts}"
+    assert counts["open"] == 0, f"{url}: open questions {counts}"
+    assert counts["katex"] == len(expected), f"{url}: formulas {counts}"
+    assert counts["display"] == sum(display for _, display in expected), f"{url}: display formulas {counts}"
+    assert counts["errors"] == 0, f"{url}: KaTeX errors {counts}"
+    assert counts["dollars"] == dollar_signs(section), f"{url}: dollar signs {counts}"
+    return counts["questions"]
+
+
+def _check_images(page, section: Section | None, url: str) -> int:
+    """Every image loads, has alt text and fits the screen once every answer is open; how many."""
+    page.evaluate("() => document.querySelectorAll('details.question').forEach((d) => d.open = true)")
+    page.wait_for_function(IMAGES_LOADED)
+    found = page.evaluate(IMAGES)
+    expected = sum(1 for q in section.questions for _ in images(q.answer)) if section else 0
+    where = f"{url} ({page.viewport_name})"
+    assert len(found) >= expected, f"{where}: {len(found)} images, {expected} in the Markdown"
+    for image in found:
+        assert image["width"] > 0 and image["height"] > 0, f"{where}: not loaded {image}"
+        assert image["alt"].strip(), f"{where}: no alt text {image}"
+        assert 0 < image["shown"] <= page.viewport_size["width"], f"{where}: does not fit the screen {image}"
+    return len(found)
 
 
 def test_opening_a_question_shows_its_answer(page, site_url, canonical_site) -> None:
