@@ -23,7 +23,7 @@ from pipeline import katex
 from pipeline.errors import HandbookError
 from pipeline.book import Book, book_of
 from pipeline.model import Handbook, Question, images, question_formulas
-from pipeline.readers.site_pages import PageChrome, read_site_chrome
+from pipeline.readers.site_pages import PageChrome, SitePage, read_site_pages
 from pipeline.formats import book_deck_file, section_deck_file, section_page
 from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
 
@@ -185,14 +185,16 @@ def expected_chrome(
     return chrome
 
 
-def _chrome_stage(name: str, canonical: Handbook, book_dir: Path, site_name: str | None, books: Sequence[str]) -> StageResult:
+def _chrome_stage(
+    name: str, canonical: Handbook, pages: dict[str, SitePage], site_name: str | None, books: Sequence[str],
+) -> StageResult:
     """The titles in each page's <title>, header, heading, navigation and tabs, read as text.
 
     A title that reached the theme unescaped shows here: its markup becomes an
-    element (read back as a foreign tag) instead of text. `book_dir` is the book's
+    element (read back as a foreign tag) instead of text. `pages` are the book's, read from its
     folder in the site; `site_name` None: the site's own (mkdocs.yml's when the title is empty).
     """
-    found = read_site_chrome(book_dir)
+    found = {name: page.chrome for name, page in pages.items()}
     home = found.get("")
     if site_name is None:
         site_name = home.header[0] if home and home.header else ""
@@ -215,21 +217,20 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
     """The built site, for one of its books: its pages hold its questions and figures, and show its
     titles (and the series' books) as text. `book_stages` names them with the book's slug."""
     from pipeline.readers.markdown import FIGURES_FOLDER
-    from pipeline.readers.site_pages import read_site
 
     canonical = read_handbook(book.handbook_dir)
     expected = [q for _, q in canonical.questions()]
     svgs = book.handbook_dir / FIGURES_FOLDER
     book_dir = site_dir / book.prefix
-    pages = read_site(book_dir)
+    pages = read_site_pages(book_dir)
     site_figures = [(p.name, p.read_bytes()) for p in sorted((book_dir / FIGURES_FOLDER).glob("*.svg"))]
     books = [read_handbook(b.handbook_dir).meta.title for b in layout.books] if layout.several else []
     return [
         _with_problem(
-            compare("site pages", expected, [q for page in pages.values() for q in page]),
+            compare("site pages", expected, [q for page in pages.values() for q in page.questions]),
             _figure_files_problem(f"{book_dir / FIGURES_FOLDER}/", site_figures, _figures(expected), svgs),
         ),
-        _chrome_stage("site titles and navigation (pages)", canonical, book_dir,
+        _chrome_stage("site titles and navigation (pages)", canonical, pages,
                       layout.title if layout.several else None, books),
     ]
 

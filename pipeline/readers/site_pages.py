@@ -3,7 +3,7 @@
 Reads the static HTML MkDocs wrote (before any script runs): every
 `details.question` with its id, the title in its summary and the answer below,
 through the shared HTML-fragment reader. And, for each page, the places where
-the theme prints the handbook's titles (`read_chrome`), as text: an element
+the theme prints the handbook's titles (`page_chrome`), as text: an element
 injected through an unescaped title shows there.
 """
 
@@ -12,32 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 
 from pipeline.errors import HandbookError
 from pipeline.model import Question
 from pipeline.readers.html_fragment import element_blocks, element_inlines, parse_html
 
 
-def read_page(text: str) -> list[Question]:
+def page_questions(soup: BeautifulSoup) -> list[Question]:
     questions = []
-    for details in parse_html(text).select("details.question"):
+    for details in soup.select("details.question"):
         title = details.select_one("summary .question-title")
         answer = details.select_one("div.answer")
         if title is None or answer is None:
             raise HandbookError(f"question block {details.get('id')!r} lacks its title or answer")
         questions.append(Question(str(details.get("id", "")), element_inlines(title), element_blocks(answer)))
     return questions
-
-
-def read_site(site_dir: Path) -> dict[str, list[Question]]:
-    """Section page folder name (`NN-slug`) → its questions, in page order."""
-    if not (site_dir / "index.html").is_file():
-        raise HandbookError(f"no built site in {site_dir}: run `handbook build-site` first")
-    return {
-        page.parent.name: read_page(page.read_text(encoding="utf-8"))
-        for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
-    }
 
 
 # --- what the theme shows around each page --------------------------------------
@@ -71,8 +61,7 @@ def _text(element: Tag) -> str:
     return " ".join(element.get_text(" ").split())
 
 
-def read_chrome(text: str) -> PageChrome:
-    soup = parse_html(text)
+def page_chrome(soup: BeautifulSoup) -> PageChrome:
     found = {key: soup.select(selector) for key, selector in CHROME.items()}
     nav = tuple(dict.fromkeys(_text(e) for e in found["nav"]))  # the current page is listed twice
     return PageChrome(
@@ -88,10 +77,27 @@ def read_chrome(text: str) -> PageChrome:
     )
 
 
-def read_site_chrome(site_dir: Path) -> dict[str, PageChrome]:
-    """Page folder name ("" for the home page) → what surrounds it."""
-    pages = [site_dir / "index.html", *sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))]
-    return {
-        ("" if page.parent == site_dir else page.parent.name): read_chrome(page.read_text(encoding="utf-8"))
-        for page in pages if page.is_file()
+# --- a built site -----------------------------------------------------------------
+
+
+def read_site(site_dir: Path) -> dict[str, list[Question]]:
+    """Section page folder name (`NN-slug`) → its questions, in page order."""
+    return {name: page.questions for name, page in read_site_pages(site_dir).items() if name}
+
+
+@dataclass(frozen=True)
+class SitePage:
+    questions: list[Question]
+    chrome: PageChrome
+
+
+def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
+    """Page folder name (`NN-slug`; "" for the home page) → its questions and what surrounds
+    them, each page parsed once."""
+    if not (site_dir / "index.html").is_file():
+        raise HandbookError(f"no built site in {site_dir}: run `handbook build-site` first")
+    pages = {"": site_dir / "index.html"} | {
+        page.parent.name: page for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
     }
+    soups = {name: parse_html(page.read_text(encoding="utf-8")) for name, page in pages.items()}
+    return {name: SitePage(page_questions(soup) if name else [], page_chrome(soup)) for name, soup in soups.items()}
