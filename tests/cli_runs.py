@@ -91,6 +91,11 @@ def _repaired(handbook: Handbook) -> tuple[Handbook, RepairLog]:
     return _REPAIRED[handbook]
 
 
+def shared_repairs() -> contextlib.AbstractContextManager:
+    """While it lasts, `normalize` and `check` repair each distinct snapshot model once per process."""
+    return mock.patch.object(pipeline.book, "repair", _repaired)
+
+
 @contextlib.contextmanager
 def _shared_results(env: Mapping[str, str | None]) -> Iterator[None]:
     """The session's KaTeX and repairs, or, when `env` configures KaTeX, neither."""
@@ -98,7 +103,7 @@ def _shared_results(env: Mapping[str, str | None]) -> Iterator[None]:
         with _katex_of_its_own():
             yield
     else:
-        with mock.patch.object(pipeline.book, "repair", _repaired):
+        with shared_repairs():
             yield
 
 

@@ -14,7 +14,6 @@ from typing import Iterator
 import pytest
 
 from pipeline.anki import export_anki
-from pipeline.book import canonical_handbook
 from pipeline.model import Handbook
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
@@ -44,12 +43,6 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def canonical() -> Handbook:
     """The committed canonical handbook."""
     return read_markdown(BOOK.handbook_dir)
-
-
-@pytest.fixture(scope="session")
-def seed_model() -> tuple:
-    """The real book's snapshot as `canonical_handbook` makes it (read, repair, ids, errata), once per worker."""
-    return canonical_handbook(BOOK)
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,14 @@ import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.paths import HANDBOOK_DIR
+from tests.cli_runs import shared_repairs
 from tests.layout import BOOK
 from tests.website.site_fixtures import BuiltSite
 
@@ -26,17 +28,10 @@ def built(canonical_site: BuiltSite, canonical_decks: Path, tmp_path_factory: py
 
 
 @pytest.fixture(autouse=True)
-def _seed_normalized_once(seed_model: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
-    """check's snapshot stage gets the session's model of the real book (same inputs, same model)."""
-    import pipeline.book
-
-    normalize = pipeline.book.canonical_handbook
-
-    def once(book, **options):
-        real = not options and book.folder.resolve() == BOOK.folder
-        return seed_model if real else normalize(book, **options)
-
-    monkeypatch.setattr(pipeline.book, "canonical_handbook", once)
+def _repairs_shared() -> Iterator[None]:
+    """check's snapshot stage repairs the real book once per worker, not once per test (same inputs, same model)."""
+    with shared_repairs():
+        yield
 
 
 def run_check(handbook: Path, site: Path, decks: Path):
