@@ -19,7 +19,7 @@ from pipeline.model import Question
 from pipeline.readers.html_fragment import element_blocks, element_inlines, parse_html
 
 
-def page_questions(soup: BeautifulSoup) -> list[Question]:
+def page_questions(soup: BeautifulSoup) -> tuple[Question, ...]:
     questions = []
     for details in soup.select("details.question"):
         title = details.select_one("summary .question-title")
@@ -27,7 +27,7 @@ def page_questions(soup: BeautifulSoup) -> list[Question]:
         if title is None or answer is None:
             raise HandbookError(f"question block {details.get('id')!r} lacks its title or answer")
         questions.append(Question(str(details.get("id", "")), element_inlines(title), element_blocks(answer)))
-    return questions
+    return tuple(questions)
 
 
 # --- what the theme shows around each page --------------------------------------
@@ -80,14 +80,14 @@ def page_chrome(soup: BeautifulSoup) -> PageChrome:
 # --- a built site -----------------------------------------------------------------
 
 
-def read_site(site_dir: Path) -> dict[str, list[Question]]:
+def read_site(site_dir: Path) -> dict[str, tuple[Question, ...]]:
     """Section page folder name (`NN-slug`) → its questions, in page order."""
     return {name: page.questions for name, page in read_site_pages(site_dir).items() if name}
 
 
 @dataclass(frozen=True)
 class SitePage:
-    questions: list[Question]
+    questions: tuple[Question, ...]
     chrome: PageChrome
 
 
@@ -100,4 +100,4 @@ def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
         page.parent.name: page for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
     }
     soups = {name: parse_html(page.read_text(encoding="utf-8")) for name, page in pages.items()}
-    return {name: SitePage(page_questions(soup) if name else [], page_chrome(soup)) for name, soup in soups.items()}
+    return {name: SitePage(page_questions(soup) if name else (), page_chrome(soup)) for name, soup in soups.items()}
