@@ -15,8 +15,8 @@ import argparse
 import html
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import genanki
 
@@ -30,8 +30,10 @@ TIMESTAMP = 1_700_000_000
 
 
 def answer_text(blocks: tuple[Block, ...]) -> str:
-    return "\n".join(plain_text(tuple(block_inlines(block))) or getattr(block, "tex", "")
-                     or getattr(block, "code", "") for block in blocks)
+    return "\n".join(
+        plain_text(tuple(block_inlines(block))) or getattr(block, "tex", "") or getattr(block, "code", "")
+        for block in blocks
+    )
 
 
 def baseline(handbook: Handbook, out: Path) -> None:
@@ -41,11 +43,16 @@ def baseline(handbook: Handbook, out: Path) -> None:
     for number, section in enumerate(handbook.sections, start=1):
         deck = genanki.Deck(2_000_000_000 + number, f"{handbook.meta.title}::{section.title}")
         for question in section.questions:
-            deck.add_note(genanki.Note(
-                model=model,
-                fields=[html.escape(plain_text(question.title)), html.escape(answer_text(question.answer))],
-                guid=genanki.guid_for(question.id),
-            ))
+            deck.add_note(
+                genanki.Note(
+                    model=model,
+                    fields=[
+                        html.escape(plain_text(question.title)),
+                        html.escape(answer_text(question.answer)),
+                    ],
+                    guid=genanki.guid_for(question.id),
+                )
+            )
         genanki.Package(deck).write_to_file(str(out / f"{section.slug}.apkg"), timestamp=TIMESTAMP)
         decks.append(deck)
     genanki.Package(decks).write_to_file(str(out / "handbook.apkg"), timestamp=TIMESTAMP)
@@ -54,7 +61,7 @@ def baseline(handbook: Handbook, out: Path) -> None:
 def writers_only(handbook: Handbook, out: Path) -> None:
     """Our note building and package writing, without reading the Markdown."""
     decks = section_decks(handbook, handbook.sections, series="Series", site_url="")
-    for section, deck in zip(handbook.sections, decks):
+    for section, deck in zip(handbook.sections, decks, strict=True):
         (out / f"{section.slug}.apkg").write_bytes(apkg_bytes([deck], TIMESTAMP))
     (out / "handbook.apkg").write_bytes(apkg_bytes([*parent_decks(handbook, "Series"), *decks], TIMESTAMP))
 
@@ -63,7 +70,7 @@ def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:
     """Each run's best time; runs alternate within a round so load hits them alike."""
     times: list[list[float]] = [[] for _ in runs]
     for _ in range(rounds):
-        for run, samples in zip(runs, times):
+        for run, samples in zip(runs, times, strict=True):
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / "decks"
                 out.mkdir()
@@ -80,13 +87,22 @@ def main() -> None:
     handbook = read_markdown(HANDBOOK_DIR)
     notes = sum(len(s.questions) for s in handbook.sections)
 
-    base, ours, writers = best_of([
-        lambda out: baseline(handbook, out),
-        # A fresh state file each round: every note is dated, the state written (a first export).
-        lambda out: export_anki(HANDBOOK_DIR, out, None, timestamp=TIMESTAMP, site_url="",
-                                state_file=out.parent / "question-state.tsv"),
-        lambda out: writers_only(handbook, out),
-    ], rounds)
+    base, ours, writers = best_of(
+        [
+            lambda out: baseline(handbook, out),
+            # A fresh state file each round: every note is dated, the state written (a first export).
+            lambda out: export_anki(
+                HANDBOOK_DIR,
+                out,
+                None,
+                timestamp=TIMESTAMP,
+                site_url="",
+                state_file=out.parent / "question-state.tsv",
+            ),
+            lambda out: writers_only(handbook, out),
+        ],
+        rounds,
+    )
     print(f"{notes} notes, {len(handbook.sections)} sections + combined deck, best of {rounds}")
     print(f"minimal genanki script : {base * 1000:8.1f} ms")
     print(f"export_anki (all)      : {ours * 1000:8.1f} ms   ratio {ours / base:5.2f}x")

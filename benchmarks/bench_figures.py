@@ -14,13 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.book import book_of
 from pipeline.figures import figure_files, update_figures
 from pipeline.model import handbook_images
-from pipeline.book import book_of
 from pipeline.paths import HANDBOOK_DIR
+from pipeline.readers.markdown import read_markdown
 
 FIGURES_DIR = book_of(HANDBOOK_DIR).figures_dir  # the real book's figure scripts
-from pipeline.readers.markdown import read_markdown
 
 
 def timed(action) -> float:
@@ -37,7 +37,9 @@ def main() -> None:
     warm = min(timed(lambda: update_figures(FIGURES_DIR, HANDBOOK_DIR / "figures", names)) for _ in range(5))
     print(f"{len(names)} figures")
     print(f"cold, every figure drawn : {cold:7.2f} s ({cold / len(names):.2f} s per figure)")
-    print(f"warm, none changed       : {warm * 1000:7.1f} ms (ratio {warm / read:.2f}x reading the Markdown once)")
+    print(
+        f"warm, none changed       : {warm * 1000:7.1f} ms (ratio {warm / read:.2f}x reading the Markdown once)"
+    )
 
 
 if __name__ == "__main__":

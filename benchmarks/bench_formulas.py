@@ -55,7 +55,7 @@ class Tally:
 
 def tally(original: Handbook, repaired: Handbook) -> Tally:
     result = Tally()
-    for (_, want), (_, got) in zip(original.questions(), repaired.questions()):
+    for (_, want), (_, got) in zip(original.questions(), repaired.questions(), strict=True):
         expected = Counter(tex for tex, _ in question_formulas(want))
         matched = expected & Counter(tex for tex, _ in question_formulas(got))
         result.formulas += sum(expected.values())
@@ -88,13 +88,19 @@ def main() -> None:
 
     result = tally(handbook, repaired)
     total, found = result.formulas, result.recovered
-    print(f"corpus     : {total} formulas in {len(handbook.sections[0].questions)} questions, "
-          f"{len(dump) / 1e6:.2f} MB of dump (seed {args.seed})")
+    print(
+        f"corpus     : {total} formulas in {len(handbook.sections[0].questions)} questions, "
+        f"{len(dump) / 1e6:.2f} MB of dump (seed {args.seed})"
+    )
     print(f"recovered  : {found}/{total} = {100 * found / total:.2f} % exactly (goal 99.5 %)")
-    print(f"repair     : {seconds:.2f} s -> {total / seconds:.0f} formulas/s; "
-          f"{seconds / baseline:.1f}x the time KaTeX takes to render the corpus once ({baseline:.2f} s)")
-    print(f"questions  : {result.damaged} not given back exactly, {result.silent} of them "
-          f"without a residue finding")
+    print(
+        f"repair     : {seconds:.2f} s -> {total / seconds:.0f} formulas/s; "
+        f"{seconds / baseline:.1f}x the time KaTeX takes to render the corpus once ({baseline:.2f} s)"
+    )
+    print(
+        f"questions  : {result.damaged} not given back exactly, {result.silent} of them "
+        f"without a residue finding"
+    )
     for tex in result.lost:
         print(f"  lost: {tex}")
 

@@ -17,21 +17,26 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline import katex
-from pipeline.normalize import normalize
 from pipeline.book import Book
+from pipeline.normalize import normalize
 from pipeline.paths import BOOKS_DIR, DEFAULT_BOOK, HANDBOOK_DIR
-
-BOOK = Book(DEFAULT_BOOK, BOOKS_DIR / DEFAULT_BOOK)
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.text_dump import write_text_dump
+
+BOOK = Book(DEFAULT_BOOK, BOOKS_DIR / DEFAULT_BOOK)
 
 
 def synthetic_dump(copies: int) -> str:
     handbook = read_markdown(HANDBOOK_DIR)
     sections = tuple(
-        replace(section, slug="", title=f"{section.title} {n}", questions=tuple(
-            replace(q, id="") for q in section.questions))
-        for n in range(copies) for section in handbook.sections
+        replace(
+            section,
+            slug="",
+            title=f"{section.title} {n}",
+            questions=tuple(replace(q, id="") for q in section.questions),
+        )
+        for n in range(copies)
+        for section in handbook.sections
     )
     return write_text_dump(replace(handbook, sections=sections))
 
@@ -52,16 +57,20 @@ def main() -> None:
         snapshot = BOOK.snapshot_file()
         seconds, questions = timed(snapshot, BOOK.errata_file, work)
         size = snapshot.stat().st_size
-        print(f"snapshot   : {questions:6d} questions, {size / 1e6:6.2f} MB in {seconds:6.2f} s"
-              f" -> {questions / seconds:8.1f} questions/s, {size / 1e6 / seconds:5.2f} MB/s")
+        print(
+            f"snapshot   : {questions:6d} questions, {size / 1e6:6.2f} MB in {seconds:6.2f} s"
+            f" -> {questions / seconds:8.1f} questions/s, {size / 1e6 / seconds:5.2f} MB/s"
+        )
         big = work / "synthetic.txt"
         big.write_text(synthetic_dump(args.copies), encoding="utf-8")
         (work / "none.toml").write_text("", encoding="utf-8")
         (work / "ids.tsv").unlink()
         seconds_big, questions_big = timed(big, work / "none.toml", work)
         size_big = big.stat().st_size
-        print(f"synthetic  : {questions_big:6d} questions, {size_big / 1e6:6.2f} MB in {seconds_big:6.2f} s"
-              f" -> {questions_big / seconds_big:8.1f} questions/s, {size_big / 1e6 / seconds_big:5.2f} MB/s")
+        print(
+            f"synthetic  : {questions_big:6d} questions, {size_big / 1e6:6.2f} MB in {seconds_big:6.2f} s"
+            f" -> {questions_big / seconds_big:8.1f} questions/s, {size_big / 1e6 / seconds_big:5.2f} MB/s"
+        )
         print(f"ratio      : {args.copies}x the input took {seconds_big / seconds:.1f}x the time")
 
 

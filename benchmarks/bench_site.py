@@ -17,8 +17,8 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -50,7 +50,8 @@ def baseline(work: Path) -> None:
     """`mkdocs build` of the canonical Markdown with a plain Material config."""
     config_file = work / "mkdocs.yml"
     config_file.write_text(
-        BASELINE_CONFIG.format(docs=HANDBOOK_DIR.resolve(), site=work / "baseline-site"), encoding="utf-8",
+        BASELINE_CONFIG.format(docs=HANDBOOK_DIR.resolve(), site=work / "baseline-site"),
+        encoding="utf-8",
     )
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
@@ -83,10 +84,14 @@ def main() -> None:
             times["baseline"].append(timed(baseline, work))
             times["build-site"].append(timed(ours, work))
     for name, values in times.items():
-        print(f"{name:>10}: best {min(values):.3f}s, median {statistics.median(values):.3f}s over {rounds} rounds")
+        print(
+            f"{name:>10}: best {min(values):.3f}s, median {statistics.median(values):.3f}s over {rounds} rounds"
+        )
     best = min(times["build-site"]) / min(times["baseline"])
     median = statistics.median(times["build-site"]) / statistics.median(times["baseline"])
-    print(f"ratio build-site / bare mkdocs build: {best:.2f} (best), {median:.2f} (median); goal: at most 1.2")
+    print(
+        f"ratio build-site / bare mkdocs build: {best:.2f} (best), {median:.2f} (median); goal: at most 1.2"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,9 @@ def baseline_checkout(revision: str) -> Path:
 def suite(checkout: Path) -> tuple[float, str]:
     """Wall seconds of `bin/test` in `checkout`, and its summary line."""
     start = time.perf_counter()
-    result = subprocess.run(["bin/test", "-q", "-p", "no:cacheprovider"], cwd=checkout,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["bin/test", "-q", "-p", "no:cacheprovider"], cwd=checkout, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     found = SUMMARY.search(result.stdout)
     if result.returncode != 0 or not found:

@@ -23,10 +23,10 @@ Exporting twice from the same input and state writes the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 import yaml
 
@@ -37,9 +37,9 @@ import pipeline.writers.html
 from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_subdir, writer_of
+from pipeline.formats import book_deck_file, section_deck_file
 from pipeline.model import Handbook, Section, handbook_images, images
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
-from pipeline.formats import book_deck_file, section_deck_file
 from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
 from pipeline.source_time import source_time
@@ -51,7 +51,10 @@ WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipel
 # Modules whose code decides what a card looks like: a change to any of them
 # must reach readers who re-import, so their times count like the Markdown's.
 CARD_MODULES = (
-    pipeline.writers.anki, pipeline.writers.anki_html, pipeline.writers.html, pipeline.sanitize,
+    pipeline.writers.anki,
+    pipeline.writers.anki_html,
+    pipeline.writers.html,
+    pipeline.sanitize,
 )
 
 
@@ -77,19 +80,23 @@ class AnkiReport:
         plural = "" if len(self.decks) == 1 else "s"
         since = f" since {self.state_file}" if self.state_file else ""
         if self.changed:
-            when = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-            dates = (f"{len(self.changed)} changed{since}, dated {when} (from {self.time_source}); "
-                     f"{self.notes - len(self.changed)} unchanged keep their time")
+            when = datetime.fromtimestamp(self.timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            dates = (
+                f"{len(self.changed)} changed{since}, dated {when} (from {self.time_source}); "
+                f"{self.notes - len(self.changed)} unchanged keep their time"
+            )
         else:
             dates = f"no note changed{since}: every note keeps its time"
         if self.note_type_changed:
             dates += "; the note type (templates, CSS) changed"
         width = max(len(name) for name, _ in self.decks)
-        return "\n".join([
-            f"Wrote {len(self.decks)} deck{plural}, {self.notes} notes, to {self.out_dir}/",
-            f"Notes: {dates}",
-            *(f"  {name:<{width}}  {count:>4} notes" for name, count in self.decks),
-        ])
+        return "\n".join(
+            [
+                f"Wrote {len(self.decks)} deck{plural}, {self.notes} notes, to {self.out_dir}/",
+                f"Notes: {dates}",
+                *(f"  {name:<{width}}  {count:>4} notes" for name, count in self.decks),
+            ]
+        )
 
 
 def export_anki(
@@ -132,30 +139,51 @@ def export_anki(
     clock = NoteClock(read_state(state_file), timestamp)
     url = configured_site_url() if site_url is None else site_url
     svgs = figure_media(handbook_dir, handbook)
-    decks = section_decks(handbook, sections, series=series, site_url=url, css=css, date=clock.time_of,
-                          media={name: file for name, (file, _) in svgs.items()})
-    for section, deck in zip(sections, decks):  # the finished cards, checked again
-        for question, note in zip(section.questions, deck.notes):
+    decks = section_decks(
+        handbook,
+        sections,
+        series=series,
+        site_url=url,
+        css=css,
+        date=clock.time_of,
+        media={name: file for name, (file, _) in svgs.items()},
+    )
+    for section, deck in zip(sections, decks, strict=True):  # the finished cards, checked again
+        for question, note in zip(section.questions, deck.notes, strict=True):
             for field in note.fields:
                 check_card_html(field, f"question {question.id!r}")
     packages = {
-        section_deck_file(section, book): (apkg_bytes([deck], media=_media_of([section], svgs)),
-                                           len(section.questions))
-        for section, deck in zip(sections, decks)
+        section_deck_file(section, book): (
+            apkg_bytes([deck], media=_media_of([section], svgs)),
+            len(section.questions),
+        )
+        for section, deck in zip(sections, decks, strict=True)
     }
     if not slugs:
         packages[book_deck_file(book)] = (
             apkg_bytes([*parent_decks(handbook, series), *decks], media=_media_of(sections, svgs)),
             sum(len(s.questions) for s in sections),
         )
-    write_subdir(out_dir, book, {name: data for name, (data, _) in packages.items()}, WRITER,
-                 replace_all=not slugs, force=force, adopt=adopt)
+    write_subdir(
+        out_dir,
+        book,
+        {name: data for name, (data, _) in packages.items()},
+        WRITER,
+        replace_all=not slugs,
+        force=force,
+        adopt=adopt,
+    )
     if not slugs:
         _retire_flat_layout(out_dir)
     clock.save(state_file, keep_others=bool(slugs))
     counts = tuple((name, count) for name, (_, count) in packages.items())
     return AnkiReport(
-        out_dir / book, counts, timestamp, time_source, tuple(clock.changed), state_file,
+        out_dir / book,
+        counts,
+        timestamp,
+        time_source,
+        tuple(clock.changed),
+        state_file,
         clock.note_type_changed,
     )
 

@@ -28,15 +28,27 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterator
 
 from pipeline.errors import HandbookError
 from pipeline.model import (
-    Block, Code, Handbook, Heading, Inline, Link, ListBlock, Math, Paragraph, Quote, Table, images,
-    Text, flat_inlines,
+    Block,
+    Code,
+    Handbook,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
+    flat_inlines,
+    images,
 )
 
 INDEX = "index"  # where the introduction and the references are reported
@@ -55,26 +67,47 @@ REPEATED_WORD = re.compile(r"\b([A-Za-z][A-Za-z’']*)\s+\1\b")  # "very VERY" i
 FIGURE_NOUNS = r"(?:figure|fig\.|image|picture|diagram|plot|graph|chart|illustration|visuali[sz]ation)s?"
 FIGURE_POINTER = re.compile(
     r"\b(?:shown (?:below|above)"
-    r"|see (?:the )?(?:above |below |following )?" + FIGURE_NOUNS
-    + r"|in the (?:above |below |following )?" + FIGURE_NOUNS
-    + r"|(?:above|below|following) " + FIGURE_NOUNS
-    + r"|" + FIGURE_NOUNS + r" (?:above|below)"
-    + r"|(?:below|above) (?:is|are) (?:a|an|the) (?:[\w-]+ ){0,2}" + FIGURE_NOUNS
-    + r"|" + FIGURE_NOUNS + r"[^.]{0,20}\bas follows)\b",
+    r"|see (?:the )?(?:above |below |following )?"
+    + FIGURE_NOUNS
+    + r"|in the (?:above |below |following )?"
+    + FIGURE_NOUNS
+    + r"|(?:above|below|following) "
+    + FIGURE_NOUNS
+    + r"|"
+    + FIGURE_NOUNS
+    + r" (?:above|below)"
+    + r"|(?:below|above) (?:is|are) (?:a|an|the) (?:[\w-]+ ){0,2}"
+    + FIGURE_NOUNS
+    + r"|"
+    + FIGURE_NOUNS
+    + r"[^.]{0,20}\bas follows)\b",
     re.IGNORECASE,
 )
 # Cheap substring tests first (Python's regexes are slow over long prose):
 # a line with none of these words cannot point at a figure.
-FIGURE_HINTS = ("shown", "follows", "figure", "fig.", "image", "picture", "diagram", "plot",
-                "graph", "chart", "illustration", "visuali")
+FIGURE_HINTS = (
+    "shown",
+    "follows",
+    "figure",
+    "fig.",
+    "image",
+    "picture",
+    "diagram",
+    "plot",
+    "graph",
+    "chart",
+    "illustration",
+    "visuali",
+)
 HANGING_LINE_END = re.compile(r"\b(?:at|via|from)\s*:?$", re.IGNORECASE)  # where its link was
 HANGING_LINK_TEXT = re.compile(
-    r"\bhere\)"                                       # "(… see it here)"
+    r"\bhere\)"  # "(… see it here)"
     r"|\b(?:see|check out|read) [^.]{0,40}?[’']s (?:blog|post|paper|article|chapter|tutorial)\b",
     re.IGNORECASE,
 )
 LINK_LIST_LEAD_IN = re.compile(
-    r"\b(?:list of|references|resources|links|further reading)\b.*:$", re.IGNORECASE,
+    r"\b(?:list of|references|resources|links|further reading)\b.*:$",
+    re.IGNORECASE,
 )
 
 
@@ -178,10 +211,10 @@ def doubled_formula(line: Line, after: Block | None) -> Iterator[str]:
 def glued_formula(line: Line, after: Block | None) -> Iterator[str]:
     inlines = list(flat_inlines(line.inlines))
     text, offset = line.prose, 0
-    for index, inline in enumerate(inlines):
+    for inline in inlines:
         width = len(_prose_of(inline))
         if isinstance(inline, Math) and len(inline.tex.strip()) == 1:
-            left, right = text[:offset], text[offset + width:]
+            left, right = text[:offset], text[offset + width :]
             glued_left = bool(re.search(r"[A-Za-z][’']?$", left))
             glued_right = bool(re.match(r"[A-Za-z]", right)) and not FORMULA_SUFFIX.match(right)
             if glued_left or glued_right:
@@ -211,11 +244,16 @@ def repeated(line: Line, after: Block | None) -> Iterator[str]:
             for match in REPEATED_WORD.finditer(inline.text):
                 yield _quote(inline.text, match.start(), match.end())
     inlines = list(flat_inlines(line.inlines))
-    for first, between, second in zip(inlines, inlines[1:], inlines[2:]):
-        if isinstance(first, Math) and isinstance(second, Math) and first.tex == second.tex \
-                and isinstance(between, Text) and not between.text.strip():
+    for first, between, second in zip(inlines, inlines[1:], inlines[2:], strict=False):
+        if (
+            isinstance(first, Math)
+            and isinstance(second, Math)
+            and first.tex == second.tex
+            and isinstance(between, Text)
+            and not between.text.strip()
+        ):
             yield f"${first.tex}${between.text}${second.tex}$"
-    for first, second in zip(inlines, inlines[1:]):
+    for first, second in zip(inlines, inlines[1:], strict=False):
         if isinstance(first, Math) and isinstance(second, Math) and first.tex == second.tex:
             yield f"${first.tex}$${second.tex}$"
 
@@ -316,8 +354,10 @@ class AuditReport:
 
     def summary(self, limit: int = 5) -> str:
         accepted = len(self.findings) - len(self.unaccepted)
-        lines = [f"residue audit: {len(self.findings)} findings, {accepted} accepted, "
-                 f"{len(self.unaccepted)} not accepted"]
+        lines = [
+            f"residue audit: {len(self.findings)} findings, {accepted} accepted, "
+            f"{len(self.unaccepted)} not accepted"
+        ]
         lines += [f"  {finding}" for finding in self.unaccepted[:limit]]
         if len(self.unaccepted) > limit:
             lines.append(f"  … and {len(self.unaccepted) - limit} more")

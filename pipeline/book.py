@@ -118,8 +118,11 @@ def all_books(books_dir: Path = BOOKS_DIR) -> list[Book]:
     """Every book, by slug (a folder under `books_dir` with a manifest or Markdown)."""
     if not books_dir.is_dir():
         return []
-    return [book_at(p) for p in sorted(books_dir.iterdir())
-            if p.is_dir() and ((p / "raw" / MANIFEST_NAME).exists() or (p / "handbook").is_dir())]
+    return [
+        book_at(p)
+        for p in sorted(books_dir.iterdir())
+        if p.is_dir() and ((p / "raw" / MANIFEST_NAME).exists() or (p / "handbook").is_dir())
+    ]
 
 
 def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR) -> list[Book]:
@@ -175,7 +178,7 @@ def _series_file(books_dir: Path) -> tuple[str, list[str]]:
         raise HandbookError(f"{path} is not valid TOML: {error}") from None
     title, order = data.get("title"), data.get("books", [])
     if not isinstance(title, str) or not title.strip():
-        raise HandbookError(f"{path} must give the series a title (title = \"...\")")
+        raise HandbookError(f'{path} must give the series a title (title = "...")')
     if not isinstance(order, list) or not all(isinstance(slug, str) for slug in order):
         raise HandbookError(f"{path}: books must be a list of book folder names")
     return title.strip(), order
@@ -221,8 +224,12 @@ def read_snapshot(path: Path, manifest: Manifest) -> Handbook:
 
 
 def corrected_handbook(
-    path: Path, manifest: Manifest, known: list[Assignment], errata_file: Path | None,
-    *, allow_dropped: bool = False,
+    path: Path,
+    manifest: Manifest,
+    known: list[Assignment],
+    errata_file: Path | None,
+    *,
+    allow_dropped: bool = False,
 ) -> tuple[Handbook, RepairLog, list[Assignment], int]:
     """Snapshot → model: read, repair, ids, errata. Returns the new assignments and errata count too."""
     corrections = read_errata(errata_file) if errata_file else []  # refuse bad files before the slow repair
@@ -233,7 +240,11 @@ def corrected_handbook(
 
 
 def canonical_handbook(
-    book: Book, *, errata_file: Path | None = None, ids_file: Path | None = None, allow_dropped: bool = False,
+    book: Book,
+    *,
+    errata_file: Path | None = None,
+    ids_file: Path | None = None,
+    allow_dropped: bool = False,
 ) -> tuple[Handbook, RepairLog, list[Assignment], int]:
     """The book's snapshot as the model its canonical Markdown must hold.
 
@@ -241,8 +252,13 @@ def canonical_handbook(
     """
     errata_file = errata_file or book.errata_file
     check_errata_present(book.handbook_dir, errata_file)
-    return corrected_handbook(book.snapshot_file(), book.manifest(), read_ids(ids_file or book.ids_file),
-                              errata_file, allow_dropped=allow_dropped)
+    return corrected_handbook(
+        book.snapshot_file(),
+        book.manifest(),
+        read_ids(ids_file or book.ids_file),
+        errata_file,
+        allow_dropped=allow_dropped,
+    )
 
 
 # --- staleness -----------------------------------------------------------------
@@ -257,7 +273,11 @@ def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
     lines = []
     for role, path in (("snapshot", snapshot), ("errata", errata_file)):
         present = path is not None and path.exists()
-        digest = hashlib.sha256(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")).hexdigest() if present else "-"
+        digest = (
+            hashlib.sha256(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")).hexdigest()
+            if present
+            else "-"
+        )
         lines.append(f"{role} {path.name if path is not None else '-'} {digest}\n")
     return "".join(lines)
 

@@ -8,9 +8,9 @@ build one site of every book, which copies the decks in so its pages offer them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from pipeline.book import book_of
 
@@ -38,8 +38,13 @@ class BuildReport:
 
 
 def build(
-    handbook_dirs: Sequence[Path], site_dir: Path, decks_dir: Path,
-    progress: Progress = lambda message: None, *, force: bool = False, adopt: bool = False,
+    handbook_dirs: Sequence[Path],
+    site_dir: Path,
+    decks_dir: Path,
+    progress: Progress = lambda message: None,
+    *,
+    force: bool = False,
+    adopt: bool = False,
 ) -> BuildReport:
     """Build each book's canonical Markdown (if stale), figures and decks, then one site of them all
     (the first book at the site's root). `force` and `adopt`: see pipeline.fileio."""
@@ -60,8 +65,11 @@ def build(
             results = [(folder, *step(folder)) for folder in handbook_dirs]
             if len(results) == 1:
                 return results[0][1:]
-            return (sum(count for _, count, _ in results),
-                    "; ".join(f"{_book_name(folder)}: {detail}" for folder, _, detail in results))
+            return (
+                sum(count for _, count, _ in results),
+                "; ".join(f"{_book_name(folder)}: {detail}" for folder, _, detail in results),
+            )
+
         return action
 
     def site() -> tuple[int, str]:

@@ -15,16 +15,16 @@ the book's audit-accepted.toml, each acceptance still matching a finding.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 from pipeline import katex
-from pipeline.errors import HandbookError
 from pipeline.book import Book, book_of
+from pipeline.errors import HandbookError
+from pipeline.formats import book_deck_file, section_deck_file, section_page
 from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, SitePage, read_site_pages
-from pipeline.formats import book_deck_file, section_deck_file, section_page
 from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
 
 
@@ -113,10 +113,7 @@ def _snapshot_questions(book: Book) -> list[Question]:
 
 def _formula_stage(canonical: Handbook) -> StageResult:
     questions = [q for _, q in canonical.questions()]
-    failing = [
-        q.id for q in questions
-        if katex.formula_errors(question_formulas(q))
-    ]
+    failing = [q.id for q in questions if katex.formula_errors(question_formulas(q))]
     problem = f"question {failing[0]!r} has a formula KaTeX refuses" if failing else ""
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
@@ -138,10 +135,14 @@ def _deck_stages(canonical: Handbook, book_decks: Path, svgs: Path) -> list[Stag
         if questions is None:
             stages.append(StageResult(name, 0, 0, f"{deck} is neither the book's deck nor a section's"))
             continue
-        stages.append(_with_problem(
-            compare(name, questions, [q for _, q in read_apkg(deck)]),
-            _figure_files_problem(f"{deck.name}'s media", read_apkg_media(deck), _figures(questions), svgs),
-        ))
+        stages.append(
+            _with_problem(
+                compare(name, questions, [q for _, q in read_apkg(deck)]),
+                _figure_files_problem(
+                    f"{deck.name}'s media", read_apkg_media(deck), _figures(questions), svgs
+                ),
+            )
+        )
     return stages
 
 
@@ -153,6 +154,8 @@ def _residue_stage(canonical: Handbook, accepted_file: Path | None) -> StageResu
     places = {q.id for _, q in canonical.questions()} | {"index"}
     damaged = {f.question for f in report.unaccepted}
     return StageResult("residue audit", len(places), len(places - damaged), report.first_problem())
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -161,7 +164,9 @@ HOME = "Home"  # MkDocs' own title for the home page, which the hooks keep (no "
 
 
 def expected_chrome(
-    canonical: Handbook, site_name: str = "", books: Sequence[str] = (),
+    canonical: Handbook,
+    site_name: str = "",
+    books: Sequence[str] = (),
 ) -> dict[str, tuple[str, PageChrome]]:
     """Page folder (in the book's folder of the site) → (its title, what the theme must show around it).
 
@@ -181,12 +186,19 @@ def expected_chrome(
     chrome = {"": (title, home)}
     for number, section in enumerate(canonical.sections, start=1):
         name = _norm(section.title)
-        chrome[section_page(number, section)] = (name, PageChrome(f"{name} - {site}", (site, name), name, nav, tabs, ()))
+        chrome[section_page(number, section)] = (
+            name,
+            PageChrome(f"{name} - {site}", (site, name), name, nav, tabs, ()),
+        )
     return chrome
 
 
 def _chrome_stage(
-    name: str, canonical: Handbook, pages: dict[str, SitePage], site_name: str | None, books: Sequence[str],
+    name: str,
+    canonical: Handbook,
+    pages: dict[str, SitePage],
+    site_name: str | None,
+    books: Sequence[str],
 ) -> StageResult:
     """The titles in each page's <title>, header, heading, navigation and tabs, read as text.
 
@@ -200,15 +212,21 @@ def _chrome_stage(
         site_name = home.header[0] if home and home.header else ""
     expected = expected_chrome(canonical, site_name, books)
     problems = []
-    for page, (title, wanted) in expected.items():
+    for page, (_title, wanted) in expected.items():
         got = found.get(page)
         where = f"page {page or 'index'!r}"
         if got is None:
             problems.append(f"{where} is missing from the site")
         elif got.foreign_tags:
-            problems.append(f"{where} has markup in its titles or navigation: <{'>, <'.join(got.foreign_tags)}>")
+            problems.append(
+                f"{where} has markup in its titles or navigation: <{'>, <'.join(got.foreign_tags)}>"
+            )
         elif got != wanted:
-            field = next(f for f in ("title", "header", "heading", "nav", "tabs") if getattr(got, f) != getattr(wanted, f))
+            field = next(
+                f
+                for f in ("title", "header", "heading", "nav", "tabs")
+                if getattr(got, f) != getattr(wanted, f)
+            )
             problems.append(f"{where} shows a different {field} than the handbook's titles")
     return StageResult(name, len(found), len(expected) - len(problems), problems[0] if problems else "")
 
@@ -230,23 +248,36 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
             compare("site pages", expected, [q for page in pages.values() for q in page.questions]),
             _figure_files_problem(f"{book_dir / FIGURES_FOLDER}/", site_figures, _figures(expected), svgs),
         ),
-        _chrome_stage("site titles and navigation (pages)", canonical, pages,
-                      layout.title if layout.several else None, books),
+        _chrome_stage(
+            "site titles and navigation (pages)",
+            canonical,
+            pages,
+            layout.title if layout.several else None,
+            books,
+        ),
     ]
 
 
 def check(
-    handbook_dir: Path, site_dir: Path, decks_dir: Path, *, more_books: Sequence[Path] = (),
+    handbook_dir: Path,
+    site_dir: Path,
+    decks_dir: Path,
+    *,
+    more_books: Sequence[Path] = (),
     series_title: str | None = None,
 ) -> CheckReport:
     """Every stage read back and compared, for `handbook_dir`'s book and each of `more_books`
     (Markdown folders, in the order build_site was given them); stage names carry the
     book's slug when there are several."""
     layout = books_layout(handbook_dir, more_books, series_title)
-    return CheckReport(tuple(stage for book in layout.books for stage in book_stages(layout, book, site_dir, decks_dir)))
+    return CheckReport(
+        tuple(stage for book in layout.books for stage in book_stages(layout, book, site_dir, decks_dir))
+    )
 
 
-def book_stages(layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_dir: Path) -> list[StageResult]:
+def book_stages(
+    layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_dir: Path
+) -> list[StageResult]:
     """One book at every stage; the snapshot and accepted residue too when its Markdown folder is a book's own."""
     from pipeline.readers.markdown import FIGURES_FOLDER
 
@@ -256,10 +287,12 @@ def book_stages(layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_d
     svgs = handbook_dir / FIGURES_FOLDER
     shown = _figures(expected)
     markdown_files = [(p.name, p.read_bytes()) for p in sorted(svgs.glob("*.svg"))]
-    stages = [_with_problem(
-        StageResult("canonical Markdown", len(expected), len(expected), "", len(shown)),
-        _figure_files_problem(f"{svgs}/", markdown_files, shown, svgs),
-    )]
+    stages = [
+        _with_problem(
+            StageResult("canonical Markdown", len(expected), len(expected), "", len(shown)),
+            _figure_files_problem(f"{svgs}/", markdown_files, shown, svgs),
+        )
+    ]
     book = book_of(handbook_dir)
     if book is not None:
         stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))

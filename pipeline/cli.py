@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import errno
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from click.core import ParameterSource
@@ -56,23 +57,32 @@ def os_error_line(error: OSError) -> str:
 
 def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--force", is_flag=True,
+        "--force",
+        is_flag=True,
         help="Replace an output folder that holds files handbook did not write (never a file).",
     )(command)
 
 
 def book_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--book", "books", multiple=True, metavar="SLUG",
+        "--book",
+        "books",
+        multiple=True,
+        metavar="SLUG",
         help=f"The book (a folder in {BOOKS_DIR}/) to work on; repeatable. Default: every book.",
     )(command)
 
 
 def handbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return book_option(click.option(
-        "--handbook", "handbook_dir", type=click.Path(path_type=Path), default=None,
-        help=f"Folder of canonical Markdown to read instead of the book's ({BOOKS_DIR}/SLUG/handbook).",
-    )(command))
+    return book_option(
+        click.option(
+            "--handbook",
+            "handbook_dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help=f"Folder of canonical Markdown to read instead of the book's ({BOOKS_DIR}/SLUG/handbook).",
+        )(command)
+    )
 
 
 def defaulted(option: str) -> bool:
@@ -87,8 +97,10 @@ def reading_order_hint(slug: str) -> str:
 
     if slug in series_order(BOOKS_DIR):
         return ""
-    return (f"{slug} is not in the series' reading order: add \"{slug}\" to books in "
-            f"{BOOKS_DIR / SERIES_FILE} (unlisted books follow the listed ones, by name)")
+    return (
+        f'{slug} is not in the series\' reading order: add "{slug}" to books in '
+        f"{BOOKS_DIR / SERIES_FILE} (unlisted books follow the listed ones, by name)"
+    )
 
 
 def handbook_dirs(books: tuple[str, ...], handbook_dir: Path | None) -> list[Path]:
@@ -127,10 +139,19 @@ def main() -> None:
 
 @main.command()
 @click.argument("source")
-@click.option("--book", metavar="SLUG", default=None,
-              help="The book to make or refresh. Default: a slug of the page's title.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help=f"Folder for the snapshot and its manifest. Default: {BOOKS_DIR}/SLUG/raw.")
+@click.option(
+    "--book",
+    metavar="SLUG",
+    default=None,
+    help="The book to make or refresh. Default: a slug of the page's title.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"Folder for the snapshot and its manifest. Default: {BOOKS_DIR}/SLUG/raw.",
+)
 @user_errors
 def scrape(source: str, book: str | None, out_dir: Path | None) -> None:
     """Keep a snapshot of a handbook from a URL or a saved .html/.txt file.
@@ -146,7 +167,9 @@ def scrape(source: str, book: str | None, out_dir: Path | None) -> None:
     from pipeline.scrape import scrape as run
 
     manifest, saved = run(source, out_dir, books_dir=BOOKS_DIR, book=book)
-    click.echo(f"Saved {saved / manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)")
+    click.echo(
+        f"Saved {saved / manifest.snapshot} ({manifest.reader} reader, sha256 {manifest.sha256[:12]}…)"
+    )
     hint = reading_order_hint(saved.parent.name) if out_dir is None else ""
     if hint:
         click.echo(hint)
@@ -155,21 +178,44 @@ def scrape(source: str, book: str | None, out_dir: Path | None) -> None:
 @main.command()
 @click.argument("snapshot", required=False, type=click.Path(path_type=Path))
 @book_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the canonical Markdown. Default: the book's handbook/ folder "
-                   "(needed for a dump that is no book's).")
-@click.option("--errata", type=click.Path(path_type=Path), default=None,
-              help="Reviewed hand corrections to apply. Default: the book's errata.toml; "
-                   "none for another dump.")
-@click.option("--ids", "ids_file", type=click.Path(path_type=Path), default=None,
-              help="Stable question-id assignments (updated in place). Default: the book's "
-                   "question-ids.tsv; another dump gets fresh ids, saved nowhere.")
-@click.option("--allow-dropped", is_flag=True,
-              help="Accept that questions the ids file knows are gone from the snapshot.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the canonical Markdown. Default: the book's handbook/ folder "
+    "(needed for a dump that is no book's).",
+)
+@click.option(
+    "--errata",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Reviewed hand corrections to apply. Default: the book's errata.toml; none for another dump.",
+)
+@click.option(
+    "--ids",
+    "ids_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Stable question-id assignments (updated in place). Default: the book's "
+    "question-ids.tsv; another dump gets fresh ids, saved nowhere.",
+)
+@click.option(
+    "--allow-dropped",
+    is_flag=True,
+    help="Accept that questions the ids file knows are gone from the snapshot.",
+)
 @force_option
 @user_errors
-def normalize(snapshot: Path | None, books: tuple[str, ...], out_dir: Path | None, errata: Path | None,
-              ids_file: Path | None, allow_dropped: bool, force: bool) -> None:
+def normalize(
+    snapshot: Path | None,
+    books: tuple[str, ...],
+    out_dir: Path | None,
+    errata: Path | None,
+    ids_file: Path | None,
+    allow_dropped: bool,
+    force: bool,
+) -> None:
     """Repair a book's snapshot into canonical Markdown, one file per section.
 
     Without SNAPSHOT, each book's own (named in its raw/manifest.json). The
@@ -182,15 +228,22 @@ def normalize(snapshot: Path | None, books: tuple[str, ...], out_dir: Path | Non
     """
     from pipeline.normalize import normalize_paths
 
-    for report in normalize_paths(snapshot, books, out_dir, errata, ids_file,
-                                  allow_dropped=allow_dropped, force=force):
+    for report in normalize_paths(
+        snapshot, books, out_dir, errata, ids_file, allow_dropped=allow_dropped, force=force
+    ):
         click.echo(report.summary())
 
 
 @main.command("build-site")
 @handbook_option
-@click.option("--site", "site_dir", type=click.Path(path_type=Path), default=SITE_DIR,
-              show_default=True, help="Folder for the built site.")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(path_type=Path),
+    default=SITE_DIR,
+    show_default=True,
+    help="Folder for the built site.",
+)
 @force_option
 @user_errors
 def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, force: bool) -> None:
@@ -212,15 +265,26 @@ def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path
 
 @main.command("export-anki")
 @handbook_option
-@click.option("--section", "sections", multiple=True, metavar="SLUG",
-              help="Export only this section (repeatable). Default: every section "
-                   "plus the whole book's deck.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
-              show_default=True, help="Folder of decks: the book's .apkg files go to OUT/<book>/.")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="SLUG",
+    help="Export only this section (repeatable). Default: every section plus the whole book's deck.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=DECKS_DIR,
+    show_default=True,
+    help="Folder of decks: the book's .apkg files go to OUT/<book>/.",
+)
 @force_option
 @user_errors
-def export_anki(books: tuple[str, ...], handbook_dir: Path | None, sections: tuple[str, ...], out_dir: Path,
-                force: bool) -> None:
+def export_anki(
+    books: tuple[str, ...], handbook_dir: Path | None, sections: tuple[str, ...], out_dir: Path, force: bool
+) -> None:
     """Write a book's Anki decks (.apkg) into OUT/<book>/: one per section, one for the book.
 
     Decks are named Series::Book::Section (the series from source/books/series.toml).
@@ -260,16 +324,30 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
     """
     from pipeline.build import build
 
-    report = build(handbook_dirs(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force, adopt=True)
+    report = build(
+        handbook_dirs(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force, adopt=True
+    )
     click.echo(report.summary())
 
 
 @main.command("check")
 @handbook_option
-@click.option("--site", "site_dir", type=click.Path(path_type=Path), default=SITE_DIR,
-              show_default=True, help="Built site to check.")
-@click.option("--decks", "decks_dir", type=click.Path(path_type=Path), default=DECKS_DIR,
-              show_default=True, help="Folder of exported decks to check (the book's in DECKS/<book>/).")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(path_type=Path),
+    default=SITE_DIR,
+    show_default=True,
+    help="Built site to check.",
+)
+@click.option(
+    "--decks",
+    "decks_dir",
+    type=click.Path(path_type=Path),
+    default=DECKS_DIR,
+    show_default=True,
+    help="Folder of exported decks to check (the book's in DECKS/<book>/).",
+)
 @user_errors
 def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, decks_dir: Path) -> None:
     """Prove every question of every book survived every stage, unchanged.

@@ -33,12 +33,17 @@ In a checkout, run the commands as `bin/handbook …` from the checkout's root
 
 
 def commands(
-    command: click.Command = main, parent: click.Context | None = None,
+    command: click.Command = main,
+    parent: click.Context | None = None,
 ) -> Iterator[click.Context]:
     """A help context for the group and for every command under it, in definition order."""
     ctx = command.make_context(
-        command.name if parent else "handbook", [], parent=parent, resilient_parsing=True,
-        terminal_width=HELP_WIDTH, max_content_width=HELP_WIDTH,
+        command.name if parent else "handbook",
+        [],
+        parent=parent,
+        resilient_parsing=True,
+        terminal_width=HELP_WIDTH,
+        max_content_width=HELP_WIDTH,
     )
     yield ctx
     if isinstance(command, click.Group):

@@ -49,8 +49,9 @@ def read_errata(path: Path) -> list[Correction]:
         raise HandbookError(f"{path} is not valid TOML: {error}") from None
     corrections = []
     for number, entry in enumerate(data.get("correction", []), start=1):
-        missing = [f for f in FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip()
-                   and f != "replace"]
+        missing = [
+            f for f in FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip() and f != "replace"
+        ]
         if missing:
             raise HandbookError(f"{path}: errata entry #{number} lacks {', '.join(missing)}")
         note = entry.get("note", "")
@@ -66,8 +67,10 @@ def already_applied(text: str, correction: Correction) -> bool:
     Checked before `find`, since an entry that inserts text keeps `find` in `replace`.
     """
     wanted = correction.replace.strip()
-    return bool(wanted) and text.count(wanted) == 1 and (
-        correction.find not in text or correction.find in correction.replace
+    return (
+        bool(wanted)
+        and text.count(wanted) == 1
+        and (correction.find not in text or correction.find in correction.replace)
     )
 
 
@@ -127,7 +130,5 @@ def apply_errata(handbook: Handbook, corrections: list[Correction]) -> tuple[Han
         corrected = apply_correction(by_id[correction.question], correction, label)
         if corrected is not None:
             by_id[correction.question], changed = corrected, changed + 1
-    sections = tuple(
-        replace(s, questions=tuple(by_id[q.id] for q in s.questions)) for s in handbook.sections
-    )
+    sections = tuple(replace(s, questions=tuple(by_id[q.id] for q in s.questions)) for s in handbook.sections)
     return replace(handbook, sections=sections), changed

@@ -21,26 +21,28 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 INK = "#8a8f98"  # text, axes and outlines: readable on white and on #1e2129
 COLORS = ("#1f77d0", "#e8710a", "#2ca02c", "#d62728", "#9467bd", "#17a2b8", "#c2185b")
 
-plt.rcParams.update({
-    "svg.hashsalt": "handbook",
-    "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",  # shipped with matplotlib, drawn as paths
-    "font.size": 11,
-    "text.color": INK,
-    "axes.edgecolor": INK,
-    "axes.labelcolor": INK,
-    "axes.titlecolor": INK,
-    "xtick.color": INK,
-    "ytick.color": INK,
-    "grid.color": INK,
-    "grid.alpha": 0.3,
-    "axes.prop_cycle": matplotlib.cycler(color=COLORS),
-    "legend.frameon": False,
-    "figure.facecolor": "none",
-    "axes.facecolor": "none",
-    "savefig.transparent": True,
-    "path.simplify": False,
-})
+plt.rcParams.update(
+    {
+        "svg.hashsalt": "handbook",
+        "svg.fonttype": "path",
+        "font.family": "DejaVu Sans",  # shipped with matplotlib, drawn as paths
+        "font.size": 11,
+        "text.color": INK,
+        "axes.edgecolor": INK,
+        "axes.labelcolor": INK,
+        "axes.titlecolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "grid.color": INK,
+        "grid.alpha": 0.3,
+        "axes.prop_cycle": matplotlib.cycler(color=COLORS),
+        "legend.frameon": False,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.transparent": True,
+        "path.simplify": False,
+    }
+)
 
 
 def save(fig: plt.Figure, path: str | Path | None = None) -> None:
@@ -50,27 +52,54 @@ def save(fig: plt.Figure, path: str | Path | None = None) -> None:
     plt.close(fig)
 
 
-def node(ax: plt.Axes, x: float, y: float, label: str, color: str = INK, *, width: float = 0.7,
-         height: float = 0.5, round_: bool = False) -> None:
+def node(
+    ax: plt.Axes,
+    x: float,
+    y: float,
+    label: str,
+    color: str = INK,
+    *,
+    width: float = 0.7,
+    height: float = 0.5,
+    round_: bool = False,
+) -> None:
     """A labelled box (or circle) for a diagram, outlined in `color`."""
     from matplotlib.patches import Ellipse, FancyBboxPatch
 
     if round_:
         ax.add_patch(Ellipse((x, y), width, height, fill=False, edgecolor=color, linewidth=1.6))
     else:
-        ax.add_patch(FancyBboxPatch(
-            (x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.02,rounding_size=0.08",
-            fill=False, edgecolor=color, linewidth=1.6,
-        ))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2, y - height / 2),
+                width,
+                height,
+                boxstyle="round,pad=0.02,rounding_size=0.08",
+                fill=False,
+                edgecolor=color,
+                linewidth=1.6,
+            )
+        )
     ax.text(x, y, label, ha="center", va="center", color=color)
 
 
-def arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], color: str = INK,
-          **options: object) -> None:
+def arrow(
+    ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], color: str = INK, **options: object
+) -> None:
     """An arrow between two points of a diagram."""
-    ax.annotate("", xy=end, xytext=start, arrowprops={
-        "arrowstyle": "-|>", "color": color, "linewidth": 1.4, "shrinkA": 0, "shrinkB": 0, **options,
-    })
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": color,
+            "linewidth": 1.4,
+            "shrinkA": 0,
+            "shrinkB": 0,
+            **options,
+        },
+    )
 
 
 def diagram(width: float, height: float, xlim: tuple[float, float], ylim: tuple[float, float]):

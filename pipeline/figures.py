@@ -33,8 +33,8 @@ FIGURE_STYLE = Path(__file__).with_name("figure_style.py")
 
 @dataclass(frozen=True)
 class FigureReport:
-    drawn: tuple[str, ...]   # names whose SVG was drawn by running the script
-    kept: tuple[str, ...]    # names whose SVG was up to date
+    drawn: tuple[str, ...]  # names whose SVG was drawn by running the script
+    kept: tuple[str, ...]  # names whose SVG was up to date
 
     @property
     def total(self) -> int:
@@ -49,7 +49,8 @@ def figure_scripts(scripts_dir: Path) -> dict[str, Path]:
     if not scripts_dir.is_dir():
         return {}
     return {
-        match.group(1): path for path in sorted(scripts_dir.iterdir())
+        match.group(1): path
+        for path in sorted(scripts_dir.iterdir())
         if (match := SCRIPT_NAME.match(path.name)) and path.is_file()
     }
 
@@ -80,8 +81,12 @@ def draw(script: Path) -> bytes:
         env = {**os.environ, "MPLBACKEND": "svg", "MPLCONFIGDIR": scratch}
         try:
             result = subprocess.run(
-                [sys.executable, str(script), str(out)], capture_output=True, text=True,
-                env=env, timeout=TIMEOUT_SECONDS, check=False,
+                [sys.executable, str(script), str(out)],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             raise HandbookError(f"{script} did not finish within {TIMEOUT_SECONDS} s") from None
@@ -91,7 +96,9 @@ def draw(script: Path) -> bytes:
         return out.read_bytes()
 
 
-def figure_files(scripts_dir: Path, previous_dir: Path | None, names: set[str]) -> tuple[dict[str, bytes], FigureReport]:
+def figure_files(
+    scripts_dir: Path, previous_dir: Path | None, names: set[str]
+) -> tuple[dict[str, bytes], FigureReport]:
     """The SVGs of the figures `names` (file name → bytes) plus the stamp, reusing up-to-date ones from `previous_dir`.
 
     A name with no script is an error naming it; a script no page shows is not run.
@@ -99,7 +106,9 @@ def figure_files(scripts_dir: Path, previous_dir: Path | None, names: set[str]) 
     scripts = figure_scripts(scripts_dir)
     missing = sorted(names - set(scripts))
     if missing:
-        raise HandbookError(f"the handbook shows figures/{missing[0]}.svg, but {scripts_dir} has no {missing[0]}.py to draw it")
+        raise HandbookError(
+            f"the handbook shows figures/{missing[0]}.svg, but {scripts_dir} has no {missing[0]}.py to draw it"
+        )
     stamp = read_stamp(previous_dir) if previous_dir else {}
     files: dict[str, bytes] = {}
     digests = {name: script_digest(scripts[name]) for name in sorted(names)}
@@ -113,7 +122,7 @@ def figure_files(scripts_dir: Path, previous_dir: Path | None, names: set[str]) 
             drawn.append(name)
     # Each script is its own process: drawing them side by side uses every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for name, svg in zip(drawn, pool.map(draw, [scripts[name] for name in drawn])):
+        for name, svg in zip(drawn, pool.map(draw, [scripts[name] for name in drawn]), strict=True):
             files[f"{name}.svg"] = svg
     files = dict(sorted(files.items()))
     if files:

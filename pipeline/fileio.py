@@ -19,9 +19,9 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from pipeline.errors import HandbookError
 
@@ -120,8 +120,9 @@ def writer_of(folder: Path) -> str | None:
     return text.partition("`")[2].partition("`")[0] or "another handbook command"
 
 
-def check_output_dir(target: Path, writer: str, *, force: bool = False, adopt: bool = False,
-                     new_files: set[str] | None = None) -> None:
+def check_output_dir(
+    target: Path, writer: str, *, force: bool = False, adopt: bool = False, new_files: set[str] | None = None
+) -> None:
     """Refuse, in one line, unless `writer` may replace `target` as a whole.
 
     `adopt` says `target` is the caller's default folder (the CLI's site/ or
@@ -178,7 +179,8 @@ def _files(folder: Path) -> set[str]:
     """Every file below `folder`, as a relative POSIX path."""
     return {
         (Path(root) / name).relative_to(folder).as_posix()
-        for root, _, names in os.walk(folder) for name in names
+        for root, _, names in os.walk(folder)
+        for name in names
     }
 
 
@@ -240,8 +242,9 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(holder, ignore_errors=True)
 
 
-def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force: bool = False,
-                   adopt: bool = False) -> None:
+def write_into_dir(
+    target: Path, files: dict[str, bytes], writer: str, *, force: bool = False, adopt: bool = False
+) -> None:
     """Add or replace just these files in `target`; every other file there stays.
 
     A missing or empty folder is made and marked as `writer`'s; a folder of
@@ -258,8 +261,16 @@ def write_into_dir(target: Path, files: dict[str, bytes], writer: str, *, force:
         write_atomic(target / name, data)
 
 
-def write_subdir(root: Path, name: str, files: dict[str, bytes], writer: str, *,
-                 replace_all: bool, force: bool = False, adopt: bool = False) -> None:
+def write_subdir(
+    root: Path,
+    name: str,
+    files: dict[str, bytes],
+    writer: str,
+    *,
+    replace_all: bool,
+    force: bool = False,
+    adopt: bool = False,
+) -> None:
     """Write `files` into `root/name`, an output folder of its own inside `root`, a folder of such folders.
 
     With `replace_all` they replace `root/name` as a whole (`replaced_dir`), else

@@ -94,15 +94,17 @@ def _match(text: str, section: str, unused: list[Assignment]) -> Assignment | No
     if exact:
         return exact
     scored = [
-        (difflib.SequenceMatcher(None, a.question, text).ratio(), a)
-        for a in unused if a.section == section
+        (difflib.SequenceMatcher(None, a.question, text).ratio(), a) for a in unused if a.section == section
     ]
     best = max(scored, key=lambda pair: pair[0], default=None)
     return best[1] if best and best[0] >= MIN_SIMILARITY else None
 
 
 def assign_ids(
-    handbook: Handbook, known: list[Assignment], *, allow_dropped: bool = False,
+    handbook: Handbook,
+    known: list[Assignment],
+    *,
+    allow_dropped: bool = False,
 ) -> tuple[Handbook, list[Assignment]]:
     """Give every question its stable id; returns the handbook and the new assignment list.
 

@@ -55,7 +55,15 @@ from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, read_handbook, 
 from pipeline.writers.anki import deck_rename
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
-    BookLink, Download, SitePage, deck_files, footer_html, home_page, reader_html, search_html, section_page,
+    BookLink,
+    Download,
+    SitePage,
+    deck_files,
+    footer_html,
+    home_page,
+    reader_html,
+    search_html,
+    section_page,
 )
 
 ASSETS = Path(__file__).with_name("site_assets")
@@ -128,8 +136,10 @@ def _book_files(config: MkDocsConfig, book: SiteBook) -> list[File]:
     """A later book's pages and figures, under its folder in the site."""
     folder = book.handbook_dir.resolve()
     sources = [*sorted(folder.glob("*.md")), *sorted((folder / FIGURES_FOLDER).glob("*.svg"))]
-    return [File.generated(config, book.prefix + path.relative_to(folder).as_posix(), abs_src_path=str(path))
-            for path in sources]
+    return [
+        File.generated(config, book.prefix + path.relative_to(folder).as_posix(), abs_src_path=str(path))
+        for path in sources
+    ]
 
 
 def _edit_url(config: MkDocsConfig, book: SiteBook, path: str) -> str | None:
@@ -196,7 +206,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
             page.parent = section
         sections.append(section)
         pages += own
-    for previous, page, following in zip([None, *pages], pages, [*pages[1:], None]):
+    for previous, page, following in zip([None, *pages], pages, [*pages[1:], None], strict=False):
         page.previous_page, page.next_page = previous, following
     navigation = Navigation(sections, pages)
     navigation.homepage = pages[0]  # the first book's home, though no longer top-level (its title shows)
@@ -250,10 +260,18 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
     handbook = _build.handbooks[book.slug]
     if path == INDEX_FILE:
         sections = {s.slug: _section_href(files, page, book, s.slug) for s in handbook.sections}
-        downloads = [Download(label, _deck_href(page, f"decks/{name}"))
-                     for label, name in deck_files(handbook, book.slug)]
-        return home_page(handbook, sections, downloads, _book_links(files, page) if not book.prefix else (),
-                         deck_rename(handbook, _layout_now().title or read_series().title), _study_book(book))
+        downloads = [
+            Download(label, _deck_href(page, f"decks/{name}"))
+            for label, name in deck_files(handbook, book.slug)
+        ]
+        return home_page(
+            handbook,
+            sections,
+            downloads,
+            _book_links(files, page) if not book.prefix else (),
+            deck_rename(handbook, _layout_now().title or read_series().title),
+            _study_book(book),
+        )
     match = SECTION_FILE.match(path)
     if match is None:
         return None
@@ -274,8 +292,11 @@ def _book_links(files: Files, page: Page) -> list[BookLink]:
     if not layout.several:
         return []
     return [
-        BookLink(_build.handbooks[book.slug], _page_href(files, page, book.prefix + INDEX_FILE),
-                 _deck_href(page, book.deck(book_deck_file(book.slug))))
+        BookLink(
+            _build.handbooks[book.slug],
+            _page_href(files, page, book.prefix + INDEX_FILE),
+            _deck_href(page, book.deck(book_deck_file(book.slug))),
+        )
         for book in layout.books
     ]
 

@@ -10,8 +10,8 @@ on the way from the snapshot to the site and the decks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 # --- inlines ---------------------------------------------------------------
 
@@ -45,7 +45,7 @@ class Link:
     url: str
 
 
-Inline = Union[Text, Math, Code, Link]
+Inline = Text | Math | Code | Link
 
 # --- blocks ----------------------------------------------------------------
 
@@ -136,7 +136,7 @@ class Image:
         return match.group(1) if match else self.src
 
 
-Block = Union[Paragraph, Heading, DisplayMath, CodeBlock, ListBlock, Table, Quote, Image]
+Block = Paragraph | Heading | DisplayMath | CodeBlock | ListBlock | Table | Quote | Image
 
 # --- structure -------------------------------------------------------------
 

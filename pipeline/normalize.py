@@ -13,19 +13,24 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.audit import AuditReport, audit, read_accepted, review
 from pipeline.book import (
-    Book, Manifest, all_books, canonical_handbook, corrected_handbook, inputs_stamp, is_stale,
-    read_snapshot_text, select_books,
+    Book,
+    Manifest,
+    all_books,
+    canonical_handbook,
+    corrected_handbook,
+    inputs_stamp,
+    is_stale,
+    read_snapshot_text,
+    select_books,
 )
 from pipeline.errors import HandbookError
-from pipeline.formats import INPUTS_STAMP
-from pipeline.fileio import check_output_dir, write_atomic
-from pipeline.ids import ids_tsv, read_ids
-from pipeline.model import CodeBlock, Handbook, Quote, question_formulas
 from pipeline.figures import FigureReport, figure_files
-from pipeline.model import handbook_images
+from pipeline.fileio import check_output_dir, write_atomic
+from pipeline.formats import INPUTS_STAMP
+from pipeline.ids import ids_tsv, read_ids
+from pipeline.model import CodeBlock, Handbook, Quote, handbook_images, question_formulas
 from pipeline.readers import reader_for_file
-from pipeline.readers.markdown import FIGURES_FOLDER
-from pipeline.readers.markdown import read_files
+from pipeline.readers.markdown import FIGURES_FOLDER, read_files
 from pipeline.repair import RepairLog
 from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import WRITER, markdown_files, write_files
@@ -74,14 +79,21 @@ def validate_formulas(handbook: Handbook) -> int:
 
 def count_code_blocks(handbook: Handbook) -> int:
     def count(blocks: tuple) -> int:
-        return sum(1 if isinstance(b, CodeBlock) else count(b.blocks) if isinstance(b, Quote) else 0
-                   for b in blocks)
+        return sum(
+            1 if isinstance(b, CodeBlock) else count(b.blocks) if isinstance(b, Quote) else 0 for b in blocks
+        )
+
     return sum(count(q.answer) for _, q in handbook.questions())
 
 
 def normalize_paths(
-    snapshot: Path | None, slugs: tuple[str, ...], out_dir: Path | None = None,
-    errata_file: Path | None = None, ids_file: Path | None = None, *, allow_dropped: bool = False,
+    snapshot: Path | None,
+    slugs: tuple[str, ...],
+    out_dir: Path | None = None,
+    errata_file: Path | None = None,
+    ids_file: Path | None = None,
+    *,
+    allow_dropped: bool = False,
     force: bool = False,
 ) -> list[NormalizeReport]:
     """`handbook normalize`: the named books (every book), or one snapshot file.
@@ -91,14 +103,22 @@ def normalize_paths(
     """
     options = {"allow_dropped": allow_dropped, "force": force}
     if snapshot is not None:
-        owner = next((b for b in all_books() if b.manifest_file.exists()
-                      and b.snapshot_file().resolve() == snapshot.resolve()), None)
+        owner = next(
+            (
+                b
+                for b in all_books()
+                if b.manifest_file.exists() and b.snapshot_file().resolve() == snapshot.resolve()
+            ),
+            None,
+        )
         if owner is not None:
             return [normalize_book(owner, out_dir, errata_file, ids_file, **options)]
         if out_dir is None:
             read_snapshot_text(snapshot)  # a snapshot that cannot be one says so first
-            raise HandbookError(f"{snapshot} is no book's snapshot: pass --out DIR for its Markdown "
-                                "(or `handbook scrape` it to make it a book)")
+            raise HandbookError(
+                f"{snapshot} is no book's snapshot: pass --out DIR for its Markdown "
+                "(or `handbook scrape` it to make it a book)"
+            )
         return [normalize(snapshot, out_dir, errata_file, ids_file, **options)]
     books = select_books(slugs)
     if len(books) != 1 and (out_dir or errata_file or ids_file):
@@ -114,8 +134,13 @@ def normalize_if_stale(book: Book, *, force: bool = False) -> NormalizeReport | 
 
 
 def normalize_book(
-    book: Book, out_dir: Path | None = None, errata_file: Path | None = None, ids_file: Path | None = None,
-    *, allow_dropped: bool = False, force: bool = False,
+    book: Book,
+    out_dir: Path | None = None,
+    errata_file: Path | None = None,
+    ids_file: Path | None = None,
+    *,
+    allow_dropped: bool = False,
+    force: bool = False,
 ) -> NormalizeReport:
     """The book's snapshot into its Markdown folder, with its errata, ids and accepted residue.
 
@@ -124,7 +149,8 @@ def normalize_book(
     out_dir = out_dir or book.handbook_dir
     check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
     handbook, log, assignments, applied = canonical_handbook(
-        book, errata_file=errata_file, ids_file=ids_file, allow_dropped=allow_dropped)
+        book, errata_file=errata_file, ids_file=ids_file, allow_dropped=allow_dropped
+    )
     stamp = inputs_stamp(book.snapshot_file(), errata_file or book.errata_file)
     formulas, figures = _write(handbook, out_dir, stamp, book.figures_dir, force=force)
     write_atomic(ids_file or book.ids_file, ids_tsv(assignments))
@@ -132,8 +158,13 @@ def normalize_book(
 
 
 def normalize(
-    snapshot: Path, out_dir: Path, errata_file: Path | None = None,
-    ids_file: Path | None = None, *, allow_dropped: bool = False, force: bool = False,
+    snapshot: Path,
+    out_dir: Path,
+    errata_file: Path | None = None,
+    ids_file: Path | None = None,
+    *,
+    allow_dropped: bool = False,
+    force: bool = False,
     figures_dir: Path | None = None,
 ) -> NormalizeReport:
     """Another handbook's dump (no book's) into `out_dir`: only the errata and ids files named are used.
@@ -146,7 +177,8 @@ def normalize(
     known = read_ids(ids_file) if ids_file else []  # refuse bad state files before the slow repair
     manifest = Manifest(snapshot.name, reader_for_file(snapshot.name))
     handbook, log, assignments, applied = corrected_handbook(
-        snapshot, manifest, known, errata_file, allow_dropped=allow_dropped)
+        snapshot, manifest, known, errata_file, allow_dropped=allow_dropped
+    )
     stamp = inputs_stamp(snapshot, errata_file)
     formulas, figures = _write(handbook, out_dir, stamp, figures_dir, force=force)
     if ids_file is not None:
@@ -155,7 +187,12 @@ def normalize(
 
 
 def _write(
-    handbook: Handbook, out_dir: Path, stamp: str, figures_dir: Path | None, *, force: bool,
+    handbook: Handbook,
+    out_dir: Path,
+    stamp: str,
+    figures_dir: Path | None,
+    *,
+    force: bool,
 ) -> tuple[int, FigureReport]:
     """Validate and write the canonical Markdown and its figures; returns how many formulas
     it holds and what was drawn."""
@@ -172,18 +209,29 @@ def _write(
 
 
 def _report(
-    handbook: Handbook, log: RepairLog, applied: int, accepted: list, formulas: int, figures: FigureReport,
+    handbook: Handbook,
+    log: RepairLog,
+    applied: int,
+    accepted: list,
+    formulas: int,
+    figures: FigureReport,
 ) -> NormalizeReport:
     return NormalizeReport(
-        sections=len(handbook.sections), questions=sum(1 for _ in handbook.questions()),
-        formulas=formulas, code_blocks=count_code_blocks(handbook),
-        errata_applied=applied, repairs=log, residue=review(audit(handbook), accepted),
+        sections=len(handbook.sections),
+        questions=sum(1 for _ in handbook.questions()),
+        formulas=formulas,
+        code_blocks=count_code_blocks(handbook),
+        errata_applied=applied,
+        repairs=log,
+        residue=review(audit(handbook), accepted),
         figures=figures,
     )
 
 
 def figures_of(
-    handbook: Handbook, scripts_dir: Path | None, out_dir: Path,
+    handbook: Handbook,
+    scripts_dir: Path | None,
+    out_dir: Path,
 ) -> tuple[dict[str, bytes], FigureReport]:
     """The SVGs the handbook shows, drawn from their scripts (kept from `out_dir` when up to date)."""
     names = {image.name for image in handbook_images(handbook)}

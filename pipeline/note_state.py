@@ -18,9 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import tsv_text, write_atomic
@@ -53,8 +53,7 @@ def read_state(path: Path) -> dict[str, NoteState]:
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != 3 or not _DIGEST.fullmatch(row[1]) or not row[2].isdigit() or row[0] in states:
             raise HandbookError(
-                f"{path}:{number}: expected a new id, a 16-digit hex digest and whole seconds, "
-                "tab-separated"
+                f"{path}:{number}: expected a new id, a 16-digit hex digest and whole seconds, tab-separated"
             )
         states[row[0]] = NoteState(row[0], row[1], int(row[2]))
     return states
@@ -85,8 +84,11 @@ class NoteClock:
     @property
     def changed(self) -> list[str]:
         """Question ids (not the note type) whose time moved in this run."""
-        return [key for key, state in self.dated.items()
-                if key != NOTE_TYPE_ROW and self.previous.get(key) != state]
+        return [
+            key
+            for key, state in self.dated.items()
+            if key != NOTE_TYPE_ROW and self.previous.get(key) != state
+        ]
 
     @property
     def note_type_changed(self) -> bool:

@@ -13,12 +13,42 @@ import nh3
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 WEB_SCHEMES = frozenset({"http", "https"})
 
-ALLOWED_TAGS = frozenset({
-    "a", "b", "blockquote", "br", "code", "details", "div", "em", "figcaption", "figure", "h3", "h4", "h5", "h6",
-    "i", "img", "li", "ol",
-    "p", "pre", "span", "strong", "summary", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "tr", "ul",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "details",
+        "div",
+        "em",
+        "figcaption",
+        "figure",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "span",
+        "strong",
+        "summary",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id"},
     "a": {"href", "title"},

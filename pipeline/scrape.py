@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -43,9 +43,9 @@ CHUNK = 64 * 1024
 class FetchOptions:
     """How patient a download is; the environment can override each (for tests and slow links)."""
 
-    timeout: float = 20.0       # seconds for a whole request (connect, redirects, headers, body)
-    attempts: int = 3           # tries on connection errors, timeouts and 5xx answers
-    backoff: float = 1.0        # seconds before the second try, doubled after each
+    timeout: float = 20.0  # seconds for a whole request (connect, redirects, headers, body)
+    attempts: int = 3  # tries on connection errors, timeouts and 5xx answers
+    backoff: float = 1.0  # seconds before the second try, doubled after each
     max_bytes: int = 5_000_000  # the handbook page is well under 1 MB
 
     @classmethod
@@ -63,8 +63,14 @@ class FetchOptions:
             raise HandbookError(f"a HANDBOOK_SCRAPE_* setting is not a number: {error}") from None
 
 
-def scrape(source: str, out_dir: Path | None, options: FetchOptions | None = None, *,
-           books_dir: Path | None = None, book: str | None = None) -> tuple[Manifest, Path]:
+def scrape(
+    source: str,
+    out_dir: Path | None,
+    options: FetchOptions | None = None,
+    *,
+    books_dir: Path | None = None,
+    book: str | None = None,
+) -> tuple[Manifest, Path]:
     """Snapshot `source` (an http(s) URL or a .html/.htm/.txt file) into `out_dir`.
 
     Without `out_dir`, into a book's raw/ folder under `books_dir`: the book
@@ -86,7 +92,7 @@ def scrape(source: str, out_dir: Path | None, options: FetchOptions | None = Non
         snapshot=Path(previous or SNAPSHOT_STEM).stem + READER_EXTENSIONS[reader],
         reader=reader,
         source=source,
-        retrieved_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        retrieved_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     commit_snapshot(out_dir, manifest, text)
@@ -105,9 +111,7 @@ def _read_file(path: Path) -> tuple[str, str]:
             f"{path} is not a page snapshot: pass an http(s) URL or a saved .html or .txt file"
         )
     if not path.exists():  # anything else that is not a regular file: read_snapshot_text says what
-        raise HandbookError(
-            f"{path} does not exist: pass an http(s) URL or a saved .html or .txt file"
-        )
+        raise HandbookError(f"{path} does not exist: pass an http(s) URL or a saved .html or .txt file")
     return read_snapshot_text(path), reader
 
 
@@ -139,8 +143,7 @@ def fetch(url: str, options: FetchOptions) -> str:
             last = str(reason)
     tries = f" (tried {options.attempts} times)" if options.attempts > 1 else ""
     raise HandbookError(
-        f"cannot reach {url}: {last}{tries}; "
-        "check your connection or save the page and pass the file"
+        f"cannot reach {url}: {last}{tries}; check your connection or save the page and pass the file"
     )
 
 
@@ -169,8 +172,9 @@ class _Deadline:
 
         class _HTTPS(urllib.request.HTTPSHandler):
             def https_open(self, req):  # type: ignore[no-untyped-def]
-                return self.do_open(deadline._connection(http.client.HTTPSConnection), req,
-                                    context=self._context)
+                return self.do_open(
+                    deadline._connection(http.client.HTTPSConnection), req, context=self._context
+                )
 
         return urllib.request.build_opener(_HTTP, _HTTPS)
 
@@ -226,9 +230,13 @@ def _fetch_once(url: str, options: FetchOptions) -> str:
 
 
 def _request(url: str, options: FetchOptions, opener: urllib.request.OpenerDirector) -> str:
-    request = urllib.request.Request(url, headers={
-        "User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
-    })
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": user_agent(),
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+        },
+    )
     try:
         with opener.open(request, timeout=options.timeout) as response:
             content_type = response.headers.get_content_type()
@@ -238,7 +246,8 @@ def _request(url: str, options: FetchOptions, opener: urllib.request.OpenerDirec
                 )
             body = _read_body(response, url, options)
             charset = response.headers.get_content_charset() or EncodingDetector.find_declared_encoding(
-                body[:2048], is_html=True)
+                body[:2048], is_html=True
+            )
     except urllib.error.HTTPError as error:
         if error.code >= 500:
             raise _Retry(f"the server answered HTTP {error.code} {_one_line(error.reason)}") from None
@@ -252,7 +261,7 @@ def _request(url: str, options: FetchOptions, opener: urllib.request.OpenerDirec
         if isinstance(reason, (socket.timeout, TimeoutError)):
             raise _Retry(f"no answer within {options.timeout:g} s") from None
         raise _Retry(str(getattr(reason, "strerror", None) or reason)) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise _Retry(f"no answer within {options.timeout:g} s") from None
     except OSError as error:
         raise _Retry(error.strerror or str(error) or type(error).__name__) from None

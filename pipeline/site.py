@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from pipeline.book import book_of
 from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir
 from pipeline.normalize import normalize_if_stale
-from pipeline.book import book_of
 from pipeline.paths import MKDOCS_CONFIG
 from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook
 from pipeline.source_time import source_time
@@ -59,14 +59,23 @@ class SiteReport:
         )
         found, expected = self.decks
         if found < expected:
-            line += (f"\nAnki decks: {found} of {expected} in decks/<book>/; run `handbook export-anki` "
-                     "before build-site or the download links stay broken")
+            line += (
+                f"\nAnki decks: {found} of {expected} in decks/<book>/; run `handbook export-anki` "
+                "before build-site or the download links stay broken"
+            )
         return line
 
 
 def build_site(
-    handbook_dir: Path, site_dir: Path, *, more_books: Sequence[Path] = (), series_title: str | None = None,
-    config_file: Path = MKDOCS_CONFIG, site_url: str | None = None, force: bool = False, adopt: bool = False,
+    handbook_dir: Path,
+    site_dir: Path,
+    *,
+    more_books: Sequence[Path] = (),
+    series_title: str | None = None,
+    config_file: Path = MKDOCS_CONFIG,
+    site_url: str | None = None,
+    force: bool = False,
+    adopt: bool = False,
 ) -> SiteReport:
     """Build the site of `handbook_dir`'s book, and of `more_books` (Markdown folders)
     after it, into `site_dir` (replaced only on success).
@@ -103,10 +112,16 @@ def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_ur
     first, *others = layout.books
     try:
         config = load_config(
-            str(config_file), docs_dir=str(first.handbook_dir.resolve()), site_dir=str(site_dir.resolve()),
-            strict=True, **overrides,
+            str(config_file),
+            docs_dir=str(first.handbook_dir.resolve()),
+            site_dir=str(site_dir.resolve()),
+            strict=True,
+            **overrides,
         )
-        config.extra[SITE_KEY] = {"title": layout.title, "books": [str(b.handbook_dir.resolve()) for b in others]}
+        config.extra[SITE_KEY] = {
+            "title": layout.title,
+            "books": [str(b.handbook_dir.resolve()) for b in others],
+        }
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -117,7 +132,9 @@ def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_ur
 
 
 def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
-    names = [name for book in layout.books for _, name in deck_files(read_handbook(book.handbook_dir), book.slug)]
+    names = [
+        name for book in layout.books for _, name in deck_files(read_handbook(book.handbook_dir), book.slug)
+    ]
     return sum((site_dir / "decks" / name).is_file() for name in names), len(names)
 
 
@@ -141,4 +158,3 @@ def _source_date(handbook_dirs: Sequence[Path]) -> Iterator[None]:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-

@@ -15,9 +15,9 @@ plain `mkdocs build`/`serve` has none there and gets every book of the series.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
@@ -67,7 +67,9 @@ def site_layout(handbook_dirs: Sequence[Path], title: str) -> SiteLayout:
     return _layout([(handbook_slug(folder), folder) for folder in handbook_dirs], title)
 
 
-def books_layout(handbook_dir: Path, more_books: Sequence[Path] = (), series_title: str | None = None) -> SiteLayout:
+def books_layout(
+    handbook_dir: Path, more_books: Sequence[Path] = (), series_title: str | None = None
+) -> SiteLayout:
     """The layout `build_site` and `check` share: `handbook_dir`'s book at the root, `more_books` after
     it, under `series_title` (by default source/books/series.toml's, when there are more books)."""
     if series_title is None:
@@ -108,9 +110,13 @@ def read_handbook(handbook_dir: Path) -> Handbook:
     pages; with this they parse it once per build (and `mkdocs serve` re-reads
     only after an edit).
     """
-    stats = tuple(  # every entry, so that a stray file added later is seen (and refused)
-        (p.name, p.lstat().st_mtime_ns, p.lstat().st_size) for p in sorted(handbook_dir.iterdir())
-    ) if handbook_dir.is_dir() else ()
+    stats = (
+        tuple(  # every entry, so that a stray file added later is seen (and refused)
+            (p.name, p.lstat().st_mtime_ns, p.lstat().st_size) for p in sorted(handbook_dir.iterdir())
+        )
+        if handbook_dir.is_dir()
+        else ()
+    )
     return _read_once(handbook_dir.resolve(), stats)
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from pipeline.errors import HandbookError
 
@@ -43,8 +43,10 @@ def git_commit_time(paths: Sequence[Path]) -> int | None:
 
 def git_clean(paths: Sequence[Path]) -> bool:
     """Whether all `paths` are tracked and unmodified."""
-    return (_git(paths, "ls-files", "--error-unmatch", "--") is not None
-            and _git(paths, "status", "--porcelain", "--") == "")
+    return (
+        _git(paths, "ls-files", "--error-unmatch", "--") is not None
+        and _git(paths, "status", "--porcelain", "--") == ""
+    )
 
 
 def _git(paths: Sequence[Path], *args: str) -> str | None:
@@ -54,8 +56,12 @@ def _git(paths: Sequence[Path], *args: str) -> str | None:
         return None
     try:
         done = subprocess.run(
-            ["git", *args, *absolute], cwd=Path(absolute[0]).parent,
-            capture_output=True, text=True, timeout=30, check=False,
+            ["git", *args, *absolute],
+            cwd=Path(absolute[0]).parent,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -16,17 +16,29 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, formulas, question_formulas
 
 # Commands that set classes, ids, styles or data attributes, load extensions or
 # files (KaTeX's trust-gated ones and MathJax's html, require and bbox ones).
-REFUSED = frozenset({
-    "htmlClass", "htmlId", "htmlStyle", "htmlData", "class", "cssId", "style", "data",
-    "require", "includegraphics", "bbox", "mmlToken",
-})
+REFUSED = frozenset(
+    {
+        "htmlClass",
+        "htmlId",
+        "htmlStyle",
+        "htmlData",
+        "class",
+        "cssId",
+        "style",
+        "data",
+        "require",
+        "includegraphics",
+        "bbox",
+        "mmlToken",
+    }
+)
 LINKS = frozenset({"href", "url"})
 # A link must start with one of these, literally: no relative or obfuscated targets.
 SAFE_TARGET = re.compile(r"(?:https?|mailto):[^\s\x00-\x1f\x7f]*", re.I)

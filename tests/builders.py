@@ -20,8 +20,25 @@ from collections.abc import Iterable
 from typing import Union
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Inline, Link, ListBlock, Math, Meta,
-    Paragraph, Question, Quote, Section, Table, Text, merge_text,
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Handbook,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Meta,
+    Paragraph,
+    Question,
+    Quote,
+    Section,
+    Table,
+    Text,
+    merge_text,
 )
 
 Inlines = Union[str, Inline, Iterable["Inlines"]]  # noqa: UP007 (a runtime alias)
@@ -47,6 +64,7 @@ def inlines(*parts: Inlines) -> tuple[Inline, ...]:
 
 # --- inlines ----------------------------------------------------------------------
 
+
 def text(value: str) -> Text:
     return Text(value)
 
@@ -64,6 +82,7 @@ def link(label: Inlines, url: str) -> Link:
 
 
 # --- blocks -----------------------------------------------------------------------
+
 
 def para(*parts: Inlines) -> Paragraph:
     return Paragraph(inlines(*parts))
@@ -91,7 +110,9 @@ def ordered(*items: Inlines, start: int = 1) -> ListBlock:
 
 def table(header: Iterable[Inlines], *rows: Iterable[Inlines]) -> Table:
     """A header row, then body rows; each cell is inlines."""
-    return Table(tuple(inlines(cell) for cell in header), tuple(tuple(inlines(cell) for cell in row) for row in rows))
+    return Table(
+        tuple(inlines(cell) for cell in header), tuple(tuple(inlines(cell) for cell in row) for row in rows)
+    )
 
 
 def quote(*blocks: Block) -> Quote:
@@ -104,6 +125,7 @@ def figure(name: str, alt: str, caption: str = "") -> Image:
 
 # --- structure --------------------------------------------------------------------
 
+
 def question(question_id: str, title: Inlines, *answer: Block) -> Question:
     return Question(question_id, inlines(title), tuple(answer))
 
@@ -113,10 +135,17 @@ def section(slug: str, title: str, *questions: Question) -> Section:
 
 
 def handbook(
-    *sections: Section, title: str = "Test Handbook", subtitle: str = "", author: str = "",
-    source_url: str = "", intro: Iterable[Block] = (), references: Iterable[Block] = (),
+    *sections: Section,
+    title: str = "Test Handbook",
+    subtitle: str = "",
+    author: str = "",
+    source_url: str = "",
+    intro: Iterable[Block] = (),
+    references: Iterable[Block] = (),
 ) -> Handbook:
-    return Handbook(Meta(title, subtitle, author, source_url), tuple(intro), tuple(sections), tuple(references))
+    return Handbook(
+        Meta(title, subtitle, author, source_url), tuple(intro), tuple(sections), tuple(references)
+    )
 
 
 def one_answer(*blocks: Block) -> Handbook:

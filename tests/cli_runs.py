@@ -26,9 +26,9 @@ import contextlib
 import logging
 import sys
 import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
 from unittest import mock
 
 from click.testing import CliRunner
@@ -69,7 +69,8 @@ class CliRun:
 
     def assert_ok(self) -> None:
         assert self.exit_code == 0 and self.exception is None, (
-            f"handbook {' '.join(self.args)}\nstdout: {self.stdout}\nstderr: {self.stderr}\nraised: {self.exception!r}")
+            f"handbook {' '.join(self.args)}\nstdout: {self.stdout}\nstderr: {self.stderr}\nraised: {self.exception!r}"
+        )
 
 
 def run_handbook(cwd: Path, *args: str, env: Mapping[str, str | None] | None = None) -> CliRun:
@@ -137,6 +138,12 @@ def _fresh_interpreter_stderr() -> Iterator[None]:
         root.handlers = collectors
 
 
-def _print_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                   file: object = None, line: str | None = None) -> None:
+def _print_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
     sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))

@@ -8,8 +8,8 @@ them before changing anything.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -24,7 +24,9 @@ from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS, BuiltSite
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-golden", action="store_true", default=False,
+        "--update-golden",
+        action="store_true",
+        default=False,
         help="Rewrite golden files (tests/golden/, source/books/SLUG/handbook/) instead of comparing.",
     )
 
@@ -92,8 +94,15 @@ def canonical_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Its cards link the site at DECKS_SITE_URL and its notes are dated DECKS_TIMESTAMP
     (a fresh state file, beside the folder, as `question-state.tsv`).
     """
+
     def build(folder: Path) -> None:
-        export_anki(BOOK.handbook_dir, folder / "decks", None, site_url=DECKS_SITE_URL,
-                    state_file=folder / "question-state.tsv", timestamp=DECKS_TIMESTAMP)
+        export_anki(
+            BOOK.handbook_dir,
+            folder / "decks",
+            None,
+            site_url=DECKS_SITE_URL,
+            state_file=folder / "question-state.tsv",
+            timestamp=DECKS_TIMESTAMP,
+        )
 
     return once_per_session(tmp_path_factory, "canonical-decks", build)[0] / "decks"

@@ -12,8 +12,8 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from filelock import FileLock
@@ -30,7 +30,9 @@ def _session_dir(factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def once_per_session(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> tuple[Path, object]:
+def once_per_session(
+    factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]
+) -> tuple[Path, object]:
     """`build(folder)` run by the first worker that asks; every worker gets the folder and its result."""
     folder = _session_dir(factory) / name
     result = folder.with_suffix(".pickle")
@@ -53,7 +55,10 @@ def serve(folder: Path) -> str:
     """Start tests.site_server on `folder` for the rest of the session; its address."""
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.site_server", str(folder), str(_session_owner())],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     _SERVERS.append(server)
     return f"http://127.0.0.1:{int(server.stdout.readline())}/"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from pipeline.audit import Acceptance, Finding, audit, audit_blocks, read_accepted, review
 from pipeline.errors import HandbookError
 from pipeline.readers.markdown import read_markdown, read_section
-from tests.writers.test_markdown import handbooks
 from tests.layout import BOOK, ROOT
+from tests.writers.test_markdown import handbooks
 
 FIXTURES = ROOT / "tests" / "fixtures" / "audit.txt"
 
@@ -38,6 +38,7 @@ CASES = fixture_cases(FIXTURES)
 
 def test_every_kind_has_cases() -> None:
     from pipeline.audit import DETECTORS
+
     found = {line.split(":")[0] for _, _, expected in CASES for line in expected}
     assert found == set(DETECTORS)
 

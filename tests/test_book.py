@@ -7,14 +7,29 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.book import DEFAULT_SERIES_TITLE, MANIFEST_NAME, Manifest, all_books, book_of, read_series, select_books
+from pipeline.book import (
+    DEFAULT_SERIES_TITLE,
+    MANIFEST_NAME,
+    Manifest,
+    all_books,
+    book_of,
+    read_series,
+    select_books,
+)
 from pipeline.errors import HandbookError
 from pipeline.paths import BOOKS_DIR
 from tests.layout import BOOK, ROOT
 
 # What a book folder may hold (README "Books: one folder each"); figures/ is reserved.
-LAYOUT = {"raw", "errata.toml", "question-ids.tsv", "question-state.tsv", "audit-accepted.toml",
-          "handbook", "figures"}
+LAYOUT = {
+    "raw",
+    "errata.toml",
+    "question-ids.tsv",
+    "question-state.tsv",
+    "audit-accepted.toml",
+    "handbook",
+    "figures",
+}
 
 
 def test_every_committed_book_follows_the_layout() -> None:
@@ -57,7 +72,9 @@ def _books(folder: Path, *slugs: str) -> Path:
 
 def test_the_series_orders_its_books_listed_first_then_by_name(tmp_path: Path) -> None:
     books_dir = _books(tmp_path, "alpha", "beta", "gamma")
-    (books_dir / "series.toml").write_text('title = "A Series"\nbooks = ["gamma", "alpha"]\n', encoding="utf-8")
+    (books_dir / "series.toml").write_text(
+        'title = "A Series"\nbooks = ["gamma", "alpha"]\n', encoding="utf-8"
+    )
     series = read_series(books_dir)
     assert series.title == "A Series"
     assert [b.slug for b in series.books] == ["gamma", "alpha", "beta"]
@@ -68,11 +85,14 @@ def test_a_project_without_a_series_file_has_a_default_title(tmp_path: Path) -> 
     assert (series.title, [b.slug for b in series.books]) == (DEFAULT_SERIES_TITLE, ["alpha", "beta"])
 
 
-@pytest.mark.parametrize("text, message", [
-    ('books = ["a"]\n', "must give the series a title"),
-    ('title = "T"\nbooks = "a"\n', "books must be a list"),
-    ('title = \n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('books = ["a"]\n', "must give the series a title"),
+        ('title = "T"\nbooks = "a"\n', "books must be a list"),
+        ("title = \n", "not valid TOML"),
+    ],
+)
 def test_a_bad_series_file_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "series.toml").write_text(text, encoding="utf-8")
     with pytest.raises(HandbookError, match=message):

@@ -18,8 +18,11 @@ OTHER = "my-handbook"  # the slug of OWN's title, "My Handbook"
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +48,17 @@ def test_the_second_book_builds_and_checks_beside_the_real_one(project: Path) ->
     assert sorted(p.name for p in other.iterdir()) == ["handbook", "question-ids.tsv", "raw"]
     result = handbook(project, "build")
     result.assert_ok()
-    assert f"{BOOK_DIR.name}: 8 decks in decks/{BOOK_DIR.name}/" in result.stdout and f"{OTHER}: " in result.stdout
+    assert (
+        f"{BOOK_DIR.name}: 8 decks in decks/{BOOK_DIR.name}/" in result.stdout
+        and f"{OTHER}: " in result.stdout
+    )
     result = handbook(project, "check")
     result.assert_ok()
     questions = sum(1 for _ in OWN.questions())
     for slug, count in ((BOOK_DIR.name, 94), (OTHER, questions)):
-        row = next(line for line in result.stdout.splitlines() if line.startswith(f"canonical Markdown [{slug}]"))
+        row = next(
+            line for line in result.stdout.splitlines() if line.startswith(f"canonical Markdown [{slug}]")
+        )
         assert row.split()[-4:-2] == [str(count), str(count)], row
         assert f"deck {slug}/{slug}.apkg [{slug}]" in result.stdout
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
@@ -70,8 +78,9 @@ def test_normalizing_one_book_leaves_the_other_byte_identical(project: Path) -> 
 def test_an_unknown_book_gets_one_line_listing_the_books(project: Path) -> None:
     result = handbook(project, "normalize", "--book", "part-4")
     result.assert_refused()
-    assert result.stderr == (f"Error: no book 'part-4' in source/books/; the books: "
-                             f"{BOOK_DIR.name}, {OTHER}\n")
+    assert result.stderr == (
+        f"Error: no book 'part-4' in source/books/; the books: {BOOK_DIR.name}, {OTHER}\n"
+    )
     result = handbook(project, "export-anki", "--section", "kernels")
     result.assert_refused("choose the book with --book")
 
@@ -92,6 +101,9 @@ def test_both_books_decks_make_one_tree_in_one_collection(project: Path, tmp_pat
         assert len(log.new) == others and col.note_count() == 94 + others
         series = read_series(project / "source" / "books").title
         books = {tuple(name.split("::")[:2]) for name in col.decks.all_names() if "::" in name}
-        assert books == {(series, "Deep Learning Concepts every practicioner should know"), (series, "My Handbook")}
+        assert books == {
+            (series, "Deep Learning Concepts every practicioner should know"),
+            (series, "My Handbook"),
+        }
     finally:
         col.close()

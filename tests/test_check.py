@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -35,8 +35,9 @@ def _repairs_shared() -> Iterator[None]:
 
 
 def run_check(handbook: Path, site: Path, decks: Path):
-    return CliRunner().invoke(main, ["check", "--handbook", str(handbook), "--site", str(site),
-                                     "--decks", str(decks)])
+    return CliRunner().invoke(
+        main, ["check", "--handbook", str(handbook), "--site", str(site), "--decks", str(decks)]
+    )
 
 
 def copy(built: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -58,11 +59,14 @@ def test_a_deck_no_export_wrote_is_named_and_a_missing_folder_too(built: Path, t
     (decks / BOOK.slug / "autoencoders.apkg").rename(decks / BOOK.slug / "gone-section.apkg")
     result = run_check(HANDBOOK_DIR, site, decks)
     assert result.exit_code == 1
-    assert (f"Error: deck {BOOK.slug}/gone-section.apkg: {decks / BOOK.slug / 'gone-section.apkg'} is neither "
-            "the book's deck nor a section's") in result.output
+    assert (
+        f"Error: deck {BOOK.slug}/gone-section.apkg: {decks / BOOK.slug / 'gone-section.apkg'} is neither "
+        "the book's deck nor a section's"
+    ) in result.output
     result = run_check(HANDBOOK_DIR, site, tmp_path / "nothing")
-    assert result.output == (f"Error: no decks in {tmp_path / 'nothing' / BOOK.slug}: "
-                             "run `handbook export-anki` first\n")
+    assert result.output == (
+        f"Error: no decks in {tmp_path / 'nothing' / BOOK.slug}: run `handbook export-anki` first\n"
+    )
 
 
 def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) -> None:
@@ -74,8 +78,10 @@ def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) ->
     page.write_text(html, encoding="utf-8")
     result = run_check(HANDBOOK_DIR, site, decks)
     assert result.exit_code == 1
-    assert "Error: site pages: question 'derive-the-normal-equation-for-linear-regression' has a " \
+    assert (
+        "Error: site pages: question 'derive-the-normal-equation-for-linear-regression' has a "
         "different answer" in result.output
+    )
 
 
 def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
@@ -85,7 +91,7 @@ def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
         collection = package.read("collection.anki2")
     database = sqlite3.connect(":memory:")
     database.deserialize(collection)
-    (note_id, fields), = database.execute("select id, flds from notes order by id limit 1").fetchall()
+    ((note_id, fields),) = database.execute("select id, flds from notes order by id limit 1").fetchall()
     database.execute("update notes set flds = ? where id = ?", (fields.replace("noise", "nose", 1), note_id))
     database.commit()
     with zipfile.ZipFile(deck, "w") as package:
@@ -93,16 +99,22 @@ def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
         package.writestr("media", "{}")
     result = run_check(HANDBOOK_DIR, site, decks)
     assert result.exit_code == 1
-    assert f"Error: deck {BOOK.slug}/autoencoders.apkg: question 'what-is-an-autoencoder-what-does-it-auto' " \
-           "has a different answer" in result.output
+    assert (
+        f"Error: deck {BOOK.slug}/autoencoders.apkg: question 'what-is-an-autoencoder-what-does-it-auto' "
+        "has a different answer" in result.output
+    )
 
 
 def test_a_tampered_markdown_line_is_named(built: Path, tmp_path: Path) -> None:
     handbook = tmp_path / "handbook"
     shutil.copytree(HANDBOOK_DIR, handbook)
     section = handbook / "04-autoencoders.md"
-    section.write_text(section.read_text(encoding="utf-8").replace(
-        "while learning how to ignore noise", "while learning how to ignore signal"), encoding="utf-8")
+    section.write_text(
+        section.read_text(encoding="utf-8").replace(
+            "while learning how to ignore noise", "while learning how to ignore signal"
+        ),
+        encoding="utf-8",
+    )
     result = run_check(handbook, built / "site", built / "decks")
     assert result.exit_code == 1
     assert "question 'what-is-an-autoencoder-what-does-it-auto' has a different answer" in result.output
@@ -113,21 +125,31 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
 
     accepted = BOOK.audit_file.read_text(encoding="utf-8")
     stale = tmp_path / "stale.toml"
-    stale.write_text(accepted + '\n[[accepted]]\nquestion = "index"\nkind = "repeated"\n'
-                     'text = "the the"\nreason = "fixed long ago"\n', encoding="utf-8")
+    stale.write_text(
+        accepted + '\n[[accepted]]\nquestion = "index"\nkind = "repeated"\n'
+        'text = "the the"\nreason = "fixed long ago"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: stale))
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 1
-    assert "Error: residue audit: stale acceptance (matches no finding): index: repeated: 'the the'" \
+    assert (
+        "Error: residue audit: stale acceptance (matches no finding): index: repeated: 'the the'"
         in result.output
+    )
 
     missing = tmp_path / "missing.toml"
-    missing.write_text(accepted.split("[[accepted]]", 1)[0] + "[[accepted]]" + accepted.split(
-        "[[accepted]]", 2)[2], encoding="utf-8")  # the first entry removed
+    missing.write_text(
+        accepted.split("[[accepted]]", 1)[0] + "[[accepted]]" + accepted.split("[[accepted]]", 2)[2],
+        encoding="utf-8",
+    )  # the first entry removed
     monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: missing))
     result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
     assert result.exit_code == 1
-    assert "Error: residue audit: finding not accepted: what-can-be-different-types-of-tasks-encountered" in result.output
+    assert (
+        "Error: residue audit: finding not accepted: what-can-be-different-types-of-tasks-encountered"
+        in result.output
+    )
 
 
 def test_check_reads_every_book_of_a_site_of_several(built: Path, tmp_path: Path) -> None:

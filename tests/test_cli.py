@@ -19,7 +19,7 @@ def examples(help_text: str) -> list[str]:
     starts = [i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:")]
     found = []
     for start in starts:
-        for line in lines[start + 1:]:
+        for line in lines[start + 1 :]:
             if not line.strip():
                 break
             found.append(line.strip())
@@ -32,7 +32,7 @@ def test_help_has_an_example_of_the_command(ctx: click.Context) -> None:
     assert found, f"`{ctx.command_path} --help` has no Example section"
     calls = [words for line in found for words in simple_commands(line) if words[0] == "handbook"]
     path = ctx.command_path.split()
-    assert any(words[:len(path)] == path for words in calls), f"no example runs {path}: {found}"
+    assert any(words[: len(path)] == path for words in calls), f"no example runs {path}: {found}"
     for words in calls:
         assert handbook_error(words[1:]) is None, (words, handbook_error(words[1:]))
 
@@ -40,8 +40,9 @@ def test_help_has_an_example_of_the_command(ctx: click.Context) -> None:
 def test_help_is_what_the_command_prints() -> None:
     for ctx in HELP_CONTEXTS:
         args = ctx.command_path.split()[1:]
-        result = CliRunner().invoke(main, [*args, "--help"], prog_name="handbook",
-                                    terminal_width=cli_docs.HELP_WIDTH)
+        result = CliRunner().invoke(
+            main, [*args, "--help"], prog_name="handbook", terminal_width=cli_docs.HELP_WIDTH
+        )
         assert result.exit_code == 0
         assert result.output == ctx.get_help() + "\n"
 

@@ -73,22 +73,29 @@ def test_python_block_compiles(where: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("where", "code"), [(w, c) for w, c in BLOCKS if standard_library_only(c)],
+    ("where", "code"),
+    [(w, c) for w, c in BLOCKS if standard_library_only(c)],
     ids=[w for w, c in BLOCKS if standard_library_only(c)],
 )
 def test_standard_library_block_runs(where: str, code: str, tmp_path) -> None:
     result = subprocess.run(
-        [sys.executable, "-I", "-c", code], cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, "-I", "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         timeout=RUN_TIMEOUT,
     )
     assert result.returncode == 0, f"{where}:\n{result.stderr}"
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("import random\nimport os.path\nfrom collections import Counter", True),
-    ("import keras.backend as K", False),
-    ("from keras.layers import Input", False),
-    ("def f():\n    return 1", True),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("import random\nimport os.path\nfrom collections import Counter", True),
+        ("import keras.backend as K", False),
+        ("from keras.layers import Input", False),
+        ("def f():\n    return 1", True),
+    ],
+)
 def test_standard_library_only(code: str, expected: bool) -> None:
     assert standard_library_only(code) is expected

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.shell_lines import handbook_error, is_executable, shell_lines, simple_commands
 from tests.layout import ROOT
+from tests.shell_lines import handbook_error, is_executable, shell_lines, simple_commands
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SYSTEM_TOOLS = {"python3", "git", "npm", "apt-get"}  # what the README asks a machine to have
@@ -71,8 +71,7 @@ def test_shell_blocks_use_commands_a_fresh_clone_has(document: Path) -> None:
 def test_readme_names_handbook_commands_as_they_run() -> None:
     """Inline `bin/handbook CMD …` in the README name real commands, and none is bare `handbook CMD`."""
     spans = INLINE_CODE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
-    calls = [span.split() for span in spans
-             if span.split()[0] in HANDBOOK or span.startswith("handbook ")]
+    calls = [span.split() for span in spans if span.split()[0] in HANDBOOK or span.startswith("handbook ")]
     assert len(calls) >= 6
     for words in calls:
         assert words[0] != "handbook", f"`{' '.join(words)}` does not run in a fresh clone"
@@ -84,7 +83,8 @@ def test_checks_catch_what_a_fresh_clone_lacks() -> None:
     assert command_errors("bin/build && bin/handbook check  # done") == []
     assert command_errors("X=1 .venv/bin/pytest -q | git apply") == []
     assert command_errors("handbook build") == [
-        "`handbook` is not on PATH in a fresh clone: write bin/handbook"]
+        "`handbook` is not on PATH in a fresh clone: write bin/handbook"
+    ]
     assert command_errors("bin/handbook deploy") == ["bin/handbook deploy: No such command 'deploy'."]
     assert command_errors("mkdocs serve")[0].startswith("mkdocs is neither")
     blocks = "```console\n$ git status\nOn branch main\n```\n```text\nbin/x\n```\n"
@@ -92,7 +92,8 @@ def test_checks_catch_what_a_fresh_clone_lacks() -> None:
 
 
 def test_bin_handbook_runs_the_command() -> None:
-    result = subprocess.run([ROOT / "bin" / "handbook", "--version"], capture_output=True, text=True,
-                            check=False, cwd=ROOT)
+    result = subprocess.run(
+        [ROOT / "bin" / "handbook", "--version"], capture_output=True, text=True, check=False, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("handbook, version ")

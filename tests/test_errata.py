@@ -13,7 +13,9 @@ from tests import builders as build
 
 
 def handbook(*paragraphs: str) -> Handbook:
-    return build.handbook(build.section("s", "S", build.question("q", "Q?", *map(build.para, paragraphs))), title="t")
+    return build.handbook(
+        build.section("s", "S", build.question("q", "Q?", *map(build.para, paragraphs))), title="t"
+    )
 
 
 def answer(book: Handbook) -> list[str]:
@@ -33,9 +35,13 @@ def test_an_insertion_is_not_applied_twice() -> None:
     assert answer(twice) == ["First.", "Second."] and changed == 0
 
 
-@pytest.mark.parametrize("find, message", [
-    ("absent", "no longer matches"), ("xyz", "matches 2 times"),
-])
+@pytest.mark.parametrize(
+    "find, message",
+    [
+        ("absent", "no longer matches"),
+        ("xyz", "matches 2 times"),
+    ],
+)
 def test_a_stale_or_ambiguous_entry_is_named(find: str, message: str) -> None:
     with pytest.raises(HandbookError, match=rf"errata entry #1 \(q: why\) {message}"):
         apply_errata(handbook("xyz and xyz"), [Correction("q", "why", find, "x")])
@@ -64,7 +70,9 @@ def test_a_note_ends_the_corrected_answer_once() -> None:
 
 def test_a_note_must_be_one_line(tmp_path: Path) -> None:
     errata = tmp_path / "errata.toml"
-    errata.write_text('[[correction]]\nquestion = "q"\nreason = "r"\nfind = "a"\nreplace = "b"\n'
-                      'note = """one\ntwo"""\n', encoding="utf-8")
+    errata.write_text(
+        '[[correction]]\nquestion = "q"\nreason = "r"\nfind = "a"\nreplace = "b"\nnote = """one\ntwo"""\n',
+        encoding="utf-8",
+    )
     with pytest.raises(HandbookError, match="entry #1 has a note that is not one line"):
         read_errata(errata)

@@ -36,11 +36,17 @@ def test_image_round_trips_through_markdown() -> None:
 def test_image_round_trips_through_html_escaped() -> None:
     html = blocks_html(BLOCKS, SITE_STYLE)
     assert '<img src="figures/mse-loss.svg" alt="a *b* $c$ &quot;q&quot; &lt;x&gt;">' in html
-    assert "<figcaption>A \"cap\" &lt;b&gt; \\ x</figcaption>" in html
+    assert '<figcaption>A "cap" &lt;b&gt; \\ x</figcaption>' in html
     assert fragment_blocks(html) == BLOCKS
-    deck = blocks_html(BLOCKS, SITE_STYLE.__class__(
-        SITE_STYLE.inline_math, SITE_STYLE.display_math, SITE_STYLE.code_block,
-        lambda name: f"{name}.0123456789ab.svg"))
+    deck = blocks_html(
+        BLOCKS,
+        SITE_STYLE.__class__(
+            SITE_STYLE.inline_math,
+            SITE_STYLE.display_math,
+            SITE_STYLE.code_block,
+            lambda name: f"{name}.0123456789ab.svg",
+        ),
+    )
     assert fragment_blocks(deck) == BLOCKS  # a deck's media name reads back as the figure
 
 
@@ -105,4 +111,5 @@ def test_every_svg_is_self_contained() -> None:
         text = svg.read_text(encoding="utf-8")
         assert "<text" not in text and "font-family" not in text, svg  # glyphs are paths
         assert "dc:date" not in text and "http://" not in text.split("<svg", 1)[1].replace(
-            "http://www.w3.org", "").replace("http://purl.org", "").replace("http://creativecommons.org", ""), svg
+            "http://www.w3.org", ""
+        ).replace("http://purl.org", "").replace("http://creativecommons.org", ""), svg

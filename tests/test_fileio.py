@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +13,13 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import (
-    MARKER, check_output_dir, marker_text, read_regular_file, replaced_dir, write_atomic, write_into_dir,
+    MARKER,
+    check_output_dir,
+    marker_text,
+    read_regular_file,
+    replaced_dir,
+    write_atomic,
+    write_into_dir,
     write_subdir,
 )
 
@@ -66,8 +72,11 @@ def test_a_folder_of_other_files_is_refused_unless_forced(tmp_path: Path) -> Non
     target = tmp_path / "Downloads"
     target.mkdir()
     (target / "thesis.txt").write_text("mine")
-    with pytest.raises(HandbookError, match=r"Downloads is not empty and was not written by handbook "
-                                             r"\(it holds thesis.txt\).*--force"):
+    with pytest.raises(
+        HandbookError,
+        match=r"Downloads is not empty and was not written by handbook "
+        r"\(it holds thesis.txt\).*--force",
+    ):
         with replaced_dir(target, WRITER) as staging:
             pytest.fail("refused before any work")
     assert (target / "thesis.txt").read_text() == "mine"
@@ -131,7 +140,9 @@ def test_the_cli_adopts_only_its_own_default_folders(tmp_path: Path, monkeypatch
     from pipeline.cli import main
 
     calls: list[bool] = []
-    monkeypatch.setattr(pipeline.site, "build_site", lambda *args, adopt, **kwargs: calls.append(adopt) or _Report())
+    monkeypatch.setattr(
+        pipeline.site, "build_site", lambda *args, adopt, **kwargs: calls.append(adopt) or _Report()
+    )
     runner = CliRunner()
     assert runner.invoke(main, ["build-site"]).exit_code == 0
     assert runner.invoke(main, ["build-site", "--site", "site"]).exit_code == 0
@@ -143,7 +154,9 @@ class _Report:
         return "built"
 
 
-def test_adding_files_keeps_the_others_and_marks_only_a_new_folder(tmp_path: Path, private_umask: None) -> None:
+def test_adding_files_keeps_the_others_and_marks_only_a_new_folder(
+    tmp_path: Path, private_umask: None
+) -> None:
     new = tmp_path / "decks"
     write_into_dir(new, {"a.apkg": b"a"}, "handbook export-anki")
     assert (new / MARKER).exists() and modes(new) == {"drwxr-xr-x", "-rw-r--r--"}
@@ -156,7 +169,9 @@ def test_adding_files_keeps_the_others_and_marks_only_a_new_folder(tmp_path: Pat
     assert sorted(p.name for p in theirs.iterdir()) == ["a.apkg", "thesis.txt"]  # unmarked: never swapped
 
 
-def test_write_atomic_publishes_0644_and_replaces_only_regular_files(tmp_path: Path, private_umask: None) -> None:
+def test_write_atomic_publishes_0644_and_replaces_only_regular_files(
+    tmp_path: Path, private_umask: None
+) -> None:
     path = tmp_path / "ids.tsv"
     write_atomic(path, "x")
     assert stat.filemode(path.stat().st_mode) == "-rw-r--r--"
@@ -167,7 +182,9 @@ def test_write_atomic_publishes_0644_and_replaces_only_regular_files(tmp_path: P
 
 def test_inputs_must_be_regular_files_under_the_limit(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
-    with pytest.raises(HandbookError, match=r"pipe is a named pipe \(FIFO\): a snapshot must be a regular file"):
+    with pytest.raises(
+        HandbookError, match=r"pipe is a named pipe \(FIFO\): a snapshot must be a regular file"
+    ):
         read_regular_file(tmp_path / "pipe", 10, "a snapshot")
     with pytest.raises(HandbookError, match="is a folder"):
         read_regular_file(tmp_path, 10, "a snapshot")
@@ -177,7 +194,9 @@ def test_inputs_must_be_regular_files_under_the_limit(tmp_path: Path) -> None:
     assert read_regular_file(tmp_path / "big", 11, "a snapshot") == b"x" * 11
 
 
-def test_section_export_adds_to_a_forced_folder_and_publishes_0644(tmp_path: Path, private_umask: None) -> None:
+def test_section_export_adds_to_a_forced_folder_and_publishes_0644(
+    tmp_path: Path, private_umask: None
+) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "thesis.txt").write_text("mine")
@@ -191,13 +210,20 @@ def test_section_export_adds_to_a_forced_folder_and_publishes_0644(tmp_path: Pat
     assert stat.filemode(deck.stat().st_mode) == "-rw-r--r--"
 
 
-def test_a_folder_of_folders_is_made_with_its_first_one_or_not_at_all(tmp_path: Path, private_umask: None) -> None:
+def test_a_folder_of_folders_is_made_with_its_first_one_or_not_at_all(
+    tmp_path: Path, private_umask: None
+) -> None:
     decks = tmp_path / "decks"
     with pytest.raises(HandbookError, match="cannot write"):
         write_subdir(decks, "book", {"missing/a.apkg": b"a"}, "handbook export-anki", replace_all=True)
     assert not decks.exists() and list(tmp_path.iterdir()) == []
     write_subdir(decks, "book", {"a.apkg": b"a"}, "handbook export-anki", replace_all=True)
-    assert {str(p.relative_to(decks)) for p in decks.rglob("*")} == {MARKER, "book", f"book/{MARKER}", "book/a.apkg"}
+    assert {str(p.relative_to(decks)) for p in decks.rglob("*")} == {
+        MARKER,
+        "book",
+        f"book/{MARKER}",
+        "book/a.apkg",
+    }
     assert modes(decks) == {"drwxr-xr-x", "-rw-r--r--"}
     write_subdir(decks, "other", {"b.apkg": b"b"}, "handbook export-anki", replace_all=False)
     write_subdir(decks, "book", {"c.apkg": b"c"}, "handbook export-anki", replace_all=True)

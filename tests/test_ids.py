@@ -27,8 +27,9 @@ def test_new_questions_get_unique_slugs() -> None:
 
 def test_an_edited_question_keeps_its_id() -> None:
     first, known = assign_ids(book("What is VC dimension?", "Why is a validation set necessary?"), [])
-    edited, _ = assign_ids(book("What is the VC dimension of a classifier?",
-                                "Why is a validation set necessary?"), known)
+    edited, _ = assign_ids(
+        book("What is the VC dimension of a classifier?", "Why is a validation set necessary?"), known
+    )
     assert ids(edited) == ids(first)
 
 
@@ -50,6 +51,6 @@ def test_a_dropped_question_is_refused_unless_allowed_and_keeps_its_id() -> None
 
 
 def test_the_tsv_round_trips(tmp_path: Path) -> None:
-    rows = [Assignment("a-b", "s", "A\tquoted \"question\"?")]
+    rows = [Assignment("a-b", "s", 'A\tquoted "question"?')]
     (tmp_path / "ids.tsv").write_text(ids_tsv(rows), encoding="utf-8")
     assert read_ids(tmp_path / "ids.tsv") == rows

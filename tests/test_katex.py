@@ -40,8 +40,10 @@ def fake_node(tmp_path: Path, body: str) -> Path:
 
 def test_a_stalled_worker_is_restarted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = tmp_path / "started-once"
-    node = fake_node(tmp_path, f'if [ ! -e {first} ]; then touch {first}; exec sleep 600; fi\n'
-                               f'exec {shutil.which("node")} "$@"')
+    node = fake_node(
+        tmp_path,
+        f'if [ ! -e {first} ]; then touch {first}; exec sleep 600; fi\nexec {shutil.which("node")} "$@"',
+    )
     monkeypatch.setenv("HANDBOOK_NODE", str(node))
     monkeypatch.setenv("HANDBOOK_KATEX_TIMEOUT", "2")
     worker = katex.NodeWorker(katex.BRIDGE)
@@ -51,13 +53,20 @@ def test_a_stalled_worker_is_restarted_once(tmp_path: Path, monkeypatch: pytest.
         worker.close()
 
 
-@pytest.mark.parametrize("body, timeout, reason", [
-    ("exec sleep 600", "0.1", "no answer within 0.1 s"),  # it never answers: any wait shows it
-    ("exit 3", "0.5", "it stopped unexpectedly"),  # these answer at once: the wait is only a bound
-    ("read line; echo not-json", "0.5", "its answer was not JSON"),
-])
+@pytest.mark.parametrize(
+    "body, timeout, reason",
+    [
+        ("exec sleep 600", "0.1", "no answer within 0.1 s"),  # it never answers: any wait shows it
+        ("exit 3", "0.5", "it stopped unexpectedly"),  # these answer at once: the wait is only a bound
+        ("read line; echo not-json", "0.5", "its answer was not JSON"),
+    ],
+)
 def test_a_second_failure_is_one_line_naming_node(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, timeout: str, reason: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    timeout: str,
+    reason: str,
 ) -> None:
     node = fake_node(tmp_path, body)
     monkeypatch.setenv("HANDBOOK_NODE", str(node))
@@ -66,6 +75,8 @@ def test_a_second_failure_is_one_line_naming_node(
     with pytest.raises(HandbookError) as caught:
         worker.run([("x", False)])
     message = str(caught.value)
-    assert message.startswith(f"Node ({node}) failed to answer KaTeX twice ({reason}; after a restart, {reason})")
+    assert message.startswith(
+        f"Node ({node}) failed to answer KaTeX twice ({reason}; after a restart, {reason})"
+    )
     assert "\n" not in message
     worker.close()

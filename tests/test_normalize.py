@@ -18,8 +18,13 @@ from tests.layout import BOOK
 HANDBOOK = BOOK.handbook_dir
 SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
 SECTIONS = [
-    "Machine Learning in General", "Optimization procedures", "Sequence Modeling",
-    "Autoencoders", "Representation Learning", "Monte Carlo Methods", "Adversarial Attacks",
+    "Machine Learning in General",
+    "Optimization procedures",
+    "Sequence Modeling",
+    "Autoencoders",
+    "Representation Learning",
+    "Monte Carlo Methods",
+    "Adversarial Attacks",
 ]
 
 
@@ -28,8 +33,7 @@ def run_normalize(tmp_path: Path, snapshot: Path | None = None, errata: Path | N
     out = tmp_path / "handbook"
     ids = tmp_path / "ids.tsv"
     shutil.copy(BOOK.ids_file, ids)
-    args = ["normalize", "--out", str(out), "--ids", str(ids),
-            "--errata", str(errata or BOOK.errata_file)]
+    args = ["normalize", "--out", str(out), "--ids", str(ids), "--errata", str(errata or BOOK.errata_file)]
     if snapshot:
         args.insert(1, str(snapshot))
     result = CliRunner().invoke(main, args)
@@ -38,7 +42,9 @@ def run_normalize(tmp_path: Path, snapshot: Path | None = None, errata: Path | N
 
 def files(directory: Path) -> dict[str, bytes]:
     """Every file under `directory` (the figures' SVGs too), by relative path."""
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()
+    }
 
 
 def test_normalize_reproduces_the_committed_markdown(tmp_path: Path, update_golden: bool) -> None:
@@ -87,9 +93,12 @@ def test_no_doubled_math_left(canonical) -> None:
 
 def test_markdown_round_trip_is_byte_identical(tmp_path: Path, canonical) -> None:
     from pipeline.writers.markdown import write_markdown
+
     svgs = {p.name: p.read_bytes() for p in (HANDBOOK / "figures").iterdir()}
     write_markdown(canonical, tmp_path / "again", figures=svgs)
-    markdown = {name: data for name, data in files(HANDBOOK).items() if name not in (MARKER, ".inputs.sha256")}
+    markdown = {
+        name: data for name, data in files(HANDBOOK).items() if name not in (MARKER, ".inputs.sha256")
+    }
     written = files(tmp_path / "again")
     assert written.pop(MARKER).startswith(b"Written by `handbook normalize`")
     assert written == markdown
@@ -153,8 +162,8 @@ def test_normalize_is_due_only_when_snapshot_or_errata_change(tmp_path: Path) ->
 
 def test_another_dump_leaves_this_handbooks_errata_and_ids_alone(tmp_path: Path) -> None:
     """Normalizing someone else's dump reads no errata and saves no ids unless asked to."""
-    from tests.writers.test_text_dump import OWN
     from pipeline.writers.text_dump import write_text_dump
+    from tests.writers.test_text_dump import OWN
 
     dump = tmp_path / "other.txt"
     dump.write_text(write_text_dump(OWN), encoding="utf-8")
@@ -166,7 +175,8 @@ def test_another_dump_leaves_this_handbooks_errata_and_ids_alone(tmp_path: Path)
     assert read_markdown(tmp_path / "out").sections[0].title == "Probability Basics"
 
     ids = tmp_path / "ids.tsv"  # named explicitly: then it is written
-    result = CliRunner().invoke(main, ["normalize", str(dump), "--out", str(tmp_path / "out2"),
-                                       "--ids", str(ids)])
+    result = CliRunner().invoke(
+        main, ["normalize", str(dump), "--out", str(tmp_path / "out2"), "--ids", str(ids)]
+    )
     assert result.exit_code == 0, result.output
     assert "what-is-a-kernel" in ids.read_text(encoding="utf-8")

@@ -49,10 +49,17 @@ def test_no_file_is_an_empty_state(tmp_path: Path) -> None:
     assert read_state(tmp_path / "missing.tsv") == {}
 
 
-@pytest.mark.parametrize("text", [
-    "", "id\ttime\n", f"id\tdigest\ttime\nq\t{A}\n", "id\tdigest\ttime\nq\tnothex\t1\n",
-    f"id\tdigest\ttime\nq\t{A}\t-1\n", f"id\tdigest\ttime\nq\t{A}\t1\nq\t{B}\t2\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "id\ttime\n",
+        f"id\tdigest\ttime\nq\t{A}\n",
+        "id\tdigest\ttime\nq\tnothex\t1\n",
+        f"id\tdigest\ttime\nq\t{A}\t-1\n",
+        f"id\tdigest\ttime\nq\t{A}\t1\nq\t{B}\t2\n",
+    ],
+)
 def test_malformed_state_is_a_one_line_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "state.tsv"
     path.write_text(text)

@@ -15,14 +15,23 @@ import pytest
 
 from pipeline import katex
 from pipeline.errata import NOTE_PREFIX, read_errata
+from pipeline.formats import REFERENCES_HEADING
 from pipeline.model import (
-    Block, Code, CodeBlock, Handbook, Link, ListBlock, Paragraph, Quote, Table, Text,
+    Block,
+    Code,
+    CodeBlock,
+    Handbook,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
     question_formulas,
 )
 from pipeline.readers.text_dump import EXPAND_HINT, FOOTER_MARKERS, TOC_HEADING, chunks, read_text_dump
 from pipeline.repair.math import scraped
 from pipeline.repair.noise import is_caption
-from pipeline.formats import REFERENCES_HEADING
 from tests.layout import BOOK, BOOK_DIR
 
 SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
@@ -42,11 +51,16 @@ def snapshot_prose(canonical: Handbook) -> str:
     toc_end = parts.index(canonical.sections[0].title, toc_start + 2)
     captions = {
         block.inlines[0].text  # type: ignore[union-attr]
-        for _, q in read_text_dump(text).questions() for block in q.answer if is_caption(block)
+        for _, q in read_text_dump(text).questions()
+        for block in q.answer
+        if is_caption(block)
     }
     kept = [
-        p for n, p in enumerate(parts)
-        if not (toc_start <= n < toc_end) and p.strip() != EXPAND_HINT and p.strip() not in captions
+        p
+        for n, p in enumerate(parts)
+        if not (toc_start <= n < toc_end)
+        and p.strip() != EXPAND_HINT
+        and p.strip() not in captions
         and not any(m in p.lower() for m in FOOTER_MARKERS)
     ]
     prose = "\n\n".join(kept)
@@ -54,7 +68,9 @@ def snapshot_prose(canonical: Handbook) -> str:
     for correction in read_errata(BOOK.errata_file):  # formulas they replace
         items += [(t, False) for t in re.findall(r"\$([^$\n]+)\$", correction.find)]
         items += [(t, False) for t in re.findall(r"(?m)^\$\$\n(.+?)\n\$\$$", correction.find)]
-    for (tex, _), rendered in sorted(zip(items, katex.mathml_texts(items)), key=lambda p: -len(p[0][0])):
+    for (tex, _), rendered in sorted(
+        zip(items, katex.mathml_texts(items), strict=True), key=lambda p: -len(p[0][0])
+    ):
         twin = re.escape(scraped(rendered.text or "") + tex)
         prose = re.sub(rf"(?<![A-Za-z0-9]){twin}", " ", prose)
         prose = re.sub(rf"(?m)^\$?{re.escape(tex)}\\?\$?$", " ", prose)  # leaked raw
@@ -82,8 +98,12 @@ def canonical_prose(handbook: Handbook) -> str:
         return ""
 
     meta = handbook.meta
-    parts = [meta.title, meta.subtitle, REFERENCES_HEADING,
-             *map(block_text, handbook.intro + handbook.references)]
+    parts = [
+        meta.title,
+        meta.subtitle,
+        REFERENCES_HEADING,
+        *map(block_text, handbook.intro + handbook.references),
+    ]
     for section in handbook.sections:
         parts.append(section.title)
         for question in section.questions:

@@ -7,9 +7,9 @@ import json
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -169,21 +169,28 @@ def test_the_declared_charset_is_used(server: str, tmp_path: Path) -> None:
     assert "Café." in (tmp_path / "snapshot.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path, phrases", [
-    ("/missing", ("HTTP 404", "check the address")),
-    ("/huge", ("larger than 0.2 MB",)),
-    ("/huge-declared", ("larger than 0.2 MB",)),
-    ("/json", ("application/json", "not an HTML page")),
-    ("/blog-post", ("no questions",)),
-    ("/slow", ("cannot reach", f"answer within {NEVER_IN_TIME} s", "save the page and pass the file")),
-    ("/down", ("HTTP 500", "tried 2 times")),
-    # Each read is quick, the whole is not: only a whole-request deadline stops these.
-    ("/drip", ("cannot reach", "no complete answer within 0.5 s", "tried 2 times")),
-    ("/drip-headers", ("cannot reach", "no complete answer within 0.5 s", "tried 2 times")),
-    ("/loop", ("redirects in a loop",)),
-])
+@pytest.mark.parametrize(
+    "path, phrases",
+    [
+        ("/missing", ("HTTP 404", "check the address")),
+        ("/huge", ("larger than 0.2 MB",)),
+        ("/huge-declared", ("larger than 0.2 MB",)),
+        ("/json", ("application/json", "not an HTML page")),
+        ("/blog-post", ("no questions",)),
+        ("/slow", ("cannot reach", f"answer within {NEVER_IN_TIME} s", "save the page and pass the file")),
+        ("/down", ("HTTP 500", "tried 2 times")),
+        # Each read is quick, the whole is not: only a whole-request deadline stops these.
+        ("/drip", ("cannot reach", "no complete answer within 0.5 s", "tried 2 times")),
+        ("/drip-headers", ("cannot reach", "no complete answer within 0.5 s", "tried 2 times")),
+        ("/loop", ("redirects in a loop",)),
+    ],
+)
 def test_a_failed_download_changes_nothing(
-    server: str, raw: Path, path: str, phrases: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
+    server: str,
+    raw: Path,
+    path: str,
+    phrases: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if path == "/slow":  # it answers after 3 s: the shortest deadline shows it as well as any
         monkeypatch.setenv("HANDBOOK_SCRAPE_TIMEOUT", NEVER_IN_TIME)
@@ -201,8 +208,7 @@ def test_client_errors_are_not_retried(server: str, tmp_path: Path) -> None:
 def test_offline_is_one_line(raw: Path) -> None:
     before = _state(raw)
     code, output = _run("http://127.0.0.1:9/handbook", "--out", str(raw))  # nothing listens on 9
-    _assert_one_line_error(code, output, "cannot reach http://127.0.0.1:9/handbook",
-                           "check your connection")
+    _assert_one_line_error(code, output, "cannot reach http://127.0.0.1:9/handbook", "check your connection")
     assert _state(raw) == before
 
 
@@ -233,17 +239,21 @@ def test_a_text_dump_replaces_an_html_snapshot(raw: Path, tmp_path: Path) -> Non
     assert manifest["sha256"] == hashlib.sha256(dump.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("name, content, phrases", [
-    ("page.pdf", b"%PDF-1.4", ("not a page snapshot",)),
-    ("missing.html", None, ("does not exist",)),
-    ("empty.html", b"  \n", ("is empty",)),
-    ("binary.html", b"<p>\x00\x01</p>", ("binary",)),
-    ("latin1.txt", "Café".encode("latin-1"), ("not UTF-8",)),
-    ("post.html", b"<html><body><p>A blog post.</p></body></html>", ("no questions",)),
-    ("notes.txt", b"Just some notes.\n", ("",)),
-])
-def test_a_bad_file_changes_nothing(raw: Path, tmp_path: Path, name: str, content: bytes | None,
-                                    phrases: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "name, content, phrases",
+    [
+        ("page.pdf", b"%PDF-1.4", ("not a page snapshot",)),
+        ("missing.html", None, ("does not exist",)),
+        ("empty.html", b"  \n", ("is empty",)),
+        ("binary.html", b"<p>\x00\x01</p>", ("binary",)),
+        ("latin1.txt", "Café".encode("latin-1"), ("not UTF-8",)),
+        ("post.html", b"<html><body><p>A blog post.</p></body></html>", ("no questions",)),
+        ("notes.txt", b"Just some notes.\n", ("",)),
+    ],
+)
+def test_a_bad_file_changes_nothing(
+    raw: Path, tmp_path: Path, name: str, content: bytes | None, phrases: tuple[str, ...]
+) -> None:
     source = tmp_path / name
     if content is not None:
         source.write_bytes(content)
@@ -257,7 +267,9 @@ def test_a_bad_file_changes_nothing(raw: Path, tmp_path: Path, name: str, conten
 
 
 def test_a_crash_between_snapshot_and_manifest_is_never_read_as_a_pair(
-    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    raw: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The manifest goes last and holds the snapshot's sha256: a lone new snapshot is refused."""
     import os

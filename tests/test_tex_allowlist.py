@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import pipeline.anki
 import pipeline.readers.markdown
@@ -16,22 +17,34 @@ from pipeline.errors import HandbookError
 from pipeline.model import Handbook, question_formulas
 from pipeline.tex_allowlist import check_card_html, formula_problem
 from pipeline.writers.markdown import write_markdown
-from tests.test_bad_inputs import HOSTILE_TEX
 from tests.builders import handbook, math, para, question, section
 from tests.layout import ROOT
+from tests.test_bad_inputs import HOSTILE_TEX
 
 ALLOWED = [
-    r"\frac{1}{2}", r"\mathbb{E}_{x \sim p}\left[\log q(x)\right]", r"a \\ b", r"\\href",
-    r"\href{https://example.com/a_b?c=d\#e}{x}", r"\href{HTTP://example.com}{x}",
-    r"\url{https://example.com}", r"\href{mailto:someone@example.com}{mail}", r"\hrefx", r"\classic",
+    r"\frac{1}{2}",
+    r"\mathbb{E}_{x \sim p}\left[\log q(x)\right]",
+    r"a \\ b",
+    r"\\href",
+    r"\href{https://example.com/a_b?c=d\#e}{x}",
+    r"\href{HTTP://example.com}{x}",
+    r"\url{https://example.com}",
+    r"\href{mailto:someone@example.com}{mail}",
+    r"\hrefx",
+    r"\classic",
 ]
 REFUSED = [
     *HOSTILE_TEX.values(),
-    r"\href{https://example.com}{\style{color:red}{x}}",   # inside an allowed link
-    r"\href{#top}{x}", r"\href{ https://example.com}{x}", r"\href{java	script:alert(1)}{x}",
-    r"\href javascript:alert(1)", r"\href{javascript:x", r"\href{{javascript:alert(1)}}{x}",
+    r"\href{https://example.com}{\style{color:red}{x}}",  # inside an allowed link
+    r"\href{#top}{x}",
+    r"\href{ https://example.com}{x}",
+    r"\href{java	script:alert(1)}{x}",
+    r"\href javascript:alert(1)",
+    r"\href{javascript:x",
+    r"\href{{javascript:alert(1)}}{x}",
     r"\url{https://example.com/%}\href{javascript:alert(1)}{x}",  # % is no comment inside a URL
-    r"\bbox[border:1px solid red]{x}", r"\mmlToken{mi}[href='javascript:alert(1)']{x}",
+    r"\bbox[border:1px solid red]{x}",
+    r"\mmlToken{mi}[href='javascript:alert(1)']{x}",
 ]
 
 
@@ -54,7 +67,9 @@ def test_no_link_passes_unless_it_is_web_or_mail(before: str, target: str, after
 
 
 def test_every_formula_of_the_handbook_passes(canonical: Handbook) -> None:
-    problems = [tex for _, q in canonical.questions() for tex, _ in question_formulas(q) if formula_problem(tex)]
+    problems = [
+        tex for _, q in canonical.questions() for tex, _ in question_formulas(q) if formula_problem(tex)
+    ]
     assert problems == []
 
 
@@ -67,8 +82,10 @@ def test_the_site_keeps_katex_untrusted() -> None:
 
 
 def handbook_with(tex: str) -> Handbook:
-    return handbook(section("links", "Links", question("q-link", "Where does it point?", para("See ", math(tex), "."))),
-                    title="Links")
+    return handbook(
+        section("links", "Links", question("q-link", "Where does it point?", para("See ", math(tex), "."))),
+        title="Links",
+    )
 
 
 def rendered_cards(tmp_path: Path, package: Path) -> list[str]:

@@ -14,9 +14,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -32,7 +32,7 @@ SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
 IDS = BOOK_DIR / "question-ids.tsv"
 BUILT = ("site", "decks")  # what the commands replace as a whole
 OUTPUTS = ("source", *BUILT)
-PAYLOAD = '<img src=x class=pwned onerror=alert(7)>'
+PAYLOAD = "<img src=x class=pwned onerror=alert(7)>"
 
 
 def handbook(project: Path, *args: str) -> CliRun:
@@ -70,7 +70,9 @@ def project(built: Path, tmp_path: Path) -> Path:
     end that no linked file changed.
     """
     copy = tmp_path / "project"
-    shutil.copytree(built, copy, symlinks=True, ignore=lambda folder, _: BUILT if folder == str(built) else ())
+    shutil.copytree(
+        built, copy, symlinks=True, ignore=lambda folder, _: BUILT if folder == str(built) else ()
+    )
     for folder in BUILT:
         shutil.copytree(built / folder, copy / folder, copy_function=os.link)
     return copy
@@ -79,7 +81,9 @@ def project(built: Path, tmp_path: Path) -> Path:
 def state(project: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(project)): path.read_bytes()
-        for folder in OUTPUTS for path in sorted((project / folder).rglob("*")) if path.is_file()
+        for folder in OUTPUTS
+        for path in sorted((project / folder).rglob("*"))
+        if path.is_file()
     }
 
 
@@ -100,13 +104,19 @@ def first_id(project: Path, number: int) -> str:
 
 def duplicate_markdown_id(project: Path) -> None:
     taken = first_id(project, 1)
-    edit(section_file(project, 2), lambda text: text.replace(f"{{#{first_id(project, 2)}}}", f"{{#{taken}}}", 1))
+    edit(
+        section_file(project, 2),
+        lambda text: text.replace(f"{{#{first_id(project, 2)}}}", f"{{#{taken}}}", 1),
+    )
 
 
 def set_front_matter(key: str, value: str) -> Callable[[Path], None]:
     def tamper(project: Path) -> None:
-        edit(project / HANDBOOK / "index.md",
-             lambda text: re.sub(rf"^{key}: .*$", f"{key}: {json.dumps(value)}", text, count=1, flags=re.M))
+        edit(
+            project / HANDBOOK / "index.md",
+            lambda text: re.sub(rf"^{key}: .*$", f"{key}: {json.dumps(value)}", text, count=1, flags=re.M),
+        )
+
     return tamper
 
 
@@ -115,6 +125,7 @@ def duplicate_ids_row(project: Path) -> None:
         lines = text.splitlines(keepends=True)
         lines[3] = lines[2].split("\t")[0] + "\t" + lines[3].split("\t", 1)[1]
         return "".join(lines)
+
     edit(project / IDS, change)
 
 
@@ -130,7 +141,7 @@ def rescrape_without_last_question(project: Path) -> None:
 
     text = (project / SNAPSHOT).read_text(encoding="utf-8")
     saved = project / "saved.txt"
-    saved.write_text(truncated(text) + text[text.rindex("References and Resources"):], encoding="utf-8")
+    saved.write_text(truncated(text) + text[text.rindex("References and Resources") :], encoding="utf-8")
     scrape(str(saved), project / BOOK_DIR / "raw")
 
 
@@ -142,8 +153,10 @@ def replace_file(path: Path, change: Callable[[str], str]) -> None:
 
 
 def inject_into_header(project: Path) -> None:
-    replace_file(project / "site" / "index.html",
-                 lambda text: text.replace('<span class="md-ellipsis">', f'<span class="md-ellipsis">{PAYLOAD}', 1))
+    replace_file(
+        project / "site" / "index.html",
+        lambda text: text.replace('<span class="md-ellipsis">', f'<span class="md-ellipsis">{PAYLOAD}', 1),
+    )
 
 
 @dataclass(frozen=True)
@@ -157,46 +170,72 @@ ROWS = {
     # A stray file in the handbook folder would be published as it is.
     "stray .md page": Row(
         lambda p: (p / HANDBOOK / "notes.md").write_text("# Notes <script>alert(1)</script>\n"),
-        ("build-site",), ("notes.md", "not a handbook page")),
+        ("build-site",),
+        ("notes.md", "not a handbook page"),
+    ),
     "stray .html file": Row(
         lambda p: (p / HANDBOOK / "evil.html").write_text("<script>alert(1)</script>"),
-        ("build-site",), ("evil.html", "not a handbook page")),
-    "stray folder": Row(lambda p: (p / HANDBOOK / "extra").mkdir(), ("build-site",), ("extra", "not a handbook page")),
+        ("build-site",),
+        ("evil.html", "not a handbook page"),
+    ),
+    "stray folder": Row(
+        lambda p: (p / HANDBOOK / "extra").mkdir(), ("build-site",), ("extra", "not a handbook page")
+    ),
     "section file out of order": Row(
         lambda p: section_file(p, 7).rename(section_file(p, 7).with_name("09-adversarial-attacks.md")),
-        ("build-site",), ("09-adversarial-attacks.md", "expected 07-adversarial-attacks.md")),
+        ("build-site",),
+        ("09-adversarial-attacks.md", "expected 07-adversarial-attacks.md"),
+    ),
     # Metadata that cannot be made safe by escaping is refused.
     "javascript: source_url": Row(
-        set_front_matter("source_url", "javascript:alert(1)"), ("build-site",), ("not an http(s) address",)),
+        set_front_matter("source_url", "javascript:alert(1)"), ("build-site",), ("not an http(s) address",)
+    ),
     "unknown front matter key": Row(
-        lambda p: edit(p / HANDBOOK / "index.md", lambda t: t.replace("---\n", '---\ntemplate: "x.html"\n', 1)),
-        ("build-site",), ("unknown front matter key 'template'",)),
+        lambda p: edit(
+            p / HANDBOOK / "index.md", lambda t: t.replace("---\n", '---\ntemplate: "x.html"\n', 1)
+        ),
+        ("build-site",),
+        ("unknown front matter key 'template'",),
+    ),
     # One id, one question: an HTML id on the site, a note's identity in Anki.
     "duplicate {#id}, site": Row(
-        duplicate_markdown_id, ("build-site",), ("is used twice", "01-machine-learning-in-general.md")),
+        duplicate_markdown_id, ("build-site",), ("is used twice", "01-machine-learning-in-general.md")
+    ),
     "duplicate {#id}, decks": Row(
-        duplicate_markdown_id, ("export-anki",), ("is used twice", "02-optimization-procedures.md")),
+        duplicate_markdown_id, ("export-anki",), ("is used twice", "02-optimization-procedures.md")
+    ),
     "duplicate id in the ids file": Row(
-        duplicate_ids_row, ("normalize",), ("question-ids.tsv:4", "is given to two questions")),
+        duplicate_ids_row, ("normalize",), ("question-ids.tsv:4", "is given to two questions")
+    ),
     "invalid UTF-8 in the ids file": Row(
         lambda p: (p / IDS).write_bytes((p / IDS).read_bytes() + b"caf\xe9\tx\ty\n"),
-        ("normalize",), ("question-ids.tsv is not UTF-8",)),
+        ("normalize",),
+        ("question-ids.tsv is not UTF-8",),
+    ),
     "markup as an id in the ids file": Row(
-        lambda p: edit(p / IDS, lambda t: t.replace("\n", '\nid<b>\tx\ty\n', 1)),
-        ("normalize",), ("is not an id",)),
+        lambda p: edit(p / IDS, lambda t: t.replace("\n", "\nid<b>\tx\ty\n", 1)),
+        ("normalize",),
+        ("is not an id",),
+    ),
     # State files that used to fail silently.
     "errata deleted, normalize": Row(
-        lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("normalize",), ("errata.toml is missing",)),
+        lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("normalize",), ("errata.toml is missing",)
+    ),
     "errata deleted, build": Row(
-        lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("build",), ("errata.toml is missing",)),
+        lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("build",), ("errata.toml is missing",)
+    ),
     "snapshot truncated after scrape": Row(
-        lambda p: edit(p / SNAPSHOT, truncated), ("normalize",), ("no longer matches the sha256",)),
+        lambda p: edit(p / SNAPSHOT, truncated), ("normalize",), ("no longer matches the sha256",)
+    ),
     "page without its last question scraped": Row(
-        rescrape_without_last_question, ("normalize",),
-        ("lacks 1 question(s)", "why-is-it-hard-to-defend-against", "--allow-dropped")),
+        rescrape_without_last_question,
+        ("normalize",),
+        ("lacks 1 question(s)", "why-is-it-hard-to-defend-against", "--allow-dropped"),
+    ),
     # check reads the built site's titles and navigation as text.
     "element injected into the site's header": Row(
-        inject_into_header, ("check",), ("markup in its titles or navigation", "<img>")),
+        inject_into_header, ("check",), ("markup in its titles or navigation", "<img>")
+    ),
 }
 
 
@@ -252,18 +291,32 @@ def test_an_accepted_dropped_question_keeps_its_id(project: Path) -> None:
 
 def hostile_page() -> str:
     """A saved page whose title, subtitle and author are script payloads."""
-    return write_original_html(build.handbook(
-        build.section("s", "Basics <img src=y onerror=alert(4)>",
-            build.question("q", "Why <script>alert(5)</script>?", build.para("Because."))),
-        title=f"DL {PAYLOAD}", subtitle="<script>alert(2)</script>", author='"><svg onload=alert(3)>',
-        intro=[build.para("Intro.")]))
+    return write_original_html(
+        build.handbook(
+            build.section(
+                "s",
+                "Basics <img src=y onerror=alert(4)>",
+                build.question("q", "Why <script>alert(5)</script>?", build.para("Because.")),
+            ),
+            title=f"DL {PAYLOAD}",
+            subtitle="<script>alert(2)</script>",
+            author='"><svg onload=alert(3)>',
+            intro=[build.para("Intro.")],
+        )
+    )
 
 
 def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
     """scrape → normalize → build-site → export-anki → check, in a project of its own."""
     project = new_project(tmp_path / "project")
     (project / "evil.html").write_text(hostile_page(), encoding="utf-8")
-    for command in (("scrape", "evil.html", "--book", BOOK_DIR.name), ("normalize",), ("build-site",), ("export-anki",), ("check",)):
+    for command in (
+        ("scrape", "evil.html", "--book", BOOK_DIR.name),
+        ("normalize",),
+        ("build-site",),
+        ("export-anki",),
+        ("check",),
+    ):
         handbook(project, *command).assert_ok()
     index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
     assert f"DL {PAYLOAD}" in json.loads(index.split("\n")[1].split(": ", 1)[1])
@@ -278,17 +331,20 @@ def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
 # --- the escaping layer itself ------------------------------------------------
 
 
-@pytest.mark.parametrize("url, href", [
-    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
-    ('http://example.org/"><script>', "http://example.org/&#34;&gt;&lt;script&gt;"),
-    ("javascript:alert(1)", None),
-    (" JavaScript:alert(1)", None),
-    ("data:text/html,<script>alert(1)</script>", None),
-    ("mailto:someone@example.org", None),
-    ("//example.org/path", None),
-    ("relative/path", None),
-    ("https://exa\nmple.org/", None),
-])
+@pytest.mark.parametrize(
+    "url, href",
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+        ('http://example.org/"><script>', "http://example.org/&#34;&gt;&lt;script&gt;"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("mailto:someone@example.org", None),
+        ("//example.org/path", None),
+        ("relative/path", None),
+        ("https://exa\nmple.org/", None),
+    ],
+)
 def test_only_http_source_urls_become_links(url: str, href: str | None) -> None:
     from pipeline.writers.meta_html import meta_html
 
@@ -311,7 +367,9 @@ def test_deck_names_hold_no_markup() -> None:
     from tests import builders as build
 
     book = build.handbook(build.section("s", "A <b>::</b> B"), title="DL <img src=x onerror=alert(1)>")
-    assert deck_name(book, book.sections[0], "S <i>") == "S ‹i›::DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+    assert (
+        deck_name(book, book.sections[0], "S <i>") == "S ‹i›::DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+    )
 
 
 def test_a_question_id_the_page_uses_itself_is_refused(tmp_path: Path) -> None:
@@ -320,7 +378,9 @@ def test_a_question_id_the_page_uses_itself_is_refused(tmp_path: Path) -> None:
     from pipeline.writers.markdown import write_markdown
 
     for qid in ("__search", "section-s"):
-        book = build.handbook(build.section("s", "S", build.question(qid, "Why?", build.para("Because."))), title="t")
+        book = build.handbook(
+            build.section("s", "S", build.question(qid, "Why?", build.para("Because."))), title="t"
+        )
         write_markdown(book, tmp_path / qid)
         with pytest.raises(HandbookError, match=f"question id '{qid}' is taken by the page itself"):
             read_markdown(tmp_path / qid)

@@ -18,9 +18,10 @@ import queue
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from pipeline.errors import HandbookError
 
@@ -47,9 +48,7 @@ def node_modules() -> Path:
     configured = os.environ.get("HANDBOOK_NODE_MODULES")
     path = Path(configured) if configured else PROJECT_ROOT / "node_modules"
     if not (path / "katex" / "package.json").exists():
-        raise HandbookError(
-            f"KaTeX is not installed in {path}: run `npm ci` in the project folder"
-        )
+        raise HandbookError(f"KaTeX is not installed in {path}: run `npm ci` in the project folder")
     return path
 
 
@@ -95,18 +94,24 @@ class NodeWorker:
             env = dict(os.environ, NODE_PATH=str(node_modules()))
             try:
                 self._process = subprocess.Popen(
-                    [node, str(self._script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                    text=True, encoding="utf-8", env=env,
+                    [node, str(self._script)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    encoding="utf-8",
+                    env=env,
                 )
             except OSError as error:
-                raise HandbookError(f"cannot start Node ({node}) for KaTeX: {error.strerror or error}") from None
+                raise HandbookError(
+                    f"cannot start Node ({node}) for KaTeX: {error.strerror or error}"
+                ) from None
         return self._process
 
     def run(self, items: Sequence[tuple[str, bool]]) -> list[Any]:
         missing = list(dict.fromkeys(i for i in items if i not in self._cache))
         for start in range(0, len(missing), self._batch):
-            batch = missing[start:start + self._batch]
-            self._cache.update(zip(batch, self._answer(batch)))
+            batch = missing[start : start + self._batch]
+            self._cache.update(zip(batch, self._answer(batch), strict=True))
         return [self._cache[i] for i in items]
 
     def _answer(self, batch: list[tuple[str, bool]]) -> list[Any]:
@@ -184,4 +189,4 @@ def mathml_texts(items: Iterable[tuple[str, bool]]) -> list[Rendered]:
 def formula_errors(items: Iterable[tuple[str, bool]]) -> list[tuple[str, str]]:
     """(tex, error) for every formula KaTeX refuses."""
     items = list(items)
-    return [(tex, r.error or "") for (tex, _), r in zip(items, mathml_texts(items)) if not r.ok]
+    return [(tex, r.error or "") for (tex, _), r in zip(items, mathml_texts(items), strict=True) if not r.ok]

@@ -9,8 +9,8 @@ the TeX in its annotation so an HTML reader can get it back. One Node process
 from __future__ import annotations
 
 import atexit
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.katex import NodeWorker
 

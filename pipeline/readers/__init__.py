@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import Callable
 
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook

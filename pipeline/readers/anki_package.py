@@ -38,7 +38,9 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
     notes = []
     for (fields,) in rows:
         question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
-        notes.append((section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer)))))
+        notes.append(
+            (section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer))))
+        )
     return notes
 
 
@@ -47,6 +49,9 @@ def read_apkg_media(path: Path) -> list[tuple[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as package:
             index = json.loads(package.read("media") or b"{}")
-            return [(name, package.read(number)) for number, name in sorted(index.items(), key=lambda i: int(i[0]))]
+            return [
+                (name, package.read(number))
+                for number, name in sorted(index.items(), key=lambda i: int(i[0]))
+            ]
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise HandbookError(f"{path} has no readable media: {error}") from None

@@ -32,47 +32,113 @@ Rules worth knowing:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Union
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import PreformattedString
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Heading, Image, Inline, Link, ListBlock, Math, Paragraph,
-    Quote, Table, Text, merge_text, subheading_level,
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
+    merge_text,
+    subheading_level,
 )
-from pipeline.writers.html import FIGURE_CLASS
 from pipeline.sanitize import safe_url
+from pipeline.writers.html import FIGURE_CLASS
 
 # --- vocabulary --------------------------------------------------------------
 
 # Never content: their text is dropped with them.
-DROPPED_TAGS = frozenset({
-    "script", "style", "noscript", "iframe", "frame", "frameset", "template", "object",
-    "embed", "applet", "svg", "canvas", "audio", "video", "head", "title", "meta",
-    "link", "base", "button", "form", "input", "select", "textarea", "option",
-    "dialog",
-})
+DROPPED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "frame",
+        "frameset",
+        "template",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "canvas",
+        "audio",
+        "video",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "button",
+        "form",
+        "input",
+        "select",
+        "textarea",
+        "option",
+        "dialog",
+    }
+)
 # Hold blocks: their children are read as blocks.
-CONTAINER_TAGS = frozenset({
-    "html", "body", "div", "section", "article", "main", "header", "footer", "aside",
-    "nav", "figure", "details", "center", "address", "hgroup", "fieldset", "dl",
-})
+CONTAINER_TAGS = frozenset(
+    {
+        "html",
+        "body",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "figure",
+        "details",
+        "center",
+        "address",
+        "hgroup",
+        "fieldset",
+        "dl",
+    }
+)
 # Sub-headings inside an answer (levels 1 and 2 are read as the deepest model level allows).
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Hold one paragraph of inlines.
-PARAGRAPH_TAGS = HEADING_TAGS | frozenset({
-    "p", "dt", "dd", "figcaption", "summary",
-    "caption", "legend", "li", "tr", "td", "th", "thead", "tbody", "tfoot",
-})
+PARAGRAPH_TAGS = HEADING_TAGS | frozenset(
+    {
+        "p",
+        "dt",
+        "dd",
+        "figcaption",
+        "summary",
+        "caption",
+        "legend",
+        "li",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+    }
+)
 LIST_TAGS = frozenset({"ul", "ol"})
 # Start a new line in running text: inside a list item or a cell they become a space.
-BLOCK_TAGS = (
-    CONTAINER_TAGS | PARAGRAPH_TAGS | LIST_TAGS
-    | {"table", "blockquote", "pre", "hr", "br"}
-)
+BLOCK_TAGS = CONTAINER_TAGS | PARAGRAPH_TAGS | LIST_TAGS | {"table", "blockquote", "pre", "hr", "br"}
 TEX_ENCODING = "application/x-tex"
 LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight(?:-source)?)-(.+)$")
 LANGUAGE_ATTRIBUTES = ("data-language", "data-lang")
@@ -93,7 +159,7 @@ class _Display:
     tex: str
 
 
-_Item = Union[Inline, _Display]
+_Item = Inline | _Display
 
 # --- entry points ------------------------------------------------------------
 
@@ -314,8 +380,8 @@ class _Frame:
     children: Iterator[PageElement]
     items: list[_Item]
     url: str | None = None  # set for a link: its items become the link's children
-    block: bool = False     # a block element: a line break on each side
-    in_link: bool = False   # links do not nest: an inner link is read as its text
+    block: bool = False  # a block element: a line break on each side
+    in_link: bool = False  # links do not nest: an inner link is read as its text
 
 
 def _inline_items(nodes: Iterable[PageElement]) -> list[_Item]:
@@ -416,7 +482,8 @@ def _math_of(tag: Tag) -> tuple[str, bool] | None:
         return _katex_tex(tag), False
     if "arithmatex" in classes or "math-display" in classes or "math-inline" in classes:
         display = (
-            "math-display" in classes or (tag.name == "div" and "math-inline" not in classes)
+            "math-display" in classes
+            or (tag.name == "div" and "math-inline" not in classes)
             or tag.find(class_="katex-display") is not None
         )
         return _katex_tex(tag), display
@@ -441,7 +508,7 @@ def _strip_delimiters(text: str) -> str:
     for opening, closing in (("\\(", "\\)"), ("\\[", "\\]"), ("$$", "$$"), ("$", "$")):
         fits = len(body) >= len(opening) + len(closing)
         if fits and body.startswith(opening) and body.endswith(closing):
-            return body[len(opening):len(body) - len(closing)]
+            return body[len(opening) : len(body) - len(closing)]
     return body
 
 

@@ -13,21 +13,38 @@ otherwise they stay "" and `normalize` assigns them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from bs4 import BeautifulSoup, PageElement, Tag
 
 from pipeline.errors import HandbookError
 from pipeline.model import (
-    Block, CodeBlock, Handbook, Inline, Meta, Paragraph, Question, Section, Text,
-    block_inlines, plain_text,
+    Block,
+    CodeBlock,
+    Handbook,
+    Inline,
+    Meta,
+    Paragraph,
+    Question,
+    Section,
+    Text,
+    block_inlines,
+    plain_text,
 )
 from pipeline.readers.html_fragment import (
-    blocks_of, element_inlines, is_dropped, is_text, parse_html,
+    blocks_of,
+    element_inlines,
+    is_dropped,
+    is_text,
+    parse_html,
 )
 from pipeline.readers.text_dump import (
-    AUTHOR_FIELD, EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, footer_start,
+    AUTHOR_FIELD,
+    EXPAND_HINT,
+    REFERENCES_HEADINGS,
+    TOC_HEADING,
+    footer_start,
 )
 from pipeline.sanitize import web_url
 
@@ -114,8 +131,12 @@ def _subtitle_element(root: Tag, title: Tag | None) -> Tag | None:
     return None
 
 
-def _walk(root: Tag, structural: set[int], title: Tag | None, subtitle: Tag | None,
-          ) -> Iterator[PageElement]:
+def _walk(
+    root: Tag,
+    structural: set[int],
+    title: Tag | None,
+    subtitle: Tag | None,
+) -> Iterator[PageElement]:
     """The page's content in order: structure elements and the content between them.
 
     The title's `<header>` gives only the title (its date and byline are not
@@ -131,8 +152,10 @@ def _walk(root: Tag, structural: set[int], title: Tag | None, subtitle: Tag | No
             if node is header and title is not None:
                 yield title
                 continue
-            if node is subtitle or is_dropped(node) or (
-                node.name in FURNITURE_TAGS and id(node) not in structural
+            if (
+                node is subtitle
+                or is_dropped(node)
+                or (node.name in FURNITURE_TAGS and id(node) not in structural)
             ):
                 continue
             if id(node) in structural and node.name not in STRUCTURE_TAGS:
@@ -221,16 +244,14 @@ def _flush(page: _Page, nodes: list[PageElement]) -> None:
 
 def _without_footer(blocks: list[Block]) -> tuple[Block, ...]:
     texts = [plain_text(tuple(block_inlines(block))) for block in blocks]
-    return tuple(blocks[:footer_start(texts)])
+    return tuple(blocks[: footer_start(texts)])
 
 
 # --- the handbook --------------------------------------------------------------
 
 
 def _handbook(page: _Page, soup: BeautifulSoup, subtitle: Tag | None, source_url: str) -> Handbook:
-    sections = tuple(
-        Section(s.slug, s.title, tuple(s.questions)) for s in page.sections if s.questions
-    )
+    sections = tuple(Section(s.slug, s.title, tuple(s.questions)) for s in page.sections if s.questions)
     if not sections:
         raise HandbookError(
             "the page has no questions (no <details> under a section heading): "

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -21,8 +21,28 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, read_text_input
 from pipeline.formats import BOM, INDEX_FILE, INPUTS_STAMP, REFERENCES_HEADING, SECTION_FILE
 from pipeline.model import (
-    FIGURE_SRC, Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Inline, Link, ListBlock, Math, Meta,
-    Paragraph, Question, Quote, Section, Table, Text, handbook_images, plain_text, subheading_level,
+    FIGURE_SRC,
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Handbook,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Meta,
+    Paragraph,
+    Question,
+    Quote,
+    Section,
+    Table,
+    Text,
+    handbook_images,
+    plain_text,
+    subheading_level,
 )
 from pipeline.sanitize import web_url
 from pipeline.tex_allowlist import check_formulas
@@ -109,7 +129,7 @@ class _Tokens:
         while depth:
             token = self.next()
             depth += (token.type == opening) - (token.type == closing)
-        return self.tokens[start:self.position - 1]
+        return self.tokens[start : self.position - 1]
 
 
 def _inline_of(tokens: list[Token]) -> tuple[Inline, ...]:
@@ -218,7 +238,7 @@ def _question(heading: Token, body: list[Token], where: str) -> Question:
     match = HEADING_ID.search(last.text) if isinstance(last, Text) else None
     if match is None:
         raise HandbookError(f"{where}: question heading {heading.content!r} has no {{#id}}")
-    rest = last.text[:match.start()]
+    rest = last.text[: match.start()]
     title[-1:] = [Text(rest)] if rest else []
     return Question(match.group(1), _merge_text(title), tuple(_blocks(body)))
 
@@ -250,7 +270,7 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
             raise HandbookError(f"{where}: front matter line {line!r} needs a quoted value") from None
         if not isinstance(fields[key], str):
             raise HandbookError(f"{where}: front matter {key!r} must be a quoted string")
-    return fields, text[match.end():]
+    return fields, text[match.end() :]
 
 
 def read_index(text: str, where: str = INDEX_FILE) -> tuple[Meta, tuple[Block, ...], tuple[Block, ...]]:
@@ -259,8 +279,10 @@ def read_index(text: str, where: str = INDEX_FILE) -> tuple[Meta, tuple[Block, .
     if source_url and web_url(source_url) is None:
         raise HandbookError(f"{where}: source_url {source_url!r} is not an http(s) address")
     meta = Meta(
-        title=fields.get("title", ""), subtitle=fields.get("subtitle", ""),
-        author=fields.get("author", ""), source_url=source_url,
+        title=fields.get("title", ""),
+        subtitle=fields.get("subtitle", ""),
+        author=fields.get("author", ""),
+        source_url=source_url,
     )
     parts = list(_split_headings(PARSER.parse(body), "h2"))
     intro = tuple(_blocks(parts[0][1]))
@@ -305,7 +327,7 @@ def _section_names(files: dict[str, str], where: str) -> list[str]:
 def _check_unique_ids(sections: tuple[Section, ...], names: list[str], where: str) -> None:
     """One id, one question: ids are HTML ids on the site and note identities in Anki."""
     seen: dict[str, tuple[str, Question]] = {}
-    for name, section in zip(names, sections):
+    for name, section in zip(names, sections, strict=True):
         for question in section.questions:
             if question.id.startswith("__") or question.id == f"section-{section.slug}":
                 raise HandbookError(
@@ -368,6 +390,7 @@ def _check_figures(folder: Path, shown: set[str]) -> None:
             f"{folder}/{missing[0]}.svg is missing: its script figures/{missing[0]}.py in the book's folder draws it "
             "(run `handbook build`)"
         )
+
 
 def _read(path: Path) -> str:
     return read_text_input(path, "a Markdown file")

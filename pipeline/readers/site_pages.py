@@ -39,8 +39,9 @@ CHROME = {
     "title": "head > title",
     "header": ".md-header__topic .md-ellipsis",
     "heading": "article h1",
-    "nav": ", ".join(f"nav.md-nav--primary > ul > li > {label} .md-ellipsis"
-                     for label in ("a", "label", "div > a")),  # a page, a section, a section with a home
+    "nav": ", ".join(
+        f"nav.md-nav--primary > ul > li > {label} .md-ellipsis" for label in ("a", "label", "div > a")
+    ),  # a page, a section, a section with a home
     "tabs": ".md-tabs__link",
 }
 
@@ -49,11 +50,11 @@ CHROME = {
 class PageChrome:
     """Where the handbook's titles land in a built page, read back as text."""
 
-    title: str                # <title>
-    header: tuple[str, ...]   # the header's site name and page title
-    heading: str              # the article's <h1>
-    nav: tuple[str, ...]      # the top-level navigation's labels (a subtitle after its title)
-    tabs: tuple[str, ...]     # the tabs' labels (a site of several books: one per book)
+    title: str  # <title>
+    header: tuple[str, ...]  # the header's site name and page title
+    heading: str  # the article's <h1>
+    nav: tuple[str, ...]  # the top-level navigation's labels (a subtitle after its title)
+    tabs: tuple[str, ...]  # the tabs' labels (a site of several books: one per book)
     foreign_tags: tuple[str, ...]  # tags in those places that the theme never writes
 
 
@@ -70,10 +71,17 @@ def page_chrome(soup: BeautifulSoup) -> PageChrome:
         heading=" ".join(_text(e) for e in found["heading"][:1]),
         nav=nav,
         tabs=tuple(_text(e) for e in found["tabs"]),
-        foreign_tags=tuple(sorted({
-            tag.name for elements in found.values() for element in elements
-            for tag in element.find_all(True) if tag.name not in CHROME_TAGS
-        })),
+        foreign_tags=tuple(
+            sorted(
+                {
+                    tag.name
+                    for elements in found.values()
+                    for element in elements
+                    for tag in element.find_all(True)
+                    if tag.name not in CHROME_TAGS
+                }
+            )
+        ),
     )
 
 
@@ -100,4 +108,7 @@ def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
         page.parent.name: page for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
     }
     soups = {name: parse_html(page.read_text(encoding="utf-8")) for name, page in pages.items()}
-    return {name: SitePage(page_questions(soup) if name else (), page_chrome(soup)) for name, soup in soups.items()}
+    return {
+        name: SitePage(page_questions(soup) if name else (), page_chrome(soup))
+        for name, soup in soups.items()
+    }

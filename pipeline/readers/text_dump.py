@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 from pipeline.errors import HandbookError
 from pipeline.model import (
-    Block, CodeBlock, Handbook, ListBlock, Meta, Paragraph, Question, Section, Table, Text,
+    Block,
+    CodeBlock,
+    Handbook,
+    ListBlock,
+    Meta,
+    Paragraph,
+    Question,
+    Section,
+    Table,
+    Text,
 )
 
 TOC_HEADING = "Table of Contents"
@@ -98,7 +107,9 @@ def _code_like(line: str) -> bool:
     if TEX_COMMAND.search(QUOTED.sub("", line)):
         return False
     return bool(
-        PYTHON_START.match(line) or ASSIGNMENT.match(line) or CALL.match(line)
+        PYTHON_START.match(line)
+        or ASSIGNMENT.match(line)
+        or CALL.match(line)
         or (INDENTED.match(line) and not (BULLET.match(line) or NUMBERED.match(line)))
     )
 
@@ -134,8 +145,10 @@ def _code_runs(found: list[Chunk]) -> list[tuple[int, int]]:
     runs, index = [], 0
     while index < len(found):
         end = index
-        while end < len(found) and all(map(_code_like, found[end].lines)) or (
-            end < len(found) and _strongly_code(found[end])
+        while (
+            end < len(found)
+            and all(map(_code_like, found[end].lines))
+            or (end < len(found) and _strongly_code(found[end]))
         ):
             end += 1
         if end > index and any(_strongly_code(c) for c in found[index:end]):
@@ -154,8 +167,9 @@ def blocks(found: list[Chunk]) -> tuple[Block, ...]:
     while index < len(found):
         if index in code_at:
             end = code_at[index]
-            code = "\n".join("\n" * min(c.gap, 1) + c.text if n else c.text
-                             for n, c in enumerate(found[index:end]))
+            code = "\n".join(
+                "\n" * min(c.gap, 1) + c.text if n else c.text for n, c in enumerate(found[index:end])
+            )
             result.append(CodeBlock(code, code_language(code)))
             index = end
             continue
@@ -165,8 +179,12 @@ def blocks(found: list[Chunk]) -> tuple[Block, ...]:
             result.append(listed)
         elif len(chunk.lines) > 1:
             # A flattened table: one line a row, cells glued; repair.tables splits them.
-            result.append(Table((( Text(chunk.lines[0].strip()),),),
-                                tuple(((Text(line.strip()),),) for line in chunk.lines[1:])))
+            result.append(
+                Table(
+                    ((Text(chunk.lines[0].strip()),),),
+                    tuple(((Text(line.strip()),),) for line in chunk.lines[1:]),
+                )
+            )
         else:
             result.append(Paragraph((Text(chunk.text.strip()),)))
         index += 1
@@ -213,7 +231,9 @@ def _lost_heading_start(found: list[Chunk], start: int, end: int, after: str) ->
     return candidates[0]
 
 
-def _section_spans(found: list[Chunk], toc: list[str | None], body: int, end: int) -> list[tuple[str, int, int]]:
+def _section_spans(
+    found: list[Chunk], toc: list[str | None], body: int, end: int
+) -> list[tuple[str, int, int]]:
     """(title or "", first chunk, end chunk) per section; a lost title is ""."""
     starts: list[tuple[str, int, int]] = []  # title, where the section begins, its first content
     cursor = body
@@ -231,7 +251,7 @@ def _section_spans(found: list[Chunk], toc: list[str | None], body: int, end: in
         starts.append((title, index, index + 1))
         cursor = index + 1
     bounds = [begin for _, begin, _ in starts[1:]] + [end]
-    return [(title, first, stop) for (title, _, first), stop in zip(starts, bounds)]
+    return [(title, first, stop) for (title, _, first), stop in zip(starts, bounds, strict=True)]
 
 
 def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[Question, ...]:
@@ -240,8 +260,8 @@ def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[
         raise HandbookError(f"section {section or '(untitled)'!r} has no questions")
     bounds = starts[1:] + [end]
     questions = []
-    for first, stop in zip(starts, bounds):
-        answer = blocks(found[first + 2:stop])
+    for first, stop in zip(starts, bounds, strict=True):
+        answer = blocks(found[first + 2 : stop])
         if not answer:
             title = found[first].text.strip()
             raise HandbookError(f"question {title!r} has no answer: is the scrape truncated?")
@@ -292,10 +312,12 @@ def read_text_dump(text: str, source_url: str = "") -> Handbook:
         Section("", title, _questions(found, start, stop, title))
         for title, start, stop in _section_spans(found, toc, body, references)
     )
-    closing = found[references + 1:]
-    closing = closing[:footer_start([c.text for c in closing])]
+    closing = found[references + 1 :]
+    closing = closing[: footer_start([c.text for c in closing])]
     meta = Meta(
-        title=found[0].text.strip(), subtitle=found[1].text.strip() if toc_at > 1 else "",
-        author=_author(closing), source_url=source_url,
+        title=found[0].text.strip(),
+        subtitle=found[1].text.strip() if toc_at > 1 else "",
+        author=_author(closing),
+        source_url=source_url,
     )
     return Handbook(meta, blocks(found[2:toc_at]), sections, blocks(closing))

@@ -7,8 +7,8 @@ particular question: hand corrections live in source/books/SLUG/errata.toml.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pipeline.model import Handbook
 
@@ -31,8 +31,10 @@ def passes() -> list[tuple[str, Pass]]:
     from pipeline.repair.tables import rebuild_tables
 
     return [
-        ("formulas", split_math), ("tables", rebuild_tables),
-        ("captions", drop_captions), ("headings", restore_headings),
+        ("formulas", split_math),
+        ("tables", rebuild_tables),
+        ("captions", drop_captions),
+        ("headings", restore_headings),
     ]
 
 

@@ -39,10 +39,7 @@ def _topic(section: Section) -> str:
 
 def restore_headings(handbook: Handbook) -> tuple[Handbook, int]:
     """Give a lost section heading its title back and every section a slug."""
-    sections = [
-        replace(section, title=section.title or _topic(section))
-        for section in handbook.sections
-    ]
+    sections = [replace(section, title=section.title or _topic(section)) for section in handbook.sections]
     sections = [replace(s, slug=s.slug or slugify(s.title)) for s in sections]
     restored = sum(1 for s in handbook.sections if not s.title)
     return replace(handbook, sections=tuple(sections)), restored

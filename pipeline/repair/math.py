@@ -43,13 +43,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
 
 from pipeline import katex
 from pipeline.model import (
-    Block, DisplayMath, Handbook, Inline, ListBlock, Math, Paragraph, Question, Quote,
-    Table, Text,
+    Block,
+    DisplayMath,
+    Handbook,
+    Inline,
+    ListBlock,
+    Math,
+    Paragraph,
+    Question,
+    Quote,
+    Table,
+    Text,
 )
 
 # What the scrape dropped from the MathML text (see shared/README.md).
@@ -98,10 +107,10 @@ class Candidate:
     end: int  # where the TeX ends
 
     def tex(self, text: str) -> str:
-        return text[self.seam:self.end]
+        return text[self.seam : self.end]
 
     def rendering(self, text: str) -> str:
-        return text[self.start:self.seam]
+        return text[self.start : self.seam]
 
 
 class CommandKeys:
@@ -112,7 +121,7 @@ class CommandKeys:
         rendered = katex.mathml_texts((name, False) for name in names)
         self._keys: dict[str, str] = {
             name: _alnum(scraped(r.text or "")) if r.ok else ""
-            for name, r in zip(names, rendered)
+            for name, r in zip(names, rendered, strict=True)
         }  # and, as they are met, the other tokens
 
     def of(self, token: str) -> str:
@@ -216,7 +225,8 @@ def proved(text: str, found: list[Candidate]) -> list[Candidate]:
     """The candidates whose TeX KaTeX renders back to their rendering."""
     rendered = katex.mathml_texts((c.tex(text), False) for c in found)
     return [
-        c for c, r in zip(found, rendered)
+        c
+        for c, r in zip(found, rendered, strict=True)
         if r.ok and scraped(r.text or "") == c.rendering(text) and not _cuts_a_word(text, c)
     ]
 
@@ -239,7 +249,10 @@ def _pick(text: str, found: list[Candidate], glued: bool) -> list[Candidate]:
 
 
 def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
-    kept = "".join(text[a.end:b.start] for a, b in zip([Candidate(0, 0, 0), *chosen], [*chosen, Candidate(len(text), 0, 0)]))
+    kept = "".join(
+        text[a.end : b.start]
+        for a, b in zip([Candidate(0, 0, 0), *chosen], [*chosen, Candidate(len(text), 0, 0)], strict=True)
+    )
     return bool(COMMAND.search(kept))
 
 
@@ -263,7 +276,7 @@ def split_text(text: str, splits: list[Candidate]) -> tuple[Inline, ...]:
     cursor = 0
     for split in splits:
         if split.start > cursor:
-            parts.append(Text(text[cursor:split.start]))
+            parts.append(Text(text[cursor : split.start]))
         parts.append(Math(split.tex(text)))
         cursor = split.end
     if cursor < len(text):
@@ -331,7 +344,8 @@ class MathSplitter:
             return replace(block, items=tuple(self.inlines(i) for i in block.items))
         if isinstance(block, Table):
             return replace(
-                block, header=tuple(self.inlines(c, glued=True) for c in block.header),
+                block,
+                header=tuple(self.inlines(c, glued=True) for c in block.header),
                 rows=tuple(tuple(self.inlines(c, glued=True) for c in row) for row in block.rows),
             )
         if isinstance(block, Quote):
@@ -340,7 +354,8 @@ class MathSplitter:
 
     def question(self, question: Question) -> Question:
         return replace(
-            question, title=self.inlines(question.title),
+            question,
+            title=self.inlines(question.title),
             answer=tuple(self.block(b) for b in question.answer),
         )
 
@@ -367,8 +382,7 @@ def split_math(handbook: Handbook) -> tuple[Handbook, int]:
     """Every proved formula split out of the prose; returns the handbook and the count."""
     splitter = MathSplitter(handbook)
     sections = tuple(
-        replace(s, questions=tuple(splitter.question(q) for q in s.questions))
-        for s in handbook.sections
+        replace(s, questions=tuple(splitter.question(q) for q in s.questions)) for s in handbook.sections
     )
     intro = tuple(splitter.block(b) for b in handbook.intro)
     return replace(handbook, sections=sections, intro=intro), splitter.count

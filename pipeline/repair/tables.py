@@ -67,10 +67,13 @@ def _trim(cell: Cell) -> Cell:
 def _fit(row: list[Cell], header: list[Cell]) -> list[Cell] | None:
     if len(row) == len(header):
         return row
-    figure = [n for n, cell in enumerate(header)
-              if "".join(i.text for i in cell if isinstance(i, Text)).strip().lower() in FIGURE_COLUMNS]
+    figure = [
+        n
+        for n, cell in enumerate(header)
+        if "".join(i.text for i in cell if isinstance(i, Text)).strip().lower() in FIGURE_COLUMNS
+    ]
     if len(row) == len(header) - 1 and len(figure) == 1:
-        return row[:figure[0]] + [()] + row[figure[0]:]
+        return row[: figure[0]] + [()] + row[figure[0] :]
     return None
 
 

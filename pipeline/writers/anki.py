@@ -26,18 +26,18 @@ import json
 import sqlite3
 import time
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Callable, Mapping, Sequence
 
 import genanki
 
+from pipeline.book import book_slug
+from pipeline.formats import section_page
 from pipeline.model import Handbook, Question, Section
 from pipeline.note_state import NOTE_TYPE_ROW
-from pipeline.book import book_slug
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
-from pipeline.formats import section_page
 
 # (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
 Dating = Callable[[str, str], int]
@@ -64,7 +64,8 @@ ANSWER_TEMPLATE = """\
 # versions put it on an ancestor. Code colours for both modes come from
 # Pygments classes (CODE_CSS); the answer keeps a readable measure, and wide
 # formulas, tables and code scroll inside the card instead of widening it.
-CARD_CSS = """\
+CARD_CSS = (
+    """\
 .card {
   font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   font-size: 18px; line-height: 1.5; text-align: left;
@@ -111,7 +112,9 @@ a { color: #0969da; }
 .nightMode code, .night_mode code { background: #2d333b; color: #e6edf3; }
 .nightMode .highlight, .night_mode .highlight { border-color: #3d444d; }
 .nightMode a, .night_mode a { color: #4493f8; }
-""" + CODE_CSS
+"""
+    + CODE_CSS
+)
 
 # Zip entry dates cannot be earlier than 1980.
 _ZIP_EPOCH = 315532800
@@ -246,8 +249,13 @@ def media_name(name: str, svg: bytes) -> str:
     return f"{name}.{hashlib.sha256(svg).hexdigest()[:12]}.svg"
 
 
-def note_fields(handbook: Handbook, section: Section, question: Question, site_url: str,
-                media: Mapping[str, str] | None = None) -> list[str]:
+def note_fields(
+    handbook: Handbook,
+    section: Section,
+    question: Question,
+    site_url: str,
+    media: Mapping[str, str] | None = None,
+) -> list[str]:
     """The five fields, each sanitized and then guarded against Anki's template syntax.
 
     `media` maps a figure's name to its media file name (`media_name`).
@@ -264,7 +272,11 @@ def note_fields(handbook: Handbook, section: Section, question: Question, site_u
 
 
 def content_digest(
-    handbook: Handbook, section: Section, question: Question, fields: Sequence[str], tags: Sequence[str],
+    handbook: Handbook,
+    section: Section,
+    question: Question,
+    fields: Sequence[str],
+    tags: Sequence[str],
 ) -> str:
     """What a note's time follows: its fields and tags, except the site address.
 
@@ -278,8 +290,13 @@ def content_digest(
 
 
 def section_deck(
-    handbook: Handbook, section: Section, model: genanki.Model, site_url: str, series: str,
-    date: Dating | None = None, media: Mapping[str, str] | None = None,
+    handbook: Handbook,
+    section: Section,
+    model: genanki.Model,
+    site_url: str,
+    series: str,
+    date: Dating | None = None,
+    media: Mapping[str, str] | None = None,
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
@@ -287,7 +304,7 @@ def section_deck(
         deck_name(handbook, section, series),
         description=_description(handbook),
     )
-    before = sum(len(s.questions) for s in handbook.sections[:handbook.sections.index(section)])
+    before = sum(len(s.questions) for s in handbook.sections[: handbook.sections.index(section)])
     tags = [note_tag(handbook, section)]
     for position, question in enumerate(section.questions, start=before + 1):
         fields = note_fields(handbook, section, question, site_url, media)
@@ -308,8 +325,14 @@ def _description(handbook: Handbook) -> str:
 
 
 def section_decks(
-    handbook: Handbook, sections: Sequence[Section], *, series: str, site_url: str, css: str = CARD_CSS,
-    date: Dating | None = None, media: Mapping[str, str] | None = None,
+    handbook: Handbook,
+    sections: Sequence[Section],
+    *,
+    series: str,
+    site_url: str,
+    css: str = CARD_CSS,
+    date: Dating | None = None,
+    media: Mapping[str, str] | None = None,
 ) -> list[genanki.Deck]:
     """One deck per section, `Series::Book::Section`, sharing one note type; reusable in several packages.
 
@@ -329,10 +352,16 @@ def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
     """The whole book's package's upper decks, holding no notes: the series', then the book's
     (whose id is the one the book's top deck always had)."""
     return [
-        genanki.Deck(stable_id(ID_NAMESPACE, SERIES_KEY), _deck_part(series),
-                     description=anki_field(clean_html(f"The books of “{html.escape(series)}”."))),
-        genanki.Deck(stable_id(ID_NAMESPACE, *book_key(handbook)), book_deck_name(handbook, series),
-                     description=_description(handbook)),
+        genanki.Deck(
+            stable_id(ID_NAMESPACE, SERIES_KEY),
+            _deck_part(series),
+            description=anki_field(clean_html(f"The books of “{html.escape(series)}”.")),
+        ),
+        genanki.Deck(
+            stable_id(ID_NAMESPACE, *book_key(handbook)),
+            book_deck_name(handbook, series),
+            description=_description(handbook),
+        ),
     ]
 
 
@@ -340,13 +369,17 @@ def newest_time(decks: Sequence[genanki.Deck]) -> int:
     """The latest time among the decks' dated notes and note types (0 if none)."""
     notes = [note for deck in decks for note in deck.notes]
     times = [n.modified for n in notes if getattr(n, "modified", None) is not None]
-    times += [m.modified for m in {id(n.model): n.model for n in notes}.values()
-              if getattr(m, "modified", None) is not None]
+    times += [
+        m.modified
+        for m in {id(n.model): n.model for n in notes}.values()
+        if getattr(m, "modified", None) is not None
+    ]
     return max(times, default=0)
 
 
-def apkg_bytes(decks: Sequence[genanki.Deck], timestamp: int | None = None,
-               media: Mapping[str, bytes] | None = None) -> bytes:
+def apkg_bytes(
+    decks: Sequence[genanki.Deck], timestamp: int | None = None, media: Mapping[str, bytes] | None = None
+) -> bytes:
     """The .apkg for some decks; the same decks and times give the same bytes.
 
     `timestamp` dates the package itself (collection, decks, zip entries) and

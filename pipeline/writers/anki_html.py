@@ -48,13 +48,18 @@ def _code_css() -> str:
     night = [f"{mode} .highlight" for mode in NIGHT_MODE]
     # Tokens the dark style leaves alone must not keep their light colour.
     reset = ", ".join(f"{prefix} span" for prefix in night) + " { color: inherit; background: none; }"
-    return "\n".join([
-        *light.get_background_style_defs(".highlight"),
-        *light.get_token_style_defs(".highlight"),
-        reset,
-        *dark.get_background_style_defs(night),
-        *dark.get_token_style_defs(night),
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                *light.get_background_style_defs(".highlight"),
+                *light.get_token_style_defs(".highlight"),
+                reset,
+                *dark.get_background_style_defs(night),
+                *dark.get_token_style_defs(night),
+            ]
+        )
+        + "\n"
+    )
 
 
 CODE_CSS = _code_css()

@@ -8,8 +8,8 @@ per node type. Output is sanitized before it leaves this module.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import quote
 
 from pygments import highlight
@@ -18,8 +18,19 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Heading, Image, Inline, ListBlock, Math, Paragraph,
-    Quote, Table, Text,
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Heading,
+    Image,
+    Inline,
+    ListBlock,
+    Math,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
 )
 from pipeline.sanitize import clean_html, safe_url
 
@@ -53,7 +64,12 @@ def language_class(language: str) -> str:
 
 
 def pygments_block(
-    code: str, language: str, *, inline_styles: bool, style: str = "default", wrap_code: bool = False,
+    code: str,
+    language: str,
+    *,
+    inline_styles: bool,
+    style: str = "default",
+    wrap_code: bool = False,
 ) -> str:
     """Highlighted code in `<div class="highlight language-x"><pre>`.
 
@@ -63,7 +79,9 @@ def pygments_block(
     shape Material's copy button and code style expect.
     """
     formatter = HtmlFormatter(
-        noclasses=inline_styles, style=style, cssclass=f"highlight {language_class(language)}",
+        noclasses=inline_styles,
+        style=style,
+        cssclass=f"highlight {language_class(language)}",
         wrapcode=wrap_code,
     )
     return highlight(code + "\n", lexer_for(language, stripnl=False), formatter)

@@ -19,10 +19,24 @@ from pathlib import Path
 from pipeline.fileio import replaced_dir
 from pipeline.formats import INDEX_FILE, REFERENCES_HEADING, section_filename
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Image, Inline, Link, ListBlock, Math,
-    Paragraph, Question, Quote, Section, Table, Text,
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Handbook,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Paragraph,
+    Question,
+    Quote,
+    Section,
+    Table,
+    Text,
 )
-
 
 # Characters that would start markup anywhere in a line.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>$&])")
@@ -100,9 +114,7 @@ def _fence(code: str) -> str:
 def _list_markdown(block: ListBlock, variant: int) -> str:
     if block.ordered:
         delimiter = ")" if variant else "."
-        return "\n".join(
-            f"{block.start + n}{delimiter} {_line(item)}" for n, item in enumerate(block.items)
-        )
+        return "\n".join(f"{block.start + n}{delimiter} {_line(item)}" for n, item in enumerate(block.items))
     bullet = "*" if variant else "-"
     return "\n".join(f"{bullet} {_line(item)}" for item in block.items)
 
@@ -151,7 +163,8 @@ def blocks_markdown(blocks: tuple[Block, ...]) -> str:
     variant = 0
     for block in blocks:
         same_list = (
-            isinstance(block, ListBlock) and isinstance(previous, ListBlock)
+            isinstance(block, ListBlock)
+            and isinstance(previous, ListBlock)
             and block.ordered == previous.ordered
         )
         variant = 1 - variant if same_list else 0
@@ -175,8 +188,10 @@ def section_markdown(section: Section) -> str:
 def index_markdown(handbook: Handbook) -> str:
     meta = handbook.meta
     fields = {
-        "title": meta.title, "subtitle": meta.subtitle,
-        "author": meta.author, "source_url": meta.source_url,
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "author": meta.author,
+        "source_url": meta.source_url,
     }
     front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items())
     parts = [f"---\n{front}\n---"]
@@ -211,8 +226,9 @@ def write_files(files: dict[str, str | bytes], directory: Path, *, force: bool =
                 path.write_text(content, encoding="utf-8", newline="\n")
 
 
-def write_markdown(handbook: Handbook, directory: Path, *, force: bool = False,
-                   figures: dict[str, bytes] | None = None) -> None:
+def write_markdown(
+    handbook: Handbook, directory: Path, *, force: bool = False, figures: dict[str, bytes] | None = None
+) -> None:
     """Replace `directory` with the handbook's canonical Markdown (and the SVGs it shows), all or nothing."""
     files: dict[str, str | bytes] = dict(markdown_files(handbook))
     files.update({f"figures/{name}": data for name, data in (figures or {}).items()})

@@ -22,14 +22,25 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
-from pipeline.repair.math import evident
 from pipeline.model import (
-    Block, DisplayMath, Handbook, Inline, ListBlock, Math, Meta, Paragraph, Question, Section,
-    Table, Text, merge_text,
+    Block,
+    DisplayMath,
+    Handbook,
+    Inline,
+    ListBlock,
+    Math,
+    Meta,
+    Paragraph,
+    Question,
+    Section,
+    Table,
+    Text,
+    merge_text,
 )
+from pipeline.repair.math import evident
 
 LETTERS = "abcdfknpqrstwxyzABLNTXY"
 GREEK = (r"\alpha", r"\beta", r"\gamma", r"\theta", r"\sigma", r"\mu", r"\lambda", r"\phi", r"\epsilon")
@@ -39,8 +50,18 @@ FUNCTIONS = ("softmax", "argmax", "ReLU", "tanh", "loss")
 FONTS = (r"\mathrm", r"\mathbb", r"\mathcal")
 ENVIRONMENTS = ("pmatrix", "bmatrix")
 LOST_ENTIRELY = (
-    r"-\infty", r"|\cdot|", r"\nabla", r"\partial", r"\infty", r"\to", r"\sum", r"\prod",
-    r"\int", r"\rightarrow", r"\|\cdot\|", r"\le",
+    r"-\infty",
+    r"|\cdot|",
+    r"\nabla",
+    r"\partial",
+    r"\infty",
+    r"\to",
+    r"\sum",
+    r"\prod",
+    r"\int",
+    r"\rightarrow",
+    r"\|\cdot\|",
+    r"\le",
 )
 
 Draw = Callable[[random.Random], str]
@@ -79,8 +100,10 @@ def _matrix(rng: random.Random) -> str:
 
 def _cases(rng: random.Random) -> str:
     x = rng.choice("xyz")
-    return (rf"{rng.choice('fgh')}({x}) = \begin{{cases}} {_term(rng)} & {x} > 0 \\ "
-            rf"0 & \text{{otherwise}} \end{{cases}}")
+    return (
+        rf"{rng.choice('fgh')}({x}) = \begin{{cases}} {_term(rng)} & {x} > 0 \\ "
+        rf"0 & \text{{otherwise}} \end{{cases}}"
+    )
 
 
 CONSTRUCTS: dict[str, Draw] = {
@@ -128,15 +151,36 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-WORDS = tuple((
-    "the model learns a function of its inputs and we see that all books on the committee "
-    "agree this will mimic what an estimator does when its variance is small so each term "
-    "counts"
-).split())
+WORDS = tuple(
+    (
+        "the model learns a function of its inputs and we see that all books on the committee "
+        "agree this will mimic what an estimator does when its variance is small so each term "
+        "counts"
+    ).split()
+)
 # Prose that looks like a formula to a careless repair: acronyms, contractions, doubled letters.
 TRICKY = (
-    "IID", "AAAI", "NASA", "SOTA", "GPU", "LSTM", "MSE", "we’ll", "it’s", "don’t", "isn’t",
-    "all", "books", "committee", "mimic", "eel", "llama", "ooze", "Mississippi", "30", "2019",
+    "IID",
+    "AAAI",
+    "NASA",
+    "SOTA",
+    "GPU",
+    "LSTM",
+    "MSE",
+    "we’ll",
+    "it’s",
+    "don’t",
+    "isn’t",
+    "all",
+    "books",
+    "committee",
+    "mimic",
+    "eel",
+    "llama",
+    "ooze",
+    "Mississippi",
+    "30",
+    "2019",
 )
 
 
@@ -151,7 +195,10 @@ def _plain_letter(tex: str) -> bool:
 
 def _in_context(src: _Source, tex: str) -> list[Inline]:
     """A formula in a random prose context, as inlines."""
-    before, after = Text(_words(src, src.rng.randint(1, 4)) + " "), Text(" " + _words(src, src.rng.randint(1, 4)))
+    before, after = (
+        Text(_words(src, src.rng.randint(1, 4)) + " "),
+        Text(" " + _words(src, src.rng.randint(1, 4))),
+    )
     roll = src.rng.random()
     if roll < 0.1:
         return [before, Text("("), Math(tex), Text(")"), after]
@@ -163,7 +210,13 @@ def _in_context(src: _Source, tex: str) -> list[Inline]:
         return [before, Text("“"), Math(tex), Text("”"), after]
     if roll < 0.4:
         # Not a bare space between them: `$x$ $\\nabla$` scrapes exactly like `$x \\nabla$`.
-        return [before, Math(tex), Text(src.rng.choice((", ", " and ", " or "))), Math(src.formula()[1]), after]
+        return [
+            before,
+            Math(tex),
+            Text(src.rng.choice((", ", " and ", " or "))),
+            Math(src.formula()[1]),
+            after,
+        ]
     if roll < 0.45:
         return [Math(tex), after]  # opens the sentence (or ends the one before)
     if roll < 0.55 and _plain_letter(tex):
@@ -202,7 +255,7 @@ def _cell_formula(src: _Source) -> str:
 
 
 def _table(src: _Source) -> Table:
-    names = ("Name", "Formula", "Example", "Notes")[:src.rng.randint(2, 4)]
+    names = ("Name", "Formula", "Example", "Notes")[: src.rng.randint(2, 4)]
     header = tuple((Text(n),) for n in names)
     rows = []
     for _ in range(src.rng.randint(2, 4)):
@@ -228,13 +281,19 @@ def _block(src: _Source) -> Block:
 
 
 def random_handbook(
-    rng: random.Random, questions: int = 4, blocks: int = 3, kinds: Sequence[str] = (),
+    rng: random.Random,
+    questions: int = 4,
+    blocks: int = 3,
+    kinds: Sequence[str] = (),
 ) -> Handbook:
     """A handbook of `questions` questions with formulas of `kinds` (default: all)."""
     src = _Source(rng, tuple(kinds) or tuple(sorted(CONSTRUCTS)))
     made = tuple(
-        Question("", (Text(_capital(_words(src, 2)) + ": what is "), Math(src.formula()[1]), Text("?")),
-                 tuple(_block(src) for _ in range(blocks)))
+        Question(
+            "",
+            (Text(_capital(_words(src, 2)) + ": what is "), Math(src.formula()[1]), Text("?")),
+            tuple(_block(src) for _ in range(blocks)),
+        )
         for n in range(questions)
     )
     return Handbook(

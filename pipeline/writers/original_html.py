@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
+from pipeline.formats import REFERENCES_HEADING
 from pipeline.katex.html import render_html
 from pipeline.model import Block, Handbook, Inline, Question, Section, question_formulas
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.writers.html import HtmlStyle, blocks_html, pygments_block, title_html
-from pipeline.formats import REFERENCES_HEADING
 
 KATEX_CSS = "https://cdn.jsdelivr.net/npm/katex@0.19.1/dist/katex.min.css"
-FOOTER = (
-    "I write about AI, Biotech, and a bunch of other topics. Subscribe to get new posts by email!"
-)
+FOOTER = "I write about AI, Biotech, and a bunch of other topics. Subscribe to get new posts by email!"
 
 # A formula's place in sanitized HTML until KaTeX's markup (which the sanitizer
 # would strip: MathML is not on its allow-list) is put there.
@@ -81,8 +79,7 @@ def _section_html(section: Section) -> str:
 
 def _contents_html(handbook: Handbook) -> str:
     items = "".join(
-        f'<li><a href="#{_attribute(s.slug)}">{html.escape(s.title)}</a></li>'
-        for s in handbook.sections
+        f'<li><a href="#{_attribute(s.slug)}">{html.escape(s.title)}</a></li>' for s in handbook.sections
     )
     return f'<nav class="toc">\n<h2>{TOC_HEADING}</h2>\n<ul>{items}</ul>\n</nav>'
 

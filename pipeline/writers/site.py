@@ -20,15 +20,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from pipeline.formats import REFERENCES_HEADING, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
 from pipeline.writers.study import home_progress, section_progress, section_toolbar
-
 
 
 @dataclass(frozen=True)
@@ -98,10 +97,14 @@ def question_search_html(question: Question, style: HtmlStyle | None = None) -> 
 
 
 def section_page(
-    section: Section, deck_href: str = "", figures_href: str = "figures/", study_book: str = "",
+    section: Section,
+    deck_href: str = "",
+    figures_href: str = "figures/",
+    study_book: str = "",
 ) -> SitePage:
     """A section's page; `figures_href` is the figures' folder relative to the page; `study_book`
     the slug of a later book of the site, under which the self-test keeps its grades."""
+
     def figure_url(name: str) -> str:
         return f"{figures_href}{name}.svg"
 
@@ -121,18 +124,70 @@ def section_page(
 # search previews show the index's text as is, and no script renders math there.
 
 _TEX_SYMBOLS = {
-    "sum": "∑", "prod": "∏", "int": "∫", "partial": "∂", "nabla": "∇", "infty": "∞",
-    "cdot": "·", "cdots": "⋯", "ldots": "…", "dots": "…", "times": "×", "pm": "±",
-    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈",
-    "sim": "∼", "propto": "∝", "in": "∈", "subset": "⊂", "forall": "∀", "exists": "∃",
-    "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "mapsto": "↦",
-    "sqrt": "√", "odot": "⊙", "otimes": "⊗", "oplus": "⊕", "circ": "∘", "ell": "ℓ",
-    "mid": "|", "vert": "|", "lVert": "‖", "rVert": "‖", "Vert": "‖", "langle": "⟨", "rangle": "⟩",
-    "|": "‖", "lbrace": "{", "rbrace": "}", "{": "{", "}": "}", "%": "%", "$": "$", "&": "&", "_": "_", "#": "#",
+    "sum": "∑",
+    "prod": "∏",
+    "int": "∫",
+    "partial": "∂",
+    "nabla": "∇",
+    "infty": "∞",
+    "cdot": "·",
+    "cdots": "⋯",
+    "ldots": "…",
+    "dots": "…",
+    "times": "×",
+    "pm": "±",
+    "leq": "≤",
+    "le": "≤",
+    "geq": "≥",
+    "ge": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "approx": "≈",
+    "sim": "∼",
+    "propto": "∝",
+    "in": "∈",
+    "subset": "⊂",
+    "forall": "∀",
+    "exists": "∃",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "Rightarrow": "⇒",
+    "mapsto": "↦",
+    "sqrt": "√",
+    "odot": "⊙",
+    "otimes": "⊗",
+    "oplus": "⊕",
+    "circ": "∘",
+    "ell": "ℓ",
+    "mid": "|",
+    "vert": "|",
+    "lVert": "‖",
+    "rVert": "‖",
+    "Vert": "‖",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "|": "‖",
+    "lbrace": "{",
+    "rbrace": "}",
+    "{": "{",
+    "}": "}",
+    "%": "%",
+    "$": "$",
+    "&": "&",
+    "_": "_",
+    "#": "#",
 }
 _TEX_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
-_GREEK = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varsigma": "sigma",
-          "varrho": "rho", "varpi": "pi", "lambda": "lamda"}  # Unicode spells lambda "lamda"
+_GREEK = {
+    "varepsilon": "epsilon",
+    "vartheta": "theta",
+    "varphi": "phi",
+    "varsigma": "sigma",
+    "varrho": "rho",
+    "varpi": "pi",
+    "lambda": "lamda",
+}  # Unicode spells lambda "lamda"
 
 
 def _tex_command_text(name: str) -> str:
@@ -209,8 +264,7 @@ def _section_list(handbook: Handbook, section_hrefs: dict[str, str], study_book:
 
 def _deck_list(downloads: Sequence[Download], rename: tuple[str, str] | None = None) -> str:
     items = "".join(
-        f'<li><a href="{html.escape(d.href)}" download>{html.escape(d.label)}</a></li>'
-        for d in downloads
+        f'<li><a href="{html.escape(d.href)}" download>{html.escape(d.label)}</a></li>' for d in downloads
     )
     return (
         '<h2 id="anki-decks">Anki decks</h2>\n'
@@ -243,7 +297,9 @@ def _book_list(books: Sequence[BookLink]) -> str:
     items = []
     for book in books:
         meta = meta_html(book.handbook.meta)
-        about = (f": <em>{meta.subtitle}</em>" if meta.subtitle else "") + (f", by {meta.author}" if meta.author else "")
+        about = (f": <em>{meta.subtitle}</em>" if meta.subtitle else "") + (
+            f", by {meta.author}" if meta.author else ""
+        )
         questions = sum(1 for _ in book.handbook.questions())
         items.append(
             f'<li><a class="book" href="{html.escape(book.href)}">{meta.title}</a>{about}. '
@@ -254,8 +310,12 @@ def _book_list(books: Sequence[BookLink]) -> str:
 
 
 def home_page(
-    handbook: Handbook, section_hrefs: dict[str, str], downloads: Sequence[Download],
-    books: Sequence[BookLink] = (), deck_rename: tuple[str, str] | None = None, study_book: str = "",
+    handbook: Handbook,
+    section_hrefs: dict[str, str],
+    downloads: Sequence[Download],
+    books: Sequence[BookLink] = (),
+    deck_rename: tuple[str, str] | None = None,
+    study_book: str = "",
 ) -> SitePage:
     """Title, subtitle, intro, credit, counts, the series' books (a site of several), links to
     sections and decks (with the one-time rename for decks imported before the series level,
@@ -263,8 +323,12 @@ def home_page(
     parts = []
     if handbook.meta.subtitle:
         parts.append(f'<p class="subtitle"><em>{meta_html(handbook.meta).subtitle}</em></p>')
-    parts += [blocks_html(handbook.intro, SITE_STYLE), _credit(handbook), _counts(handbook),
-              home_progress(handbook, study_book)]
+    parts += [
+        blocks_html(handbook.intro, SITE_STYLE),
+        _credit(handbook),
+        _counts(handbook),
+        home_progress(handbook, study_book),
+    ]
     toc = []
     if books:
         parts.append(_book_list(books))
@@ -273,8 +337,7 @@ def home_page(
     toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(
-            f'<h2 id="references">{REFERENCES_HEADING}</h2>\n'
-            f"{blocks_html(handbook.references, SITE_STYLE)}"
+            f'<h2 id="references">{REFERENCES_HEADING}</h2>\n{blocks_html(handbook.references, SITE_STYLE)}'
         )
         toc.append(TocEntry("references", REFERENCES_HEADING))
     body = "\n".join(parts)

@@ -15,7 +15,7 @@ it survives reloads and rebuilds: question ids are stable.
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
 from pipeline.model import Handbook, Section
 
@@ -31,7 +31,7 @@ def _button(action: str, label: str, *, primary: bool = False, hidden: bool = Fa
     classes = "md-button md-button--primary" if primary else "md-button"
     return (
         f'<button type="button" class="{classes}" data-study="{action}"'
-        f'{" hidden" if hidden else ""}>{label}</button>'
+        f"{' hidden' if hidden else ''}>{label}</button>"
     )
 
 
@@ -39,18 +39,22 @@ def section_toolbar(section: Section, deck_href: str, book: str = "") -> str:
     """Deck download, self-test controls and open/close all, for one section page."""
     ids = study_ids((q.id for q in section.questions), book)
     deck = (
-        f'<a class="study-deck" href="{html.escape(deck_href)}" download '
-        f'title="This section as Anki flash cards: import the file into Anki">Anki deck</a>'
-    ) if deck_href else ""
+        (
+            f'<a class="study-deck" href="{html.escape(deck_href)}" download '
+            f'title="This section as Anki flash cards: import the file into Anki">Anki deck</a>'
+        )
+        if deck_href
+        else ""
+    )
     return (
         f'<div class="study-bar" data-study-section="{html.escape(section.slug)}" {ids}>\n'
         f'<div class="study-bar__row">{deck}<span class="study-bar__spacer"></span>'
-        f'{_button("open-all", "Open all")}{_button("close-all", "Close all")}</div>\n'
+        f"{_button('open-all', 'Open all')}{_button('close-all', 'Close all')}</div>\n"
         f'<div class="study-bar__row">'
-        f'{_button("start", "Test yourself", primary=True)}'
-        f'{_button("missed", "Review the ones I missed", hidden=True)}'
+        f"{_button('start', 'Test yourself', primary=True)}"
+        f"{_button('missed', 'Review the ones I missed', hidden=True)}"
         f'<span class="study-progress" {ids} aria-live="polite"></span>'
-        f'{_button("reset", "Reset progress", hidden=True)}</div>\n'
+        f"{_button('reset', 'Reset progress', hidden=True)}</div>\n"
         f"</div>\n"
     )
 
@@ -60,7 +64,7 @@ def home_progress(handbook: Handbook, book: str = "") -> str:
     ids = study_ids((q.id for _, q in handbook.questions()), book)
     return (
         f'<p class="study-summary" {ids}><span class="study-progress" {ids} aria-live="polite"></span> '
-        f'{_button("reset", "Reset progress", hidden=True)}</p>'
+        f"{_button('reset', 'Reset progress', hidden=True)}</p>"
     )
 
 

@@ -12,8 +12,22 @@ from __future__ import annotations
 
 from pipeline import katex
 from pipeline.model import (
-    Block, Code, CodeBlock, DisplayMath, Handbook, Heading, Inline, Link, ListBlock, Math, Paragraph,
-    Image, Quote, Table, Text, question_formulas,
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Handbook,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
+    question_formulas,
 )
 from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.repair.math import scraped
@@ -25,7 +39,7 @@ class _Renderings:
     def __init__(self, handbook: Handbook) -> None:
         items = [(tex, False) for _, q in handbook.questions() for tex, _ in question_formulas(q)]
         texts = katex.mathml_texts(items)
-        self._text = {tex: scraped(r.text or "") for (tex, _), r in zip(items, texts)}
+        self._text = {tex: scraped(r.text or "") for (tex, _), r in zip(items, texts, strict=True)}
 
     def __call__(self, tex: str) -> str:
         return self._text[tex] + tex
@@ -52,7 +66,8 @@ def _block(block: Block, render: _Renderings) -> str:
         return block.code
     if isinstance(block, ListBlock):
         return "\n".join(
-            f"  {block.start + n}. {_inlines(item, render)}" if block.ordered
+            f"  {block.start + n}. {_inlines(item, render)}"
+            if block.ordered
             else f"  • {_inlines(item, render)}"
             for n, item in enumerate(block.items)
         )

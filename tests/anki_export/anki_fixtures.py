@@ -11,11 +11,22 @@ from pipeline.book import read_series
 from pipeline.formats import book_deck_file
 from pipeline.model import Handbook
 from pipeline.writers.markdown import write_markdown
-from tests.layout import BOOK
 from tests.builders import (
-    bullets, code, code_block, display, handbook, link, math, ordered, para, question, quote, section,
+    bullets,
+    code,
+    code_block,
+    display,
+    handbook,
+    link,
+    math,
+    ordered,
+    para,
+    question,
+    quote,
+    section,
     table,
 )
+from tests.layout import BOOK
 
 # A fixed source time far from the clock and from the code files' own times.
 SOURCE_TIME = 2_000_000_000
@@ -32,22 +43,40 @@ def book_deck(decks: Path, book: str) -> Path:
 def rich_handbook() -> Handbook:
     """Everything a card must carry: TeX with Anki's template pairs, code, structure."""
     return handbook(
-        section("basics", "Basics & Tricks",
-            question("q-math", ["Why is ", math(r"\frac{a}{b} < c"), " & when?"],
+        section(
+            "basics",
+            "Basics & Tricks",
+            question(
+                "q-math",
+                ["Why is ", math(r"\frac{a}{b} < c"), " & when?"],
                 para("Inline ", math(r"x_{i}^{2} < y \;\&\; z > 0"), " and ", math(r"\mathbf{{W}}"), "."),
                 display(r"\sum_{k=1}^{n} {{x_k}} :: \left\{ a \right\}}"),
-                display("\\begin{aligned} a &= b \\\\\n c &= d \\end{aligned}")),
-            question("q-code", ["What does ", code("std::map"), " hold?"],
+                display("\\begin{aligned} a &= b \\\\\n c &= d \\end{aligned}"),
+            ),
+            question(
+                "q-code",
+                ["What does ", code("std::map"), " hold?"],
                 code_block("std::map<int, int> m{{1, 2}};\nauto x = m[1] << 2;", "cpp"),
                 code_block("def f(x):\n    return {'a': {'b': x}}  # }}", "python"),
-                para("See ", link("the docs", "https://example.org/a?b=1&c=2"), " or ", code("a::b"), "."))),
-        section("structure", "Structure",
-            question("q-structure", "Lists, tables, quotes?",
+                para("See ", link("the docs", "https://example.org/a?b=1&c=2"), " or ", code("a::b"), "."),
+            ),
+        ),
+        section(
+            "structure",
+            "Structure",
+            question(
+                "q-structure",
+                "Lists, tables, quotes?",
                 ordered(["first ", math("a_1")], "second", start=3),
                 bullets("dot", code("x::y")),
                 table(["term", math(r"\theta")], ["one", "1 < 2"], ["two", math("{{2}}")]),
-                quote(para("quoted ", math("q"))))),
-        title="Test Handbook", subtitle="sub", author="Ada", source_url="https://example.org/post",
+                quote(para("quoted ", math("q"))),
+            ),
+        ),
+        title="Test Handbook",
+        subtitle="sub",
+        author="Ada",
+        source_url="https://example.org/post",
         intro=[para("Intro.")],
     )
 

@@ -9,19 +9,19 @@ at phone width, in light and night mode.
 from __future__ import annotations
 
 import json
-import re
 import mimetypes
+import re
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection
 
-from pipeline.paths import HANDBOOK_DIR
-from pipeline.writers.anki_html import has_top_level_break
-from pipeline.readers.markdown import read_markdown
 from pipeline.model import DisplayMath
-from tests.layout import ROOT
+from pipeline.paths import HANDBOOK_DIR
+from pipeline.readers.markdown import read_markdown
+from pipeline.writers.anki_html import has_top_level_break
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
+from tests.layout import ROOT
 
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
 ORIGIN = "http://cards.test/"
@@ -29,8 +29,10 @@ PHONE = {"width": 390, "height": 844}
 # Anki's own MathJax 3 set-up: only \(..\) and \[..\], no bare environments.
 MATHJAX_CONFIG = {
     "tex": {
-        "inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-        "processEscapes": False, "processEnvironments": False,
+        "inlineMath": [["\\(", "\\)"]],
+        "displayMath": [["\\[", "\\]"]],
+        "processEscapes": False,
+        "processEnvironments": False,
     },
     "startup": {"typeset": True},
 }
@@ -59,14 +61,20 @@ def _mathjax() -> None:
 def card_page(bodies: list[str], night: bool | list[bool], mathjax: bool = True) -> str:
     """One page holding several card backs, each in Anki's `.card` frame (night mode: all, or per card)."""
     nights = night if isinstance(night, list) else [night] * len(bodies)
-    cards = "\n".join(f'<div class="card{" nightMode" if dark else ""}" data-card="{n}"><div id="qa">{body}</div></div>'
-                      for n, (body, dark) in enumerate(zip(bodies, nights, strict=True)))
+    cards = "\n".join(
+        f'<div class="card{" nightMode" if dark else ""}" data-card="{n}"><div id="qa">{body}</div></div>'
+        for n, (body, dark) in enumerate(zip(bodies, nights, strict=True))
+    )
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        + (f"<script>window.MathJax = {json.dumps(MATHJAX_CONFIG)};</script>"
-           '<script src="/mathjax/tex-chtml-full.js"></script>' if mathjax else "") +
-        f'</head><body style="margin: 0">{cards}</body></html>'
+        + (
+            f"<script>window.MathJax = {json.dumps(MATHJAX_CONFIG)};</script>"
+            '<script src="/mathjax/tex-chtml-full.js"></script>'
+            if mathjax
+            else ""
+        )
+        + f'</head><body style="margin: 0">{cards}</body></html>'
     )
 
 
@@ -85,7 +93,7 @@ def open_cards(browser, bodies: list[str], *, night: bool | list[bool] = False, 
         elif url == ORIGIN:
             route.fulfill(body=html, content_type="text/html")
         else:
-            path = MATHJAX / url[len(ORIGIN + "mathjax/"):].split("?")[0]
+            path = MATHJAX / url[len(ORIGIN + "mathjax/") :].split("?")[0]
             if url.startswith(ORIGIN + "mathjax/") and path.is_file():
                 route.fulfill(path=str(path), content_type=mimetypes.guess_type(path.name)[0] or "")
             else:
@@ -108,8 +116,11 @@ def one_line(card: str) -> str:
 
 def multiline_ids() -> list[str]:
     handbook = read_markdown(ROOT / HANDBOOK_DIR)
-    return [q.id for _, q in handbook.questions()
-            if any(isinstance(b, DisplayMath) and has_top_level_break(b.tex) for b in q.answer)]
+    return [
+        q.id
+        for _, q in handbook.questions()
+        if any(isinstance(b, DisplayMath) and has_top_level_break(b.tex) for b in q.answer)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +135,8 @@ def typeset(browser, cards) -> dict:
     bodies = [cards[i] for i in ids] + [one_line(cards[i]) for i in multiline]
     context, page, foreign = open_cards(browser, bodies)
     try:
-        report = page.evaluate("""(real) => ({
+        report = page.evaluate(
+            """(real) => ({
             page: document.documentElement.scrollWidth,
             errors: document.querySelectorAll('mjx-merror').length,
             wide: [...document.querySelectorAll('.card')]
@@ -140,7 +152,9 @@ def typeset(browser, cards) -> dict:
                 rows: div.querySelectorAll(
                     'mjx-container > mjx-math > mjx-mtable > mjx-table > mjx-itable > mjx-mtr').length,
             })),
-        })""", len(ids))
+        })""",
+            len(ids),
+        )
     finally:
         context.close()
     assert foreign == []
@@ -155,15 +169,23 @@ def test_multi_line_derivations_render_on_several_lines(typeset) -> None:
     assert len(multiline) >= 3
     assert typeset["errors"] == 0
     cards = typeset["cards"]
-    wrapped = sorted((f for f in typeset["multiline"] if not f["oneLine"] and cards[f["card"]] in multiline),
-                     key=lambda f: multiline.index(cards[f["card"]]))  # in the order of their one-line copies
+    wrapped = sorted(
+        (f for f in typeset["multiline"] if not f["oneLine"] and cards[f["card"]] in multiline),
+        key=lambda f: multiline.index(cards[f["card"]]),
+    )  # in the order of their one-line copies
     before = [f for f in typeset["multiline"] if f["oneLine"]]
     assert wrapped and len(wrapped) == len(before)
-    for after, old in zip(wrapped, before):
-        assert after["rows"] >= 2 and after["height"] > 1.5 * old["height"], (cards[after["card"]], after, old)
+    for after, old in zip(wrapped, before, strict=True):
+        assert after["rows"] >= 2 and after["height"] > 1.5 * old["height"], (
+            cards[after["card"]],
+            after,
+            old,
+        )
         assert after["width"] < old["width"], (cards[after["card"]], after, old)
-    print("widest multi-line formula at 390 px: "
-          f"{max(f['width'] for f in before)} px on one line, {max(f['width'] for f in wrapped)} px wrapped")
+    print(
+        "widest multi-line formula at 390 px: "
+        f"{max(f['width'] for f in before)} px on one line, {max(f['width'] for f in wrapped)} px wrapped"
+    )
 
 
 def test_no_card_is_wider_than_a_phone(typeset) -> None:
@@ -175,10 +197,12 @@ def test_no_card_is_wider_than_a_phone(typeset) -> None:
 
 def contrast(foreground: str, background: str) -> float:
     """WCAG 2 contrast ratio of two `rgb(...)` colours."""
+
     def luminance(colour: str) -> float:
         channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
     high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -189,8 +213,9 @@ Colours = tuple[set[str], set[tuple[str, str]]]
 def code_colours(browser, bodies: list[str]) -> tuple[Colours, Colours]:
     """In light and in night mode (the cards twice on one page): the code blocks' backgrounds,
     and every (text colour, background) pair in them."""
-    context, page, foreign = open_cards(browser, bodies + bodies, night=[False] * len(bodies) + [True] * len(bodies),
-                                        mathjax=False)
+    context, page, foreign = open_cards(
+        browser, bodies + bodies, night=[False] * len(bodies) + [True] * len(bodies), mathjax=False
+    )
     try:
         found = page.evaluate("""() => [...document.querySelectorAll('.highlight')].map(block => {
             const background = getComputedStyle(block).backgroundColor;
@@ -202,9 +227,13 @@ def code_colours(browser, bodies: list[str]) -> tuple[Colours, Colours]:
     finally:
         context.close()
     assert foreign == []
-    return tuple(({bg for dark, bg, _ in found if dark == night},
-                  {(colour, bg) for dark, bg, texts in found if dark == night for colour in texts})
-                 for night in (False, True))
+    return tuple(
+        (
+            {bg for dark, bg, _ in found if dark == night},
+            {(colour, bg) for dark, bg, texts in found if dark == night for colour in texts},
+        )
+        for night in (False, True)
+    )
 
 
 def test_code_has_its_own_night_theme_and_passes_wcag_aa(browser, cards) -> None:

@@ -21,11 +21,19 @@ from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
 from pipeline.writers.anki_html import canonical_field
+from tests.anki_export.anki_fixtures import (
+    REAL,
+    RICH,
+    SERIES,
+    SOURCE_TIME,
+    book_deck,
+    import_package,
+    rich_handbook,
+    set_mtime,
+    write_source,
+)
 from tests.builders import para
 from tests.layout import ROOT
-from tests.anki_export.anki_fixtures import (
-    REAL, RICH, SERIES, SOURCE_TIME, book_deck, import_package, rich_handbook, set_mtime, write_source,
-)
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -44,10 +52,7 @@ def assert_round_trip(col: Collection, handbook: Handbook) -> None:
 
 
 def deck_counts(col: Collection) -> dict[str, int]:
-    return {
-        name: len(col.find_cards(f'"deck:{name}" -"deck:{name}::*"'))
-        for name in col.decks.all_names()
-    }
+    return {name: len(col.find_cards(f'"deck:{name}" -"deck:{name}::*"')) for name in col.decks.all_names()}
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +123,10 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     decks = tmp_path / "decks"
     assert export_anki(source, decks, None).timestamp == SOURCE_TIME
     import_package(collection, book_deck(decks, REAL))
-    before = {note.guid: (note.id, tuple(note.card_ids())) for note in map(
-        collection.get_note, collection.find_notes(""))}
+    before = {
+        note.guid: (note.id, tuple(note.card_ids()))
+        for note in map(collection.get_note, collection.find_notes(""))
+    }
 
     handbook = read_markdown(source)
     section, question = next(handbook.questions())
@@ -139,8 +146,10 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
 
     log = import_package(collection, book_deck(decks, REAL))
     assert not log.conflicting and not log.new
-    after = {note.guid: (note.id, tuple(note.card_ids())) for note in map(
-        collection.get_note, collection.find_notes(""))}
+    after = {
+        note.guid: (note.id, tuple(note.card_ids()))
+        for note in map(collection.get_note, collection.find_notes(""))
+    }
     assert after == before
     note = notes_by_id(collection)[question.id]
     assert edited in note["Answer"]

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 import pipeline.anki
 from pipeline.anki import build_time, configured_site_url, export_anki
-from pipeline.source_time import git_clean, git_commit_time
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, marker_text
+from pipeline.source_time import git_clean, git_commit_time
 from pipeline.writers.site import deck_files
 from tests.anki_export.anki_fixtures import RICH, SOURCE_TIME, rich_handbook, set_mtime, write_source
 from tests.builders import handbook, para, question, section
@@ -29,11 +29,19 @@ def listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
-def test_full_export_writes_the_books_folder_every_section_and_the_whole_book(source: Path, tmp_path: Path) -> None:
+def test_full_export_writes_the_books_folder_every_section_and_the_whole_book(
+    source: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "decks"
     report = export_anki(source, out, None)
-    assert listing(out) == [MARKER, RICH, f"{RICH}/{MARKER}", f"{RICH}/basics.apkg", f"{RICH}/structure.apkg",
-                            f"{RICH}/{RICH}.apkg"]
+    assert listing(out) == [
+        MARKER,
+        RICH,
+        f"{RICH}/{MARKER}",
+        f"{RICH}/basics.apkg",
+        f"{RICH}/structure.apkg",
+        f"{RICH}/{RICH}.apkg",
+    ]
     assert report.out_dir == out / RICH
     assert report.decks == (("basics.apkg", 2), ("structure.apkg", 1), (f"{RICH}.apkg", 3))
     assert "3 notes" in report.summary() and "file modification times" in report.summary()
@@ -71,12 +79,16 @@ def test_section_export_writes_only_that_deck(source: Path, tmp_path: Path) -> N
 
 
 def test_a_section_named_like_its_book_keeps_the_whole_books_file(tmp_path: Path) -> None:
-    named = handbook(section(RICH, "Test Handbook", question("q", "Q?", para("A."))),
-                     section("more", "More", question("r", "R?", para("B."))), title="Test Handbook")
+    named = handbook(
+        section(RICH, "Test Handbook", question("q", "Q?", para("A."))),
+        section("more", "More", question("r", "R?", para("B."))),
+        title="Test Handbook",
+    )
     report = export_anki(write_source(named, tmp_path / "handbook"), tmp_path / "decks", None)
     assert report.decks == ((f"{RICH}.section.apkg", 1), ("more.apkg", 1), (f"{RICH}.apkg", 2))
     assert deck_files(named, RICH) == [
-        ("All sections", f"{RICH}/{RICH}.apkg"), ("Test Handbook", f"{RICH}/{RICH}.section.apkg"),
+        ("All sections", f"{RICH}/{RICH}.apkg"),
+        ("Test Handbook", f"{RICH}/{RICH}.section.apkg"),
         ("More", f"{RICH}/more.apkg"),
     ]
 
@@ -85,7 +97,9 @@ def test_folders_of_someone_elses_files_are_refused(source: Path, tmp_path: Path
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "thesis.txt").write_text("mine")
-    with pytest.raises(HandbookError, match=r"notes is not empty and was not written by handbook \(it holds thesis"):
+    with pytest.raises(
+        HandbookError, match=r"notes is not empty and was not written by handbook \(it holds thesis"
+    ):
         export_anki(source, notes, None)
     decks = tmp_path / "decks"
     (decks / RICH).mkdir(parents=True)
@@ -94,7 +108,11 @@ def test_folders_of_someone_elses_files_are_refused(source: Path, tmp_path: Path
     for sections in (None, ["basics"]):
         with pytest.raises(HandbookError, match=f"{RICH} is not empty and was not written by handbook"):
             export_anki(source, decks, sections)
-    assert listing(tmp_path / "notes") == ["thesis.txt"] and listing(decks) == [MARKER, RICH, f"{RICH}/mine.txt"]
+    assert listing(tmp_path / "notes") == ["thesis.txt"] and listing(decks) == [
+        MARKER,
+        RICH,
+        f"{RICH}/mine.txt",
+    ]
 
 
 def test_unknown_section_lists_the_valid_ones(source: Path, tmp_path: Path) -> None:
@@ -106,10 +124,14 @@ def test_unknown_section_lists_the_valid_ones(source: Path, tmp_path: Path) -> N
 def test_cli_exports_a_section_and_reports_unknown_slugs(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     runner = CliRunner()
-    done = runner.invoke(main, ["export-anki", "--handbook", str(source), "--section", "basics", "--out", str(out)])
+    done = runner.invoke(
+        main, ["export-anki", "--handbook", str(source), "--section", "basics", "--out", str(out)]
+    )
     assert done.exit_code == 0, done.output
     assert (out / RICH / "basics.apkg").exists()
-    failed = runner.invoke(main, ["export-anki", "--handbook", str(source), "--section", "x", "--out", str(out)])
+    failed = runner.invoke(
+        main, ["export-anki", "--handbook", str(source), "--section", "x", "--out", str(out)]
+    )
     assert failed.exit_code == 1
     assert failed.output == "Error: unknown section 'x'; choose from: basics, structure\n"
 
@@ -137,9 +159,13 @@ def test_source_date_epoch_wins(source: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def _git(repo: Path, *args: str, date: int = SOURCE_TIME) -> None:
     env = {
-        **os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_AUTHOR_DATE": f"@{date} +0000", "GIT_COMMITTER_DATE": f"@{date} +0000",
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_DATE": f"@{date} +0000",
+        "GIT_COMMITTER_DATE": f"@{date} +0000",
     }
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
@@ -216,7 +242,9 @@ def test_cli_prints_a_short_summary_and_one_line_per_deck(source: Path, tmp_path
     assert again.output.splitlines()[1] == f"Notes: no note changed since {state}: every note keeps its time"
 
 
-def test_a_section_export_dates_its_changed_notes_and_keeps_the_other_rows(source: Path, tmp_path: Path) -> None:
+def test_a_section_export_dates_its_changed_notes_and_keeps_the_other_rows(
+    source: Path, tmp_path: Path
+) -> None:
     state = source.parent / "question-state.tsv"
     export_anki(source, tmp_path / "decks", None, timestamp=SOURCE_TIME)
     before = state.read_text(encoding="utf-8")

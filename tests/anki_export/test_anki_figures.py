@@ -10,8 +10,8 @@ from pipeline.anki import export_anki
 from pipeline.model import Handbook
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
-from tests.builders import figure, handbook, para, question, section
 from tests.anki_export.anki_fixtures import REAL, SOURCE_TIME, book_deck, import_package, set_mtime
+from tests.builders import figure, handbook, para, question, section
 from tests.layout import ROOT
 from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP
 
@@ -19,16 +19,25 @@ SVG = (ROOT / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
 
 
 def figure_handbook() -> Handbook:
-    return handbook(section("plots", "Plots", question(
-        "plot-q", "Plot?", para("Below is a plot."), figure("mse-loss", "A parabola", "MSE loss"))), title="Figures")
+    return handbook(
+        section(
+            "plots",
+            "Plots",
+            question(
+                "plot-q", "Plot?", para("Below is a plot."), figure("mse-loss", "A parabola", "MSE loss")
+            ),
+        ),
+        title="Figures",
+    )
 
 
 def export(source: Path, out: Path, svg: bytes, mtime: int) -> Path:
     write_markdown(figure_handbook(), source, force=True, figures={"mse-loss.svg": svg})
     set_mtime(source, mtime)
     (source / "figures" / "mse-loss.svg").touch()
-    report = export_anki(source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime,
-                         force=True)
+    report = export_anki(
+        source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime, force=True
+    )
     return report.out_dir / "plots.apkg"
 
 
@@ -43,7 +52,8 @@ def answer_html(col: Collection) -> str:
 
 
 def test_figures_reach_the_media_folder_and_the_answer_and_updates_replace_them(
-        collection: Collection, tmp_path: Path) -> None:
+    collection: Collection, tmp_path: Path
+) -> None:
     first = export(tmp_path / "handbook", tmp_path / "decks", SVG, SOURCE_TIME)
     import_package(collection, first)
     media = media_files(collection)
@@ -67,11 +77,18 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
     import json
     import shutil
     import zipfile
+
     out = canonical_decks  # the session's export, made again here with the same inputs
     shutil.copy(out.parent / "question-state.tsv", tmp_path / "state.tsv")
     again = tmp_path / "again"
-    export_anki(ROOT / HANDBOOK_DIR, again, None, site_url=DECKS_SITE_URL, state_file=tmp_path / "state.tsv",
-                timestamp=DECKS_TIMESTAMP)
+    export_anki(
+        ROOT / HANDBOOK_DIR,
+        again,
+        None,
+        site_url=DECKS_SITE_URL,
+        state_file=tmp_path / "state.tsv",
+        timestamp=DECKS_TIMESTAMP,
+    )
     for deck in sorted((out / REAL).glob("*.apkg")):
         assert deck.read_bytes() == (again / REAL / deck.name).read_bytes(), deck.name  # byte-identical
         with zipfile.ZipFile(deck) as package:
@@ -79,6 +96,11 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
             collection = package.read("collection.anki2")
             for number, name in index.items():
                 assert name.encode() in collection, (deck.name, name)
-                assert package.read(number) == (ROOT / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
+                assert (
+                    package.read(number)
+                    == (ROOT / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
+                )
     with zipfile.ZipFile(book_deck(out, REAL)) as package:
-        assert len(json.loads(package.read("media"))) == len(list((ROOT / HANDBOOK_DIR / "figures").glob("*.svg")))
+        assert len(json.loads(package.read("media"))) == len(
+            list((ROOT / HANDBOOK_DIR / "figures").glob("*.svg"))
+        )

@@ -16,8 +16,8 @@ from pipeline.anki import export_anki
 from pipeline.note_state import read_state
 from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
-from tests.layout import ROOT
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
+from tests.layout import ROOT
 
 # Both in the past, so a learner's edit (dated by the clock) is newer than either.
 FIRST_EXPORT, SECOND_EXPORT = 1_700_000_000, 1_700_100_000
@@ -85,8 +85,14 @@ def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: 
     source = tmp_path / "handbook"
     shutil.copytree(ROOT / HANDBOOK_DIR, source)
     handbook = read_markdown(source)
-    export_anki(source, tmp_path / "decks", None, site_url="https://example.org/hb/",
-                state_file=tmp_path / "state.tsv", timestamp=FIRST_EXPORT)
+    export_anki(
+        source,
+        tmp_path / "decks",
+        None,
+        site_url="https://example.org/hb/",
+        state_file=tmp_path / "state.tsv",
+        timestamp=FIRST_EXPORT,
+    )
     import_package(collection, book_deck(tmp_path / "decks", REAL))
     by_id = {collection.get_note(n)["Id"]: collection.get_note(n) for n in collection.find_notes("")}
     for number, section in enumerate(handbook.sections, start=1):
@@ -94,7 +100,10 @@ def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: 
         card = by_id[question.id].cards()[0]
         front = BeautifulSoup(card.question(), "html.parser")
         assert front.select_one(".section").get_text() == section.title
-        links = {a.get_text(): a["href"] for a in BeautifulSoup(card.answer(), "html.parser").select(".source a")}
+        links = {
+            a.get_text(): a["href"] for a in BeautifulSoup(card.answer(), "html.parser").select(".source a")
+        }
         assert links["This question on the website"] == (
-            f"https://example.org/hb/{number:02d}-{section.slug}/#{question.id}")
+            f"https://example.org/hb/{number:02d}-{section.slug}/#{question.id}"
+        )
         assert links["The original post"] == handbook.meta.source_url

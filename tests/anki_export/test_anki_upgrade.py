@@ -21,8 +21,8 @@ import pytest
 from pipeline.anki import export_anki
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import book_deck_name, deck_name
-from tests.layout import BOOK, ROOT
 from tests.anki_export.anki_fixtures import REAL, SERIES, book_deck, import_package
+from tests.layout import BOOK, ROOT
 
 BEFORE_BOOKS = "ae0d8d5"
 
@@ -31,8 +31,12 @@ BEFORE_BOOKS = "ae0d8d5"
 def old_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """decks/ as `handbook export-anki` wrote them at the commit before the books layout."""
     try:
-        archive = subprocess.run(["git", "archive", BEFORE_BOOKS, "pipeline", "source", "mkdocs.yml"],
-                                 cwd=ROOT, capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", BEFORE_BOOKS, "pipeline", "source", "mkdocs.yml"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         pytest.skip(f"no git history with {BEFORE_BOOKS} (a source archive, not a clone)")
     old = tmp_path_factory.mktemp("before-books")
@@ -40,8 +44,14 @@ def old_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tar.extractall(old, filter="data")
     (old / "node_modules").symlink_to(ROOT / "node_modules")
     env = os.environ | {"PYTHONPATH": str(old), "SOURCE_DATE_EPOCH": "1700000000"}
-    result = subprocess.run([sys.executable, "-c", "from pipeline.cli import main; main()", "export-anki"],
-                            cwd=old, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", "export-anki"],
+        cwd=old,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return old / "decks"
 
@@ -71,8 +81,10 @@ def state_of(collection) -> tuple[set[str], list[int], dict[int, str], dict[int,
 
 def deck_of_each_question(collection) -> dict[str, str]:
     """Question id → the name of the deck its card is in."""
-    return {collection.get_note(nid)["Id"]: collection.decks.name(collection.get_note(nid).cards()[0].did)
-            for nid in collection.find_notes("")}
+    return {
+        collection.get_note(nid)["Id"]: collection.decks.name(collection.get_note(nid).cards()[0].did)
+        for nid in collection.find_notes("")
+    }
 
 
 def rename_the_top_deck(collection, handbook) -> None:
@@ -99,8 +111,9 @@ def import_todays(collection, tmp_path: Path):
     return log
 
 
-def test_last_weeks_decks_update_in_place_and_keep_their_reviews(old_decks: Path, tmp_path: Path,
-                                                                 collection) -> None:
+def test_last_weeks_decks_update_in_place_and_keep_their_reviews(
+    old_decks: Path, tmp_path: Path, collection
+) -> None:
     """Without the rename, the notes update in place and the cards stay where the learner has them:
     Anki finds decks by name, so today's tree is made beside the old one, empty."""
     history = studied(collection, old_decks)
@@ -114,9 +127,13 @@ def test_last_weeks_decks_update_in_place_and_keep_their_reviews(old_decks: Path
     assert deck_of_each_question(collection) == where  # every card still in last week's deck
     assert {i: n for i, n in after_decks.items() if i in decks} == decks
     handbook = read_markdown(BOOK.handbook_dir)
-    assert sorted(n for i, n in after_decks.items() if i not in decks) == sorted([
-        SERIES, book_deck_name(handbook, SERIES), *(deck_name(handbook, s, SERIES) for s in handbook.sections),
-    ])
+    assert sorted(n for i, n in after_decks.items() if i not in decks) == sorted(
+        [
+            SERIES,
+            book_deck_name(handbook, SERIES),
+            *(deck_name(handbook, s, SERIES) for s in handbook.sections),
+        ]
+    )
     assert all(not collection.decks.cids(i, children=True) for i in after_decks if i not in decks)
     assert collection.db.list("select id, cid from revlog order by id") == history
 
@@ -131,8 +148,9 @@ def test_last_weeks_decks_update_in_place_and_keep_their_reviews(old_decks: Path
     assert collection.db.list("select id, cid from revlog order by id") == history
 
 
-def test_after_renaming_the_top_deck_once_the_new_decks_are_the_old_ones(old_decks: Path, tmp_path: Path,
-                                                                         collection) -> None:
+def test_after_renaming_the_top_deck_once_the_new_decks_are_the_old_ones(
+    old_decks: Path, tmp_path: Path, collection
+) -> None:
     """The documented fix: rename `<Book>` to `<Series>::<Book>` (Anki's deck list, Rename), then import."""
     history = studied(collection, old_decks)
     handbook = read_markdown(BOOK.handbook_dir)

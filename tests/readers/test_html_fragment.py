@@ -10,16 +10,30 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from pipeline.katex.html import render_html
 from pipeline.model import (
+    Block,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Heading,
     Image,
-    Block, Code, CodeBlock, DisplayMath, Heading, Inline, Link, ListBlock, Math, Paragraph,
-    Quote, Table, Text, formulas,
+    Inline,
+    Link,
+    ListBlock,
+    Math,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
+    formulas,
 )
 from pipeline.readers.html_fragment import (
-    MAX_BLOCK_DEPTH, fragment_blocks, fragment_inlines,
+    MAX_BLOCK_DEPTH,
+    fragment_blocks,
+    fragment_inlines,
 )
 from pipeline.readers.markdown import read_section
-from pipeline.katex.html import render_html
 from pipeline.writers.html import SITE_STYLE, blocks_html, pygments_block
 from pipeline.writers.markdown import blocks_markdown
 from pipeline.writers.original_html import katex_blocks_html
@@ -27,30 +41,59 @@ from pipeline.writers.original_html import katex_blocks_html
 # --- generated documents -----------------------------------------------------
 
 ALPHABET = st.characters(
-    categories=("L", "N", "P", "S", "Zs"), include_characters="&<>\"'\\`*_[]$|\u00a0\t",
+    categories=("L", "N", "P", "S", "Zs"),
+    include_characters="&<>\"'\\`*_[]$|\u00a0\t",
 )
 WORDS = st.text(ALPHABET, min_size=1, max_size=12)
 CAPTIONS = WORDS.map(str.strip).filter(bool)  # a caption is trimmed text, as every reader gives it
-TEX = st.sampled_from([
-    "x", "a < b", "a & b", r"\frac{a}{b}", r"\hat{y} = \mathbf{w}^T\mathbf{x}",
-    r"\sum_{i=1}^{n} x_i^2", r"\text{train}", r"\left( \frac{1}{2} \right)", "E = mc^2",
-    r"p(x \mid y)", r"\alpha\beta", r"\{ x \}", "x_{t-1}", r"\sqrt{2}", "ü + 1",
-])
-DISPLAY_TEX = st.one_of(TEX, st.sampled_from([
-    "a = b\n+ c", r"\begin{aligned} a &= b \\ c &= d \end{aligned}", r"\frac{\partial L}{\partial w}",
-]))
-URLS = st.sampled_from([
-    "https://example.com/a?b=1&c=2", "http://example.org/x_(y)", "mailto:a@example.com",
-    "#anchor", "page.html",
-])
+TEX = st.sampled_from(
+    [
+        "x",
+        "a < b",
+        "a & b",
+        r"\frac{a}{b}",
+        r"\hat{y} = \mathbf{w}^T\mathbf{x}",
+        r"\sum_{i=1}^{n} x_i^2",
+        r"\text{train}",
+        r"\left( \frac{1}{2} \right)",
+        "E = mc^2",
+        r"p(x \mid y)",
+        r"\alpha\beta",
+        r"\{ x \}",
+        "x_{t-1}",
+        r"\sqrt{2}",
+        "ü + 1",
+    ]
+)
+DISPLAY_TEX = st.one_of(
+    TEX,
+    st.sampled_from(
+        [
+            "a = b\n+ c",
+            r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
+            r"\frac{\partial L}{\partial w}",
+        ]
+    ),
+)
+URLS = st.sampled_from(
+    [
+        "https://example.com/a?b=1&c=2",
+        "http://example.org/x_(y)",
+        "mailto:a@example.com",
+        "#anchor",
+        "page.html",
+    ]
+)
 LANGUAGES = st.sampled_from(["python", "text", "bibtex", "c++", "js", "bash", "unknownlang"])
-CODE = st.text(st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n\t<>&"),
-               max_size=60)
+CODE = st.text(
+    st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n\t<>&"), max_size=60
+)
 
 
 def inlines(depth: int = 1) -> st.SearchStrategy[tuple[Inline, ...]]:
     leaf = st.one_of(
-        WORDS.map(Text), TEX.map(Math),
+        WORDS.map(Text),
+        TEX.map(Math),
         st.text(st.characters(categories=("L", "N", "P", "S")), min_size=1, max_size=10).map(Code),
     )
     if depth:
@@ -59,19 +102,30 @@ def inlines(depth: int = 1) -> st.SearchStrategy[tuple[Inline, ...]]:
 
 
 def blocks(depth: int = 1) -> st.SearchStrategy[tuple[Block, ...]]:
-    cells = st.integers(1, 3).flatmap(lambda n: st.tuples(
-        st.lists(inlines(), min_size=n, max_size=n).map(tuple),
-        st.lists(st.lists(inlines(), min_size=n, max_size=n).map(tuple), max_size=3).map(tuple),
-    ))
+    cells = st.integers(1, 3).flatmap(
+        lambda n: st.tuples(
+            st.lists(inlines(), min_size=n, max_size=n).map(tuple),
+            st.lists(st.lists(inlines(), min_size=n, max_size=n).map(tuple), max_size=3).map(tuple),
+        )
+    )
     block = st.one_of(
-        inlines().map(Paragraph), st.builds(Heading, st.integers(3, 6), inlines()),
+        inlines().map(Paragraph),
+        st.builds(Heading, st.integers(3, 6), inlines()),
         DISPLAY_TEX.map(DisplayMath),
         st.builds(CodeBlock, CODE, LANGUAGES),
-        st.builds(ListBlock, st.lists(inlines(), min_size=1, max_size=4).map(tuple),
-                  st.booleans(), st.integers(0, 20)),
+        st.builds(
+            ListBlock,
+            st.lists(inlines(), min_size=1, max_size=4).map(tuple),
+            st.booleans(),
+            st.integers(0, 20),
+        ),
         cells.map(lambda hr: Table(*hr)),
-        st.builds(Image, WORDS, st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).map(
-            lambda name: f"figures/{name}.svg"), st.one_of(st.just(""), CAPTIONS)),
+        st.builds(
+            Image,
+            WORDS,
+            st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).map(lambda name: f"figures/{name}.svg"),
+            st.one_of(st.just(""), CAPTIONS),
+        ),
     )
     if depth:
         block = st.one_of(block, blocks(depth - 1).map(Quote))
@@ -101,7 +155,9 @@ def _as_browser_shows(site_html: str) -> str:
     """Site HTML after KaTeX's auto-render has typeset the arithmatex elements."""
     matches = list(_ARITHMATEX.finditer(site_html))
     typeset = iter(render_html([(html.unescape(m.group(2)), m.group(1) == "div") for m in matches]))
-    return _ARITHMATEX.sub(lambda m: f'<{m.group(1)} class="arithmatex">{next(typeset)}</{m.group(1)}>', site_html)
+    return _ARITHMATEX.sub(
+        lambda m: f'<{m.group(1)} class="arithmatex">{next(typeset)}</{m.group(1)}>', site_html
+    )
 
 
 # One generated document, three markups of it (drawing documents is most of the time).
@@ -133,15 +189,24 @@ def test_code_language_marker_survives_inline_styles() -> None:
 # --- other people's markup ---------------------------------------------------
 
 
-@pytest.mark.parametrize("html, expected", [
-    ('<pre><code class="language-python">x = 1\n</code></pre>', CodeBlock("x = 1", "python")),
-    ('<div class="gatsby-highlight" data-language="js"><pre class="language-js"><code>f()</code>'
-     "</pre></div>", CodeBlock("f()", "js")),
-    ('<div class="highlight-bash notranslate"><div class="highlight"><pre><span></span>ls\n'
-     "</pre></div></div>", CodeBlock("ls", "bash")),
-    ("<pre>\nplain\n</pre>", CodeBlock("plain", "text")),
-    ('<pre class="language-none"><code>a<br>b</code></pre>', CodeBlock("a\nb", "text")),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ('<pre><code class="language-python">x = 1\n</code></pre>', CodeBlock("x = 1", "python")),
+        (
+            '<div class="gatsby-highlight" data-language="js"><pre class="language-js"><code>f()</code>'
+            "</pre></div>",
+            CodeBlock("f()", "js"),
+        ),
+        (
+            '<div class="highlight-bash notranslate"><div class="highlight"><pre><span></span>ls\n'
+            "</pre></div></div>",
+            CodeBlock("ls", "bash"),
+        ),
+        ("<pre>\nplain\n</pre>", CodeBlock("plain", "text")),
+        ('<pre class="language-none"><code>a<br>b</code></pre>', CodeBlock("a\nb", "text")),
+    ],
+)
 def test_code_blocks_from_other_engines(html: str, expected: Block) -> None:
     assert fragment_blocks(html) == (expected,)
 
@@ -178,7 +243,9 @@ def test_display_math_alone_is_a_block_and_inline_otherwise() -> None:
 def test_loose_text_between_blocks_becomes_paragraphs() -> None:
     html = "intro <b>bold</b><p>para</p>tail<blockquote>quoted<p>more</p></blockquote>"
     assert fragment_blocks(html) == (
-        Paragraph((Text("intro bold"),)), Paragraph((Text("para"),)), Paragraph((Text("tail"),)),
+        Paragraph((Text("intro bold"),)),
+        Paragraph((Text("para"),)),
+        Paragraph((Text("tail"),)),
         Quote((Paragraph((Text("quoted"),)), Paragraph((Text("more"),)))),
     )
 
@@ -192,7 +259,8 @@ def test_tables_without_thead_and_ragged_rows() -> None:
 
 def test_ordered_list_start_and_inlines() -> None:
     assert fragment_blocks('<ol start="7"><li>x</li></ol><ol start="bad"><li>y</li></ol>') == (
-        ListBlock(((Text("x"),),), True, 7), ListBlock(((Text("y"),),), True, 1),
+        ListBlock(((Text("x"),),), True, 7),
+        ListBlock(((Text("y"),),), True, 1),
     )
     assert fragment_inlines("<p>a</p><p>b <code>c\nd</code></p>") == (Text("a b "), Code("c d"))
 
@@ -213,11 +281,25 @@ HOSTILE = """
 
 def test_hostile_markup_keeps_only_content() -> None:
     result = fragment_blocks(HOSTILE)
-    assert result == (Paragraph((
-        Text("Hi picture js link upper data "), Link((Text("ok"),), "https://ok.example/"),
-    )),)
-    for gone in ("script text", "alert", "javascript", "frame text", "noscript", "template text",
-                 "comment", "svg text", "color"):
+    assert result == (
+        Paragraph(
+            (
+                Text("Hi picture js link upper data "),
+                Link((Text("ok"),), "https://ok.example/"),
+            )
+        ),
+    )
+    for gone in (
+        "script text",
+        "alert",
+        "javascript",
+        "frame text",
+        "noscript",
+        "template text",
+        "comment",
+        "svg text",
+        "color",
+    ):
         assert gone not in repr(result).lower()
 
 
@@ -237,11 +319,24 @@ def test_deep_nesting_does_not_crash() -> None:
     assert fragment_blocks(links) == (Paragraph((Link((Text("l"),), "https://x.example/"),)),)
 
 
-@pytest.mark.parametrize("html", [
-    "", "   \n ", "<", "<p", "<p>unclosed <b>bold", "</p></div>", "<table><tr><td>x",
-    "<ul><li>a<li>b", '<span class="katex">no annotation', '<div class="arithmatex">\\[x',
-    "<pre", "<math><annotation encoding='application/x-tex'>y", "&bogus; &#xFFFFFF; &#0;",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   \n ",
+        "<",
+        "<p",
+        "<p>unclosed <b>bold",
+        "</p></div>",
+        "<table><tr><td>x",
+        "<ul><li>a<li>b",
+        '<span class="katex">no annotation',
+        '<div class="arithmatex">\\[x',
+        "<pre",
+        "<math><annotation encoding='application/x-tex'>y",
+        "&bogus; &#xFFFFFF; &#0;",
+    ],
+)
 def test_malformed_html_is_read_without_error(html: str) -> None:
     result = fragment_blocks(html)
     assert isinstance(result, tuple)

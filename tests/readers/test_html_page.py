@@ -15,7 +15,19 @@ from pipeline.readers.html_page import read_html_page
 from pipeline.writers.markdown import write_markdown
 from pipeline.writers.original_html import write_original_html
 from tests.builders import (
-    code, code_block, display, handbook, inlines, link, math, ordered, para, question, quote, section, table,
+    code,
+    code_block,
+    display,
+    handbook,
+    inlines,
+    link,
+    math,
+    ordered,
+    para,
+    question,
+    quote,
+    section,
+    table,
 )
 from tests.layout import BOOK
 
@@ -25,7 +37,15 @@ HANDBOOK_DIR = BOOK.handbook_dir
 def small_handbook() -> Handbook:
     """A handbook with every kind of content, including what a page must not smuggle in."""
     answer = (
-        para("Use ", math(r"\frac{a}{b}"), " & ", code("x < y"), " ", link("a link", "https://example.com/?a=1&b=2"), "."),
+        para(
+            "Use ",
+            math(r"\frac{a}{b}"),
+            " & ",
+            code("x < y"),
+            " ",
+            link("a link", "https://example.com/?a=1&b=2"),
+            ".",
+        ),
         display("E = mc^2\n+ 1"),
         code_block("def f(x):\n    return x < 1\n", "python"),
         ordered("one", math("x_1"), start=3),
@@ -33,11 +53,17 @@ def small_handbook() -> Handbook:
         quote(para("quoted")),
     )
     return handbook(
-        section("first", "First & foremost",
+        section(
+            "first",
+            "First & foremost",
             question("q-one", ["What is ", math("f(x)"), "?"], *answer),
-            question("q-two", "Empty?")),
+            question("q-two", "Empty?"),
+        ),
         section("second", "Second", question("q-three", "Three", *answer[:1])),
-        title="A <Title>", subtitle="Sub & title", author="Ada Lovelace", source_url="https://example.com/post/",
+        title="A <Title>",
+        subtitle="Sub & title",
+        author="Ada Lovelace",
+        source_url="https://example.com/post/",
         intro=[para("Intro ", math("x"), ".")],
         references=[para("Cited as:"), code_block('  title = "x",\n  author = "Lovelace, Ada"', "bibtex")],
     )
@@ -126,13 +152,24 @@ ORIGINAL_SHAPE = """<!DOCTYPE html><html><head><title>Tab title</title>
 
 def test_the_original_posts_shape() -> None:
     read = read_html_page(ORIGINAL_SHAPE, "https://example.com/post")
-    assert read.meta == Meta("Deep Learning Concepts", "A deep dive", "Matthew McAteer",
-                             "https://example.com/post")
+    assert read.meta == Meta(
+        "Deep Learning Concepts", "A deep dive", "Matthew McAteer", "https://example.com/post"
+    )
     assert read.intro == (para("This post is Part 3."),)
-    assert read.sections == (section("ml", "ML in General",
-        question("", ["What is ", math("T"), "?"],
-            para("The task ", math("T"), "."), display(r"\hat{y} = w^T x"),
-            code_block("print(1)", "python"), para("A note after the question."))),)
+    assert read.sections == (
+        section(
+            "ml",
+            "ML in General",
+            question(
+                "",
+                ["What is ", math("T"), "?"],
+                para("The task ", math("T"), "."),
+                display(r"\hat{y} = w^T x"),
+                code_block("print(1)", "python"),
+                para("A note after the question."),
+            ),
+        ),
+    )
     assert read.references == (para("Thanks."), code_block('  author  = "McAteer, Matthew",', "bibtex"))
 
 
@@ -163,9 +200,11 @@ def test_hostile_markup_never_reaches_the_model() -> None:
 def test_a_question_nested_30000_deep_is_read() -> None:
     depth = 30_000  # far past Python's recursion limit; the fragment tests go to 100000
     page = (
-        "<article><h2 id='s'>S</h2>" + "<div>" * depth
+        "<article><h2 id='s'>S</h2>"
+        + "<div>" * depth
         + "<details id='q'><summary>Deep?</summary><p>Yes.</p></details>"
-        + "</div>" * depth + "</article>"
+        + "</div>" * depth
+        + "</article>"
     )
     read = read_html_page(page, "")
     assert read.sections == (section("s", "S", question("q", "Deep?", para("Yes."))),)
@@ -178,10 +217,16 @@ def test_a_truncated_page_keeps_what_arrived() -> None:
     assert [q.id for _, q in read.questions()] == ["q-one", "q-two", "q-three"]
 
 
-@pytest.mark.parametrize("page", [
-    "", "<html><body><p>Just a blog post.</p></body></html>",
-    "<h2>Section</h2><p>no questions</p>", "<details><summary>" * 1000, "\x00\x01 binary-ish",
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        "<html><body><p>Just a blog post.</p></body></html>",
+        "<h2>Section</h2><p>no questions</p>",
+        "<details><summary>" * 1000,
+        "\x00\x01 binary-ish",
+    ],
+)
 def test_a_page_without_questions_is_refused_in_one_line(page: str) -> None:
     with pytest.raises(HandbookError) as error:
         read_html_page(page, "")

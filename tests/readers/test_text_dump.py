@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,11 +12,34 @@ from tests.layout import BOOK
 
 SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
 
-FRAGMENTS = st.sampled_from([
-    "Title", "Subtitle", TOC_HEADING, EXPAND_HINT, "Section A", "Section B", "", "\n", "\n\n",
-    "  • item", "  1. first", "def f(x):", "    return x", "What is X?", "References and Resources",
-    "θ\\theta", "\x00", "\ufeff", "TT", "|", "\t", "   ", "A", "B",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "Title",
+        "Subtitle",
+        TOC_HEADING,
+        EXPAND_HINT,
+        "Section A",
+        "Section B",
+        "",
+        "\n",
+        "\n\n",
+        "  • item",
+        "  1. first",
+        "def f(x):",
+        "    return x",
+        "What is X?",
+        "References and Resources",
+        "θ\\theta",
+        "\x00",
+        "\ufeff",
+        "TT",
+        "|",
+        "\t",
+        "   ",
+        "A",
+        "B",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,20 +53,43 @@ def test_arbitrary_input_raises_only_handbook_errors(parts: list[str]) -> None:
 
 
 def test_lost_heading_keeps_the_previous_answer() -> None:
-    dump = "\n\n".join([
-        "T", "S", TOC_HEADING, "One", "\nTwo", "One",
-        "Q1?", EXPAND_HINT, "A1.", "Last paragraph of A1.",
-        "\nQ2?", EXPAND_HINT, "A2.", "Two", "Q3?", EXPAND_HINT, "A3.", "References and Resources", "R.",
-    ])
+    dump = "\n\n".join(
+        [
+            "T",
+            "S",
+            TOC_HEADING,
+            "One",
+            "\nTwo",
+            "One",
+            "Q1?",
+            EXPAND_HINT,
+            "A1.",
+            "Last paragraph of A1.",
+            "\nQ2?",
+            EXPAND_HINT,
+            "A2.",
+            "Two",
+            "Q3?",
+            EXPAND_HINT,
+            "A3.",
+            "References and Resources",
+            "R.",
+        ]
+    )
     handbook = read_text_dump(dump)
     assert [s.title for s in handbook.sections] == ["One", "", "Two"]
     assert len(handbook.sections[0].questions[0].answer) == 2
 
 
-@pytest.mark.parametrize("cut_after", [
-    "I write about AI, Bi", "I write about AI, Biotech, and a bunch of other topics. Subscribe to g",
-    "At least t", "That'd be more annoying. Anywa",
-])
+@pytest.mark.parametrize(
+    "cut_after",
+    [
+        "I write about AI, Bi",
+        "I write about AI, Biotech, and a bunch of other topics. Subscribe to g",
+        "At least t",
+        "That'd be more annoying. Anywa",
+    ],
+)
 def test_a_scrape_truncated_in_the_footer_keeps_none_of_it(cut_after: str) -> None:
     text = SNAPSHOT.read_text(encoding="utf-8")
     whole = read_text_dump(text)

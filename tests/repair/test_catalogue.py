@@ -17,9 +17,26 @@ from pipeline.writers.text_dump import write_text_dump
 
 # What issue 10 asks the catalogue to hold, by the names CONSTRUCTS gives them.
 REQUIRED = (
-    "accent", "accent in expression", "sum", "prod", "int", "partial", "nabla", "infinity", "minus",
-    "frac", "sqrt", "prime", "left right", "norm", "cases", "matrix", "text", "operatorname",
-    "font", "lost entirely",
+    "accent",
+    "accent in expression",
+    "sum",
+    "prod",
+    "int",
+    "partial",
+    "nabla",
+    "infinity",
+    "minus",
+    "frac",
+    "sqrt",
+    "prime",
+    "left right",
+    "norm",
+    "cases",
+    "matrix",
+    "text",
+    "operatorname",
+    "font",
+    "lost entirely",
 )
 
 

@@ -4,9 +4,9 @@ The canonical site, its server and site_url, and the browser are in tests/confte
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -16,7 +16,12 @@ from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
 from tests.session_builds import once_per_session, serve
 from tests.website.site_fixtures import (
-    HOSTILE_MARKDOWN, SERIES_TITLE, BuiltSite, SeriesSite, sample_handbook, write_second_book,
+    HOSTILE_MARKDOWN,
+    SERIES_TITLE,
+    BuiltSite,
+    SeriesSite,
+    sample_handbook,
+    write_second_book,
 )
 
 
@@ -35,8 +40,13 @@ def _series_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
     def build(folder: Path) -> tuple:
         second = write_second_book(folder / "second" / "handbook")
         url = serve(folder / "site")
-        return url, second, build_site(HANDBOOK_DIR, folder / "site", more_books=[second],
-                                       series_title=SERIES_TITLE, site_url=url)
+        return (
+            url,
+            second,
+            build_site(
+                HANDBOOK_DIR, folder / "site", more_books=[second], series_title=SERIES_TITLE, site_url=url
+            ),
+        )
 
     return once_per_session(factory, "series-site", build)
 
@@ -56,8 +66,12 @@ def series_site(tmp_path_factory: pytest.TempPathFactory) -> SeriesSite:
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-              "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
 }
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
 
@@ -80,7 +94,9 @@ class Tab:
 
     def check(self) -> None:
         """Every request stayed on the site's origin, no script failed, no dialog opened (since the last check)."""
-        foreign = [url for url in self.requests if not url.startswith((self.origin, "data:", "blob:", "about:"))]
+        foreign = [
+            url for url in self.requests if not url.startswith((self.origin, "data:", "blob:", "about:"))
+        ]
         errors, dialogs = list(self.errors), list(self.dialogs)
         for seen in (self.requests, self.errors, self.dialogs):
             seen.clear()

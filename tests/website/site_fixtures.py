@@ -14,13 +14,29 @@ from pipeline.model import Handbook
 from pipeline.site import SiteReport
 from pipeline.writers.markdown import write_markdown
 from tests.builders import (
-    code, code_block, display, figure, handbook, link, math, ordered, para, question, quote, section, table,
+    code,
+    code_block,
+    display,
+    figure,
+    handbook,
+    link,
+    math,
+    ordered,
+    para,
+    question,
+    quote,
+    section,
+    table,
 )
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 RESULTS_DIR = Path("test-results")
 
@@ -47,21 +63,37 @@ class BuiltSite:
 def sample_handbook() -> Handbook:
     """Every kind of block and inline, math in titles, two sections to navigate between."""
     return handbook(
-        section("first", "First section",
-            question("sum-of-squares", ["What is ", math(r"\sum_i x_i^2"), "?"],
+        section(
+            "first",
+            "First section",
+            question(
+                "sum-of-squares",
+                ["What is ", math(r"\sum_i x_i^2"), "?"],
                 para("It is ", math(r"\|x\|^2"), " for a vector ", math("x"), "."),
                 display(r"\|x\|^2 = \sum_{i=1}^n x_i^2"),
                 ordered(["one ", math(r"\alpha")], code("two"), start=3),
-                code_block("def f(x):\n    return x ** 2  # $not math$", "python")),
-            question("table-and-quote", "Tables and quotes",
+                code_block("def f(x):\n    return x ** 2  # $not math$", "python"),
+            ),
+            question(
+                "table-and-quote",
+                "Tables and quotes",
                 table(["a", math("b")], ["1", "2"]),
                 quote(para("A price of $5, not math.")),
-                para(link("Example", "https://example.org/"), " zebrafish"))),
-        section("second", "Second section",
-            question("gradient", ["Gradient of ", math(r"f(\theta)")],
-                para("Take ", math(r"\nabla_\theta f"), "."))),
-        title="Sample handbook", subtitle="For tests", author="Test Author",
-        source_url="https://example.org/original", intro=[para("Intro.")],
+                para(link("Example", "https://example.org/"), " zebrafish"),
+            ),
+        ),
+        section(
+            "second",
+            "Second section",
+            question(
+                "gradient", ["Gradient of ", math(r"f(\theta)")], para("Take ", math(r"\nabla_\theta f"), ".")
+            ),
+        ),
+        title="Sample handbook",
+        subtitle="For tests",
+        author="Test Author",
+        source_url="https://example.org/original",
+        intro=[para("Intro.")],
     )
 
 
@@ -90,16 +122,35 @@ SECOND_FIGURE = (
 def second_book() -> Handbook:
     """Two sections, math in a title, a display formula and a figure."""
     return handbook(
-        section("priors", "Priors and posteriors",
-            question("what-is-a-prior", ["What is a prior ", math(r"p(\theta)"), "?"],
-                para("A belief about ", math(r"\theta"), f" before the data, as a {SECOND_ONLY_WORD} would hold it."),
+        section(
+            "priors",
+            "Priors and posteriors",
+            question(
+                "what-is-a-prior",
+                ["What is a prior ", math(r"p(\theta)"), "?"],
+                para(
+                    "A belief about ",
+                    math(r"\theta"),
+                    f" before the data, as a {SECOND_ONLY_WORD} would hold it.",
+                ),
                 display(r"p(\theta \mid x) \propto p(x \mid \theta)\, p(\theta)"),
-                figure("second-curve", "A bell-shaped curve", "The prior"))),
-        section("sampling", "Sampling",
-            question("why-sample", "Why sample?",
-                para("Because ", math(r"\int f(x)\, dx"), " rarely has a closed form."))),
-        title=SECOND_TITLE, subtitle="A tiny <b>second</b> part", author="Second <i>Author</i>",
-        source_url="https://example.org/second", intro=[para("The second book of the series.")],
+                figure("second-curve", "A bell-shaped curve", "The prior"),
+            ),
+        ),
+        section(
+            "sampling",
+            "Sampling",
+            question(
+                "why-sample",
+                "Why sample?",
+                para("Because ", math(r"\int f(x)\, dx"), " rarely has a closed form."),
+            ),
+        ),
+        title=SECOND_TITLE,
+        subtitle="A tiny <b>second</b> part",
+        author="Second <i>Author</i>",
+        source_url="https://example.org/second",
+        intro=[para("The second book of the series.")],
     )
 
 

@@ -8,15 +8,16 @@ checked by test_site_browser's walk (`test_every_page_in_one_walk`). The tab
 from __future__ import annotations
 
 from pipeline.model import images
-
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
-from tests.website.test_site_browser import IMAGES_LOADED as LOADED, section_url, visit
+from tests.website.test_site_browser import IMAGES_LOADED as LOADED
+from tests.website.test_site_browser import section_url, visit
 
 
 def test_a_figure_page_in_light_and_dark(fresh_page, site_url, canonical_site: BuiltSite) -> None:
     page = fresh_page  # its init scripts stay with its context
-    section = next(s for s in canonical_site.handbook.sections
-                   if any(next(images(q.answer), None) for q in s.questions))
+    section = next(
+        s for s in canonical_site.handbook.sections if any(next(images(q.answer), None) for q in s.questions)
+    )
     question = next(q for q in section.questions if next(images(q.answer), None))
     RESULTS_DIR.mkdir(exist_ok=True)
     for scheme in ("default", "slate"):

@@ -21,7 +21,13 @@ from pipeline.site_layout import books_layout
 from pipeline.writers.markdown import write_markdown
 from tests.layout import ROOT
 from tests.website.site_fixtures import (
-    SECOND_ONLY_WORD, SECOND_SLUG, SECOND_TITLE, SERIES_TITLE, BuiltSite, SeriesSite, sample_handbook,
+    SECOND_ONLY_WORD,
+    SECOND_SLUG,
+    SECOND_TITLE,
+    SERIES_TITLE,
+    BuiltSite,
+    SeriesSite,
+    sample_handbook,
     write_second_book,
 )
 from tests.website.test_site_browser import ARTICLE_COUNTS, RENDERED, formulas, search, visit, wait_until_open
@@ -68,7 +74,9 @@ def test_the_home_page_lists_every_book_with_its_count_and_deck(series_site: Ser
 def test_each_book_is_a_tab_and_the_site_is_named_after_the_series(series_site: SeriesSite) -> None:
     page = soup(series_site.site_dir / SECOND_SLUG / "01-priors" / "index.html")
     assert [a.get_text(strip=True) for a in page.select(".md-tabs__link")] == [
-        read_markdown(series_site.handbook_dirs[0]).meta.title, SECOND_TITLE]
+        read_markdown(series_site.handbook_dirs[0]).meta.title,
+        SECOND_TITLE,
+    ]
     assert page.select_one(".md-tabs__item--active").get_text(strip=True) == SECOND_TITLE
     assert page.title.get_text() == f"Priors and posteriors - {SERIES_TITLE}"
     assert page.select_one(".md-header__topic .md-ellipsis").get_text(strip=True) == SERIES_TITLE
@@ -93,14 +101,19 @@ def test_a_site_of_one_book_has_no_tabs_and_keeps_its_name(canonical_site: Built
 # --- check ------------------------------------------------------------------------
 
 
-def test_checks_site_stages_pass_on_both_books_and_name_a_removed_page(series_site: SeriesSite, tmp_path: Path) -> None:
+def test_checks_site_stages_pass_on_both_books_and_name_a_removed_page(
+    series_site: SeriesSite, tmp_path: Path
+) -> None:
     assert site_problems(series_site.site_dir, series_site.handbook_dirs) == [""] * 4
     site = tmp_path / "site"
     shutil.copytree(series_site.site_dir, site)
     shutil.rmtree(site / SECOND_SLUG / "02-sampling")
     problems = site_problems(site, series_site.handbook_dirs)
     assert problems[:2] == ["", ""]
-    assert problems[2:] == ["question 'why-sample' appears 0 times", "page '02-sampling' is missing from the site"]
+    assert problems[2:] == [
+        "question 'why-sample' appears 0 times",
+        "page '02-sampling' is missing from the site",
+    ]
 
 
 # --- plain mkdocs -----------------------------------------------------------------
@@ -116,12 +129,18 @@ def test_plain_mkdocs_build_publishes_every_book_of_the_series(tmp_path: Path) -
     (tmp_path / "decks" / "part-two" / "priors.apkg").write_bytes(b"deck")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("pipeline/mkdocs_hooks.py", str(ROOT / "pipeline" / "mkdocs_hooks.py"))
-    config = config.replace("docs_dir: source/books/deep-learning-concepts/handbook",
-                            "docs_dir: source/books/part-one/handbook")
+    config = config.replace(
+        "docs_dir: source/books/deep-learning-concepts/handbook", "docs_dir: source/books/part-one/handbook"
+    )
     edit = "https://example.org/me/handbook/edit/main/source/books/"
     (tmp_path / "mkdocs.yml").write_text(config + f"edit_uri: {edit}part-one/handbook/\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
-                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     site = tmp_path / "site"
     assert sorted(read_site(site)) == ["01-first", "02-second"]
     assert sorted(read_site(site / "part-two")) == ["01-priors", "02-sampling"]
@@ -136,7 +155,9 @@ def test_plain_mkdocs_build_publishes_every_book_of_the_series(tmp_path: Path) -
 # --- in the browser ---------------------------------------------------------------
 
 
-def test_a_reader_goes_from_the_home_page_to_the_second_book_by_its_tab(series_page, series_url, series_site) -> None:
+def test_a_reader_goes_from_the_home_page_to_the_second_book_by_its_tab(
+    series_page, series_url, series_site
+) -> None:
     second = read_markdown(series_site.handbook_dirs[1])
     visit(series_page, series_url)
     assert series_page.locator("ul.books > li").count() == 2
@@ -171,8 +192,10 @@ def test_a_second_books_grades_are_its_own(series_page, series_url) -> None:
     """Grades are kept per book: the same question id in another book is another grade."""
     page = series_page
     visit(page, f"{series_url}{SECOND_SLUG}/02-sampling/")
-    page.evaluate("() => { localStorage.clear(); localStorage.setItem('handbook-study-v1', "
-                  "JSON.stringify({'why-sample': 'known'})); }")  # a first-book question of that id
+    page.evaluate(
+        "() => { localStorage.clear(); localStorage.setItem('handbook-study-v1', "
+        "JSON.stringify({'why-sample': 'known'})); }"
+    )  # a first-book question of that id
     visit(page, f"{series_url}{SECOND_SLUG}/02-sampling/")
     assert page.locator(".study-bar .study-progress").inner_text() == "0 of 1 known"
     page.locator(".study-bar [data-study=start]").click()

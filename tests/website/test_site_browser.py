@@ -12,11 +12,21 @@ from __future__ import annotations
 import re
 
 from pipeline.model import (
-    CodeBlock, Code, Handbook, Question, Quote, Section, Text, block_inlines, flat_inlines,
-    handbook_images, images, plain_text, question_formulas,
+    Code,
+    CodeBlock,
+    Handbook,
+    Question,
+    Quote,
+    Section,
+    Text,
+    block_inlines,
+    flat_inlines,
+    handbook_images,
+    images,
+    plain_text,
+    question_formulas,
 )
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
-
 
 IMAGES = """() => Array.from(document.querySelectorAll("img")).map((img) => ({
   src: img.currentSrc, alt: img.getAttribute("alt") || "", complete: img.complete,
@@ -80,7 +90,10 @@ def _block_dollars(block) -> int:
 def answer_only_word(handbook: Handbook) -> tuple[Question, str]:
     """A question and a word found in its answer and nowhere else (its stem neither)."""
     texts = {
-        q.id: (plain_text(q.title).lower(), " ".join(plain_text(tuple(block_inlines(b))) for b in q.answer).lower())
+        q.id: (
+            plain_text(q.title).lower(),
+            " ".join(plain_text(tuple(block_inlines(b))) for b in q.answer).lower(),
+        )
         for _, q in handbook.questions()
     }
     everything = " ".join(t + " " + a for t, a in texts.values())
@@ -110,8 +123,9 @@ def navigate_instantly(page, site_url: str, site: BuiltSite, first: Section, sec
     page.locator(f".md-sidebar--primary a[href$='{target.removeprefix(site_url)}']").first.click()
     page.wait_for_url(target)
     # The address changes before the article is swapped: wait for the new one's title.
-    page.wait_for_function("(title) => document.querySelector('article h1')?.textContent.trim() === title",
-                           arg=second.title)
+    page.wait_for_function(
+        "(title) => document.querySelector('article h1')?.textContent.trim() === title", arg=second.title
+    )
     page.wait_for_function(RENDERED)
     assert page.evaluate("() => window.samePage === true"), "instant navigation was expected"
 
@@ -144,7 +158,9 @@ def test_every_page_in_one_walk(any_page, site_url, canonical_site) -> None:
     handbook = canonical_site.handbook
     desktop = any_page.viewport_name == "desktop"
     pages = [(site_url, None)] + [(section_url(site_url, canonical_site, s), s) for s in handbook.sections]
-    with_images = {url for url, _ in pages if "<img" in _built_html(canonical_site, url.removeprefix(site_url))}
+    with_images = {
+        url for url, _ in pages if "<img" in _built_html(canonical_site, url.removeprefix(site_url))
+    }
     questions, image_count, shown = 0, 0, set()
     for url, section in pages:
         if not desktop and url not in with_images:
@@ -169,7 +185,9 @@ def _built_html(site: BuiltSite, path: str) -> str:
 
 
 def _check_footer(page, source: str, url: str) -> None:
-    assert page.locator(f"footer .md-copyright a[href='{source}']").is_visible(), f"{url}: footer lacks {source}"
+    assert page.locator(f"footer .md-copyright a[href='{source}']").is_visible(), (
+        f"{url}: footer lacks {source}"
+    )
 
 
 def _check_questions_and_formulas(page, section: Section, url: str) -> int:
@@ -253,7 +271,11 @@ def test_a_permalink_opens_its_question(page, site_url, canonical_site) -> None:
     opened = page.evaluate("() => [...document.querySelectorAll('details.question[open]')].map(d => d.id)")
     assert opened == [question.id]
     assert page.locator(f"details#{question.id} .answer").is_visible()
-    assert page.locator(f"details#{question.id} summary a.headerlink").get_attribute("href").endswith(f"#{question.id}")
+    assert (
+        page.locator(f"details#{question.id} summary a.headerlink")
+        .get_attribute("href")
+        .endswith(f"#{question.id}")
+    )
 
 
 def test_the_palette_toggle_switches_to_dark(page, site_url) -> None:

@@ -11,10 +11,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Question, Section
-from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.formats import SECTION_FILE
+from pipeline.model import Handbook, Question, Section
 from pipeline.paths import HANDBOOK_DIR
+from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.site import build_site
 from pipeline.site import source_date as site_source_date
 from pipeline.writers.site import formula_count
@@ -40,19 +40,22 @@ def read_back(details: Tag) -> Question:
     answer = details.select_one(".answer")
     assert title is not None and answer is not None
     return Question(
-        str(details["id"]), fragment_inlines(title.decode_contents()),
+        str(details["id"]),
+        fragment_inlines(title.decode_contents()),
         fragment_blocks(answer.decode_contents()),
     )
 
 
 @pytest.mark.parametrize("site_name", ["canonical_site", "sample_site"])
-def test_every_page_reads_back_as_the_canonical_markdown(site_name: str, request: pytest.FixtureRequest) -> None:
+def test_every_page_reads_back_as_the_canonical_markdown(
+    site_name: str, request: pytest.FixtureRequest
+) -> None:
     site: BuiltSite = request.getfixturevalue(site_name)
     for section, path in section_pages(site):
         blocks = page_soup(path).select("article details.question")
         built = [read_back(details) for details in blocks]
         assert [q.id for q in built] == [q.id for q in section.questions], path
-        for expected, actual in zip(section.questions, built):
+        for expected, actual in zip(section.questions, built, strict=True):
             assert actual.title == expected.title, f"{path}#{expected.id} title"
             assert actual.answer == expected.answer, f"{path}#{expected.id} answer"
 
@@ -116,7 +119,9 @@ def test_home_page_credits_the_author_and_links_every_section_and_deck(canonical
         assert link is not None and (canonical_site.site_dir / link["href"] / "index.html") == path
     decks = [a["href"] for a in article.select("ul.decks a")]
     book = "deep-learning-concepts/"
-    assert decks == [f"decks/{book}deep-learning-concepts.apkg"] + [f"decks/{book}{s.slug}.apkg" for s in handbook.sections]
+    assert decks == [f"decks/{book}deep-learning-concepts.apkg"] + [
+        f"decks/{book}{s.slug}.apkg" for s in handbook.sections
+    ]
 
 
 def test_a_missing_handbook_is_a_clear_error_and_keeps_the_old_site(tmp_path: Path) -> None:
@@ -143,7 +148,9 @@ def test_decks_found_next_to_mkdocs_yml_are_published(sample_site: BuiltSite, tm
     assert "run `handbook export-anki`" in report.summary()
 
 
-def test_every_page_credits_the_author_and_links_the_original_in_its_footer(canonical_site: BuiltSite) -> None:
+def test_every_page_credits_the_author_and_links_the_original_in_its_footer(
+    canonical_site: BuiltSite,
+) -> None:
     meta = canonical_site.handbook.meta
     pages = sorted(canonical_site.site_dir.rglob("*.html"))
     assert len(pages) >= len(canonical_site.handbook.sections) + 2  # home, sections, 404
@@ -171,7 +178,9 @@ def test_the_search_index_splits_on_punctuation_and_holds_no_tex(canonical_site:
     assert not [doc["location"] for doc in index["docs"] if "\\(" in doc["text"] or "\\[" in doc["text"]]
 
 
-def test_edit_links_point_into_the_repository_when_mkdocs_yml_names_it(sample_site: BuiltSite, tmp_path: Path) -> None:
+def test_edit_links_point_into_the_repository_when_mkdocs_yml_names_it(
+    sample_site: BuiltSite, tmp_path: Path
+) -> None:
     hooks = Path("pipeline/mkdocs_hooks.py").resolve()
     config = Path("mkdocs.yml").read_text(encoding="utf-8").replace("pipeline/mkdocs_hooks.py", str(hooks))
     edit_uri = "https://example.org/me/handbook/edit/main/source/handbook/"
@@ -190,20 +199,29 @@ def test_the_permalinks_published_before_the_books_layout_still_reach_their_ques
 
     from tests.layout import ROOT
 
-    listing = subprocess.run(["git", "ls-tree", "--name-only", "ae0d8d5", "source/handbook/"],
-                             cwd=ROOT, capture_output=True, text=True)
+    listing = subprocess.run(
+        ["git", "ls-tree", "--name-only", "ae0d8d5", "source/handbook/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if listing.returncode:
         pytest.skip("no git history with ae0d8d5 (a source archive, not a clone)")
     links = []
     for name in listing.stdout.split():
         match = SECTION_FILE.match(Path(name).name)
         if match:
-            text = subprocess.run(["git", "show", f"ae0d8d5:{name}"], cwd=ROOT, capture_output=True,
-                                  text=True, check=True).stdout
+            text = subprocess.run(
+                ["git", "show", f"ae0d8d5:{name}"], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout
             page = match.group(0).removesuffix(".md")
             links += [(page, qid) for qid in re.findall(r"\{#([\w-]+)\}$", text, re.M)]
     assert len(links) == 94
-    ids = {page: {tag["id"] for tag in page_soup(canonical_site.site_dir / page / "index.html").find_all(id=True)}
-           for page in {page for page, _ in links}}
+    ids = {
+        page: {
+            tag["id"] for tag in page_soup(canonical_site.site_dir / page / "index.html").find_all(id=True)
+        }
+        for page in {page for page, _ in links}
+    }
     for page, question in links:
         assert question in ids[page], f"/{page}/#{question}"

@@ -17,8 +17,10 @@ from tests.builders import handbook, math, para, question, section
 
 
 def handbook_with(tex: str) -> Handbook:
-    return handbook(section("links", "Links", question("q-link", "Where does it point?", para("See ", math(tex), "."))),
-                    title="Links")
+    return handbook(
+        section("links", "Links", question("q-link", "Where does it point?", para("See ", math(tex), "."))),
+        title="Links",
+    )
 
 
 def test_hostile_tex_builds_no_site(tmp_path: Path) -> None:
@@ -29,8 +31,9 @@ def test_hostile_tex_builds_no_site(tmp_path: Path) -> None:
 
 
 def test_a_web_link_in_tex_renders_as_no_link_in_chromium(browser, tmp_path: Path) -> None:
-    write_markdown(handbook_with(r"\href{https://example.com/}{x} + \url{https://example.com/}"),
-                   tmp_path / "handbook")
+    write_markdown(
+        handbook_with(r"\href{https://example.com/}{x} + \url{https://example.com/}"), tmp_path / "handbook"
+    )
     build_site(tmp_path / "handbook", tmp_path / "site")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ import re
 
 from pipeline.model import CodeBlock, Section, plain_text
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
-from tests.website.test_site_browser import RENDERED, navigate_instantly, section_url, search, visit
+from tests.website.test_site_browser import RENDERED, navigate_instantly, search, section_url, visit
 
 QUIZ = ".study-quiz"
 
@@ -42,7 +42,9 @@ def progress(page) -> str:
     return page.locator(".study-bar .study-progress").inner_text()
 
 
-def test_self_test_keeps_progress_and_reviews_exactly_the_missed_ones(fresh_any_page, site_url, canonical_site) -> None:
+def test_self_test_keeps_progress_and_reviews_exactly_the_missed_ones(
+    fresh_any_page, site_url, canonical_site
+) -> None:
     page = fresh_any_page  # a context of its own: nothing graded yet
     section = canonical_site.handbook.sections[2]
     url = section_url(site_url, canonical_site, section)
@@ -65,7 +67,9 @@ def test_self_test_keeps_progress_and_reviews_exactly_the_missed_ones(fresh_any_
         if not knew:
             missed.append(question)
         grade(page, knew)
-        page.wait_for_function(f"() => document.querySelector('{QUIZ}').getAttribute('data-question') !== '{question}'")
+        page.wait_for_function(
+            f"() => document.querySelector('{QUIZ}').getAttribute('data-question') !== '{question}'"
+        )
     assert seen == [q.id for q in section.questions[:5]]
     if page.viewport_name == "desktop":
         _screenshots(page)
@@ -102,12 +106,15 @@ def _screenshots(page) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        page.evaluate("""(scheme) => {
+        page.evaluate(
+            """(scheme) => {
           const wanted = scheme === "dark" ? "slate" : "default";
           if (document.body.getAttribute("data-md-color-scheme") !== wanted) {
             document.querySelector("form[data-md-component=palette] label:not([hidden])").click();
           }
-        }""", scheme)
+        }""",
+            scheme,
+        )
         page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(RESULTS_DIR / f"self-test-{scheme}.png"), animations="disabled")
     page.locator(f"{QUIZ} [data-quiz=stop]").click()
@@ -116,7 +123,9 @@ def _screenshots(page) -> None:
 def test_a_quiz_survives_instant_navigation(page, site_url, canonical_site) -> None:
     first, second = canonical_site.handbook.sections[:2]
     navigate_instantly(page, site_url, canonical_site, first, second)
-    page.locator(f".study-bar[data-study-section='{second.slug}'] [data-study=start]").click()  # the new page's
+    page.locator(
+        f".study-bar[data-study-section='{second.slug}'] [data-study=start]"
+    ).click()  # the new page's
     assert quiz_question(page) == second.questions[0].id
     page.keyboard.press("Space")
     assert page.locator(f"{QUIZ} .study-quiz__answer").is_visible()
@@ -156,22 +165,31 @@ def test_the_copy_button_copies_the_code(any_page, site_url, canonical_site) -> 
     button = details.locator("button.md-code__button[data-md-type=copy], button.md-clipboard").first
     button.click()
     target = button.get_attribute("data-clipboard-target")
-    assert any_page.evaluate("(selector) => document.querySelector(selector).textContent", target).rstrip("\n") == code
+    assert (
+        any_page.evaluate("(selector) => document.querySelector(selector).textContent", target).rstrip("\n")
+        == code
+    )
     copied = any_page.evaluate("() => navigator.clipboard.readText()")
     assert copied.rstrip("\n") == code
 
 
 def test_search_lists_both_vanishing_gradient_questions_first(page, site_url, canonical_site) -> None:
-    vanishing = {q.id for _, q in canonical_site.handbook.questions() if "vanishing/exploding" in plain_text(q.title)}
+    vanishing = {
+        q.id for _, q in canonical_site.handbook.questions() if "vanishing/exploding" in plain_text(q.title)
+    }
     assert len(vanishing) == 2
     visit(page, site_url)
     search(page, "vanishing gradient")  # the whole query at once: the results shown are its own
     page.wait_for_selector(".md-search-result a[href*='vanishing-exploding']")
-    hrefs = page.eval_on_selector_all(".md-search-result a.md-search-result__link", "links => links.map(a => a.href)")
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result a.md-search-result__link", "links => links.map(a => a.href)"
+    )
     ids = [href.rpartition("#")[2] for href in hrefs if "#" in href]
     assert set(ids[:2]) == vanishing, ids[:5]
     for question_id in vanishing:  # shown, not folded under "N more on this page"
-        assert page.locator(f".md-search-result a.md-search-result__link[href$='#{question_id}']").is_visible()
+        assert page.locator(
+            f".md-search-result a.md-search-result__link[href$='#{question_id}']"
+        ).is_visible()
     first_preview = page.locator(".md-search-result__article").first.inner_text()
     assert "\\(" not in first_preview and "\\frac" not in first_preview
 
@@ -201,7 +219,9 @@ def test_a_permalink_highlights_its_own_question_in_the_contents(page, site_url,
     visit(page, section_url(site_url, canonical_site, section) + f"#{question.id}")
     page.locator(f"details#{question.id}[open]").wait_for(state="attached")
     # The contents follow the scroll position: wait until they mark this question, then that it is the only one.
-    page.locator(f".md-sidebar--secondary a.md-nav__link--active[href$='#{question.id}']").wait_for(state="attached")
+    page.locator(f".md-sidebar--secondary a.md-nav__link--active[href$='#{question.id}']").wait_for(
+        state="attached"
+    )
     active = page.locator(".md-sidebar--secondary a.md-nav__link--active")
     assert active.count() == 1 and active.get_attribute("href").endswith(f"#{question.id}")
 
@@ -213,10 +233,15 @@ def test_the_home_tab_title_is_the_site_name_once(page, site_url, canonical_site
     assert len(re.findall(re.escape(title), page.locator(".md-sidebar--primary").inner_text())) == 0
 
 
-def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(any_page, site_url, canonical_site) -> None:
+def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(
+    any_page, site_url, canonical_site
+) -> None:
     """The ¶ never wraps onto a line of its own; a formula in a table cell never wraps apart."""
-    with_table = next(s for s in canonical_site.handbook.sections
-                      if any(type(b).__name__ == "Table" for q in s.questions for b in q.answer))
+    with_table = next(
+        s
+        for s in canonical_site.handbook.sections
+        if any(type(b).__name__ == "Table" for q in s.questions for b in q.answer)
+    )
     visit(any_page, section_url(site_url, canonical_site, with_table))
     any_page.locator("[data-study=open-all]").click()
     layout = any_page.evaluate("""() => ({

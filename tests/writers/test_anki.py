@@ -9,21 +9,37 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from dataclasses import replace
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, Meta, Paragraph, Text,
-)
-from pipeline.writers.anki import (
-    CARD_CSS, FIELDS, apkg_bytes, deck_name, note_guid, note_model, parent_decks,
-    question_url, section_decks, stable_id,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Handbook,
+    Link,
+    Meta,
+    Paragraph,
+    Text,
 )
 from pipeline.readers.html_fragment import fragment_blocks
+from pipeline.writers.anki import (
+    CARD_CSS,
+    FIELDS,
+    apkg_bytes,
+    deck_name,
+    note_guid,
+    note_model,
+    parent_decks,
+    question_url,
+    section_decks,
+    stable_id,
+)
 from pipeline.writers.anki_html import anki_field, canonical_field, has_top_level_break, mathjax_display
 from pipeline.writers.html import arithmatex_display
 from tests import builders as build
@@ -35,9 +51,12 @@ SERIES = "The Series"
 
 def handbook(answer: tuple = (para("An answer."),)) -> Handbook:
     return build.handbook(
-        build.section("first", "First Things", build.question("q-one", ["What is ", build.math(TEX), "?"], *answer)),
+        build.section(
+            "first", "First Things", build.question("q-one", ["What is ", build.math(TEX), "?"], *answer)
+        ),
         build.section("second", "Second", build.question("q-two", "Second?", para("Yes."))),
-        title="My Handbook: Notes", author="Ada",
+        title="My Handbook: Notes",
+        author="Ada",
     )
 
 
@@ -89,8 +108,10 @@ def test_a_new_books_notes_and_decks_are_keyed_by_its_slug() -> None:
     ids = {d.deck_id for h in (one, first) for d in book_package(h)}
     assert len(ids) == 1 + 2 * (1 + len(one.sections))  # one series deck, shared
     assert [d.deck_id for d in book_package(first)] == [  # the first book's ids from before books
-        stable_id("handbook", "::series"), stable_id("handbook"),
-        stable_id("handbook", "first"), stable_id("handbook", "second"),
+        stable_id("handbook", "::series"),
+        stable_id("handbook"),
+        stable_id("handbook", "first"),
+        stable_id("handbook", "second"),
     ]
 
 
@@ -105,8 +126,10 @@ def test_deck_names_nest_sections_under_the_book_under_the_series() -> None:
     assert deck_name(book, book.sections[0], SERIES) == "The Series::My Handbook: Notes::First Things"
     combined = book_package(book)
     assert [d.name for d in combined] == [
-        "The Series", "The Series::My Handbook: Notes",
-        "The Series::My Handbook: Notes::First Things", "The Series::My Handbook: Notes::Second",
+        "The Series",
+        "The Series::My Handbook: Notes",
+        "The Series::My Handbook: Notes::First Things",
+        "The Series::My Handbook: Notes::Second",
     ]
     assert [len(d.notes) for d in combined] == [0, 0, 1, 1]
     odd = build.handbook(build.section("s", "C :: D"), title="A::B")
@@ -151,16 +174,19 @@ def test_code_is_highlighted_with_classes_styled_by_the_note_type() -> None:
     assert ".nightMode .highlight .k" in css and ".night_mode .highlight .k" in css
 
 
-@pytest.mark.parametrize(("tex", "multiline"), [
-    (r"a = b \\ c = d", True),
-    (r"\frac{a}{b}\\ = c", True),
-    (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", False),
-    (r"\begin{bmatrix} 1 \\ 2 \end{bmatrix} \\ x", True),
-    (r"\left\{ \begin{matrix} a \\ b \end{matrix} \right.", False),
-    (r"\text{a \\ b}", False),
-    (r"\{ x \\ y", True),
-    (r"a \backslash b", False),
-])
+@pytest.mark.parametrize(
+    ("tex", "multiline"),
+    [
+        (r"a = b \\ c = d", True),
+        (r"\frac{a}{b}\\ = c", True),
+        (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", False),
+        (r"\begin{bmatrix} 1 \\ 2 \end{bmatrix} \\ x", True),
+        (r"\left\{ \begin{matrix} a \\ b \end{matrix} \right.", False),
+        (r"\text{a \\ b}", False),
+        (r"\{ x \\ y", True),
+        (r"a \backslash b", False),
+    ],
+)
 def test_only_top_level_line_breaks_are_wrapped_for_mathjax(tex: str, multiline: bool) -> None:
     assert has_top_level_break(tex) is multiline
     answer = fields_of(handbook((DisplayMath(tex),)))[0][1]
@@ -178,7 +204,8 @@ def test_tags_are_a_tree_under_the_handbook() -> None:
     book = handbook()
     decks = decks_of(book, site_url="")
     assert [note.tags for deck in decks for note in deck.notes] == [
-        ["handbook::my-handbook-notes::first"], ["handbook::my-handbook-notes::second"],
+        ["handbook::my-handbook-notes::first"],
+        ["handbook::my-handbook-notes::second"],
     ]
 
 
@@ -210,9 +237,10 @@ def test_each_note_carries_its_own_time_and_fixed_ids() -> None:
     package = apkg_bytes(book_package(book, date=date))
     rows = _collection_rows(package, "select id, mod, flds from notes order by id")
     assert [(mod, flds.split("\x1f")[-1]) for _, mod, flds in rows] == [
-        (1_700_000_100, "q-one"), (1_700_000_200, "q-two"),
+        (1_700_000_100, "q-one"),
+        (1_700_000_200, "q-two"),
     ]
-    (models,), = _collection_rows(package, "select models from col")
+    ((models,),) = _collection_rows(package, "select models from col")
     assert [model["mod"] for model in json.loads(models).values()] == [1_700_000_050]
     later = {**times, "q-two": 1_800_000_000}
     again = apkg_bytes(decks_of(book, site_url="", date=lambda k, c: later[k]))
@@ -225,7 +253,7 @@ def test_the_site_address_does_not_change_a_digest() -> None:
     digests = []
     for url in ("", "https://x.org/", "https://y.org/hb/"):
         found: dict[str, str] = {}
-        decks_of(book, site_url=url, date=lambda k, c: found.setdefault(k, c) and 0)
+        decks_of(book, site_url=url, date=lambda k, c, found=found: found.setdefault(k, c) and 0)
         digests.append(found)
     assert digests[0] == digests[1] == digests[2]
     edited = handbook((Paragraph((Text("Changed."),)),))
@@ -236,10 +264,12 @@ def test_the_site_address_does_not_change_a_digest() -> None:
 
 
 def test_dangerous_markup_never_reaches_a_field() -> None:
-    book = handbook((
-        Paragraph((Link((Text("click"),), "javascript:alert(1)"), Text(" <script>x</script>"))),
-        DisplayMath("</div><script>alert(1)</script>"),
-    ))
+    book = handbook(
+        (
+            Paragraph((Link((Text("click"),), "javascript:alert(1)"), Text(" <script>x</script>"))),
+            DisplayMath("</div><script>alert(1)</script>"),
+        )
+    )
     answer = fields_of(book)[0][1]
     assert "javascript:" not in answer and "<script" not in answer and "<a" not in answer
 

@@ -10,14 +10,24 @@ from pipeline.writers.original_html import katex_blocks_html, write_original_htm
 from tests.builders import code_block, display, handbook, link, math, para, question, section
 
 HANDBOOK = handbook(
-    section("alpha", "Alpha",
-        question("q1", ["Is ", math(r"\alpha"), " <script>alert(1)</script>?"],
+    section(
+        "alpha",
+        "Alpha",
+        question(
+            "q1",
+            ["Is ", math(r"\alpha"), " <script>alert(1)</script>?"],
             para(link("bad", "javascript:alert(2)"), " ", math("a<b")),
             display(r"\sum_i x_i"),
-            code_block("print('<b>')", "python"))),
+            code_block("print('<b>')", "python"),
+        ),
+    ),
     section("beta", "Beta", question("q2", "Two?", para("Yes."))),
-    title="Title & <more>", subtitle="Sub", author="Ada", source_url="https://example.com/post",
-    intro=[para("Intro with ", math("x^2"))], references=[para("Refs ", math(r"\beta"))],
+    title="Title & <more>",
+    subtitle="Sub",
+    author="Ada",
+    source_url="https://example.com/post",
+    intro=[para("Intro with ", math("x^2"))],
+    references=[para("Refs ", math(r"\beta"))],
 )
 
 
@@ -41,9 +51,11 @@ def test_the_page_has_the_posts_shape() -> None:
 
 def test_every_formula_is_typeset_by_katex_with_its_tex() -> None:
     page = _page()
-    expected = list(formulas(HANDBOOK.intro)) + [
-        f for _, q in HANDBOOK.questions() for f in question_formulas(q)
-    ] + list(formulas(HANDBOOK.references))
+    expected = (
+        list(formulas(HANDBOOK.intro))
+        + [f for _, q in HANDBOOK.questions() for f in question_formulas(q)]
+        + list(formulas(HANDBOOK.references))
+    )
     annotations = page.find_all("annotation", attrs={"encoding": "application/x-tex"})
     assert [a.get_text() for a in annotations] == [tex for tex, _ in expected]
     assert len(page.select(".katex-display")) == sum(1 for _, display in expected if display)

@@ -5,19 +5,46 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from pipeline.model import (
-    Code, CodeBlock, DisplayMath, Handbook, Link, Math, Meta, Paragraph, Question, Section, Text,
+    Code,
+    CodeBlock,
+    DisplayMath,
+    Handbook,
+    Link,
+    Math,
+    Meta,
+    Paragraph,
+    Question,
+    Section,
+    Text,
 )
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.writers.site import (
-    BookLink, Download, deck_files, footer_html, formula_count, home_page, question_html,
-    reader_html, search_html, section_page, tex_text,
+    BookLink,
+    Download,
+    deck_files,
+    footer_html,
+    formula_count,
+    home_page,
+    question_html,
+    reader_html,
+    search_html,
+    section_page,
+    tex_text,
 )
 
 QUESTION = Question(
     "what-is-x",
     (Text("What is "), Math(r"x^2"), Text("?")),
     (
-        Paragraph((Text("It is "), Math(r"\sum_i x_i"), Text(", see "), Link((Text("this"),), "https://example.org/"), Text("."))),
+        Paragraph(
+            (
+                Text("It is "),
+                Math(r"\sum_i x_i"),
+                Text(", see "),
+                Link((Text("this"),), "https://example.org/"),
+                Text("."),
+            )
+        ),
         DisplayMath(r"\frac{a}{b}"),
         CodeBlock("print(1)", "python"),
         Paragraph((Code("a < b"), Text(" and <script>alert(1)</script>"))),
@@ -83,7 +110,9 @@ def test_decks_from_before_the_series_come_with_the_one_time_rename_as_text() ->
     plain = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [])))
     assert plain.select(".deck-rename") == []
     old, new = "Old <b>book</b>", "Series::Old <b>book</b>"
-    note = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_rename=(old, new)))).select_one(".deck-rename")
+    note = soup(
+        reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_rename=(old, new)))
+    ).select_one(".deck-rename")
     assert [code.text for code in note.find_all("code")] == [old, new]
     assert note.find("b") is None
 
@@ -181,15 +210,23 @@ def test_footer_escapes_metadata_and_links_only_web_addresses() -> None:
 def test_a_series_home_page_lists_its_books_as_text_with_counts_and_decks() -> None:
     from tests.builders import handbook, question, section
 
-    hostile = handbook(section("s", "S", question("q", "Q")), title="Two <img src=x onerror=alert(1)>",
-                       subtitle="<b>sub</b>", author="A & B")
+    hostile = handbook(
+        section("s", "S", question("q", "Q")),
+        title="Two <img src=x onerror=alert(1)>",
+        subtitle="<b>sub</b>",
+        author="A & B",
+    )
     books = [BookLink(HANDBOOK, "./", "decks/one/one.apkg"), BookLink(hostile, "two/", "decks/two/two.apkg")]
     page = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], books)))
     items = page.select("ul.books > li")
     assert [li.select_one("a.book")["href"] for li in items] == ["./", "two/"]
-    assert items[1].get_text() == ("Two <img src=x onerror=alert(1)>: <b>sub</b>, by A & B. 1 questions · "
-                                   "Anki deck of the whole book")
+    assert items[1].get_text() == (
+        "Two <img src=x onerror=alert(1)>: <b>sub</b>, by A & B. 1 questions · Anki deck of the whole book"
+    )
     assert items[1].find(["img", "b"]) is None
-    assert [li.select_one("a.book-deck")["href"] for li in items] == ["decks/one/one.apkg", "decks/two/two.apkg"]
+    assert [li.select_one("a.book-deck")["href"] for li in items] == [
+        "decks/one/one.apkg",
+        "decks/two/two.apkg",
+    ]
     assert "books" in [entry.id for entry in home_page(HANDBOOK, {"basics": "x"}, [], books).toc]
     assert soup(reader_html(home_page(HANDBOOK, {"basics": "x"}, []))).select_one("ul.books") is None

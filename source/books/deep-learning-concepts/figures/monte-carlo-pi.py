@@ -12,7 +12,7 @@ INTERVAL = 40
 
 circle_points, square_points = 0, 0
 inside, outside = [], []
-for i in range(INTERVAL**2):
+for _ in range(INTERVAL**2):
     rand_x = random.uniform(-1, 1)
     rand_y = random.uniform(-1, 1)
     origin_dist = rand_x**2 + rand_y**2
@@ -25,8 +25,10 @@ for i in range(INTERVAL**2):
     pi = 4 * circle_points / square_points
 
 fig, ax = plt.subplots(figsize=(4.6, 4.6))
-ax.scatter(*zip(*inside), s=4, color=COLORS[0], label=f"inside the circle: {circle_points}")
-ax.scatter(*zip(*outside), s=4, color=COLORS[1], label=f"outside: {square_points - circle_points}")
+ax.scatter(*zip(*inside, strict=True), s=4, color=COLORS[0], label=f"inside the circle: {circle_points}")
+ax.scatter(
+    *zip(*outside, strict=True), s=4, color=COLORS[1], label=f"outside: {square_points - circle_points}"
+)
 ax.add_patch(plt.Circle((0, 0), 1, fill=False, color=INK, linewidth=1.4))
 ax.add_patch(plt.Rectangle((-1, -1), 2, 2, fill=False, color=INK, linewidth=1.4))
 ax.set_aspect("equal")

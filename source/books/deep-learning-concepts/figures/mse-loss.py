@@ -10,8 +10,13 @@ fig, ax = plt.subplots(figsize=(6, 3.6))
 ax.plot(predictions, (target - predictions) ** 2)
 ax.axvline(target, linestyle=":", linewidth=1)
 ax.set_xticks(range(-10_000, 10_001, 5_000))
-ax.annotate("minimum at prediction = 100", (target, 0), xytext=(target, 5e7), ha="center",
-            arrowprops={"arrowstyle": "->", "color": plt.rcParams["text.color"]})
+ax.annotate(
+    "minimum at prediction = 100",
+    (target, 0),
+    xytext=(target, 5e7),
+    ha="center",
+    arrowprops={"arrowstyle": "->", "color": plt.rcParams["text.color"]},
+)
 ax.set_xlabel("prediction")
 ax.set_ylabel("MSE loss")
 ax.set_title("MSE, true target 100")

@@ -12,7 +12,7 @@ error = np.linspace(-4, 4, 401)
 
 def huber(e, delta):
     small = np.abs(e) <= delta
-    return np.where(small, e ** 2 / 2, delta * np.abs(e) - delta ** 2 / 2)
+    return np.where(small, e**2 / 2, delta * np.abs(e) - delta**2 / 2)
 
 
 def quantile(e, gamma):
@@ -30,7 +30,7 @@ def family(ax, loss, title, symbol, values):
 fig, axes = plt.subplots(2, 3, figsize=(10, 6), sharex=True)
 panels = axes.flat
 ax = next(panels)
-ax.plot(error, error ** 2)
+ax.plot(error, error**2)
 ax.set_title("MSE ($L_2$)")
 ax = next(panels)
 ax.plot(error, np.abs(error))
@@ -42,7 +42,7 @@ ax.plot(error, np.log(np.cosh(error)))
 ax.set_title("log-cosh")
 family(next(panels), quantile, "Quantile", "\\gamma", (0.25, 0.5, 0.75))
 ax = next(panels)
-ax.plot(error, error ** 2, label="MSE")
+ax.plot(error, error**2, label="MSE")
 ax.plot(error, np.abs(error), label="MAE")
 ax.plot(error, huber(error, 1), label="Huber, $\\delta = 1$")
 ax.plot(error, np.log(np.cosh(error)), label="log-cosh")

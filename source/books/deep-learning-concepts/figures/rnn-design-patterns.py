@@ -12,9 +12,10 @@ PATTERNS = (
     ("many-to-many, $T_x \\neq T_y$", (0, 1), (2, 3), 4),
 )
 
-fig, axes = plt.subplots(1, len(PATTERNS), figsize=(13, 3.1),
-                         gridspec_kw={"width_ratios": [p[3] + 0.6 for p in PATTERNS]})
-for ax, (name, inputs, outputs, steps) in zip(axes, PATTERNS):
+fig, axes = plt.subplots(
+    1, len(PATTERNS), figsize=(13, 3.1), gridspec_kw={"width_ratios": [p[3] + 0.6 for p in PATTERNS]}
+)
+for ax, (name, inputs, outputs, steps) in zip(axes, PATTERNS, strict=True):
     ax.set_xlim(-0.6, steps - 0.4)
     ax.set_ylim(-0.5, 3.1)
     ax.set_aspect("equal")
