@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import katex
+from pipeline import inputs, katex
 from pipeline.book import Book, book_of
 from pipeline.errors import HandbookError
 from pipeline.formats import book_deck_file, section_deck_file, section_page
@@ -95,10 +95,14 @@ def _figure_files_problem(where: str, files: list[tuple[str, bytes]], expected: 
         if counts[name] != 1:
             return f"{where} holds figure {name!r} {counts[name]} times"
         data = next(d for n, d in files if n.split(".", 1)[0] == name)
-        if data != (svgs / f"{name}.svg").read_bytes():
+        if data != inputs.read_bytes(svgs / f"{name}.svg", inputs.FIGURE):
             return f"{where} holds a figure {name!r} that differs from the Markdown's"
     extra = sorted(set(counts) - set(expected))
     return f"{where} holds figure {extra[0]!r}, which no question shows" if extra else ""
+
+
+def _svg_files(folder: Path) -> list[tuple[str, bytes]]:
+    return [(p.name, inputs.read_bytes(p, inputs.FIGURE)) for p in sorted(folder.glob("*.svg"))]
 
 
 def _with_problem(result: StageResult, problem: str) -> StageResult:
@@ -241,7 +245,7 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
     svgs = book.handbook_dir / FIGURES_FOLDER
     book_dir = site_dir / book.prefix
     pages = read_site_pages(book_dir)
-    site_figures = [(p.name, p.read_bytes()) for p in sorted((book_dir / FIGURES_FOLDER).glob("*.svg"))]
+    site_figures = _svg_files(book_dir / FIGURES_FOLDER)
     books = [read_handbook(b.handbook_dir).meta.title for b in layout.books] if layout.several else []
     return [
         _with_problem(
@@ -286,7 +290,7 @@ def book_stages(
     expected = [q for _, q in canonical.questions()]
     svgs = handbook_dir / FIGURES_FOLDER
     shown = _figures(expected)
-    markdown_files = [(p.name, p.read_bytes()) for p in sorted(svgs.glob("*.svg"))]
+    markdown_files = _svg_files(svgs)
     stages = [
         _with_problem(
             StageResult("canonical Markdown", len(expected), len(expected), "", len(shown)),

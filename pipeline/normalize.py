@@ -23,7 +23,7 @@ from pipeline.book import (
     read_snapshot_text,
     select_books,
 )
-from pipeline.errors import HandbookError
+from pipeline.errors import ONE_BOOK, OUTPUT_FOLDER, HandbookError
 from pipeline.figures import FigureReport, figure_files
 from pipeline.fileio import check_output_dir, write_atomic
 from pipeline.formats import INPUTS_STAMP
@@ -116,13 +116,16 @@ def normalize_paths(
         if out_dir is None:
             read_snapshot_text(snapshot)  # a snapshot that cannot be one says so first
             raise HandbookError(
-                f"{snapshot} is no book's snapshot: pass --out DIR for its Markdown "
-                "(or `handbook scrape` it to make it a book)"
+                f"{snapshot} is no book's snapshot (`handbook scrape` it to make it a book)",
+                remedy=OUTPUT_FOLDER,
             )
         return [normalize(snapshot, out_dir, errata_file, ids_file, **options)]
     books = select_books(slugs)
     if len(books) != 1 and (out_dir or errata_file or ids_file):
-        raise HandbookError("--out, --errata and --ids need one book: name it with --book")
+        raise HandbookError(
+            f"a trial run's output folder, errata and ids files belong to one book, not to {len(books)}",
+            remedy=ONE_BOOK,
+        )
     return [normalize_book(book, out_dir, errata_file, ids_file, **options) for book in books]
 
 

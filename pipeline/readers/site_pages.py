@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from pipeline import inputs
 from pipeline.errors import HandbookError
 from pipeline.model import Question
 from pipeline.readers.html_fragment import element_blocks, element_inlines, parse_html
@@ -107,7 +108,7 @@ def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
     pages = {"": site_dir / "index.html"} | {
         page.parent.name: page for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
     }
-    soups = {name: parse_html(page.read_text(encoding="utf-8")) for name, page in pages.items()}
+    soups = {name: parse_html(inputs.read_text(page, inputs.SITE_PAGE)) for name, page in pages.items()}
     return {
         name: SitePage(page_questions(soup) if name else (), page_chrome(soup))
         for name, soup in soups.items()
