@@ -46,11 +46,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
 
 
 def check_slug(slug: str, where: str = "a book's name") -> str:
-    """`slug` if it is a book slug (lower-case letters, digits, single hyphens inside), else one line."""
+    """`slug` if it is a book slug (lower-case letters, digits, single hyphens inside), else one
+    line naming it and `where` it came from."""
     if not SLUG.fullmatch(slug) or len(slug) > 100:
         raise HandbookError(
-            f"{where} {inputs.shown(slug)} is not a book slug: use lower-case letters, digits and hyphens "
-            "(e.g. deep-learning-concepts)"
+            f"{inputs.shown(slug)} ({where}) is not a book slug: use lower-case letters, digits and "
+            "hyphens (e.g. deep-learning-concepts)"
         )
     return slug
 
@@ -122,7 +123,7 @@ def book_slug(handbook: Handbook) -> str:
 
 
 def book_at(folder: Path) -> Book:
-    return Book(check_slug(folder.name, f"the book folder {folder.parent}/"), folder)
+    return Book(check_slug(folder.name, f"a book's folder in {folder.parent}/"), folder)
 
 
 def all_books(books_dir: Path = BOOKS_DIR) -> list[Book]:
@@ -142,7 +143,7 @@ def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR
     site's first book, which keeps the top-level paths, does not depend on the order named);
     an unknown name lists the books."""
     for slug in slugs:
-        check_slug(slug, "--book")
+        check_slug(slug, "a book named")
     books = list(read_series(books_dir).books)
     if not slugs:
         return books
@@ -197,7 +198,7 @@ def _series_file(books_dir: Path) -> tuple[str, list[str]]:
     if not data.title.strip() or "\n" in data.title.strip():
         raise HandbookError(f'{path} must give the series a title (title = "...", one line)')
     for slug in data.books:
-        check_slug(slug, f"{path}: books lists")
+        check_slug(slug, f"in {path}'s books")
     return data.title.strip(), data.books
 
 

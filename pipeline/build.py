@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.book import book_of
+from pipeline.fileio import remove_stale
 
 Progress = Callable[[str], None]
 
@@ -50,6 +51,7 @@ def build(
     (the first book at the site's root). `force` and `adopt`: see pipeline.fileio."""
     from pipeline.site import build_site
 
+    _remove_stale_staging(handbook_dirs, site_dir, decks_dir)
     stages = []
 
     def run(number: int, name: str, action: Callable[[], tuple[int, str]]) -> None:
@@ -82,6 +84,18 @@ def build(
     run(3, "anki", each_book(lambda folder: _decks(folder, decks_dir, force, adopt)))
     run(4, "site", site)
     return BuildReport(tuple(stages))
+
+
+def _remove_stale_staging(handbook_dirs: Sequence[Path], site_dir: Path, decks_dir: Path) -> None:
+    """What a killed build left (staging folders, temporary files: pipeline.fileio), wherever
+    a build writes, before this one starts."""
+    from pipeline.readers.markdown import FIGURES_FOLDER
+
+    folders = {site_dir.parent, decks_dir.parent, decks_dir}
+    for folder in handbook_dirs:
+        folders |= {folder.parent, folder, folder / FIGURES_FOLDER, decks_dir / _book_name(folder)}
+    for folder in sorted(folders):
+        remove_stale(folder)
 
 
 def _book_name(handbook_dir: Path) -> str:

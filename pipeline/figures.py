@@ -64,11 +64,9 @@ def script_digest(script: Path) -> str:
 
 
 def read_stamp(svg_dir: Path) -> dict[str, str]:
-    """Figure name → the digest its SVG was drawn from; a stamp that is not one we wrote draws all again."""
-    try:
-        text = inputs.read_optional_text(svg_dir / STAMP, inputs.STAMP) or ""
-    except HandbookError:
-        return {}
+    """Figure name → the digest its SVG was drawn from (none without a stamp); a stamp that is no
+    regular file, or no text, is refused (it could not be replaced either)."""
+    text = inputs.read_optional_text(svg_dir / STAMP, inputs.STAMP) or ""
     return dict(line.split(" ", 1) for line in text.splitlines() if " " in line)
 
 

@@ -151,13 +151,14 @@ def normalize_book(
     """
     out_dir = out_dir or book.handbook_dir
     check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
+    accepted = read_accepted(book.audit_file)  # every input read before anything is written
     handbook, log, assignments, applied = canonical_handbook(
         book, errata_file=errata_file, ids_file=ids_file, allow_dropped=allow_dropped
     )
     stamp = inputs_stamp(book.snapshot_file(), errata_file or book.errata_file)
     formulas, figures = _write(handbook, out_dir, stamp, book.figures_dir, force=force)
     write_atomic(ids_file or book.ids_file, ids_tsv(assignments))
-    return _report(handbook, log, applied, read_accepted(book.audit_file), formulas, figures)
+    return _report(handbook, log, applied, accepted, formulas, figures)
 
 
 def normalize(

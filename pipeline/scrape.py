@@ -88,7 +88,7 @@ def scrape(
     manifest.json is one we wrote). Returns the manifest and the folder it is in.
     """
     if book is not None:
-        check_slug(book, "the book")
+        check_slug(book, "the book named")
     if out_dir is not None:
         check_snapshot_folder(out_dir)
     if is_web_address(source):
@@ -342,14 +342,17 @@ def _read_body(response: urllib3.BaseHTTPResponse, shown: str, options: FetchOpt
                 raise _too_large(shown, options)
             parts.append(chunk)
             _remaining()  # the deadline, checked after each chunk too
-    except (HTTPError, OSError) as error:
-        raise _Retry(
-            f"the download was cut off after {size:,} bytes ({_network_reason(error, options)})"
-        ) from None
+    except (HTTPError, OSError):
+        raise _Retry(_cut_off(size, declared)) from None
     encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
     if declared.isascii() and declared.isdigit() and not encoded and size != int(declared):
-        raise _Retry(f"the download was cut off after {size:,} of {int(declared):,} bytes")
+        raise _Retry(_cut_off(size, declared))
     return b"".join(parts)
+
+
+def _cut_off(size: int, declared: str) -> str:
+    of = f" of {int(declared):,}" if declared.isascii() and declared.isdigit() else ""
+    return f"the download was cut off after {size:,}{of} bytes"
 
 
 def _too_large(shown: str, options: FetchOptions) -> HandbookError:
@@ -403,7 +406,7 @@ def commit_snapshot(out_dir: Path, manifest: Manifest, text: str) -> None:
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise HandbookError(f"{out_dir} is a file, not a folder: choose a folder for the snapshot")
-    created = make_parents(out_dir / MANIFEST_NAME, out_dir)
+    created = make_parents(out_dir, out_dir)
     previous = _previous_snapshot(out_dir)
     try:
         write_atomic(out_dir / manifest.snapshot, text)

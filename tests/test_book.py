@@ -60,7 +60,9 @@ def test_the_manifest_reads_back_what_it_writes(tmp_path: Path) -> None:
     assert Manifest.read(path) == manifest
     assert Manifest("a.txt", "text-dump", "notes/a.txt").source_url == ""
     path.write_text(json.dumps({"snapshot": "a.txt"}), encoding="utf-8")
-    with pytest.raises(HandbookError, match="manifest.json: the whole file: object missing required field `reader`"):
+    with pytest.raises(
+        HandbookError, match="manifest.json: the whole file: object missing required field `reader`"
+    ):
         Manifest.read(path)
     for name in ("/etc/passwd", "../other/dump.txt", ".."):
         path.write_text(json.dumps({"snapshot": name, "reader": "text-dump"}), encoding="utf-8")

@@ -47,7 +47,7 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
     try:
         database.deserialize(collection)
         rows = database.execute("select flds from notes order by id").fetchall()
-    except sqlite3.Error as error:
+    except (sqlite3.Error, MemoryError, OverflowError) as error:
         raise HandbookError(
             f"{path} holds no readable Anki collection: {inputs.one_line(str(error))}"
         ) from None

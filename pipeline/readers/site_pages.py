@@ -9,6 +9,7 @@ injected through an unescaped title shows there.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,7 +104,7 @@ class SitePage:
 def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
     """Page folder name (`NN-slug`; "" for the home page) → its questions and what surrounds
     them, each page parsed once."""
-    if not (site_dir / "index.html").is_file():
+    if not os.path.lexists(site_dir / "index.html"):  # whatever is there, the door says what it is
         raise HandbookError(f"no built site in {site_dir}: run `handbook build-site` first")
     pages = {"": site_dir / "index.html"} | {
         page.parent.name: page for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
