@@ -53,6 +53,7 @@ class Row:
     skip_as_root: bool = False
     clone: bool = False  # run in a throw-away `git clone` of the checkout
     family: str = ""  # the kind of case, for the table of cases before and after
+    more: tuple[str, ...] = ()  # further phrases the message must hold
 
 
 # --- checkouts -----------------------------------------------------------------------
@@ -166,7 +167,7 @@ def run_row(checkout: Path, row: Row) -> CliRun:
     before = digests(checkout)
     with bounded():
         result = run_handbook(checkout, *args, env=row_env(checkout, row))
-    result.assert_refused(expected(checkout, row))
+    result.assert_refused(expected(checkout, row), *row.more)
     assert digests(checkout) == before, f"handbook {' '.join(args)} changed files"
     return result
 

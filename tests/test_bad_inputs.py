@@ -1,10 +1,12 @@
 """The inputs people actually type, one row each: a one-line refusal, and nothing of theirs touched.
 
-Every row runs the `handbook` command in a copy of a checkout (source/,
-mkdocs.yml, a built-looking site/ and decks/, and files of the user's own) and
-asserts the exit code, a single `Error: …` line with no traceback, and that not
-one file anywhere in the copy changed, appeared or vanished. Rows run in-process
-(tests/cli_runs.py); a few run the installed executable (THROUGH_THE_EXECUTABLE).
+Every row runs the `handbook` command in a copy of a checkout (source/, mkdocs.yml, a
+built-looking site/ and decks/, and files of the user's own; a throw-away git clone for
+the --force rows) and must be refused (tests/cli_rows.py: exit 1, one `Error: …` line,
+no traceback, within a bound, not one file changed, appeared or vanished). The rows whose
+set-up needs code are here; the rest are data, tests/fixtures/bad_inputs.toml; this one
+runner runs both. Rows run in-process (tests/cli_runs.py); a few run the installed
+executable (THROUGH_THE_EXECUTABLE).
 """
 
 from __future__ import annotations
