@@ -28,7 +28,7 @@ from pipeline.fileio import tsv_text, write_atomic
 STATE_NAME = "question-state.tsv"
 NOTE_TYPE_ROW = "@note-type"
 COLUMNS = (
-    inputs.Column("id", re.compile(r"[^\t\r\n]+"), "a question id or @note-type"),
+    inputs.Column("id", re.compile(r"@note-type|[A-Za-z0-9_-]+", re.ASCII), "a question id or @note-type"),
     inputs.Column("digest", re.compile(r"[0-9a-f]{16}", re.ASCII), "a 16-digit hex digest"),
     # Whole seconds: ASCII digits only (str.isdigit takes "²"), and few enough to stay a time.
     inputs.Column("time", re.compile(r"[0-9]{1,12}", re.ASCII), "whole seconds (up to 12 digits)"),
