@@ -9,7 +9,6 @@ with the reason it reads no file path (or reads bytes the door already read).
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from tests.layout import ROOT
 
