@@ -13,8 +13,8 @@ from pipeline.readers.html_fragment import fragment_blocks
 from pipeline.readers.markdown import PARSER, _blocks, read_markdown
 from pipeline.writers.html import SITE_STYLE, blocks_html
 from pipeline.writers.markdown import blocks_markdown, write_markdown
-from pipeline.writers.text_dump import write_text_dump
 from tests.builders import figure, one_answer, para
+from tests.generators.text_dump import write_text_dump
 from tests.layout import BOOK
 
 SCRIPTS = BOOK.figures_dir

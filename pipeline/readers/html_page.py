@@ -7,7 +7,7 @@ an introduction, a table of contents, one `h2` per section, each question a
 then the references. Content itself is read by `html_fragment`.
 
 Identity: a section's slug is its `h2` id and a question's id its `details`
-id when the page has them (pages written by writers/original_html.py);
+id when the page has them (as the tests' generator of such pages writes them);
 otherwise they stay "" and `normalize` assigns them.
 """
 

@@ -16,7 +16,6 @@ from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
 from pipeline.model import Handbook
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
@@ -33,7 +32,7 @@ from tests.anki_export.anki_fixtures import (
     write_source,
 )
 from tests.builders import para
-from tests.layout import ROOT
+from tests.layout import BOOK
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -58,7 +57,7 @@ def deck_counts(col: Collection) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def canonical(canonical_decks: Path) -> tuple[Handbook, Path]:
     """The committed handbook, and the session's export of it (its book's folder of decks)."""
-    return read_markdown(ROOT / HANDBOOK_DIR), canonical_decks / REAL
+    return read_markdown(BOOK.handbook_dir), canonical_decks / REAL
 
 
 def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path) -> None:
@@ -118,7 +117,7 @@ def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collecti
 
 def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(ROOT / HANDBOOK_DIR, source)
+    shutil.copytree(BOOK.handbook_dir, source)
     set_mtime(source, SOURCE_TIME)
     decks = tmp_path / "decks"
     assert export_anki(source, decks, None).timestamp == SOURCE_TIME

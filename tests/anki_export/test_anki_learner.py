@@ -14,10 +14,9 @@ from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
 from pipeline.note_state import read_state
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
-from tests.layout import ROOT
+from tests.layout import BOOK
 
 # Both in the past, so a learner's edit (dated by the clock) is newer than either.
 FIRST_EXPORT, SECOND_EXPORT = 1_700_000_000, 1_700_100_000
@@ -38,7 +37,7 @@ def add_paragraph(source: Path, question_id: str, text: str) -> None:
 
 def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(ROOT / HANDBOOK_DIR, source)
+    shutil.copytree(BOOK.handbook_dir, source)
     state, decks = tmp_path / "question-state.tsv", tmp_path / "decks"
     first = export_anki(source, decks, None, timestamp=FIRST_EXPORT, state_file=state)
     assert first.notes == 94 and len(first.changed) == 94
@@ -83,7 +82,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
 
 def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(ROOT / HANDBOOK_DIR, source)
+    shutil.copytree(BOOK.handbook_dir, source)
     handbook = read_markdown(source)
     export_anki(
         source,

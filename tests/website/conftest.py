@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
+from tests.layout import BOOK
 from tests.session_builds import once_per_session, serve
 from tests.website.site_fixtures import (
     HOSTILE_MARKDOWN,
@@ -44,7 +44,11 @@ def _series_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
             url,
             second,
             build_site(
-                HANDBOOK_DIR, folder / "site", more_books=[second], series_title=SERIES_TITLE, site_url=url
+                BOOK.handbook_dir,
+                folder / "site",
+                more_books=[second],
+                series_title=SERIES_TITLE,
+                site_url=url,
             ),
         )
 
@@ -61,7 +65,7 @@ def series_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def series_site(tmp_path_factory: pytest.TempPathFactory) -> SeriesSite:
     """The real handbook and a small second book (hostile title) as one site, built once."""
     folder, (_, second, report) = _series_build(tmp_path_factory)
-    return SeriesSite(folder / "site", (HANDBOOK_DIR, second), report)
+    return SeriesSite(folder / "site", (BOOK.handbook_dir, second), report)
 
 
 VIEWPORTS = {

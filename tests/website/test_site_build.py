@@ -13,11 +13,11 @@ from bs4 import BeautifulSoup, Tag
 from pipeline.errors import HandbookError
 from pipeline.formats import SECTION_FILE
 from pipeline.model import Handbook, Question, Section
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.site import build_site
 from pipeline.site import source_date as site_source_date
 from pipeline.writers.site import formula_count
+from tests.layout import BOOK
 from tests.website.site_fixtures import BuiltSite
 
 
@@ -161,7 +161,9 @@ def test_every_page_credits_the_author_and_links_the_original_in_its_footer(
 
 
 def test_section_pages_link_their_deck_and_neighbours_and_say_when_updated(canonical_site: BuiltSite) -> None:
-    source_date = time.strftime("%Y-%m-%d", time.gmtime(site_source_date(HANDBOOK_DIR)))  # never the clock
+    source_date = time.strftime(
+        "%Y-%m-%d", time.gmtime(site_source_date(BOOK.handbook_dir))
+    )  # never the clock
     for section, path in section_pages(canonical_site):
         soup = page_soup(path)
         deck = soup.select_one("article .study-bar a.study-deck")
