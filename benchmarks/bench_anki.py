@@ -60,10 +60,12 @@ def baseline(handbook: Handbook, out: Path) -> None:
 
 def writers_only(handbook: Handbook, out: Path) -> None:
     """Our note building and package writing, without reading the Markdown."""
-    decks = section_decks(handbook, handbook.sections, series="Series", site_url="")
+    decks = section_decks(handbook, BOOK.slug, handbook.sections, series="Series", site_url="")
     for section, deck in zip(handbook.sections, decks, strict=True):
         (out / f"{section.slug}.apkg").write_bytes(apkg_bytes([deck], TIMESTAMP))
-    (out / "handbook.apkg").write_bytes(apkg_bytes([*parent_decks(handbook, "Series"), *decks], TIMESTAMP))
+    (out / "handbook.apkg").write_bytes(
+        apkg_bytes([*parent_decks(handbook, BOOK.slug, "Series"), *decks], TIMESTAMP)
+    )
 
 
 def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:

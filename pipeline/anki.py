@@ -37,14 +37,14 @@ import pipeline.writers.html
 from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_subdir, writer_of
-from pipeline.formats import book_deck_file, section_deck_file
+from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Section, handbook_images, images
-from pipeline.note_state import STATE_NAME, NoteClock, read_state
+from pipeline.note_state import NOTE_TYPE_ROW, STATE_NAME, NoteClock, read_state
 from pipeline.paths import MKDOCS_CONFIG
-from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
+from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
-from pipeline.writers.anki import CARD_CSS, apkg_bytes, media_name, parent_decks, section_decks
+from pipeline.writers.anki import CARD_CSS, NoteDates, apkg_bytes, media_name, parent_decks, section_decks
 
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
@@ -141,11 +141,12 @@ def export_anki(
     svgs = figure_media(handbook_dir, handbook)
     decks = section_decks(
         handbook,
+        book,
         sections,
         series=series,
         site_url=url,
         css=css,
-        date=clock.time_of,
+        dates=NoteDates(clock.time_of, NOTE_TYPE_ROW),
         media={name: file for name, (file, _) in svgs.items()},
     )
     for section, deck in zip(sections, decks, strict=True):  # the finished cards, checked again
@@ -161,7 +162,7 @@ def export_anki(
     }
     if not slugs:
         packages[book_deck_file(book)] = (
-            apkg_bytes([*parent_decks(handbook, series), *decks], media=_media_of(sections, svgs)),
+            apkg_bytes([*parent_decks(handbook, book, series), *decks], media=_media_of(sections, svgs)),
             sum(len(s.questions) for s in sections),
         )
     write_subdir(

@@ -31,12 +31,13 @@ from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
 from pipeline.formats import BOM, INPUTS_STAMP
-from pipeline.ids import Assignment, assign_ids, read_ids, slugify
+from pipeline.ids import Assignment, assign_ids, read_ids
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import reader_for
 from pipeline.repair import RepairLog, repair
 from pipeline.sanitize import web_url
+from pipeline.slugs import slugify
 
 MANIFEST_NAME = "manifest.json"
 

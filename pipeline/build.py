@@ -101,8 +101,9 @@ def _markdown(handbook_dir: Path, force: bool) -> tuple[int, str]:
 
 def _figures(handbook_dir: Path) -> tuple[int, str]:
     from pipeline.figures import update_figures
+    from pipeline.formats import FIGURES_FOLDER
     from pipeline.model import handbook_images
-    from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
+    from pipeline.readers.markdown import read_markdown
 
     book = book_of(handbook_dir)
     if book is None:

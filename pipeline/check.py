@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.book import Book, book_of
 from pipeline.errors import HandbookError
-from pipeline.formats import book_deck_file, section_deck_file, section_page
+from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file, section_page
 from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, SitePage, read_site_pages
 from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
@@ -234,7 +234,6 @@ def _chrome_stage(
 def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[StageResult]:
     """The built site, for one of its books: its pages hold its questions and figures, and show its
     titles (and the series' books) as text. `book_stages` names them with the book's slug."""
-    from pipeline.readers.markdown import FIGURES_FOLDER
 
     canonical = read_handbook(book.handbook_dir)
     expected = [q for _, q in canonical.questions()]
@@ -279,7 +278,6 @@ def book_stages(
     layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_dir: Path
 ) -> list[StageResult]:
     """One book at every stage; the snapshot and accepted residue too when its Markdown folder is a book's own."""
-    from pipeline.readers.markdown import FIGURES_FOLDER
 
     handbook_dir = site_book.handbook_dir
     canonical = read_handbook(handbook_dir)

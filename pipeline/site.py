@@ -33,7 +33,7 @@ from pipeline.fileio import replaced_dir
 from pipeline.normalize import normalize_if_stale
 from pipeline.paths import MKDOCS_CONFIG
 from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook
-from pipeline.source_time import source_time
+from pipeline.source_time import source_date
 from pipeline.writers.site import deck_files, formula_count
 
 WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
@@ -138,12 +138,7 @@ def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
     return sum((site_dir / "decks" / name).is_file() for name in names), len(names)
 
 
-# --- staleness and dates -------------------------------------------------------
-
-
-def source_date(*handbook_dirs: Path) -> int:
-    """The date of a book's pages, or of a site's (sitemap, footer): from the Markdown, see pipeline.source_time."""
-    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]
+# --- dates -------------------------------------------------------
 
 
 @contextmanager

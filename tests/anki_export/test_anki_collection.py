@@ -15,11 +15,11 @@ from anki.collection import Collection
 from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
+from pipeline.formats import canonical_field
 from pipeline.model import Handbook
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
-from pipeline.writers.anki_html import canonical_field
 from tests.anki_export.anki_fixtures import (
     REAL,
     RICH,
@@ -40,14 +40,14 @@ def notes_by_id(col: Collection) -> dict[str, object]:
     return {note["Id"]: note for note in (col.get_note(nid) for nid in col.find_notes(""))}
 
 
-def assert_round_trip(col: Collection, handbook: Handbook) -> None:
+def assert_round_trip(col: Collection, handbook: Handbook, book: str) -> None:
     notes = notes_by_id(col)
     for section, question in handbook.questions():
         note = notes[question.id]
         assert fragment_inlines(note["Question"]) == question.title, question.id
         assert fragment_blocks(canonical_field(note["Answer"])) == question.answer, question.id
         assert note["Section"] == section.title.replace("&", "&amp;")
-        assert note.tags == [note_tag(handbook, section)]
+        assert note.tags == [note_tag(book, section)]
 
 
 def deck_counts(col: Collection) -> dict[str, int]:
@@ -82,7 +82,7 @@ def test_combined_deck_has_a_subdeck_per_section_and_round_trips(canonical, coll
     counts = deck_counts(collection)
     for section in handbook.sections:
         assert counts[deck_name(handbook, section, SERIES)] == len(section.questions)
-    assert_round_trip(collection, handbook)
+    assert_round_trip(collection, handbook, REAL)
 
 
 def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
@@ -99,7 +99,7 @@ def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
     export_anki(source, tmp_path / "decks", None, site_url="")
     import_package(collection, book_deck(tmp_path / "decks", RICH))
     handbook = read_markdown(source)
-    assert_round_trip(collection, handbook)
+    assert_round_trip(collection, handbook, RICH)
     for note in notes_by_id(collection).values():
         for value in note.fields:
             assert "{{" not in value and "}}" not in value and "::" not in value

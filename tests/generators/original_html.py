@@ -15,9 +15,8 @@ import html
 import re
 from collections.abc import Callable
 
-from pipeline.formats import REFERENCES_HEADING
+from pipeline.formats import EXPAND_HINT, REFERENCES_HEADING, TOC_HEADING
 from pipeline.model import Block, Handbook, Inline, Question, Section, question_formulas
-from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.writers.html import HtmlStyle, blocks_html, pygments_block, title_html
 from tests.generators.katex_html import render_html
 

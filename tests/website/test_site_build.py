@@ -15,7 +15,7 @@ from pipeline.formats import SECTION_FILE
 from pipeline.model import Handbook, Question, Section
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.site import build_site
-from pipeline.site import source_date as site_source_date
+from pipeline.source_time import source_date as site_source_date
 from pipeline.writers.site import formula_count
 from tests.layout import BOOK
 from tests.website.site_fixtures import BuiltSite
