@@ -94,7 +94,7 @@ def main() -> None:
             lambda out: baseline(handbook, out),
             # A fresh state file each round: every note is dated, the state written (a first export).
             lambda out: export_anki(
-                BOOK.handbook_dir,
+                BOOK,
                 out,
                 None,
                 timestamp=TIMESTAMP,

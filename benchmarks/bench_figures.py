@@ -14,13 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.book import book_of
 from pipeline.figures import figure_files, update_figures
 from pipeline.model import handbook_images
 from pipeline.readers.markdown import read_markdown
 from tests.layout import BOOK
 
-FIGURES_DIR = book_of(BOOK.handbook_dir).figures_dir  # the real book's figure scripts
+FIGURES_DIR = BOOK.figures_dir  # the real book's figure scripts
 
 
 def timed(action) -> float:

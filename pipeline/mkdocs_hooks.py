@@ -49,7 +49,7 @@ from pipeline.katex import katex_dist
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR, DECKS_DIR
 from pipeline.sanitize import web_url
-from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, read_handbook, series_layout, site_layout
+from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, given_layout, read_handbook, series_layout
 from pipeline.source_time import source_date
 from pipeline.writers.anki import deck_rename
 from pipeline.writers.meta_html import meta_html, text_html
@@ -94,11 +94,10 @@ def _handbook_error(error: HandbookError) -> PluginError:
 
 def _layout(config: MkDocsConfig) -> SiteLayout:
     """The books build_site named, else (plain `mkdocs build`) every book of the series."""
-    docs_dir = Path(config.docs_dir)
     given = config.extra.get(SITE_KEY)
     if given is not None:
-        return site_layout([docs_dir, *map(Path, given["books"])], given["title"])
-    return series_layout(docs_dir, Path(config.config_file_path or ".").parent / BOOKS_DIR)
+        return given_layout(given)
+    return series_layout(Path(config.docs_dir), Path(config.config_file_path or ".").parent / BOOKS_DIR)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

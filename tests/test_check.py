@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline.book import markdown_book
 from pipeline.cli import main
 from tests.cli_runs import shared_repairs
 from tests.layout import BOOK
@@ -157,15 +158,15 @@ def test_check_reads_every_book_of_a_site_of_several(built: Path, tmp_path: Path
     from pipeline.site import build_site
     from tests.website.site_fixtures import SECOND_SLUG, write_second_book
 
-    second = write_second_book(tmp_path / "second" / "handbook")
+    second = markdown_book(write_second_book(tmp_path / "second" / "handbook"))
     decks = tmp_path / "decks"
     shutil.copytree(built / "decks", decks)
     export_anki(second, decks, None, series="Series")
-    build_site(BOOK.handbook_dir, tmp_path / "site", more_books=[second], series_title="Series")
-    report = check(BOOK.handbook_dir, tmp_path / "site", decks, more_books=[second], series_title="Series")
+    build_site(BOOK, tmp_path / "site", more_books=[second], series_title="Series")
+    report = check(BOOK, tmp_path / "site", decks, more_books=[second], series_title="Series")
     assert report.ok, report.table()
     for stage in ("site pages", f"deck {SECOND_SLUG}/{SECOND_SLUG}.apkg", "canonical Markdown"):
         assert f"{stage} [{SECOND_SLUG}]" in report.table()
     (tmp_path / "site" / SECOND_SLUG / "01-priors" / "index.html").unlink()
-    report = check(BOOK.handbook_dir, tmp_path / "site", decks, more_books=[second], series_title="Series")
+    report = check(BOOK, tmp_path / "site", decks, more_books=[second], series_title="Series")
     assert report.failure() == f"site pages [{SECOND_SLUG}]: question 'what-is-a-prior' appears 0 times"

@@ -7,6 +7,7 @@ from pathlib import Path
 from anki.collection import Collection
 
 from pipeline.anki import export_anki
+from pipeline.book import markdown_book
 from pipeline.model import Handbook
 from pipeline.writers.markdown import write_markdown
 from tests.anki_export.anki_fixtures import REAL, SOURCE_TIME, book_deck, import_package, set_mtime
@@ -35,7 +36,13 @@ def export(source: Path, out: Path, svg: bytes, mtime: int) -> Path:
     set_mtime(source, mtime)
     (source / "figures" / "mse-loss.svg").touch()
     report = export_anki(
-        source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime, force=True
+        markdown_book(source),
+        out,
+        None,
+        site_url="",
+        state_file=source.parent / "state.tsv",
+        timestamp=mtime,
+        force=True,
     )
     return report.out_dir / "plots.apkg"
 
@@ -81,7 +88,7 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
     shutil.copy(out.parent / "question-state.tsv", tmp_path / "state.tsv")
     again = tmp_path / "again"
     export_anki(
-        BOOK.handbook_dir,
+        BOOK,
         again,
         None,
         site_url=DECKS_SITE_URL,

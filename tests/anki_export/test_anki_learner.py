@@ -13,6 +13,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
+from pipeline.book import markdown_book
 from pipeline.note_state import read_state
 from pipeline.readers.markdown import read_markdown
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
@@ -39,7 +40,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
     source = tmp_path / "handbook"
     shutil.copytree(BOOK.handbook_dir, source)
     state, decks = tmp_path / "question-state.tsv", tmp_path / "decks"
-    first = export_anki(source, decks, None, timestamp=FIRST_EXPORT, state_file=state)
+    first = export_anki(markdown_book(source), decks, None, timestamp=FIRST_EXPORT, state_file=state)
     assert first.notes == 94 and len(first.changed) == 94
     assert {s.time for s in read_state(state).values()} == {FIRST_EXPORT}
     import_package(collection, book_deck(decks, REAL))
@@ -64,7 +65,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
 
     # 3. Upstream changes the answer of Y; re-export and re-import with the defaults.
     add_paragraph(source, y_id, "A sentence the author added later.")
-    second = export_anki(source, decks, None, timestamp=SECOND_EXPORT, state_file=state)
+    second = export_anki(markdown_book(source), decks, None, timestamp=SECOND_EXPORT, state_file=state)
     assert second.changed == (y_id,)
     times = {key: s.time for key, s in read_state(state).items()}
     assert times[y_id] == SECOND_EXPORT
@@ -85,7 +86,7 @@ def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: 
     shutil.copytree(BOOK.handbook_dir, source)
     handbook = read_markdown(source)
     export_anki(
-        source,
+        markdown_book(source),
         tmp_path / "decks",
         None,
         site_url="https://example.org/hb/",

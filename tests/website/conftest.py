@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.book import markdown_book
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
@@ -32,7 +33,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     handbook_dir = root / "handbook"
     write_markdown(sample_handbook(), handbook_dir)
     (handbook_dir / "03-hostile.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
-    report = build_site(handbook_dir, root / "site")
+    report = build_site(markdown_book(handbook_dir), root / "site")
     return BuiltSite(read_markdown(handbook_dir), root / "site", report)
 
 
@@ -44,9 +45,9 @@ def _series_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
             url,
             second,
             build_site(
-                BOOK.handbook_dir,
+                BOOK,
                 folder / "site",
-                more_books=[second],
+                more_books=[markdown_book(second)],
                 series_title=SERIES_TITLE,
                 site_url=url,
             ),
