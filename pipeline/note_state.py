@@ -25,7 +25,6 @@ from pipeline import inputs
 from pipeline.errors import HandbookError
 from pipeline.fileio import tsv_text, write_atomic
 
-STATE_NAME = "question-state.tsv"
 NOTE_TYPE_ROW = "@note-type"
 COLUMNS = (
     inputs.Column("id", re.compile(r"@note-type|[A-Za-z0-9_-]+", re.ASCII), "a question id or @note-type"),

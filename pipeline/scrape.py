@@ -29,7 +29,7 @@ from urllib3.util import Retry, Timeout, parse_url
 from urllib3.util.ssl_ import create_urllib3_context
 
 from pipeline import inputs
-from pipeline.book import MANIFEST_NAME, Manifest, book_slug, check_slug
+from pipeline.book import MANIFEST_NAME, Manifest, check_slug, proposed_slug
 from pipeline.errors import HandbookError
 from pipeline.fileio import make_parents, remove_empty, write_atomic
 from pipeline.model import Handbook
@@ -100,7 +100,7 @@ def scrape(
     if out_dir is None:
         if books_dir is None:
             raise HandbookError("internal error: scrape needs a folder or a books folder")
-        out_dir = books_dir / (book or book_slug(handbook)) / "raw"
+        out_dir = books_dir / (book or proposed_slug(handbook.meta.title)) / "raw"
         check_snapshot_folder(out_dir)
     previous = _previous_snapshot(out_dir) if out_dir.is_dir() else None
     manifest = Manifest(
@@ -169,8 +169,8 @@ class _Retry(Exception):
 def fetch(url: str, options: FetchOptions) -> str:
     """The page at `url` as text, or a HandbookError saying what went wrong.
 
-    urllib3 follows redirects and keeps the connections; its `Retry` counts the tries and
-    spaces them (backoff). Each try has one deadline for the whole request
+    urllib3 follows redirects and keeps the connections; its `Retry` counts the tries
+    (spaced by `backoff`, doubled each time). Each try has one deadline for the whole request
     (`_DeadlineSocket`), and its body must be complete: shorter than its Content-Length,
     or cut off, is retried like a network error, then refused.
     """
@@ -179,7 +179,7 @@ def fetch(url: str, options: FetchOptions) -> str:
         parse_url(url)
     except LocationParseError as error:
         raise HandbookError(f"{shown} is not a web address: {inputs.one_line(str(error))}") from None
-    retry = Retry(total=options.attempts - 1, backoff_factor=options.backoff)
+    retry = Retry(total=options.attempts - 1)
     with urllib3.PoolManager(headers=_HEADERS, ssl_context=_ssl_context()) as manager:
         manager.pool_classes_by_scheme = _POOLS
         while True:
@@ -194,7 +194,7 @@ def fetch(url: str, options: FetchOptions) -> str:
                         f"cannot reach {shown}: {failure}{tries}; check your connection or save the page and "
                         "pass the file"
                     ) from None
-                retry.sleep()
+                time.sleep(options.backoff * 2 ** (len(retry.history) - 1))  # 1 s, 2 s…
 
 
 _HEADERS = {"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}

@@ -79,6 +79,19 @@ def build_until(project: Path, moment: Callable[[Path, str], bool]) -> int:
     return process.returncode
 
 
+def run(project: Path, command: str) -> None:
+    """`handbook COMMAND` to its end, which must be a success."""
+    done = subprocess.run(
+        [str(HANDBOOK), command],
+        cwd=project,
+        env=os.environ | ENV,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def outputs(project: Path) -> dict[str, dict[str, str]]:
     """Each output's files and digests; a killed run's staging folder inside one (decks/ holds the
     book's) is not part of it: the next run removes it, and `leftovers` proves that."""
@@ -113,27 +126,11 @@ def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging
     for name, moment in MOMENTS.items():
         assert build_until(project, moment) == -signal.SIGKILL, f"the build ended before {name}"
         states.append(outputs(project))
-    finished = subprocess.run(
-        [str(HANDBOOK), "build"],
-        cwd=project,
-        env=os.environ | ENV,
-        capture_output=True,
-        text=True,
-        timeout=PATIENCE,
-    )
-    assert finished.returncode == 0, finished.stdout + finished.stderr
+    run(project, "build")
     assert leftovers(project) == []
     new = outputs(project)
     for before, (name, after) in zip(states, zip(MOMENTS, states[1:], strict=True), strict=False):
         for output in OUTPUTS:
             assert after[output] in (before[output], new[output]), f"{output} after a kill when {name}"
-    check = subprocess.run(
-        [str(HANDBOOK), "check"],
-        cwd=project,
-        env=os.environ | ENV,
-        capture_output=True,
-        text=True,
-        timeout=PATIENCE,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    run(project, "check")
     assert leftovers(project) == []

@@ -1,7 +1,7 @@
 """An exported .apkg → questions, to prove each note carries its question intact.
 
 An .apkg is a zip holding an SQLite collection; each note's fields are joined
-by U+001F in the order of our note type (Question, Answer, Section, Source, Id).
+by U+001F in the order of our note type (`pipeline.formats.ANKI_FIELDS`).
 Field HTML goes through the shared HTML-fragment reader, which also decodes
 the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
 `canonical_field` has undone the `gathered` wrapper of multi-line formulas.
@@ -16,12 +16,11 @@ from pathlib import Path
 
 from pipeline import inputs
 from pipeline.errors import HandbookError
+from pipeline.formats import ANKI_FIELDS, canonical_field
 from pipeline.model import Question
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
-from pipeline.writers.anki_html import canonical_field
 
 FIELD_SEPARATOR = "\x1f"
-FIELDS = 5  # Question, Answer, Section, Source, Id
 
 
 def _members(path: Path, *names: str) -> dict[str, bytes]:
@@ -56,14 +55,17 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
     notes = []
     for (fields,) in rows:
         parts = fields.split(FIELD_SEPARATOR) if isinstance(fields, str) else []
-        if len(parts) != FIELDS:
+        if len(parts) != len(ANKI_FIELDS):
             raise HandbookError(
-                f"{path}: a note has {len(parts)} fields, not the {FIELDS} of handbook's note type"
+                f"{path}: a note has {len(parts)} fields, not the {len(ANKI_FIELDS)} of handbook's note type"
             )
-        question, answer, section, _source, qid = parts
-        notes.append(
-            (section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer))))
+        field = dict(zip(ANKI_FIELDS, parts, strict=True))
+        question = Question(
+            field["Id"],
+            fragment_inlines(field["Question"]),
+            fragment_blocks(canonical_field(field["Answer"])),
         )
+        notes.append((field["Section"], question))
     return notes
 
 
