@@ -28,7 +28,7 @@ from pipeline.figures import FigureReport, figure_files
 from pipeline.fileio import check_output_dir, write_atomic
 from pipeline.formats import FIGURES_FOLDER, INPUTS_STAMP
 from pipeline.ids import ids_tsv, read_ids
-from pipeline.model import CodeBlock, Handbook, Quote, handbook_images, question_formulas
+from pipeline.model import CodeBlock, Handbook, all_blocks, handbook_images, question_formulas
 from pipeline.readers import reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog
@@ -78,12 +78,7 @@ def validate_formulas(handbook: Handbook) -> int:
 
 
 def count_code_blocks(handbook: Handbook) -> int:
-    def count(blocks: tuple) -> int:
-        return sum(
-            1 if isinstance(b, CodeBlock) else count(b.blocks) if isinstance(b, Quote) else 0 for b in blocks
-        )
-
-    return sum(count(q.answer) for _, q in handbook.questions())
+    return sum(isinstance(b, CodeBlock) for _, q in handbook.questions() for b in all_blocks(q.answer))
 
 
 def normalize_paths(
