@@ -57,7 +57,7 @@ def read_errata(path: Path) -> list[Correction]:
         note = entry.get("note", "")
         if not isinstance(note, str) or "\n" in note.strip():
             raise HandbookError(f"{path}: errata entry #{number} has a note that is not one line")
-        corrections.append(Correction(*(entry[f] for f in FIELDS), note=note.strip()))
+        corrections.append(Correction(**{f: entry[f] for f in FIELDS}, note=note.strip()))
     return corrections
 
 

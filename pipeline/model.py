@@ -15,9 +15,9 @@ and `map_blocks` (pandoc's `walk`), instead of a loop of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import assert_never
+from typing import TypeVar, assert_never, cast
 
 # --- inlines ---------------------------------------------------------------
 
@@ -196,6 +196,8 @@ class Handbook:
         raise KeyError(slug)
 
 
+_Item = TypeVar("_Item")  # an inline, or a reader's own stand-in for one
+
 # --- walking ---------------------------------------------------------------
 
 
@@ -325,12 +327,12 @@ def _plain_text(inline: Inline) -> str:
             assert_never(inline)
 
 
-def merge_text(items: list) -> list:
+def merge_text(items: Iterable[_Item]) -> list[_Item]:
     """Adjacent Text items joined into one (other items kept as they are)."""
-    merged: list = []
+    merged: list[_Item] = []
     for item in items:
         if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + item.text)
+            merged[-1] = cast(_Item, Text(merged[-1].text + item.text))  # a Text is one of the items
         else:
             merged.append(item)
     return merged

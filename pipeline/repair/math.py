@@ -343,7 +343,7 @@ class MathSplitter:
         result: list[Inline] = []
         for inline in inlines:
             splits = self._splits.get((inline.text, glued)) if isinstance(inline, Text) else None
-            if splits:
+            if isinstance(inline, Text) and splits:
                 result.extend(split_text(inline.text, splits))
             else:
                 result.append(inline)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -49,11 +50,13 @@ class HtmlStyle:
     image_url: Callable[[str], str] = lambda name: f"{FIGURES_FOLDER}/{name}.svg"
 
 
-def lexer_for(language: str, **options: object):
+def lexer_for(language: str, **options: object) -> Lexer:
     try:
-        return get_lexer_by_name(language, **options)
+        lexer: Lexer = get_lexer_by_name(language, **options)
+        return lexer
     except ClassNotFound:
-        return TextLexer(**options)
+        text: Lexer = TextLexer(**options)
+        return text
 
 
 # How a code block records its language (read back by readers/html_fragment.py):
