@@ -30,6 +30,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import msgspec
 
@@ -91,8 +92,18 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return manifest
 
 
-def _part(name: str) -> property:
-    return property(lambda book: book.folder / name, doc=f"The book's {name}.")
+class _Part:
+    """A file or folder of a book, by its name in the book's folder."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, book: None, owner: type[Book]) -> _Part: ...
+    @overload
+    def __get__(self, book: Book, owner: type[Book] | None = None) -> Path: ...
+    def __get__(self, book: Book | None, owner: type[Book] | None = None) -> Path | _Part:
+        return self if book is None else book.folder / self.name
 
 
 @dataclass(frozen=True)
@@ -107,12 +118,12 @@ class Book:
     folder: Path
     markdown: Path | None = None
 
-    raw_dir = _part("raw")
-    errata_file = _part("errata.toml")
-    ids_file = _part("question-ids.tsv")
-    state_file = _part("question-state.tsv")
-    audit_file = _part("audit-accepted.toml")
-    figures_dir = _part("figures")
+    raw_dir = _Part("raw")
+    errata_file = _Part("errata.toml")
+    ids_file = _Part("question-ids.tsv")
+    state_file = _Part("question-state.tsv")
+    audit_file = _Part("audit-accepted.toml")
+    figures_dir = _Part("figures")
 
     @property
     def handbook_dir(self) -> Path:
@@ -306,9 +317,12 @@ def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
     """The stamp's text: one line per input, its name and sha256 (`-` when it is absent)."""
     lines = []
     for role, path in (("snapshot", snapshot), ("errata", errata_file)):
-        present = path is not None and path.exists()
         kind = inputs.SNAPSHOT if role == "snapshot" else inputs.ERRATA
-        digest = hashlib.sha256(inputs.read_bytes(path, kind)).hexdigest() if present else "-"
+        digest = (
+            hashlib.sha256(inputs.read_bytes(path, kind)).hexdigest()
+            if path is not None and path.exists()
+            else "-"
+        )
         lines.append(f"{role} {path.name if path is not None else '-'} {digest}\n")
     return "".join(lines)
 

@@ -20,7 +20,7 @@ import msgspec
 
 from pipeline import inputs
 from pipeline.errors import HandbookError
-from pipeline.model import Handbook, Question
+from pipeline.model import Handbook, Question, map_questions
 from pipeline.readers.markdown import read_index, read_section
 from pipeline.writers.markdown import index_markdown, question_markdown
 
@@ -129,5 +129,4 @@ def apply_errata(handbook: Handbook, corrections: list[Correction]) -> tuple[Han
         corrected = apply_correction(by_id[correction.question], correction, label)
         if corrected is not None:
             by_id[correction.question], changed = corrected, changed + 1
-    sections = tuple(replace(s, questions=tuple(by_id[q.id] for q in s.questions)) for s in handbook.sections)
-    return replace(handbook, sections=sections), changed
+    return map_questions(handbook, lambda _, question: by_id[question.id]), changed

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline import inputs
 from pipeline.errors import ALLOW_DROPPED, HandbookError
 from pipeline.fileio import tsv_text
-from pipeline.model import Handbook, plain_text
+from pipeline.model import Handbook, Question, Section, map_questions, plain_text
 from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
@@ -102,21 +102,20 @@ def assign_ids(
     unused = list(known)
     taken = {a.id for a in known}
     result: list[Assignment] = []
-    sections = []
-    for section in handbook.sections:
-        questions = []
-        for question in section.questions:
-            text = plain_text(question.title)
-            found = _match(text, section.slug, unused)
-            if found:
-                unused.remove(found)
-                qid = found.id
-            else:
-                qid = _new_id(text, taken)
-                taken.add(qid)
-            result.append(Assignment(qid, section.slug, text))
-            questions.append(replace(question, id=qid))
-        sections.append(replace(section, questions=tuple(questions)))
+
+    def identified(section: Section, question: Question) -> Question:
+        text = plain_text(question.title)
+        found = _match(text, section.slug, unused)
+        if found:
+            unused.remove(found)
+            qid = found.id
+        else:
+            qid = _new_id(text, taken)
+            taken.add(qid)
+        result.append(Assignment(qid, section.slug, text))
+        return replace(question, id=qid)
+
+    handbook = map_questions(handbook, identified)
     dropped = [a for a in unused if a.section != DROPPED]
     if dropped and not allow_dropped:
         first = dropped[0]
@@ -126,4 +125,4 @@ def assign_ids(
             remedy=ALLOW_DROPPED,
         )
     result += [replace(a, section=DROPPED) for a in unused]
-    return replace(handbook, sections=tuple(sections)), result
+    return handbook, result

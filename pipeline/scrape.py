@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import urllib3
 from bs4.dammit import EncodingDetector
@@ -34,6 +35,9 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import make_parents, remove_empty, write_atomic
 from pipeline.model import Handbook
 from pipeline.readers import FILE_READERS, READER_EXTENSIONS
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 SNAPSHOT_STEM = "snapshot"  # a new book's; a refresh keeps the name its manifest gave
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -217,7 +221,7 @@ class _DeadlineSocket(socket.socket):
     the time left, so headers, redirects and body all fit in one deadline.
     """
 
-    def recv_into(self, buffer, nbytes=0, flags=0):  # type: ignore[no-untyped-def, override]
+    def recv_into(self, buffer: WriteableBuffer, nbytes: int = 0, flags: int = 0) -> int:
         self.settimeout(_remaining())
         return super().recv_into(buffer, nbytes, flags)
 
@@ -225,7 +229,7 @@ class _DeadlineSocket(socket.socket):
 class _DeadlineSSLSocket(ssl.SSLSocket):
     """`_DeadlineSocket` for https (TLS reads its socket itself)."""
 
-    def recv_into(self, buffer, nbytes=None, flags=0):  # type: ignore[no-untyped-def, override]
+    def recv_into(self, buffer: WriteableBuffer, nbytes: int | None = None, flags: int = 0) -> int:
         self.settimeout(_remaining())
         return super().recv_into(buffer, nbytes, flags)
 
