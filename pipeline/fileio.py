@@ -11,10 +11,16 @@ small regular file (not a symlink, a FIFO or a folder) holding exactly the text
 `marker_text` writes.
 
 Whatever `force` says, one guard (`check_replaceable`) runs before any folder is
-replaced or written into: never the working folder, the checkout or a folder
-above them, the home folder, a git repository or its `.git`, a symbolic link, nor
-a folder that is or holds one of the pipeline's inputs (`source/`, `source/books/`,
-a book's folder, its raw/, figures/, errata, ids, state or acceptances).
+replaced or written into: never the working folder, a checkout (this code's, or any around
+the working folder or the target, so running from a subfolder changes nothing) or a folder
+above them, the home folder, the program itself (its code, its Python, its node_modules), a
+folder of the system (a mount point, or just under /), a git repository or its `.git`, a
+symbolic link; never a folder that is or holds one of the pipeline's inputs (`source/`,
+`source/books/`, a book's folder, its raw/, figures/, Markdown, errata, ids, state or
+acceptances), nor one inside a book's raw/, figures/ or Markdown (a book's Markdown is
+written by its own `normalize` only, a raw/ by `scrape`); never a folder that holds a git
+repository or a checkout's books anywhere below, or more entries than an output of handbook
+has. `force` never replaces files git tracks.
 
 Staging folders and temporary files are named `.<name>.handbook-<role>.<pid>.<random>`
 beside their target: a run killed midway leaves them, and the next run that writes
@@ -34,6 +40,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -56,6 +64,7 @@ BOOK_INPUTS = (
     "question-ids.tsv",
     "question-state.tsv",
     "audit-accepted.toml",
+    "handbook",  # its canonical Markdown: written only by `normalize` of that book (`own`)
 )
 STAGING = re.compile(r"^\..+\.handbook-(?:staging|old|tmp)\.(\d+)\.[^.]+$")
 
@@ -169,51 +178,120 @@ def writer_of(folder: Path) -> str | None:
     return writer if writer.startswith("handbook ") and text == marker_text(writer) else None
 
 
-def check_replaceable(target: Path) -> None:
+def check_replaceable(target: Path, *, own: Path | None = None) -> None:
     """Refuse, in one line, a folder that no output may replace or write into, `force` or not
-    (see the module's docstring)."""
+    (see the module's docstring). `own` is the one input folder this run rewrites (a book's
+    Markdown for its own `normalize`, a book's raw/ for `scrape`), which is no refusal."""
     if target.is_symlink():
         raise HandbookError(f"{target} is a symbolic link: name the output folder itself")
     try:
         resolved = target.resolve()
     except (OSError, RuntimeError) as error:
         raise HandbookError(f"cannot write {target}: {error}") from None
-    for place, name in (
-        (Path.cwd(), "the working folder"),
-        (CHECKOUT, "the checkout"),
-        (Path.home(), "the home folder"),
-    ):
-        if place.resolve().is_relative_to(resolved):
-            raise HandbookError(
-                f"{target} is {name} or a folder above it: choose a folder of its own for the output"
-            )
+    for place, name in _above_limits(resolved):
+        if place.is_relative_to(resolved):
+            raise HandbookError(f"{target} is {name} or a folder above it: {_OWN_FOLDER}")
+    for place, name in _tool(resolved):
+        if resolved.is_relative_to(place):
+            raise HandbookError(f"{target} is inside {name} ({place}): {_OWN_FOLDER}")
     if ".git" in resolved.parts or os.path.lexists(resolved / ".git"):
+        raise HandbookError(f"{target} is a git repository or inside one's .git: {_OWN_FOLDER}")
+    if resolved.is_dir() and (resolved.parent == resolved.parent.parent or os.path.ismount(resolved)):
         raise HandbookError(
-            f"{target} is a git repository or inside one's .git: choose a folder of its own for the output"
+            f"{target} is a folder of the system (a mount point or just under /): {_OWN_FOLDER}"
         )
-    for source in _inputs():
+    owned = own.resolve() if own is not None else None
+    for source, is_inside_too in _inputs(resolved):
+        if source == owned:
+            continue
         if source.is_relative_to(resolved):
-            raise HandbookError(
-                f"{target} is or holds {source}, an input of handbook: choose a folder of its own for the output"
-            )
+            raise HandbookError(f"{target} is or holds {source}, an input of handbook: {_OWN_FOLDER}")
+        if is_inside_too and resolved.is_relative_to(source):
+            raise HandbookError(f"{target} is inside {source}, an input of handbook: {_OWN_FOLDER}")
+    _check_contents(target, resolved)
 
 
-def _inputs() -> list[Path]:
-    """The inputs in the working folder's source/ (resolved): the folders themselves, each book's
-    folder and the inputs in it."""
-    found = [SOURCE_DIR.resolve(), BOOKS_DIR.resolve()] if SOURCE_DIR.is_dir() else []
-    try:
-        folders = [p for p in BOOKS_DIR.iterdir() if p.is_dir()] if BOOKS_DIR.is_dir() else []
-    except OSError:
-        folders = []
-    for folder in folders:
-        found.append(folder.resolve())
-        found += [(folder / name).resolve() for name in BOOK_INPUTS if os.path.lexists(folder / name)]
+_OWN_FOLDER = "choose a folder of its own for the output"
+# The most entries a folder may hold for the guard to look through it: handbook's outputs hold a
+# few hundred; a folder of a hundred thousand is someone's data, not an output to replace.
+MOST_ENTRIES = 100_000
+
+
+def _above_limits(resolved: Path) -> list[tuple[Path, str]]:
+    """Folders no output may be, or be above: the working folder, every checkout around it or
+    around the target, the home folder."""
+    places = [(Path.cwd().resolve(), "the working folder"), (Path.home().resolve(), "the home folder")]
+    return places + [(checkout, "a handbook checkout") for checkout in _checkouts(resolved)]
+
+
+def _tool(resolved: Path) -> list[tuple[Path, str]]:
+    """The program itself: its code, the Python running it, and KaTeX's node_modules."""
+    return [
+        (Path(__file__).resolve().parent, "handbook's code"),
+        (Path(sys.prefix).resolve(), "the Python environment running handbook"),
+        (Path(sys.base_prefix).resolve(), "the Python installation running handbook"),
+        ((CHECKOUT / "node_modules").resolve(), "the node_modules handbook uses"),
+    ]
+
+
+def _checkouts(resolved: Path) -> set[Path]:
+    """This code's checkout, and every folder around the working folder or the target that holds a
+    books folder (a checkout reached from a subfolder, or another one)."""
+    cwd = Path.cwd().resolve()
+    around = (cwd, *cwd.parents, resolved, *resolved.parents)
+    return {CHECKOUT} | {folder for folder in around if (folder / BOOKS_DIR).is_dir()}
+
+
+def _inputs(resolved: Path) -> list[tuple[Path, bool]]:
+    """The inputs of every checkout around (resolved), each with whether a folder inside it is an
+    input too: source/, source/books/ and each book's folder hold outputs (a book's Markdown), so
+    only they themselves are inputs; a book's raw/, figures/ and Markdown are inputs throughout."""
+    found = []
+    for checkout in sorted(_checkouts(resolved)):
+        books = checkout / BOOKS_DIR
+        found += [(checkout / SOURCE_DIR, False)] if (checkout / SOURCE_DIR).is_dir() else []
+        found += [(books, False)] if books.is_dir() else []
+        try:
+            folders = [p for p in books.iterdir() if p.is_dir()] if books.is_dir() else []
+        except OSError:
+            folders = []
+        for folder in folders:
+            found.append((folder.resolve(), False))
+            found += [
+                ((folder / name).resolve(), True) for name in BOOK_INPUTS if os.path.lexists(folder / name)
+            ]
     return found
 
 
+def _check_contents(target: Path, resolved: Path) -> None:
+    """A folder that holds a git repository, a handbook checkout, or more entries than any output
+    of handbook is refused: what is below it is someone's work (looked through up to MOST_ENTRIES)."""
+    if not resolved.is_dir():
+        return
+    seen = 0
+    for root, dirs, names in os.walk(resolved):
+        seen += len(dirs) + len(names)
+        if seen > MOST_ENTRIES:
+            raise HandbookError(
+                f"{target} holds more than {MOST_ENTRIES:,} files and folders, more than handbook writes: "
+                f"{_OWN_FOLDER}"
+            )
+        if ".git" in dirs or ".git" in names:
+            where = (Path(root) / ".git").relative_to(resolved)
+            raise HandbookError(f"{target} holds a git repository ({where}): {_OWN_FOLDER}")
+        if Path(root).name == BOOKS_DIR.name and Path(root).parent.name == SOURCE_DIR.name:
+            where = Path(root).relative_to(resolved)
+            raise HandbookError(f"{target} holds a handbook checkout's books ({where}): {_OWN_FOLDER}")
+
+
 def check_output_dir(
-    target: Path, writer: str, *, force: bool = False, adopt: bool = False, new_files: set[str] | None = None
+    target: Path,
+    writer: str,
+    *,
+    force: bool = False,
+    adopt: bool = False,
+    new_files: set[str] | None = None,
+    own: Path | None = None,
 ) -> None:
     """Refuse, in one line, unless `writer` may replace `target` as a whole.
 
@@ -221,9 +299,9 @@ def check_output_dir(
     decks/), which may predate markers: without a marker it is adopted when it
     holds only files the run writes again. `new_files` (paths relative to the
     folder) are those files; without them that decision waits for the swap
-    (`replaced_dir` checks again).
+    (`replaced_dir` checks again). `own`: see `check_replaceable`.
     """
-    check_replaceable(target)
+    check_replaceable(target, own=own)
     if not os.path.lexists(target):
         return
     if not target.is_dir():
@@ -247,6 +325,26 @@ def check_output_dir(
             "choose an empty or new folder",
             remedy=FORCE,
         )
+    tracked = _tracked_file(target) if force else None
+    if tracked is not None:
+        raise HandbookError(
+            f"{target} holds files git tracks ({tracked}), which force never replaces: {_OWN_FOLDER}"
+        )
+
+
+def _tracked_file(folder: Path) -> str | None:
+    """A file below `folder` that git tracks, if it is in a git work tree (None without git)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "ls-files", "-z", "--", "."],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    first = done.stdout.split(b"\0", 1)[0] if done.returncode == 0 else b""
+    return os.fsdecode(first) if first else None
 
 
 def _adoptable(target: Path, new_files: set[str] | None) -> bool:
@@ -284,13 +382,15 @@ def _publishable(folder: Path) -> None:
 
 
 @contextmanager
-def replaced_dir(target: Path, writer: str, *, force: bool = False, adopt: bool = False) -> Iterator[Path]:
+def replaced_dir(
+    target: Path, writer: str, *, force: bool = False, adopt: bool = False, own: Path | None = None
+) -> Iterator[Path]:
     """Yield an empty staging folder that replaces `target` only if the block succeeds.
 
     `target` must be missing, empty, or marked as `writer`'s output (see
-    `check_output_dir`); the new folder gets the marker.
+    `check_output_dir`; `own`: see `check_replaceable`); the new folder gets the marker.
     """
-    check_output_dir(target, writer, force=force, adopt=adopt)
+    check_output_dir(target, writer, force=force, adopt=adopt, own=own)
     created = make_parents(target, target.parent)
     remove_stale(target.parent)
     staging = _staging_dir(target, created)
@@ -298,7 +398,7 @@ def replaced_dir(target: Path, writer: str, *, force: bool = False, adopt: bool 
         yield staging
         (staging / MARKER).write_text(marker_text(writer), encoding="utf-8")
         _publishable(staging)
-        check_output_dir(target, writer, force=force, adopt=adopt, new_files=_files(staging))
+        check_output_dir(target, writer, force=force, adopt=adopt, new_files=_files(staging), own=own)
         _swap(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)

@@ -151,13 +151,14 @@ def normalize_book(
     `out_dir`, `errata_file` and `ids_file` replace the book's own (a trial run).
     """
     out_dir = out_dir or book.handbook_dir
-    check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
+    own = book.handbook_dir  # the one book Markdown this run may rewrite (pipeline.fileio)
+    check_output_dir(out_dir, WRITER, force=force, own=own)  # before the work, not only after it
     accepted = read_accepted(book.audit_file)  # every input read before anything is written
     handbook, log, assignments, applied = canonical_handbook(
         book, errata_file=errata_file, ids_file=ids_file, allow_dropped=allow_dropped
     )
     stamp = inputs_stamp(book.snapshot_file(), errata_file or book.errata_file)
-    formulas, figures = _write(handbook, out_dir, stamp, book.figures_dir, force=force)
+    formulas, figures = _write(handbook, out_dir, stamp, book.figures_dir, force=force, own=own)
     write_atomic(ids_file or book.ids_file, ids_tsv(assignments))
     return _report(handbook, log, applied, accepted, formulas, figures)
 
@@ -198,6 +199,7 @@ def _write(
     figures_dir: Path | None,
     *,
     force: bool,
+    own: Path | None = None,
 ) -> tuple[int, FigureReport]:
     """Validate and write the canonical Markdown and its figures; returns how many formulas
     it holds and what was drawn."""
@@ -210,7 +212,7 @@ def _write(
     files: dict[str, str | bytes] = dict(pages)
     files.update({f"{FIGURES_FOLDER}/{name}": data for name, data in figures[0].items()})
     files[INPUTS_STAMP] = stamp
-    write_files(files, out_dir, force=force)
+    write_files(files, out_dir, force=force, own=own)
     return formulas, figures[1]
 
 

@@ -32,7 +32,7 @@ from urllib3.util.ssl_ import create_urllib3_context
 from pipeline import inputs
 from pipeline.book import MANIFEST_NAME, Manifest, check_slug, proposed_slug
 from pipeline.errors import HandbookError
-from pipeline.fileio import make_parents, remove_empty, write_atomic
+from pipeline.fileio import check_replaceable, make_parents, remove_empty, write_atomic
 from pipeline.model import Handbook
 from pipeline.readers import FILE_READERS, READER_EXTENSIONS
 
@@ -124,9 +124,11 @@ def is_web_address(source: str) -> bool:
 
 def check_snapshot_folder(out_dir: Path) -> None:
     """A snapshot goes only into a missing or empty folder, or one that holds a snapshot already
-    (its manifest.json reads as ours): never over files of someone else's."""
+    (its manifest.json reads as ours): never over files of someone else's, and never where no
+    output may go (pipeline.fileio's guard: the folder is the one input scrape rewrites)."""
     if os.path.lexists(out_dir) and (out_dir.is_symlink() or not out_dir.is_dir()):
         raise HandbookError(f"{out_dir} is a file, not a folder: choose a folder for the snapshot")
+    check_replaceable(out_dir, own=out_dir)
     if not out_dir.is_dir() or not any(out_dir.iterdir()):
         return
     if os.path.lexists(out_dir / MANIFEST_NAME):

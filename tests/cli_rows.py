@@ -3,7 +3,9 @@
 A row runs `handbook ARGS` (in-process, tests/cli_runs.py) in a copy of a checkout set up
 for it, and must be refused: exit 1, one `Error:` line naming the problem, no traceback,
 finished within a bound (a hang is cut by SIGALRM and fails the row), and every file of
-the copy, the user's own included, exactly as it was (`digests`: content and mode).
+the copy, the user's own included, exactly as it was (`digests`: content and mode). A row
+of a legitimate input (`writes`: the outputs it names) must succeed instead, within the same
+bound, changing nothing but those outputs.
 
 Rows come from two places, run by one runner (tests/test_bad_inputs.py): Python rows
 whose set-up needs code, and the table `tests/fixtures/bad_inputs.toml`, whose rows are
@@ -27,6 +29,7 @@ import subprocess
 import threading
 import tomllib
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +57,9 @@ class Row:
     clone: bool = False  # run in a throw-away `git clone` of the checkout
     family: str = ""  # the kind of case, for the table of cases before and after
     more: tuple[str, ...] = ()  # further phrases the message must hold
+    # A legitimate input: the run must succeed, changing only files under these paths (its outputs).
+    writes: tuple[str, ...] | None = None
+    cwd: str = ""  # where it runs, relative to the checkout (a subfolder of it, say)
 
 
 # --- checkouts -----------------------------------------------------------------------
@@ -166,7 +172,14 @@ def run_row(checkout: Path, row: Row) -> CliRun:
         args = tuple(arg.replace("{server}", server_address()) for arg in args)
     before = digests(checkout)
     with bounded():
-        result = run_handbook(checkout, *args, env=row_env(checkout, row))
+        result = run_handbook(checkout / row.cwd, *args, env=row_env(checkout, row))
+    if row.writes is not None:
+        result.assert_ok()
+        after = digests(checkout)
+        changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+        outside = sorted(name for name in changed if not name.startswith(row.writes))
+        assert not outside, f"handbook {' '.join(args)} changed files it does not write: {outside[:5]}"
+        return result
     result.assert_refused(expected(checkout, row), *row.more)
     assert digests(checkout) == before, f"handbook {' '.join(args)} changed files"
     return result
@@ -206,6 +219,7 @@ def _fifo(checkout: Path, step: dict[str, Any]) -> None:
 
 def _symlink(checkout: Path, step: dict[str, Any]) -> None:
     path = _path(checkout, step["symlink"])
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     target = step["to"].replace("{book}", BOOK)
     path.symlink_to(target if target.startswith("/") else checkout / target)
@@ -216,6 +230,13 @@ def _replace(checkout: Path, step: dict[str, Any]) -> None:
     text = path.read_text(encoding="utf-8")
     assert step["old"] in text, (path, step["old"])
     path.write_text(text.replace(step["old"], step["new"], 1), encoding="utf-8")
+
+
+def _hardlink(checkout: Path, step: dict[str, Any]) -> None:
+    path = _path(checkout, step["hardlink"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    path.hardlink_to(_path(checkout, step["to"]))
 
 
 def _mkdir(checkout: Path, step: dict[str, Any]) -> None:
@@ -263,6 +284,7 @@ SETUP_STEPS: dict[str, Callable[[Path, dict[str, Any]], None]] = {
     "write": _write,
     "fifo": _fifo,
     "symlink": _symlink,
+    "hardlink": _hardlink,
     "replace": _replace,
     "mkdir": _mkdir,
     "remove": _remove,
@@ -287,11 +309,13 @@ def table_rows(path: Path = TABLE) -> dict[str, Row]:
     for entry in tomllib.loads(path.read_text(encoding="utf-8"))["row"]:
         rows[entry["name"]] = Row(
             args=tuple(entry["args"]),
-            message=entry["message"],
+            message=entry.get("message", ""),
             setup=_setup(entry.get("setup", [])),
             env=entry.get("env", {}),
             clone=entry.get("clone", False),
             family=entry["family"],
+            writes=tuple(w.replace("{book}", BOOK) for w in entry["writes"]) if "writes" in entry else None,
+            cwd=entry.get("cwd", ""),
         )
     return rows
 
@@ -299,19 +323,117 @@ def table_rows(path: Path = TABLE) -> dict[str, Row]:
 # --- a web server for scrape's rows ----------------------------------------------------
 
 
+def _page(handler: BaseHTTPRequestHandler, body: bytes, *headers: tuple[str, str], status: int = 200) -> None:
+    handler.send_response(status)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _cut_short(handler: BaseHTTPRequestHandler) -> None:
+    """Declares 655,183 bytes, sends 100,000 and hangs up."""
+    _page(handler, b"<p>" + b"x" * 99_997, ("Content-Type", "text/html"), ("Content-Length", "655183"))
+
+
+def _gzip_bomb(handler: BaseHTTPRequestHandler) -> None:
+    """100 MB of HTML in 100 kB of gzip."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    body = packer.compress(b"<p>" + b" " * 100_000_000) + packer.flush()
+    _page(handler, body, ("Content-Type", "text/html"), ("Content-Encoding", "gzip"))
+
+
+def _endless_chunks(handler: BaseHTTPRequestHandler) -> None:
+    """A chunked body that never ends (until the client hangs up)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"<p>" + b"x" * 65_533
+    with contextlib.suppress(OSError):
+        for _ in range(2_000):  # 130 MB at most
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+
+def _raw(answer: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
+    """Bytes on the wire instead of an HTTP answer."""
+    return lambda handler: handler.wfile.write(answer)
+
+
+def _redirect(location: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    return lambda handler: _page(handler, b"", ("Location", location), ("Content-Length", "0"), status=302)
+
+
+def _status(code: int) -> Callable[[BaseHTTPRequestHandler], None]:
+    return lambda handler: _page(
+        handler, b"", ("Content-Type", "text/html"), ("Content-Length", "0"), status=code
+    )
+
+
+def _html(body: bytes, *headers: tuple[str, str]) -> Callable[[BaseHTTPRequestHandler], None]:
+    return lambda handler: _page(handler, body, ("Content-Length", str(len(body))), *headers)
+
+
+def _nested_page() -> bytes:
+    """The real book's page shape, one answer nested 100,000 <div>s deep."""
+    from tests.builders import handbook, para, question, section
+    from tests.generators.original_html import write_original_html
+
+    page = write_original_html(
+        handbook(section("s", "Section", question("q", "Why?", para("NESTED"))), title="Deep page")
+    )
+    return page.replace("NESTED", "<div>" * 100_000 + "x" + "</div>" * 100_000).encode("utf-8")
+
+
+HTML = ("Content-Type", "text/html")
+ROUTES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
+    "/cut-short": _cut_short,
+    "/gzip-bomb": _gzip_bomb,
+    "/endless-chunks": _endless_chunks,
+    "/garbage": _raw(b"HELLO WORLD\r\n\r\n"),
+    "/hang-up": _raw(b""),
+    "/huge-header": _raw(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n"),
+    "/many-headers": _raw(b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 500 + b"\r\n"),
+    "/redirect-to-file": _redirect("file:///etc/passwd"),
+    "/redirect-to-ftp": _redirect("ftp://127.0.0.1/handbook.html"),
+    "/redirect-to-a-bad-address": _redirect("http://[::1"),
+    "/redirect-huge": _redirect("/" + "a" * 100_000),
+    "/not-modified": _status(304),
+    "/no-content": _status(204),
+    "/teapot": _status(418),
+    "/no-type": _html(b"<p>hello</p>"),
+    "/charset-undefined": _html(b"<p>caf\xc3\xa9</p>", ("Content-Type", "text/html; charset=undefined")),
+    "/charset-idna": _html(b"<p>" + b"a." * 40 + b"\xff</p>", ("Content-Type", "text/html; charset=idna")),
+    "/charset-utf-16-lie": _html(b"<p>hello</p>\n", ("Content-Type", "text/html; charset=utf-16")),
+    "/meta-charset-undefined": _html(b'<meta charset="undefined"><p>caf\xc3\xa9</p>', HTML),
+    "/negative-length": _raw(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: -5\r\n\r\n<p>x</p>"
+    ),
+    "/two-lengths": _raw(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 8, 9\r\n\r\n<p>x</p>"
+    ),
+}
+
+
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path == "/cut-short":  # declares 655,183 bytes, sends 100,000 and hangs up
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", "655183")
-            self.end_headers()
-            self.wfile.write(b"<p>" + b"x" * 99_997)
-        else:
+        route = ROUTES.get(self.path)
+        if route is None and self.path == "/nested":
+            route = _html(_nested_page(), HTML)
+        if route is None:
             self.send_error(404)
+        else:
+            route(self)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up (at its deadline, at its size limit) makes the writes fail
 
 
 _servers: list[ThreadingHTTPServer] = []
@@ -320,7 +442,7 @@ _servers: list[ThreadingHTTPServer] = []
 def server_address() -> str:
     """The address of a server on 127.0.0.1 for the rows' `{server}` (started once per process)."""
     if not _servers:
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         _servers.append(httpd)
     return f"http://127.0.0.1:{_servers[0].server_address[1]}"

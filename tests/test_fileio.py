@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import pipeline
 from pipeline.cli import main
 from pipeline.errors import FORCE, HandbookError
 from pipeline.fileio import (
     MARKER,
     check_output_dir,
+    check_replaceable,
     marker_text,
     replaced_dir,
     write_atomic,
     write_into_dir,
     write_subdir,
 )
+from tests.layout import ROOT
 
 WRITER = "handbook build-site"
 
@@ -215,3 +219,24 @@ def test_a_folder_of_folders_is_made_with_its_first_one_or_not_at_all(
     write_subdir(decks, "book", {"c.apkg": b"c"}, "handbook export-anki", replace_all=True)
     assert sorted(p.name for p in (decks / "book").iterdir()) == [MARKER, "c.apkg"]
     assert sorted(p.name for p in (decks / "other").iterdir()) == [MARKER, "b.apkg"]
+
+
+# Folders no output may be, whatever force says, checked on the guard itself: a row that ran a
+# command with --force over them would destroy them if the guard ever failed.
+NEVER_REPLACED = {
+    "the Python environment running handbook": Path(sys.prefix),
+    "the Python installation running handbook": Path(sys.base_prefix),
+    "handbook's code": Path(pipeline.__file__).parent,
+    "the node_modules handbook uses": ROOT / "node_modules",
+    "a folder inside the running Python": Path(sys.prefix) / "lib",
+    "the root folder": Path("/"),
+    "a folder of the system": Path("/usr"),
+    "another folder of the system": Path("/etc"),
+    "a mount point": Path("/proc"),
+}
+
+
+@pytest.mark.parametrize("name", NEVER_REPLACED)
+def test_the_program_and_the_system_are_never_replaced(name: str) -> None:
+    with pytest.raises(HandbookError, match="choose a folder of its own for the output"):
+        check_replaceable(NEVER_REPLACED[name])

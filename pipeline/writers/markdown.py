@@ -221,9 +221,12 @@ def markdown_files(handbook: Handbook) -> dict[str, str]:
 WRITER = "handbook normalize"  # names the folder's owner in its marker (pipeline.fileio)
 
 
-def write_files(files: dict[str, str | bytes], directory: Path, *, force: bool = False) -> None:
-    """Replace `directory` with these files (from `markdown_files`, plus `figures/<name>.svg`), all or nothing."""
-    with replaced_dir(directory, WRITER, force=force) as staging:
+def write_files(
+    files: dict[str, str | bytes], directory: Path, *, force: bool = False, own: Path | None = None
+) -> None:
+    """Replace `directory` with these files (from `markdown_files`, plus `figures/<name>.svg`), all or
+    nothing. `own`: the book's Markdown folder, when this is its own normalize (pipeline.fileio)."""
+    with replaced_dir(directory, WRITER, force=force, own=own) as staging:
         for name, content in files.items():
             path = staging / name
             path.parent.mkdir(exist_ok=True)
