@@ -1,0 +1,73 @@
+"""axe-core, the engine behind Lighthouse's accessibility audit, run in a page Playwright shows.
+
+It comes from node_modules (an npm dev dependency), injected as an inline script: no
+request leaves the site. A page is checked in each colour scheme by switching Material's
+palette in place, so one load serves both.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from tests.layout import ROOT
+
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCHEMES = {"light": "default", "dark": "slate"}  # ours → Material's data-md-color-scheme
+SEVERE = frozenset({"serious", "critical"})
+
+RUN_AXE = """async () => {
+  const results = await axe.run(document, { resultTypes: ["violations"] });
+  return results.violations.map((v) => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+  }));
+}"""
+
+SET_SCHEME = """(wanted) => {
+  if (document.body.getAttribute("data-md-color-scheme") === wanted) return;
+  document.querySelector("form[data-md-component=palette] label:not([hidden])").click();
+}"""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One axe rule broken on one page in one scheme, and where."""
+
+    page: str
+    scheme: str
+    rule: str
+    impact: str
+    help: str
+    targets: tuple[str, ...]
+
+    def line(self) -> str:
+        shown = ", ".join(self.targets[:3]) + (" …" if len(self.targets) > 3 else "")
+        return f"{self.page} ({self.scheme}): {self.rule} ({self.impact}, {len(self.targets)} nodes): {shown}"
+
+
+def set_scheme(page, scheme: str) -> None:
+    """Switch Material's palette to `scheme` (light or dark) without reloading the page."""
+    wanted = SCHEMES[scheme]
+    page.evaluate(SET_SCHEME, wanted)
+    page.wait_for_function(
+        "(wanted) => document.body.getAttribute('data-md-color-scheme') === wanted", arg=wanted
+    )
+
+
+def violations(page, where: str, scheme: str) -> list[Violation]:
+    """axe's violations on the page as it is now (injected once per loaded page)."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
+    return [
+        Violation(where, scheme, v["rule"], v["impact"], v["help"], tuple(n["target"] for n in v["nodes"]))
+        for v in page.evaluate(RUN_AXE)
+    ]
+
+
+def nodes_per_rule(found: list[Violation]) -> Counter[tuple[str, str]]:
+    """(rule, impact) → nodes, over every page and scheme: the closing note's table."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for violation in found:
+        counts[violation.rule, violation.impact] += len(violation.targets)
+    return counts
