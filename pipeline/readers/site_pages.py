@@ -2,9 +2,9 @@
 
 Reads the static HTML MkDocs wrote (before any script runs): every
 `details.question` with its id, the title in its summary and the answer below,
-through the shared HTML-fragment reader. And, for each page, the places where
-the theme prints the handbook's titles (`page_chrome`), as text: an element
-injected through an unescaped title shows there.
+through the shared HTML-fragment reader, and the permalinks beside them. And, for
+each page, the places where the theme prints the handbook's titles
+(`page_chrome`), as text: an element injected through an unescaped title shows there.
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ def page_questions(soup: BeautifulSoup) -> tuple[Question, ...]:
             raise HandbookError(f"question block {details.get('id')!r} lacks its title or answer")
         questions.append(Question(str(details.get("id", "")), element_inlines(title), element_blocks(answer)))
     return tuple(questions)
+
+
+def page_permalinks(soup: BeautifulSoup) -> tuple[str, ...]:
+    """The anchors the questions' permalinks point to (`#<id>`, beside each `details.question`), in page order."""
+    return tuple(
+        str(link.get("href", "")).removeprefix("#")
+        for link in soup.select(".question-block > details.question + a.headerlink")
+    )
 
 
 # --- what the theme shows around each page --------------------------------------
@@ -96,6 +104,7 @@ def read_site(site_dir: Path) -> dict[str, tuple[Question, ...]]:
 @dataclass(frozen=True)
 class SitePage:
     questions: tuple[Question, ...]
+    permalinks: tuple[str, ...]  # the question ids the page's permalinks point to
     chrome: PageChrome
 
 
@@ -109,6 +118,6 @@ def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
     }
     soups = {name: parse_html(page.read_text(encoding="utf-8")) for name, page in pages.items()}
     return {
-        name: SitePage(page_questions(soup) if name else (), page_chrome(soup))
+        name: SitePage(page_questions(soup) if name else (), page_permalinks(soup), page_chrome(soup))
         for name, soup in soups.items()
     }

@@ -272,7 +272,7 @@ def test_a_permalink_opens_its_question(page, site_url, canonical_site) -> None:
     assert opened == [question.id]
     assert page.locator(f"details#{question.id} .answer").is_visible()
     assert (
-        page.locator(f"details#{question.id} summary a.headerlink")
+        page.locator(f"details#{question.id} + a.headerlink")
         .get_attribute("href")
         .endswith(f"#{question.id}")
     )

@@ -236,7 +236,7 @@ def test_the_home_tab_title_is_the_site_name_once(page, site_url, canonical_site
 def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(
     any_page, site_url, canonical_site
 ) -> None:
-    """The ¶ never wraps onto a line of its own; a formula in a table cell never wraps apart."""
+    """The ¶ sits on the title's row, clear of its words; a formula in a table cell never wraps apart."""
     with_table = next(
         s
         for s in canonical_site.handbook.sections
@@ -245,15 +245,15 @@ def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(
     visit(any_page, section_url(site_url, canonical_site, with_table))
     any_page.locator("[data-study=open-all]").click()
     layout = any_page.evaluate("""() => ({
-      wrapped: [...document.querySelectorAll('details.question > summary')].filter((summary) => {
-        const title = summary.querySelector('.question-title').getBoundingClientRect();
-        const link = summary.querySelector('.headerlink').getBoundingClientRect();
-        return link.top >= title.bottom - 1;
-      }).map((summary) => summary.parentElement.id),
+      misplaced: [...document.querySelectorAll('details.question')].filter((details) => {
+        const title = details.querySelector('summary .question-title').getBoundingClientRect();
+        const link = details.nextElementSibling.getBoundingClientRect();
+        return link.top >= title.bottom - 1 || link.left < title.right;
+      }).map((details) => details.id),
       cells: document.querySelectorAll('article td .katex').length,
       broken: [...document.querySelectorAll('article td .katex')].filter(
         (k) => new Set([...k.querySelector('.katex-html').getClientRects()].map((r) => Math.round(r.top))).size > 1,
       ).length,
     })""")
-    assert layout["wrapped"] == []
+    assert layout["misplaced"] == []
     assert layout["cells"] > 0 and layout["broken"] == 0, layout
