@@ -59,7 +59,7 @@ def test_self_test_keeps_progress_and_reviews_exactly_the_missed_ones(
         seen.append(question)
         assert not answer.is_visible()
         page.locator(f"{QUIZ} textarea").fill("my own answer first")
-        page.locator(QUIZ).focus()  # keys grade only outside the text box
+        page.keyboard.press("Escape")  # leaves the text box: keys grade only outside it
         reveal(page)
         expected = next(q for q in section.questions if q.id == question)
         assert plain_text(expected.title)[:20] in page.locator(f"{QUIZ} .study-quiz__question").inner_text()
@@ -257,3 +257,106 @@ def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(
     })""")
     assert layout["misplaced"] == []
     assert layout["cells"] > 0 and layout["broken"] == 0, layout
+
+
+# Where the keyboard is, and whether a reader can see it: the focused element's ring (our
+# controls draw an outline at :focus-visible) and whether it lies in the window.
+FOCUS = """(selector) => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {
+    on: element.matches(selector),
+    element: element.outerHTML.slice(0, 120),
+    ringed: element.matches(":focus-visible") && style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1,
+    inView: box.bottom > 0 && box.top < window.innerHeight && box.width > 0 && box.height > 0,
+  };
+}"""
+
+
+def assert_focus(page, selector: str) -> None:
+    focus = page.evaluate(FOCUS, selector)
+    assert focus["on"], f"focus is not on {selector}: {focus['element']}"
+    assert focus["ringed"] and focus["inView"], f"focus on {selector} is not visible: {focus}"
+    # The reader asked for reduced motion: a focus, a reveal or a grade starts no transition or animation.
+    assert page.evaluate("() => document.getAnimations().length") == 0
+
+
+def tab_to(page, selector: str, limit: int = 30) -> None:
+    """Tab until `selector` has the focus; every stop on the way inside the article must be visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUS, selector)["on"]:
+            return assert_focus(page, selector)
+        if page.evaluate("() => !!document.activeElement.closest('.study-bar, .study-quiz')"):
+            assert_focus(page, "*")
+    raise AssertionError(f"{limit} tabs did not reach {selector}")
+
+
+def assert_status(page, text: str) -> None:
+    """The live region (role=status, in the page from its load) says `text`."""
+    page.wait_for_function(
+        "(text) => document.querySelector('.study-bar [role=status]').textContent === text", arg=text
+    )
+
+
+def test_the_self_test_by_keyboard_alone(fresh_page, site_url, canonical_site) -> None:
+    """The whole self-test of a section with Tab, Enter, Space and the shortcuts: every step takes a
+    visible focus and the status line says it (what a screen reader announces). With reduced
+    motion asked for, as a reader who needs the keyboard may well do: nothing moves."""
+    page = fresh_page
+    page.emulate_media(reduced_motion="reduce")
+    section = min(canonical_site.handbook.sections, key=lambda s: len(s.questions))
+    count = len(section.questions)
+    visit(page, section_url(site_url, canonical_site, section))
+    page.keyboard.press("Tab")  # Material's "Skip to content", then into the page
+    page.keyboard.press("Enter")
+    tab_to(page, "[data-study=start]")
+    page.keyboard.press("Enter")
+    assert_status(page, f"Question 1 of {count}")
+    assert_focus(page, f"{QUIZ} .study-quiz__question")
+
+    tab_to(page, f"{QUIZ} textarea")  # write an answer
+    page.keyboard.type("A first try")
+    tab_to(page, f"{QUIZ} [data-quiz=reveal]")
+    page.keyboard.press("Enter")
+    assert_status(page, "Answer shown")
+    assert_focus(page, f"{QUIZ} .study-quiz__answer")
+    page.keyboard.press("2")
+    assert_status(page, f"Marked not yet. Question 2 of {count}")
+    assert_focus(page, f"{QUIZ} .study-quiz__question")
+
+    page.keyboard.press("Space")  # the shortcut, then the button
+    assert_status(page, "Answer shown")
+    tab_to(page, f"{QUIZ} [data-quiz=grade-known]", limit=60)  # past any links in the answer
+    page.keyboard.press("Space")
+    assert_status(page, f"Marked known. Question 3 of {count}")
+
+    missed = [section.questions[0].id]
+    for number in range(3, count + 1):
+        question = quiz_question(page)
+        page.keyboard.press("Space")
+        assert_status(page, "Answer shown")
+        page.keyboard.press("1" if number % 2 else "2")
+        graded = "Marked known. " if number % 2 else "Marked not yet. "
+        if not number % 2:
+            missed.append(question)
+        assert_status(
+            page, graded + (f"Question {number + 1} of {count}" if number < count else "Round done")
+        )
+    assert_focus(page, f"{QUIZ} .study-quiz__summary")
+    assert page.locator(f"{QUIZ} .study-quiz__summary").inner_text() == (
+        f"You knew {count - len(missed)} of {count} this round."
+    )
+
+    tab_to(page, f"{QUIZ} [data-quiz=again-missed]")  # review the missed ones
+    page.keyboard.press("Enter")
+    assert_status(page, f"Question 1 of {len(missed)}")
+    assert quiz_question(page) == missed[0]
+    assert_focus(page, f"{QUIZ} .study-quiz__question")
+    page.keyboard.press("Escape")  # stop: back where the test began
+    assert_status(page, "Test stopped")
+    assert page.locator(QUIZ).count() == 0
+    assert_focus(page, "[data-study=start]")
+    assert page.locator(".study-bar [role=status]").get_attribute("role") == "status"
+    assert progress(page) == f"{count - len(missed)} of {count} known"
