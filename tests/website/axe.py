@@ -22,9 +22,10 @@ SCHEMES = {"light": "default", "dark": "slate"}  # ours → Material's data-md-c
 SEVERE = frozenset({"serious", "critical"})
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
 
-RUN_AXE = """async (rules) => {
+RUN_AXE = """async ([rules, within]) => {
   const options = { resultTypes: ["violations"], ...(rules ? { runOnly: rules } : {}) };
-  const results = await axe.run({ exclude: [[".katex-html"]] }, options);
+  const context = { exclude: [[".katex-html"]], ...(within ? { include: [[within]] } : {}) };
+  const results = await axe.run(context, options);
   return results.violations.map((v) => ({
     rule: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
@@ -62,13 +63,16 @@ def set_scheme(page, scheme: str) -> None:
     )
 
 
-def violations(page, where: str, scheme: str, rules: tuple[str, ...] = ()) -> list[Violation]:
-    """axe's violations on the page as it is now, by every rule or only `rules` (injected once per loaded page)."""
+def violations(
+    page, where: str, scheme: str, rules: tuple[str, ...] = (), within: str | None = None
+) -> list[Violation]:
+    """axe's violations on the page as it is now (or the part `within` selects), by every rule or only
+    `rules` (axe is injected once per loaded page)."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
     return [
         Violation(where, scheme, v["rule"], v["impact"], v["help"], tuple(n["target"] for n in v["nodes"]))
-        for v in page.evaluate(RUN_AXE, list(rules) or None)
+        for v in page.evaluate(RUN_AXE, [list(rules) or None, within])
     ]
 
 

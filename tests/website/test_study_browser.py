@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.model import CodeBlock, Section, plain_text
+from tests.website.axe import SCHEMES, set_scheme, violations
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
 from tests.website.test_site_browser import RENDERED, navigate_instantly, search, section_url, visit
 
@@ -300,6 +301,21 @@ def assert_status(page, text: str) -> None:
     )
 
 
+def _check_quiz_with_axe(page) -> None:
+    """axe-core on the self-test's panel (the walk sees the pages without it), light and dark; then
+    the palette and the focus as they were (switching the palette focuses its toggle)."""
+    page.evaluate("() => { window.focusBeforeAxe = document.activeElement; }")
+    found = [v for scheme in SCHEMES for v in _in_scheme(page, scheme)]
+    assert [v.line() for v in found] == []
+    set_scheme(page, "light")
+    page.evaluate("() => window.focusBeforeAxe.focus()")
+
+
+def _in_scheme(page, scheme: str) -> list:
+    set_scheme(page, scheme)
+    return violations(page, "self-test", scheme, within=QUIZ)
+
+
 def test_the_self_test_by_keyboard_alone(fresh_page, site_url, canonical_site) -> None:
     """The whole self-test of a section with Tab, Enter, Space and the shortcuts: every step takes a
     visible focus and the status line says it (what a screen reader announces). With reduced
@@ -322,6 +338,7 @@ def test_the_self_test_by_keyboard_alone(fresh_page, site_url, canonical_site) -
     page.keyboard.press("Enter")
     assert_status(page, "Answer shown")
     assert_focus(page, f"{QUIZ} .study-quiz__answer")
+    _check_quiz_with_axe(page)
     page.keyboard.press("2")
     assert_status(page, f"Marked not yet. Question 2 of {count}")
     assert_focus(page, f"{QUIZ} .study-quiz__question")
