@@ -26,8 +26,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from playwright.sync_api import sync_playwright
 
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.site import build_site
+from tests.layout import BOOK
 from tests.website.axe import SCHEMES, nodes_per_rule, set_scheme, violations
 from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS
 
@@ -65,7 +65,7 @@ OPEN_ALL = "() => document.querySelectorAll('details').forEach((d) => { d.open =
 def bare_material(work: Path) -> Path:
     config_file = work / "bare.yml"
     site = work / "bare-site"
-    config_file.write_text(BARE_CONFIG.format(docs=HANDBOOK_DIR.resolve(), site=site), encoding="utf-8")
+    config_file.write_text(BARE_CONFIG.format(docs=BOOK.handbook_dir.resolve(), site=site), encoding="utf-8")
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -115,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         work = Path(tmp)
-        ours = args.site or (build_site(HANDBOOK_DIR, work / "site").site_dir)
+        ours = args.site or (build_site(BOOK, work / "site").site_dir)
         bare = bare_material(work)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         (our_counts, pages), (bare_counts, _) = (site_counts(browser, s, args.open) for s in (ours, bare))
