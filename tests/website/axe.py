@@ -5,9 +5,10 @@ request leaves the site. A page is checked in each colour scheme by switching Ma
 palette in place, so one load serves both; the rules that read colours are all a second
 scheme can change (COLOUR_RULES).
 
-KaTeX's drawn formulas (`.katex-html`) are left out: screen readers skip them (aria-hidden,
-they read the MathML beside them), their glyphs take the text's colour, and they are half
-of a section page's elements, so half of axe's time.
+The tests leave KaTeX's drawn formulas out (KATEX_DRAWN): screen readers skip them
+(aria-hidden, they read the MathML beside them), their glyphs take the text's colour, and
+they are half of a section page's elements, so half of axe's time. benchmarks/bench_axe.py
+checks whole pages.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = {"light": "default", "dark": "slate"}  # ours → Material's data-md-color-scheme
 SEVERE = frozenset({"serious", "critical"})
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
+KATEX_DRAWN = (".katex-html",)
 
-RUN_AXE = """async ([rules, within]) => {
+RUN_AXE = """async ([rules, within, skip]) => {
   const options = { resultTypes: ["violations"], ...(rules ? { runOnly: rules } : {}) };
-  const context = { exclude: [[".katex-html"]], ...(within ? { include: [[within]] } : {}) };
+  const context = { exclude: skip.map((s) => [s]), ...(within ? { include: [[within]] } : {}) };
   const results = await axe.run(context, options);
   return results.violations.map((v) => ({
     rule: v.id, impact: v.impact, help: v.help,
@@ -64,15 +66,20 @@ def set_scheme(page, scheme: str) -> None:
 
 
 def violations(
-    page, where: str, scheme: str, rules: tuple[str, ...] = (), within: str | None = None
+    page,
+    where: str,
+    scheme: str,
+    rules: tuple[str, ...] = (),
+    within: str | None = None,
+    skip: tuple[str, ...] = KATEX_DRAWN,
 ) -> list[Violation]:
-    """axe's violations on the page as it is now (or the part `within` selects), by every rule or only
-    `rules` (axe is injected once per loaded page)."""
+    """axe's violations on the page as it is now (or the part `within` selects, less what `skip`
+    selects), by every rule or only `rules` (axe is injected once per loaded page)."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
     return [
         Violation(where, scheme, v["rule"], v["impact"], v["help"], tuple(n["target"] for n in v["nodes"]))
-        for v in page.evaluate(RUN_AXE, [list(rules) or None, within])
+        for v in page.evaluate(RUN_AXE, [list(rules) or None, within, list(skip)])
     ]
 
 
