@@ -22,56 +22,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+import yaml
 from playwright.sync_api import sync_playwright
 
+from benchmarks.bench_site import BASELINE_CONFIG, mkdocs_build
+from pipeline.paths import MKDOCS_CONFIG
 from pipeline.site import build_site
 from tests.layout import BOOK
 from tests.website.axe import SCHEMES, nodes_per_rule, set_scheme, violations
 from tests.website.site_fixtures import CHROMIUM, CHROMIUM_ARGS
 
-BARE_CONFIG = """\
-site_name: Bare Material
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-  font: false
-  features: [navigation.instant, navigation.top, navigation.footer, content.code.copy,
-             toc.follow, search.highlight, search.suggest]
-  palette:
-    - media: "(prefers-color-scheme: light)"
-      scheme: default
-      primary: indigo
-      toggle: {{icon: material/weather-night, name: Switch to dark mode}}
-    - media: "(prefers-color-scheme: dark)"
-      scheme: slate
-      primary: indigo
-      toggle: {{icon: material/weather-sunny, name: Switch to light mode}}
-plugins: [search]
-copyright: Questions and answers © the author, from the original post.
-markdown_extensions:
-  - attr_list
-  - tables
-  - toc: {{permalink: true}}
-  - pymdownx.arithmatex: {{generic: true}}
-  - pymdownx.highlight
-  - pymdownx.superfences
-"""
 OPEN_ALL = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
 
 
 def bare_material(work: Path) -> Path:
-    config_file = work / "bare.yml"
+    """bench_site's bare Material build, with our palettes (so it has a dark scheme too), the
+    attribute syntax the questions' `{#id}` needs, and a copyright line in its footer."""
     site = work / "bare-site"
-    config_file.write_text(BARE_CONFIG.format(docs=BOOK.handbook_dir.resolve(), site=site), encoding="utf-8")
-    config = load_config(str(config_file))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    config = yaml.safe_load(BASELINE_CONFIG.format(docs=BOOK.handbook_dir.resolve(), site=site))
+    config["theme"]["palette"] = yaml.safe_load(MKDOCS_CONFIG.read_text(encoding="utf-8"))["theme"]["palette"]
+    config["markdown_extensions"].insert(0, "attr_list")
+    config["copyright"] = "Questions and answers © the author, from the original post."
+    config_file = work / "bare.yml"
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    mkdocs_build(config_file)
     return site
 
 
