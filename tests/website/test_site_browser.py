@@ -221,7 +221,7 @@ def _check_questions_and_formulas(page, section: Section, url: str) -> int:
 
 def _check_accessibility(page, where: str) -> list[Violation]:
     """axe-core's findings on the page as it is (every answer open): every rule in the first colour
-    scheme, those that read colours in the other. The ¶ permalinks are shown as on hover or
+    scheme, contrast in the other. The ¶ permalinks are shown as on hover or
     focus, so that their contrast is measured too."""
     page.add_style_tag(content=".question-block > .headerlink { opacity: 1 !important; }")
     found = []
