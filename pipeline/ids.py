@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import read_text_input, tsv_text
-from pipeline.model import Handbook, plain_text
+from pipeline.model import Handbook, Question, Section, map_questions, plain_text
 from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
@@ -104,21 +104,20 @@ def assign_ids(
     unused = list(known)
     taken = {a.id for a in known}
     result: list[Assignment] = []
-    sections = []
-    for section in handbook.sections:
-        questions = []
-        for question in section.questions:
-            text = plain_text(question.title)
-            found = _match(text, section.slug, unused)
-            if found:
-                unused.remove(found)
-                qid = found.id
-            else:
-                qid = _new_id(text, taken)
-                taken.add(qid)
-            result.append(Assignment(qid, section.slug, text))
-            questions.append(replace(question, id=qid))
-        sections.append(replace(section, questions=tuple(questions)))
+
+    def identified(section: Section, question: Question) -> Question:
+        text = plain_text(question.title)
+        found = _match(text, section.slug, unused)
+        if found:
+            unused.remove(found)
+            qid = found.id
+        else:
+            qid = _new_id(text, taken)
+            taken.add(qid)
+        result.append(Assignment(qid, section.slug, text))
+        return replace(question, id=qid)
+
+    handbook = map_questions(handbook, identified)
     dropped = [a for a in unused if a.section != DROPPED]
     if dropped and not allow_dropped:
         first = dropped[0]
@@ -128,4 +127,4 @@ def assign_ids(
             "If they were removed on purpose, run `handbook normalize --allow-dropped`"
         )
     result += [replace(a, section=DROPPED) for a in unused]
-    return replace(handbook, sections=tuple(sections)), result
+    return handbook, result
