@@ -5,7 +5,8 @@ its reader, the repairs, the id assignments and the errata; the canonical
 Markdown; the built site's HTML; every exported deck. Each question must be
 present exactly once at every stage, with the same title and answer (text,
 formulas, code, figures), and each figure's SVG once, the same bytes, in the
-Markdown's folder, the site and every deck that shows it. Every formula must also pass KaTeX; every page of the site
+Markdown's folder, the site and every deck that shows it; on the site each question
+also has one permalink beside it. Every formula must also pass KaTeX; every page of the site
 must show the handbook's titles in its <title>, header, heading and navigation
 as text (metadata is untrusted: markup there means it was injected); and every
 finding of the residue audit (pipeline/audit.py) must be accepted in
@@ -105,7 +106,19 @@ def _svg_files(folder: Path) -> list[tuple[str, bytes]]:
     return [(p.name, inputs.read_bytes(p, inputs.FIGURE)) for p in sorted(folder.glob("*.svg"))]
 
 
-def _with_problem(result: StageResult, problem: str) -> StageResult:
+def _permalinks_problem(expected: list[Question], pages: dict[str, SitePage]) -> str:
+    """Each question has one permalink on the site, beside it."""
+    counts = Counter(anchor for page in pages.values() for anchor in page.permalinks)
+    for question in expected:
+        if counts[question.id] != 1:
+            found = f"{counts[question.id]} permalinks" if counts[question.id] else "no permalink"
+            return f"question {question.id!r} has {found}"
+    return ""
+
+
+def _with_problem(result: StageResult, *problems: str) -> StageResult:
+    """The result, with the first of `problems` unless it has one of its own."""
+    problem = next((p for p in problems if p), "")
     return result if result.first_problem or not problem else replace(result, first_problem=problem)
 
 
@@ -249,6 +262,7 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
     return [
         _with_problem(
             compare("site pages", expected, [q for page in pages.values() for q in page.questions]),
+            _permalinks_problem(expected, pages),
             _figure_files_problem(f"{book_dir / FIGURES_FOLDER}/", site_figures, _figures(expected), svgs),
         ),
         _chrome_stage(

@@ -2,9 +2,9 @@
 
 Reads the static HTML MkDocs wrote (before any script runs): every
 `details.question` with its id, the title in its summary and the answer below,
-through the shared HTML-fragment reader. And, for each page, the places where
-the theme prints the handbook's titles (`page_chrome`), as text: an element
-injected through an unescaped title shows there.
+through the shared HTML-fragment reader, and the permalinks beside them. And, for
+each page, the places where the theme prints the handbook's titles
+(`page_chrome`), as text: an element injected through an unescaped title shows there.
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ def page_questions(soup: BeautifulSoup) -> tuple[Question, ...]:
             raise HandbookError(f"question block {details.get('id')!r} lacks its title or answer")
         questions.append(Question(str(details.get("id", "")), element_inlines(title), element_blocks(answer)))
     return tuple(questions)
+
+
+def page_permalinks(soup: BeautifulSoup) -> tuple[str, ...]:
+    """The anchors the questions' permalinks point to (`#<id>`, beside each `details.question`), in page order."""
+    return tuple(
+        str(link.get("href", "")).removeprefix("#")
+        for link in soup.select(".question-block > details.question + a.headerlink")
+    )
 
 
 # --- what the theme shows around each page --------------------------------------
@@ -93,6 +101,7 @@ def page_chrome(soup: BeautifulSoup) -> PageChrome:
 @dataclass(frozen=True)
 class SitePage:
     questions: tuple[Question, ...]
+    permalinks: tuple[str, ...]  # the question ids the page's permalinks point to
     chrome: PageChrome
 
 
@@ -106,6 +115,6 @@ def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
     }
     soups = {name: parse_html(inputs.read_text(page, inputs.SITE_PAGE)) for name, page in pages.items()}
     return {
-        name: SitePage(page_questions(soup) if name else (), page_chrome(soup))
+        name: SitePage(page_questions(soup) if name else (), page_permalinks(soup), page_chrome(soup))
         for name, soup in soups.items()
     }
