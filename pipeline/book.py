@@ -41,7 +41,7 @@ from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
-from pipeline.readers import reader_for
+from pipeline.readers import READERS, reader_for
 from pipeline.readers.markdown import read_markdown
 from pipeline.repair import RepairLog, repair
 from pipeline.sanitize import web_url
@@ -84,6 +84,10 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     def read(cls, path: Path) -> Manifest:
         """The manifest at `path`; its snapshot must be a file beside it (a bare name, never a path)."""
         manifest = inputs.read_json(path, inputs.MANIFEST, cls)
+        if manifest.reader not in READERS:
+            raise HandbookError(
+                f"{path}: reader must be one of {', '.join(sorted(READERS))}, not {inputs.shown(manifest.reader)}"
+            )
         name = manifest.snapshot
         if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
             raise HandbookError(
@@ -251,7 +255,7 @@ def markdown_book(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book:
 def read_snapshot_text(path: Path) -> str:
     """The snapshot as text, refusing what cannot be a handbook page."""
     data = inputs.read_bytes(path, inputs.SNAPSHOT)
-    if not data.strip():
+    if not data.removeprefix(BOM.encode("utf-8")).strip():
         raise HandbookError(f"{path} is empty")
     if b"\x00" in data:
         raise HandbookError(f"{path} is a binary file, not a text or HTML snapshot")

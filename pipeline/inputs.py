@@ -110,6 +110,15 @@ def utf8(path: Path, data: bytes) -> str:
         raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_text(value: str) -> bool:
+    """Whether a decoded value is text: no lone surrogate (a JSON or YAML escape can make one, and
+    nothing can be written with it)."""
+    return not _SURROGATE.search(value)
+
+
 def read_text(path: Path, kind: Kind) -> str:
     """A UTF-8 text file, its byte-order mark dropped."""
     return utf8(path, read_bytes(path, kind)).removeprefix("\ufeff")
@@ -138,12 +147,12 @@ def read_toml(path: Path, kind: Kind, schema: type[T]) -> T:
 
 
 def read_json(path: Path, kind: Kind, schema: type[T]) -> T:
-    """A JSON file decoded into `schema`."""
-    return decode_json(path, read_bytes(path, kind), schema)
+    """A JSON file (UTF-8 text, a byte-order mark dropped) decoded into `schema`."""
+    return decode_json(path, read_text(path, kind), schema)
 
 
-def decode_json(path: Path | str, data: bytes, schema: type[T]) -> T:
-    """JSON bytes (a file's, or a member of a package named `path`) decoded into `schema`."""
+def decode_json(path: Path | str, data: bytes | str, schema: type[T]) -> T:
+    """JSON (a file's text, or a member of a package named `path`) decoded into `schema`."""
     try:
         return msgspec.json.decode(data, type=schema)
     except msgspec.ValidationError as error:
@@ -214,19 +223,28 @@ def read_tsv(path: Path, kind: Kind, columns: Sequence[Column]) -> list[tuple[st
 # --- the environment ---------------------------------------------------------------
 
 
-def env_number(name: str, default: float, *, low: float, high: float, integer: bool = False) -> float:
-    """A number from the environment: finite, within [low, high] (whole when `integer`), else one line."""
+def env_number(
+    name: str, default: float, *, low: float, high: float, integer: bool = False, what: str = ""
+) -> float:
+    """A number from the environment: finite, within [low, high] (whole when `integer`), else one
+    line saying so (`what` it is, "a whole number" by default)."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    kind = "a whole number" if integer else "a number"
+    kind = what or ("a whole number" if integer else "a number")
     try:
         value = float(int(raw)) if integer else float(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not low <= value <= high:
-        raise HandbookError(f"{name} must be {kind} from {low:g} to {high:g}, not {shown(raw[:40])}")
+        raise HandbookError(
+            f"{name} must be {kind} from {_bound(low)} to {_bound(high)}, not {shown(raw[:40])}"
+        )
     return value
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 # --- one-line messages -------------------------------------------------------------

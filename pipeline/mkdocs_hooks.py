@@ -45,6 +45,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
+from pipeline import inputs
 from pipeline.book import read_series
 from pipeline.errors import HandbookError
 from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
@@ -165,11 +166,15 @@ def _asset_files(config: MkDocsConfig, layout: SiteLayout) -> list[File]:
     sources = {f"assets/katex/{name}": dist / name for name in KATEX_FILES}
     sources |= {f"assets/katex/fonts/{p.name}": p for p in sorted((dist / "fonts").glob(KATEX_FONTS))}
     sources |= {f"assets/handbook/{p.name}": p for p in sorted(ASSETS.iterdir()) if p.is_file()}
+    files = [File.generated(config, uri, abs_src_path=str(path)) for uri, path in sources.items()]
     root = Path(config.config_file_path or ".").parent
-    for book in layout.books:
+    for book in layout.books:  # decks are outputs anyone could have put there: read through the door
         decks = root / DECKS_DIR / book.slug
-        sources |= {book.deck(p.name): p for p in sorted(decks.glob("*.apkg"))}
-    return [File.generated(config, uri, abs_src_path=str(path)) for uri, path in sources.items()]
+        files += [
+            File.generated(config, book.deck(p.name), content=inputs.read_bytes(p, inputs.DECK))
+            for p in sorted(decks.glob("*.apkg"))
+        ]
+    return files
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -181,6 +181,7 @@ def fetch(url: str, options: FetchOptions) -> str:
     or cut off, is retried like a network error, then refused.
     """
     shown = inputs.shown(url) if any(ord(c) < 32 or c == "\x7f" for c in url) else url
+    shown = shown if len(shown) <= 200 else shown[:200] + "…"  # an address of any length, in one short line
     try:
         parse_url(url)
     except LocationParseError as error:
@@ -293,6 +294,8 @@ def _request(manager: urllib3.PoolManager, url: str, shown: str, options: FetchO
         raise _Retry(_network_reason(error.reason, options)) from None
     except (HTTPError, OSError) as error:
         raise _Retry(_network_reason(error, options)) from None
+    except ValueError as error:  # a redirect to something that is no address at all
+        raise HandbookError(f"{shown} redirects to no web address: {inputs.one_line(str(error))}") from None
     try:
         return _page(response, shown, options)
     finally:
@@ -374,14 +377,14 @@ def _decode(body: bytes, charset: str | None, url: str) -> str:
     encoding = charset or "utf-8"
     try:
         "".encode(encoding)
-    except LookupError:
-        encoding = "utf-8"  # an unknown charset name: the page is most likely UTF-8
+    except (LookupError, UnicodeError):
+        encoding = "utf-8"  # an unknown charset name (or a codec that is none): most likely UTF-8
     try:
         text = body.decode(encoding)
-    except UnicodeDecodeError as error:
+    except (LookupError, UnicodeError) as error:  # a codec's own errors are UnicodeErrors too
+        where = f" (bad byte at offset {error.start})" if isinstance(error, UnicodeDecodeError) else ""
         raise HandbookError(
-            f"{url} is not valid {encoding} text (bad byte at offset {error.start}): "
-            "save the page from a browser and pass the file"
+            f"{url} is not valid {inputs.shown(encoding)} text{where}: save the page from a browser and pass the file"
         ) from None
     if "\x00" in text:
         raise HandbookError(f"{url} sent binary data, not an HTML page: check the address")

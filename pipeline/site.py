@@ -16,6 +16,7 @@ modification time), never to the clock.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -33,7 +34,7 @@ from pipeline.fileio import replaced_dir
 from pipeline.inputs import one_line
 from pipeline.normalize import normalize_if_stale
 from pipeline.paths import MKDOCS_CONFIG
-from pipeline.site_config import check_web_url, config_stream
+from pipeline.site_config import check_addresses, check_web_url, config_stream
 from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook, site_extra
 from pipeline.source_time import source_date
 from pipeline.writers.site import deck_files, formula_count
@@ -112,26 +113,53 @@ def build_site(
 
 
 def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_url: str | None) -> None:
-    """`mkdocs build --strict`, as the mkdocs command runs it, with our folders and books."""
+    """`mkdocs build --strict`, as the mkdocs command runs it, with our folders and books; MkDocs'
+    messages are gathered, not printed, and the first says in one line why a build stopped."""
     overrides = {"site_url": site_url} if site_url is not None else {}
-    try:
-        config = load_config(
-            config_stream(config_file),
-            docs_dir=str(layout.books[0].handbook_dir.resolve()),
-            site_dir=str(site_dir.resolve()),
-            strict=True,
-            **overrides,
-        )
-        config.extra[SITE_KEY] = site_extra(layout)
-        config.plugins.on_startup(command="build", dirty=False)
+    with _mkdocs_messages() as messages:
         try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except MkDocsException as error:
-        raise HandbookError(
-            f"the site did not build ({one_line(str(error))}); see the MkDocs messages above"
-        ) from None
+            config = load_config(
+                config_stream(config_file),
+                docs_dir=str(layout.books[0].handbook_dir.resolve()),
+                site_dir=str(site_dir.resolve()),
+                strict=True,
+                **overrides,
+            )
+            check_addresses(config, str(config_file))  # what MkDocs made of it, INHERIT and tags included
+            config.extra[SITE_KEY] = site_extra(layout)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as error:
+            why = messages[0] if messages else str(error)
+            raise HandbookError(f"the site did not build from {config_file}: {one_line(why)}") from None
+
+
+class _Gathered(logging.Handler):
+    """Keeps the messages of WARNING and above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_messages() -> Iterator[list[str]]:
+    """MkDocs' warnings and errors while it builds, kept for the one-line error instead of printed."""
+    handler = _Gathered()
+    logger = logging.getLogger("mkdocs")
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:

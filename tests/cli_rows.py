@@ -87,8 +87,9 @@ def cloned_checkout(folder: Path) -> Path:
     """A `git clone` of this checkout (its committed files and a .git of its own), with the
     same built outputs and user files as `plain_checkout`."""
     subprocess.run(["git", "clone", "-q", "--local", str(ROOT), str(folder)], check=True, capture_output=True)
-    shutil.rmtree(folder / "source")
-    shutil.copytree(ROOT / "source", folder / "source")  # this checkout's source/, committed or not
+    for name in ("source", "pipeline"):  # this checkout's inputs and code (the hooks), committed or not
+        shutil.rmtree(folder / name)
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.rmtree(folder / "site", ignore_errors=True)
     shutil.rmtree(folder / "decks", ignore_errors=True)
     plain = plain_checkout(folder.with_name(folder.name + "-outputs"))

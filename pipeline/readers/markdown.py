@@ -275,8 +275,8 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
             fields[key] = json.loads(value.strip())
         except json.JSONDecodeError:
             raise HandbookError(f"{where}: front matter line {line!r} needs a quoted value") from None
-        if not isinstance(fields[key], str):
-            raise HandbookError(f"{where}: front matter {key!r} must be a quoted string")
+        if not isinstance(fields[key], str) or not inputs.is_text(fields[key]):
+            raise HandbookError(f"{where}: front matter {key!r} must be a quoted string of text")
     return fields, text[match.end() :]
 
 
