@@ -44,8 +44,8 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(one_line(message)) from None
         except OSError as error:
             raise click.ClickException(one_line(os_error_line(error))) from None
-        except KeyboardInterrupt:
-            raise click.Abort() from None
+        except KeyboardInterrupt:  # Ctrl-C: every output is swapped in whole, so none is half-written
+            raise click.ClickException("interrupted: each output is as it was, or complete") from None
 
     return wrapper
 

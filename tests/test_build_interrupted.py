@@ -1,5 +1,6 @@
 """`kill -9` at five moments of `handbook build`: every output is the old one or the new one,
-and the next build leaves no staging folder behind.
+and the next build leaves no staging folder behind; Ctrl-C at the staged moments is one line and
+leaves no staging folder at all.
 
 One project (its own copy of source/ and mkdocs.yml) is made stale (an errata comment, a
 figure script's comment), then `handbook build` runs as a process of its own and is killed
@@ -90,8 +91,8 @@ MOMENTS = {
 }
 
 
-def build_until(project: Path, moment: Moment, shim: Path) -> int:
-    """Run `handbook build` and SIGKILL it at `moment`; its exit status."""
+def build_until(project: Path, moment: Moment, shim: Path, sig: int = signal.SIGKILL) -> tuple[int, str]:
+    """Run `handbook build`, send it `sig` at `moment`; its exit status and what it said on stderr."""
     held = shim / "held"
     held.unlink(missing_ok=True)
     process = subprocess.Popen(
@@ -99,21 +100,27 @@ def build_until(project: Path, moment: Moment, shim: Path) -> int:
         cwd=project,
         env=os.environ | ENV | moment.env(held),
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.PIPE,
         text=True,
     )
     output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
-    reader.start()
+    errors: list[str] = []
+    readers = [
+        threading.Thread(target=lambda: output.extend(process.stdout), daemon=True),  # type: ignore[arg-type]
+        threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True),  # type: ignore[arg-type]
+    ]
+    for reader in readers:
+        reader.start()
     deadline = time.monotonic() + PATIENCE
     while process.poll() is None and time.monotonic() < deadline:
         if moment.reached(held, "".join(output)):
-            process.send_signal(signal.SIGKILL)
+            process.send_signal(sig)
             break
         time.sleep(0.005)
     process.wait(timeout=PATIENCE)
-    reader.join()
-    return process.returncode
+    for reader in readers:
+        reader.join()
+    return process.returncode, "".join(errors)
 
 
 def run(project: Path, command: str) -> None:
@@ -149,7 +156,8 @@ def leftovers(project: Path) -> list[str]:
     ]
 
 
-def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging(tmp_path: Path) -> None:
+def stale_project(tmp_path: Path) -> tuple[Path, Path]:
+    """A project whose Markdown and one figure are stale, and the folder of the start-up shim."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copytree(ROOT / "source", project / "source")
@@ -162,9 +170,14 @@ def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging
     shim = tmp_path / "shim"
     shim.mkdir()
     (shim / "sitecustomize.py").write_text(HOLDER, encoding="utf-8")
+    return project, shim
+
+
+def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging(tmp_path: Path) -> None:
+    project, shim = stale_project(tmp_path)
     states = [outputs(project)]
     for name, moment in MOMENTS.items():
-        assert build_until(project, moment, shim) == -signal.SIGKILL, f"the build ended before {name}"
+        assert build_until(project, moment, shim)[0] == -signal.SIGKILL, f"the build ended before {name}"
         states.append(outputs(project))
     run(project, "build")
     assert leftovers(project) == []
@@ -174,3 +187,23 @@ def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging
             assert after[output] in (before[output], new[output]), f"{output} after a kill when {name}"
     run(project, "check")
     assert leftovers(project) == []
+
+
+def test_ctrl_c_while_a_folder_is_staged_is_one_line_and_leaves_nothing_staged(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) at the moments a folder is staged: exit 1, one `Error:` line, no traceback,
+    the staging folder gone at once (not left for the next run), every output old or new."""
+    project, shim = stale_project(tmp_path)
+    staged = {
+        "the Markdown staged": f"{BOOK_DIR}/handbook",
+        "the decks staged": "decks",
+        "the site staged": "site",
+    }
+    for name, output in staged.items():
+        before = outputs(project)
+        status, said = build_until(project, MOMENTS[name], shim, signal.SIGINT)
+        assert status == 1, f"{name}: {said}"
+        assert said.startswith("Error: interrupted") and said.count("\n") == 1, f"{name}: {said}"
+        assert leftovers(project) == [], name
+        assert outputs(project)[output] == before[output], (
+            f"{output} changed by a run stopped while staging it"
+        )

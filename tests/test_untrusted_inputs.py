@@ -14,6 +14,9 @@ import json
 import os
 import re
 import shutil
+import sqlite3
+import tomllib
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,6 +36,7 @@ IDS = BOOK_DIR / "question-ids.tsv"
 BUILT = ("site", "decks")  # what the commands replace as a whole
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 PAYLOAD = "<img src=x class=pwned onerror=alert(7)>"
+MARKUP_TABLE = Path(__file__).with_name("fixtures") / "hostile_markup.toml"
 
 
 def handbook(project: Path, *args: str) -> CliRun:
@@ -277,6 +281,101 @@ def test_an_accepted_dropped_question_keeps_its_id(project: Path) -> None:
     handbook(project, "normalize").assert_ok()  # accepted once, not asked again
 
 
+MARKUP = {row["name"]: row for row in tomllib.loads(MARKUP_TABLE.read_text(encoding="utf-8"))["markup"]}
+ACCEPTED = [name for name, row in MARKUP.items() if "refused" not in row and not row.get("ends_the_page")]
+# What may never reach a page's content or a card: elements that run or load something, event
+# handlers, and URLs of the schemes that run script.
+RUNNING_TAGS = {
+    "script",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "base",
+    "meta",
+    "style",
+    "form",
+    "svg",
+    "math",
+}
+RUNNING_TAGS |= {"template", "link", "video", "audio", "source", "marquee", "button", "input", "textarea"}
+SCRIPT_URL = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+}
+
+
+def running_parts(html: str) -> list[str]:
+    """The tags, handlers and URLs in `html` that could run script (none, in anything we publish)."""
+    found = []
+    for tag in BeautifulSoup(html, "html.parser").find_all(True):
+        found += [tag.name] if tag.name in RUNNING_TAGS else []
+        for name, value in tag.attrs.items():
+            text = re.sub(r"[\x00-\x20]", "", " ".join(value) if isinstance(value, list) else value)
+            if name.lower().startswith("on") or (name in URL_ATTRIBUTES and SCRIPT_URL.match(text)):
+                found.append(f"{tag.name}[{name}={text[:40]}]")
+    return found
+
+
+def page_with(answers: dict[str, str]) -> str:
+    """The original post's shape, each question's answer holding raw markup (by question id)."""
+    questions = [
+        build.question(qid, f"What does {qid} do?", build.para(f"Before @{qid}@ after.")) for qid in answers
+    ]
+    page = write_original_html(
+        build.handbook(build.section("s", "Section", *questions), title="Hostile page")
+    )
+    for qid, markup in answers.items():
+        page = page.replace(f"@{qid}@", markup)
+    return page
+
+
+def published(page: str) -> list[str]:
+    """A saved page as the site's questions and the cards' fields, through every stage but KaTeX's
+    (the canonical Markdown must read back as the page read, as `normalize` requires)."""
+    from pipeline.readers.html_page import read_html_page
+    from pipeline.readers.markdown import read_files
+    from pipeline.repair import repair
+    from pipeline.tex_allowlist import check_card_html, check_formulas
+    from pipeline.writers.anki import note_fields
+    from pipeline.writers.markdown import markdown_files
+    from pipeline.writers.site import question_html
+
+    repaired, _ = repair(read_html_page(page, "https://ok.example/"))
+    check_formulas(repaired)
+    book = read_files(markdown_files(repaired))
+    assert book == repaired, "the canonical Markdown does not read back the same (normalize refuses that)"
+    html = []
+    for section in book.sections:
+        for question in section.questions:
+            fields = note_fields(book, section, question, "https://site.example/")
+            for field in fields:
+                check_card_html(field, f"question {question.id!r}")
+            html += [question_html(question), *fields]
+    return html
+
+
+@pytest.mark.parametrize("name", list(MARKUP))
+def test_hostile_markup_in_a_saved_page_reaches_no_page_and_no_card(name: str) -> None:
+    from pipeline.errors import HandbookError
+
+    row = MARKUP[name]
+    page = page_with({"q": row["html"]})
+    if "refused" in row:
+        with pytest.raises(HandbookError, match=re.escape(row["refused"])):
+            published(page)
+        return
+    assert [part for html in published(page) for part in running_parts(html)] == []
+
+
 def hostile_page() -> str:
     """A saved page whose title, subtitle and author are script payloads."""
     return write_original_html(
@@ -295,25 +394,60 @@ def hostile_page() -> str:
 
 
 def test_a_hostile_saved_page_end_to_end(tmp_path: Path) -> None:
-    """scrape → normalize → build-site → export-anki → check, in a project of its own."""
+    """scrape → normalize → build-site → export-anki → check, in a project of its own; then a
+    second book made of every hostile markup row, published beside it."""
     project = new_project(tmp_path / "project")
     (project / "evil.html").write_text(hostile_page(), encoding="utf-8")
+    markup = {f"m{number}": MARKUP[name]["html"] for number, name in enumerate(ACCEPTED)}
+    (project / "markup.html").write_text(page_with(markup), encoding="utf-8")
     for command in (
         ("scrape", "evil.html", "--book", BOOK_DIR.name),
+        ("scrape", "markup.html", "--book", "hostile-markup"),
         ("normalize",),
         ("build-site",),
         ("export-anki",),
-        ("check",),
     ):
         handbook(project, *command).assert_ok()
+    (project / "source" / "books" / "hostile-markup" / "audit-accepted.toml").write_text(
+        _accepted("what-does-m{}-do".format(ACCEPTED.index("dollar-prose"))), encoding="utf-8"
+    )
+    handbook(project, "check").assert_ok()
     index = (project / HANDBOOK / "index.md").read_text(encoding="utf-8")
     assert f"DL {PAYLOAD}" in json.loads(index.split("\n")[1].split(": ", 1)[1])
     for page in (project / "site").glob("**/*.html"):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert not soup.select(".pwned, svg[onload], img[src=y]"), page
         assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], page
+        for content in soup.select("details.question .question-title, details.question .answer"):
+            assert running_parts(str(content)) == [], page
+    shown = BeautifulSoup(
+        (project / "site" / "hostile-markup" / "01-s" / "index.html").read_text(), "html.parser"
+    )
+    assert len(shown.select("details.question")) == len(ACCEPTED)  # every row reached the site, as text
+    for deck in (project / "decks").glob("*/*.apkg"):
+        for field in deck_fields(deck):
+            assert running_parts(field) == [], deck
     home = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert home.title.get_text() == f"DL {PAYLOAD}"  # the home tab shows the site name once
+    assert home.title.get_text().startswith(f"DL {PAYLOAD}")  # the home tab shows the site name
+
+
+def _accepted(question: str) -> str:
+    """The review of the one finding the markup leaves: TeX written as prose (it stays text)."""
+    return (
+        f'[[accepted]]\nquestion = "{question}"\nkind = "tex-in-prose"\n'
+        "text = 'Before $\\href{javascript:alert(1)}{x}$ after.'\nreason = \"a hostile page's text, kept as text\"\n"
+    )
+
+
+def deck_fields(deck: Path) -> list[str]:
+    """Every field of every note of an .apkg."""
+    with zipfile.ZipFile(deck) as package:
+        collection = package.read("collection.anki2")
+    database = sqlite3.connect(":memory:")
+    database.deserialize(collection)
+    rows = database.execute("select flds from notes").fetchall()
+    database.close()
+    return [field for (fields,) in rows for field in fields.split("\x1f")]
 
 
 # --- the escaping layer itself ------------------------------------------------

@@ -38,6 +38,7 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement, PreformattedString
+from markdown_it.common.normalize_url import normalizeLink
 
 from pipeline.formats import FIGURE_CLASS, FIGURES_FOLDER
 from pipeline.model import (
@@ -421,7 +422,8 @@ def _inline_element(tag: Tag, items: list[_Item], in_link: bool) -> _Frame | Non
     math = _math_of(tag)
     if math is not None:
         tex, display = math
-        items.append(_Display(tex) if display else Math(tex))
+        if tex.strip():  # a formula without TeX (a bare <math> of markup) holds nothing to keep
+            items.append(_Display(tex) if display else Math(tex))
     elif name == "br":
         items.append(Text(_BREAK))
     elif name == "code":
@@ -435,8 +437,8 @@ def _inline_element(tag: Tag, items: list[_Item], in_link: bool) -> _Frame | Non
     else:
         href = tag.get("href")
         url = safe_url(href) if name == "a" and not in_link and isinstance(href, str) else None
-        if url is not None:
-            return _Frame(iter(list(tag.children)), [], url=url, in_link=True)
+        if url is not None:  # in the form canonical Markdown reads it back in (percent-encoded)
+            return _Frame(iter(list(tag.children)), [], url=normalizeLink(url), in_link=True)
         block = name in BLOCK_TAGS
         if block:
             items.append(Text(_BREAK))
