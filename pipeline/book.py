@@ -39,7 +39,7 @@ from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids
-from pipeline.model import Handbook
+from pipeline.model import Handbook, Paragraph, Text, all_blocks, block_inlines, flat_inlines, plain_text
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import READERS, reader_for
 from pipeline.readers.markdown import read_markdown
@@ -269,7 +269,31 @@ def read_snapshot(path: Path, manifest: Manifest) -> Handbook:
             f"{path} no longer matches the sha256 its manifest recorded at scrape time "
             "(an interrupted scrape, or an edit or truncation since): restore it, or run `handbook scrape` again"
         )
-    return reader_for(manifest.reader)(text.removeprefix(BOM), manifest.source_url)
+    handbook = reader_for(manifest.reader)(text.removeprefix(BOM), manifest.source_url)
+    check_text_lengths(path, handbook)
+    return handbook
+
+
+# The seed's longest run of text (a paragraph, an item, a cell, a title) is about 1,000
+# characters; twenty times that is still prose. A longer one is not, and the search for
+# doubled formulas grows faster than the text it searches: refused before the repairs start.
+MAX_TEXT = 20_000
+
+
+def check_text_lengths(path: Path | str, handbook: Handbook) -> None:
+    """Refuse, in one line naming the place, a run of text longer than MAX_TEXT."""
+    places = [("the introduction", handbook.intro), ("the references", handbook.references)]
+    for _, question in handbook.questions():
+        where = f"the question {plain_text(question.title)[:40]!r}"
+        places += [(where, (Paragraph(question.title),)), (where, question.answer)]
+    for where, blocks in places:
+        for block in all_blocks(blocks):
+            for inline in flat_inlines(tuple(block_inlines(block))):
+                if isinstance(inline, Text) and len(inline.text) > MAX_TEXT:
+                    raise HandbookError(
+                        f"{path}: {where} holds a run of text of {len(inline.text):,} characters, over the "
+                        f"{MAX_TEXT:,} a paragraph may have: is it the right file?"
+                    )
 
 
 def corrected_handbook(

@@ -30,7 +30,7 @@ from urllib3.util import Retry, Timeout, parse_url
 from urllib3.util.ssl_ import create_urllib3_context
 
 from pipeline import inputs
-from pipeline.book import MANIFEST_NAME, Manifest, check_slug, proposed_slug
+from pipeline.book import MANIFEST_NAME, Manifest, check_slug, check_text_lengths, proposed_slug
 from pipeline.errors import HandbookError
 from pipeline.fileio import check_replaceable, make_parents, remove_empty, write_atomic
 from pipeline.model import Handbook
@@ -400,6 +400,7 @@ def check_snapshot(text: str, reader: str, source: str) -> Handbook:
 
     url = source if is_web_address(source) else ""
     handbook = reader_for(reader)(text, url)
+    check_text_lengths(source, handbook)  # what normalize would refuse is not kept either
     if not any(True for _ in handbook.questions()):
         raise HandbookError(f"{source} holds no handbook questions: is it the handbook page?")
     return handbook

@@ -40,6 +40,7 @@ its paragraph was display math on the page), and a paragraph that leaked as raw
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -248,11 +249,14 @@ def _pick(text: str, found: list[Candidate], glued: bool) -> list[Candidate]:
         order = sorted(found, key=lambda c: (-c.end, c.start, _dangles(text, c)))
     else:
         order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
-    chosen: list[Candidate] = []
+    chosen: list[Candidate] = []  # disjoint and sorted by start, so by end too
+    starts: list[int] = []
     for candidate in order:
-        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda c: c.start)
+        before = bisect.bisect_left(starts, candidate.end)  # the chosen that start before it ends
+        if before == 0 or chosen[before - 1].end <= candidate.start:  # the last of them ends in time
+            chosen.insert(before, candidate)
+            starts.insert(before, candidate.start)
+    return chosen
 
 
 def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
