@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.book import book_of
+from pipeline.paths import DEFAULT_SITE_ENGINE
 
 Progress = Callable[[str], None]
 
@@ -43,6 +44,7 @@ def build(
     decks_dir: Path,
     progress: Progress = lambda message: None,
     *,
+    engine: str = DEFAULT_SITE_ENGINE,
     force: bool = False,
     adopt: bool = False,
 ) -> BuildReport:
@@ -74,7 +76,7 @@ def build(
 
     def site() -> tuple[int, str]:
         first, *more = handbook_dirs
-        report = build_site(first, site_dir, more_books=more, force=force, adopt=adopt)
+        report = build_site(first, site_dir, more_books=more, engine=engine, force=force, adopt=adopt)
         return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
 
     run(1, "normalize", each_book(lambda folder: _markdown(folder, force)))

@@ -1,42 +1,50 @@
-"""`handbook build-site`: canonical Markdown → the MkDocs Material site.
+"""`handbook build-site`: canonical Markdown → the site, built by MkDocs or Zensical.
 
-The pages themselves are made by the MkDocs hooks (pipeline/mkdocs_hooks.py), so
-`mkdocs serve` shows the same site; this module runs `normalize` first when a
-book's Markdown is older than its snapshot or errata, builds strictly with
-MkDocs' Python API into a staging folder, and swaps it in only when the build
-succeeded. A site holds one book or several (pipeline/site_layout.py): the
-first at the root, the others under `<slug>/`, named after the series.
+The pages are made here, by the project's own writers, into the site's source
+(pipeline/site_source.py: a folder any of the engines builds as it is, no hooks);
+the engine wraps them in the Material theme, makes the navigation and the search
+index. This module runs `normalize` first when a book's Markdown is older than its
+snapshot or errata, writes the source folder (only the files that changed), builds
+it strictly into a staging folder, and swaps that in only when the build succeeded.
+`serve_site` keeps the source folder up to date while an engine serves it.
 
-The same input gives byte-identical files: the only date MkDocs writes (sitemap
-`lastmod` and the gzip header of sitemap.xml.gz) is taken from
-SOURCE_DATE_EPOCH, which is set here, when the caller has not, to the time of
-the last git commit of the Markdown (or, outside a clean checkout, its newest
-modification time), never to the clock.
+Engines (pipeline.paths.SITE_ENGINES): MkDocs 1.6 with Material 9.8, run in this process (the default:
+it builds everything the site needs, and Material's own releases are what the
+browser tests follow); Zensical, its successor, run as its own command.
+
+The same input gives byte-identical files: the only date the engines write (the
+sitemap's, MkDocs' gzip header) is taken from SOURCE_DATE_EPOCH, which is set
+here, when the caller has not, to the time of the last git commit of the
+Markdown (or, outside a clean checkout, its newest modification time), never to
+the clock.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
-
 from pipeline.book import book_of
 from pipeline.errors import HandbookError
-from pipeline.fileio import replaced_dir
+from pipeline.fileio import MARKER, check_output_dir, marker_text, replaced_dir, write_atomic
 from pipeline.normalize import normalize_if_stale
-from pipeline.paths import MKDOCS_CONFIG
-from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook
-from pipeline.source_time import source_time
+from pipeline.paths import DEFAULT_SITE_ENGINE, MKDOCS_CONFIG, SERVE_SOURCE_DIR, SITE_ENGINES
+from pipeline.site_layout import SiteLayout, books_layout, read_handbook
+from pipeline.site_source import CONFIG_FILE, Content, read_settings, site_source, source_date
 from pipeline.writers.site import deck_files, formula_count
 
 WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
+SOURCE_WRITER = "handbook build-site (the site's source)"
+# What the source folder's engines may keep there between runs (their output, caches).
+ENGINE_FILES = frozenset({"site", ".cache"})
 
 
 @dataclass(frozen=True)
@@ -74,27 +82,35 @@ def build_site(
     series_title: str | None = None,
     config_file: Path = MKDOCS_CONFIG,
     site_url: str | None = None,
+    engine: str = DEFAULT_SITE_ENGINE,
+    source_dir: Path | None = None,
     force: bool = False,
     adopt: bool = False,
 ) -> SiteReport:
     """Build the site of `handbook_dir`'s book, and of `more_books` (Markdown folders)
-    after it, into `site_dir` (replaced only on success).
+    after it, into `site_dir` (replaced only on success), with `engine`.
 
     With more books the site is the series' (`series_title`, by default
-    source/books/series.toml's). `site_url` overrides mkdocs.yml's (tests serve
-    the site on a port of their own); `force` replaces a folder that holds
-    something else, `adopt` an unmarked default site/ from before markers (see
-    pipeline.fileio).
+    source/books/series.toml's). `config_file` holds the site's settings (theme,
+    search, site_url; the checkout's mkdocs.yml); `site_url` overrides its own
+    (tests serve the site on a port of their own). The source folder is
+    `source_dir`, by default build/<site folder's name>-source beside `site_dir`.
+    `force` replaces a folder that holds something else, `adopt` an unmarked
+    default site/ from before markers (see pipeline.fileio).
     """
     start = time.perf_counter()
+    if engine not in SITE_ENGINES:
+        raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
     dirs = [handbook_dir, *more_books]
     normalized = [normalize_if_stale(book) for folder in dirs if (book := book_of(folder)) is not None]
     layout = books_layout(handbook_dir, more_books, series_title)
     handbooks = [read_handbook(folder) for folder in dirs]
-    if not config_file.is_file():
-        raise HandbookError(f"{config_file} not found: run build-site from the project folder")
-    with replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging, _source_date(dirs):
-        _mkdocs_build(config_file, layout, staging, site_url)
+    source = source_dir or default_source_dir(site_dir)
+    check_output_dir(site_dir, WRITER, force=force, adopt=adopt)
+    with _source_date(dirs):
+        write_source(source, site_source(layout, read_settings(config_file), site_url))
+        with replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging:
+            BUILDERS[engine](source / CONFIG_FILE, staging)
     return SiteReport(
         site_dir=site_dir,
         pages=sum(len(h.sections) + 1 for h in handbooks),
@@ -106,22 +122,56 @@ def build_site(
     )
 
 
-def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_url: str | None) -> None:
-    """`mkdocs build --strict`, as the mkdocs command runs it, with our folders and books."""
-    overrides = {"site_url": site_url} if site_url is not None else {}
-    first, *others = layout.books
+def default_source_dir(site_dir: Path) -> Path:
+    """Where a site's source folder goes: build/<site folder's name>-source beside it."""
+    return site_dir.parent / "build" / f"{site_dir.name}-source"
+
+
+# --- the source folder ---------------------------------------------------------
+
+
+def write_source(source: Path, files: Mapping[str, Content]) -> int:
+    """Bring the source folder to exactly `files`, writing only those that changed (so an
+    engine serving it rebuilds only for a real change); returns how many were written.
+    The folder is the pipeline's (marked); the engines' own output and caches in it stay."""
+    check_output_dir(source, SOURCE_WRITER)
+    source.mkdir(parents=True, exist_ok=True)
+    if not (source / MARKER).exists():
+        write_atomic(source / MARKER, marker_text(SOURCE_WRITER))
+    written = 0
+    for name, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        path = source / name
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+        written += 1
+    for path in sorted(source.rglob("*"), reverse=True):
+        name = path.relative_to(source).as_posix()
+        if name.split("/")[0] in ENGINE_FILES or name == MARKER or name in files:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink()  # a page, figure or deck no longer in the books
+    return written
+
+
+# --- engines -------------------------------------------------------------------
+
+
+def _mkdocs_build(config_file: Path, site_dir: Path) -> None:
+    """`mkdocs build --strict -f SOURCE/mkdocs.yml`, in this process, into `site_dir`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
     try:
-        config = load_config(
-            str(config_file),
-            docs_dir=str(first.handbook_dir.resolve()),
-            site_dir=str(site_dir.resolve()),
-            strict=True,
-            **overrides,
-        )
-        config.extra[SITE_KEY] = {
-            "title": layout.title,
-            "books": [str(b.handbook_dir.resolve()) for b in others],
-        }
+        config = load_config(str(config_file), site_dir=str(site_dir.resolve()), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -131,6 +181,90 @@ def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_ur
         raise HandbookError(f"the site did not build ({error}); see the MkDocs messages above") from None
 
 
+def _zensical_build(config_file: Path, site_dir: Path) -> None:
+    """`zensical build --strict -f SOURCE/mkdocs.yml`, its own process; its output then moves to `site_dir`."""
+    built = config_file.parent / "site"
+    shutil.rmtree(built, ignore_errors=True)
+    command = [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config_file)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=config_file.parent)
+    if result.returncode != 0 or not built.is_dir():
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise HandbookError(f"the site did not build with Zensical ({detail[-1] if detail else 'no output'})")
+    os.replace(built, site_dir)
+
+
+BUILDERS = {"mkdocs": _mkdocs_build, "zensical": _zensical_build}
+
+
+# --- live preview ------------------------------------------------------------------
+
+
+SERVE_COMMANDS = {
+    "mkdocs": ["-m", "mkdocs", "serve", "--livereload"],
+    "zensical": ["-m", "zensical", "serve"],
+}
+
+
+def serve_site(
+    handbook_dir: Path,
+    *,
+    more_books: Sequence[Path] = (),
+    config_file: Path = MKDOCS_CONFIG,
+    source_dir: Path | None = None,
+    engine: str = DEFAULT_SITE_ENGINE,
+    dev_addr: str = "127.0.0.1:8000",
+    poll: float = 0.5,
+) -> int:
+    """Serve the site with `engine`'s own live preview, keeping its source folder up to date
+    while the books' Markdown changes (checked every `poll` s; only changed pages are written,
+    and the engine rebuilds for those). Returns the engine's exit code when it stops."""
+    if engine not in SITE_ENGINES:
+        raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
+    dirs = [handbook_dir, *more_books]
+    layout = books_layout(handbook_dir, more_books)
+    settings = read_settings(config_file)
+    source = source_dir or SERVE_SOURCE_DIR
+    write_source(source, site_source(layout, settings))
+    stop = threading.Event()
+
+    def follow() -> None:
+        seen = _stats(dirs)
+        while not stop.wait(poll):
+            now = _stats(dirs)
+            if now == seen:
+                continue
+            seen = now
+            try:
+                write_source(source, site_source(layout, settings))
+            except HandbookError as error:  # a half-typed edit: say so, keep serving the last good pages
+                print(f"handbook: {error}", file=sys.stderr, flush=True)
+
+    watcher = threading.Thread(target=follow, daemon=True)
+    watcher.start()
+    command = [
+        sys.executable,
+        *SERVE_COMMANDS[engine],
+        "-f",
+        str(source / CONFIG_FILE),
+        "--dev-addr",
+        dev_addr,
+    ]
+    engine_process = subprocess.Popen(command)
+    try:
+        return engine_process.wait()
+    except KeyboardInterrupt:
+        engine_process.terminate()
+        return engine_process.wait()
+    finally:
+        stop.set()
+
+
+def _stats(folders: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """What a change of any book's files (Markdown, figures) changes."""
+    paths = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
 def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
     names = [
         name for book in layout.books for _, name in deck_files(read_handbook(book.handbook_dir), book.slug)
@@ -138,12 +272,7 @@ def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
     return sum((site_dir / "decks" / name).is_file() for name in names), len(names)
 
 
-# --- staleness and dates -------------------------------------------------------
-
-
-def source_date(*handbook_dirs: Path) -> int:
-    """The date of a book's pages, or of a site's (sitemap, footer): from the Markdown, see pipeline.source_time."""
-    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]
+# --- dates -----------------------------------------------------------------------
 
 
 @contextmanager

@@ -7,8 +7,7 @@ MkDocs' docs_dir); every later book lives under `/<slug>/` (`/<slug>/`,
 `decks/<slug>/`. With one book the site is that book's; with several it is the
 series' (its title names the site, each book is a tab).
 
-`build_site` passes the layout to the MkDocs hooks through `config.extra[SITE_KEY]`;
-plain `mkdocs build`/`serve` has none there and gets every book of the series.
+`build_site` writes the site's source by this layout (pipeline/site_source.py);
 `handbook check` reads the built site by the same layout.
 """
 
@@ -22,10 +21,8 @@ from pathlib import Path
 from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
-from pipeline.paths import BOOKS_DIR
 from pipeline.readers.markdown import read_markdown
 
-SITE_KEY = "handbook_site"  # config.extra: {"title": series title, "books": [later books' Markdown folders]}
 # Top-level folders of the site that are not a book's (a later book may not take their name).
 RESERVED = frozenset({"assets", "decks", "figures", "search"})
 
@@ -75,16 +72,6 @@ def books_layout(
     if series_title is None:
         series_title = read_series().title if more_books else ""
     return site_layout([handbook_dir, *more_books], series_title)
-
-
-def series_layout(docs_dir: Path, books_dir: Path = BOOKS_DIR) -> SiteLayout:
-    """Plain `mkdocs build`: `docs_dir` (mkdocs.yml's, the series' first book) first, then every
-    other book of the series in `books_dir`, in reading order."""
-    series = read_series(books_dir)
-    books = [(b.slug, b.handbook_dir) for b in series.books]
-    first = next((pair for pair in books if pair[1].resolve() == docs_dir.resolve()), None)
-    others = [pair for pair in books if pair is not first]
-    return _layout([first or (handbook_slug(docs_dir), docs_dir), *others], series.title)
 
 
 def _layout(books: Sequence[tuple[str, Path]], title: str) -> SiteLayout:

@@ -124,7 +124,9 @@ def fake_wheel(folder: Path, name: str, version: str) -> Path:
     with zipfile.ZipFile(path, "w") as wheel:
         for file, text in files.items():
             wheel.writestr(file, text)
-        wheel.writestr(f"{dist}.dist-info/RECORD", "".join(f"{f},,\n" for f in [*files, f"{dist}.dist-info/RECORD"]))
+        wheel.writestr(
+            f"{dist}.dist-info/RECORD", "".join(f"{f},,\n" for f in [*files, f"{dist}.dist-info/RECORD"])
+        )
     return path
 
 
@@ -140,7 +142,17 @@ def locked_lines(names: tuple[str, ...]) -> str:
 
 
 def dry_run(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--isolated", "--no-deps", "--ignore-installed"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--no-index",
+        "--isolated",
+        "--no-deps",
+        "--ignore-installed",
+    ]
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120, check=False)
 
 

@@ -1,0 +1,346 @@
+"""The site's source: a folder that MkDocs and Zensical each build, as they are, into the site.
+
+Every page is made here, by the project's own site writer (pipeline/writers/site.py),
+not by an engine's hooks: an engine only wraps the pages in the Material theme, makes
+the navigation from the config written here, and indexes the search. So the site is
+the same from either engine, and a plain `mkdocs build -f SOURCE/mkdocs.yml` or
+`zensical build -f SOURCE/mkdocs.yml` gives it.
+
+The folder holds:
+- mkdocs.yml: the project's settings (the checkout's mkdocs.yml: theme, palette,
+  features, search, site_url…) with what the books decide: the site's name, the
+  navigation (each book a tab when there are several), the first book's footer;
+- docs/: one Markdown file per page. Its front matter carries what readers see,
+  the page as the site writer made it (`handbook.html`), the table of contents'
+  labels with their formulas, the page's footer and edit link; its body is the
+  same questions flat, one heading each with its answer as raw HTML, which is what
+  the engine's search indexes (a hit opens the question) and its table of contents
+  lists. Then each book's figures and decks, KaTeX and the site's script and style;
+- overrides/: three theme partials (pipeline/site_theme/) that print the page's
+  own HTML, the table of contents' labels and the page's footer from that front matter.
+
+A site holds one book or several (pipeline/site_layout.py): the first at the root,
+the others under `<slug>/`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from pipeline.errors import HandbookError
+from pipeline.formats import INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
+from pipeline.model import Handbook
+from pipeline.paths import DECKS_DIR
+from pipeline.readers.markdown import FIGURES_FOLDER
+from pipeline.sanitize import web_url
+from pipeline.site_layout import SiteBook, SiteLayout, read_handbook
+from pipeline.source_time import source_time
+from pipeline.writers.meta_html import meta_html, text_html
+from pipeline.writers.site import (
+    BookLink,
+    Download,
+    SitePage,
+    deck_files,
+    footer_html,
+    home_page,
+    reader_html,
+    section_page,
+)
+
+THEME = Path(__file__).with_name("site_theme")
+ASSETS = Path(__file__).with_name("site_assets")
+KATEX_FILES = ("katex.min.js", "katex.min.css")
+KATEX_FONTS = "*.woff2"  # every browser that runs the site reads woff2
+SERIES_FEATURES = ("navigation.tabs", "navigation.indexes")  # each book a tab, its home the tab's page
+CONFIG_FILE = "mkdocs.yml"
+DOCS = "docs"
+# Settings the source decides itself, whatever the checkout's mkdocs.yml says.
+DECIDED = frozenset({"docs_dir", "site_dir", "hooks", "nav", "copyright", "markdown_extensions", "edit_uri"})
+
+# A file of the source: its bytes, or the file to copy them from.
+Content = bytes | Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The checkout's mkdocs.yml as data, and the folder its relative paths (decks/) start from."""
+
+    config: Mapping[str, Any]
+    root: Path
+
+    @property
+    def edit_uri(self) -> str | None:
+        """Edit links only from a full web address (a relative one would point nowhere)."""
+        value = self.config.get("edit_uri")
+        return value if isinstance(value, str) and web_url(value) else None
+
+
+def read_settings(config_file: Path) -> Settings:
+    """The project's site settings: the checkout's mkdocs.yml (plain YAML)."""
+    import yaml  # only the site needs it
+
+    try:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise HandbookError(f"{config_file} not found: run build-site from the project folder") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise HandbookError(f"cannot read {config_file}: {error}") from None
+    if not isinstance(config, dict):
+        raise HandbookError(f"{config_file} is not a YAML mapping of settings")
+    return Settings(config, config_file.resolve().parent)
+
+
+def site_source(layout: SiteLayout, settings: Settings, site_url: str | None = None) -> dict[str, Content]:
+    """Every file of the site's source folder, by its path there."""
+    handbooks = {book.slug: read_handbook(book.handbook_dir) for book in layout.books}
+    files: dict[str, Content] = {}
+    for book in layout.books:
+        files |= _book_files(layout, book, handbooks, settings)
+    files |= _asset_files(layout, settings)
+    files |= {f"overrides/{p.relative_to(THEME).as_posix()}": p for p in sorted(THEME.rglob("*.html"))}
+    files[CONFIG_FILE] = _config_text(layout, handbooks, settings, site_url)
+    return files
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+def _section_files(book: SiteBook) -> dict[str, str]:
+    """Section slug → its Markdown file's name (whatever its NN prefix)."""
+    names = sorted(p.name for p in book.handbook_dir.glob("*.md"))
+    return {match.group(2): name for name in names if (match := SECTION_FILE.match(name))}
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """`target` (a path in the site; a folder ends in "/") as a link from the page at `page_url`."""
+    relative = posixpath.relpath("/" + target, "/" + (page_url or "."))
+    if target.endswith("/") or not target:
+        return "./" if relative == "." else relative + "/"
+    return relative
+
+
+def _book_files(
+    layout: SiteLayout, book: SiteBook, handbooks: Mapping[str, Handbook], settings: Settings
+) -> dict[str, Content]:
+    handbook = handbooks[book.slug]
+    sections = _section_files(book)
+    updated = time.strftime("%Y-%m-%d", time.gmtime(source_date(book.handbook_dir)))
+    study_book = book.slug if book.prefix else ""  # a later book keeps its grades under its slug
+    footer = footer_html(handbook.meta)
+    files: dict[str, Content] = {}
+
+    home_url = book.prefix
+    home = home_page(
+        handbook,
+        {
+            slug: relative_url(book.prefix + name.removesuffix(".md") + "/", home_url)
+            for slug, name in sections.items()
+        },
+        [
+            Download(label, relative_url(f"decks/{name}", home_url))
+            for label, name in deck_files(handbook, book.slug)
+        ],
+        _book_links(layout, handbooks, home_url) if not book.prefix else (),
+        _deck_rename(handbook, layout),
+        study_book,
+    )
+    home_title = (
+        None if not (book.prefix or layout.several) else text_html(home.title)
+    )  # the site's home: "Home"
+    first_dir = layout.books[0].handbook_dir
+    page = _Page(home, home_title, updated, footer, _edit_url(settings, first_dir, book, INDEX_FILE))
+    files[f"{DOCS}/{book.prefix}{INDEX_FILE}"] = page.markdown().encode()
+
+    for section in handbook.sections:
+        name = sections.get(section.slug)
+        if name is None:
+            raise HandbookError(f"no page for section {section.slug!r} in {book.handbook_dir}")
+        url = book.prefix + name.removesuffix(".md") + "/"
+        view = section_page(
+            section,
+            relative_url(book.deck(section_deck_file(section, book.slug)), url),
+            relative_url(f"{book.prefix}{FIGURES_FOLDER}/", url),
+            study_book,
+        )
+        page = _Page(view, text_html(view.title), updated, footer, _edit_url(settings, first_dir, book, name))
+        files[f"{DOCS}/{book.prefix}{name}"] = page.markdown().encode()
+
+    figures = book.handbook_dir / FIGURES_FOLDER
+    files |= {f"{DOCS}/{book.prefix}{FIGURES_FOLDER}/{p.name}": p for p in sorted(figures.glob("*.svg"))}
+    return files
+
+
+def _book_links(layout: SiteLayout, handbooks: Mapping[str, Handbook], page_url: str) -> list[BookLink]:
+    """The series' books, for the site's home page when it holds several."""
+    if not layout.several:
+        return []
+    return [
+        BookLink(
+            handbooks[book.slug],
+            relative_url(book.prefix, page_url),
+            relative_url(book.deck(book_deck_file(book.slug)), page_url),
+        )
+        for book in layout.books
+    ]
+
+
+def _deck_rename(handbook: Handbook, layout: SiteLayout) -> tuple[str, str] | None:
+    from pipeline.book import read_series
+    from pipeline.writers.anki import deck_rename  # loads genanki: only for the home pages
+
+    return deck_rename(handbook, layout.title or read_series().title)
+
+
+def _edit_url(settings: Settings, first_dir: Path, book: SiteBook, name: str) -> str | None:
+    """The page's "edit" link: edit_uri names the first book's folder in the repository, so a
+    later book's file is found from there when both are in the checkout (none otherwise)."""
+    if settings.edit_uri is None:
+        return None
+    if not book.prefix:
+        return urljoin(settings.edit_uri, name)
+    first, source = first_dir.resolve(), (book.handbook_dir / name).resolve()
+    if not (source.is_relative_to(settings.root) and first.is_relative_to(settings.root)):
+        return None
+    return urljoin(settings.edit_uri, Path(os.path.relpath(source, first)).as_posix())
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A page of the site as a Markdown file the engines read."""
+
+    view: SitePage
+    title: str | None  # for the theme (escaped); None keeps the engine's own ("Home")
+    updated: str
+    footer: str
+    edit_url: str | None
+
+    def markdown(self) -> str:
+        meta: dict[str, Any] = {} if self.title is None else {"title": self.title}
+        meta["revision_date"] = self.updated  # the theme's "last update" line
+        meta["handbook"] = {
+            "html": reader_html(self.view),
+            "toc": {entry.id: entry.title_html for entry in self.view.toc},
+            "footer": self.footer,
+            "edit_url": self.edit_url or "",
+        }
+        return f"---\n{yaml_json(meta)}\n---\n\n{search_markdown(self.view)}"
+
+
+# Characters YAML refuses, or reads as line breaks (C1 controls, U+2028/9, non-characters),
+# which JSON leaves as they are; escaped, they read back the same. (JSON's escapes of
+# characters outside the BMP, surrogate pairs, are no YAML: those stay unescaped.)
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def yaml_json(value: object) -> str:
+    """`value` as one line of JSON that YAML reads back the same (JSON is YAML, but for escapes)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# --- the body: what search indexes and the table of contents lists --------------------
+
+_SEARCH_HEADING = re.compile(r'<h2 id="([^"<>]+)">(.*?)</h2>\n?', re.S)
+_TAG = re.compile(r"(<[^>]*>)")
+# Characters Markdown would read as markup in a heading's text (HTML-escaped already).
+_MARKDOWN_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}#!~$|"})
+
+
+def _markdown_text(fragment: str) -> str:
+    """An HTML fragment as a Markdown heading's text: markup characters outside tags as entities."""
+    return "".join(
+        part if part.startswith("<") else part.translate(_MARKDOWN_TEXT) for part in _TAG.split(fragment)
+    )
+
+
+def _raw_block(fragment: str) -> str:
+    """HTML that Markdown passes through untouched: one block-level element on its own lines."""
+    return f'<div class="handbook-search">\n{fragment.strip()}\n</div>\n\n' if fragment.strip() else ""
+
+
+def search_markdown(view: SitePage) -> str:
+    """The page as Markdown: its title, then each question (or part of the home page) as a heading
+    of its own with its text below, so search finds each by its words and links to its anchor."""
+    parts = _SEARCH_HEADING.split(view.search_html)
+    lines = [f"# {_markdown_text(html.escape(view.title))} {{#{view.anchor}}}\n\n", _raw_block(parts[0])]
+    for anchor, title, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+        lines += [f"## {_markdown_text(title)} {{#{anchor}}}\n\n", _raw_block(body)]
+    return "".join(lines)
+
+
+# --- assets and config -------------------------------------------------------------
+
+
+def _asset_files(layout: SiteLayout, settings: Settings) -> dict[str, Content]:
+    """KaTeX, the site's script and style, and each book's decks (if decks/<slug>/ holds them)."""
+    from pipeline.katex import katex_dist
+
+    dist = katex_dist()
+    files: dict[str, Content] = {f"{DOCS}/assets/katex/{name}": dist / name for name in KATEX_FILES}
+    files |= {f"{DOCS}/assets/katex/fonts/{p.name}": p for p in sorted((dist / "fonts").glob(KATEX_FONTS))}
+    files |= {f"{DOCS}/assets/handbook/{p.name}": p for p in sorted(ASSETS.iterdir()) if p.is_file()}
+    for book in layout.books:
+        decks = settings.root / DECKS_DIR / book.slug
+        files |= {f"{DOCS}/{book.deck(p.name)}": p for p in sorted(decks.glob("*.apkg"))}
+    return files
+
+
+def _config_text(
+    layout: SiteLayout, handbooks: Mapping[str, Handbook], settings: Settings, site_url: str | None
+) -> bytes:
+    import yaml
+
+    first = handbooks[layout.books[0].slug]
+    config = {key: value for key, value in settings.config.items() if key not in DECIDED}
+    if layout.several:
+        config["site_name"] = str(text_html(layout.title))  # the theme prints site_name as it is
+    elif first.meta.title:
+        config["site_name"] = str(meta_html(first.meta).title)
+    if site_url is not None:
+        config["site_url"] = site_url
+    theme = dict(config.get("theme") or {})
+    features = list(theme.get("features") or [])
+    if layout.several:
+        features += [name for name in SERIES_FEATURES if name not in features]
+    config["theme"] = {**theme, "features": features, "custom_dir": "overrides"}
+    config |= {
+        "docs_dir": DOCS,
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "copyright": str(footer_html(first.meta)),  # pages of no book (404); each page has its own
+        "markdown_extensions": ["attr_list", "toc"],  # the pages' bodies: headings and raw HTML
+        "nav": _nav(layout, handbooks),
+    }
+    header = "# Written by `handbook build-site` from the checkout's mkdocs.yml and the books: do not edit.\n"
+    return (header + yaml.safe_dump(config, sort_keys=False, allow_unicode=False, width=1000)).encode()
+
+
+def _nav(layout: SiteLayout, handbooks: Mapping[str, Handbook]) -> list[Any]:
+    """Each book's home, then its sections in order; with several books, each a section (a tab)."""
+    books = []
+    for book in layout.books:
+        handbook, files = handbooks[book.slug], _section_files(book)
+        pages: list[Any] = [{str(text_html(s.title)): book.prefix + files[s.slug]} for s in handbook.sections]
+        books.append((book, handbook, pages))
+    if not layout.several:
+        _, _, pages = books[0]
+        return [{"Home": INDEX_FILE}, *pages]
+    return [
+        {str(text_html(handbook.meta.title or book.slug)): [book.prefix + INDEX_FILE, *pages]}
+        for book, handbook, pages in books
+    ]
+
+
+def source_date(*handbook_dirs: Path) -> int:
+    """The date of a book's pages, or of a site's (sitemap, footer): from the Markdown, see pipeline.source_time."""
+    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]
