@@ -106,11 +106,10 @@ def build_site(
     layout = books_layout(handbook_dir, more_books, series_title)
     handbooks = [read_handbook(folder) for folder in dirs]
     source = source_dir or default_source_dir(site_dir)
-    check_output_dir(site_dir, WRITER, force=force, adopt=adopt)
-    with _source_date(dirs):
-        write_source(source, site_source(layout, read_settings(config_file), site_url))
-        with replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging:
-            BUILDERS[engine](source / CONFIG_FILE, staging)
+    settings = read_settings(config_file)
+    with _source_date(dirs), replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging:
+        write_source(source, site_source(layout, settings, site_url))
+        BUILDERS[engine](source / CONFIG_FILE, staging)
     return SiteReport(
         site_dir=site_dir,
         pages=sum(len(h.sections) + 1 for h in handbooks),

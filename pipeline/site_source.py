@@ -16,8 +16,9 @@ The folder holds:
   same questions flat, one heading each with its answer as raw HTML, which is what
   the engine's search indexes (a hit opens the question) and its table of contents
   lists. Then each book's figures and decks, KaTeX and the site's script and style;
-- overrides/: three theme partials (pipeline/site_theme/) that print the page's
-  own HTML, the table of contents' labels and the page's footer from that front matter.
+- overrides/: the theme's few overrides (pipeline/site_theme/) that print the
+  page's own HTML, the table of contents' labels, the page's footer and the home
+  page's title from that front matter.
 
 A site holds one book or several (pipeline/site_layout.py): the first at the root,
 the others under `<slug>/`.
@@ -232,6 +233,7 @@ class _Page:
             "toc": {entry.id: entry.title_html for entry in self.view.toc},
             "footer": self.footer,
             "edit_url": self.edit_url or "",
+            "home": self.title is None,
         }
         return f"---\n{yaml_json(meta)}\n---\n\n{search_markdown(self.view)}"
 
