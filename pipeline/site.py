@@ -32,10 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.book import book_of
+from pipeline.book import book_of, is_stale
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, check_output_dir, marker_text, replaced_dir, write_atomic
-from pipeline.normalize import normalize_if_stale
 from pipeline.paths import DEFAULT_SITE_ENGINE, MKDOCS_CONFIG, SERVE_SOURCE_DIR, SITE_ENGINES
 from pipeline.site_layout import SiteLayout, books_layout, read_handbook
 from pipeline.site_source import CONFIG_FILE, Content, read_settings, site_source, source_date
@@ -102,7 +101,7 @@ def build_site(
     if engine not in SITE_ENGINES:
         raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
     dirs = [handbook_dir, *more_books]
-    normalized = [normalize_if_stale(book) for folder in dirs if (book := book_of(folder)) is not None]
+    normalized = _normalize_stale(dirs)
     layout = books_layout(handbook_dir, more_books, series_title)
     handbooks = [read_handbook(folder) for folder in dirs]
     source = source_dir or default_source_dir(site_dir)
@@ -116,9 +115,20 @@ def build_site(
         questions=sum(1 for h in handbooks for _ in h.questions()),
         formulas=sum(formula_count(h) for h in handbooks),
         decks=_decks_found(layout, site_dir),
-        normalized=any(report is not None for report in normalized),
+        normalized=normalized,
         seconds=time.perf_counter() - start,
     )
+
+
+def _normalize_stale(handbook_dirs: Sequence[Path]) -> bool:
+    """`normalize` each book whose snapshot or errata changed since its Markdown was made; whether any did."""
+    stale = [book for folder in handbook_dirs if (book := book_of(folder)) is not None and is_stale(book)]
+    if stale:
+        from pipeline.normalize import normalize_book  # the repairs and KaTeX: loaded only when needed
+
+        for book in stale:
+            normalize_book(book)
+    return bool(stale)
 
 
 def default_source_dir(site_dir: Path) -> Path:
