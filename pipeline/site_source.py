@@ -46,6 +46,7 @@ from pipeline.readers.markdown import FIGURES_FOLDER
 from pipeline.sanitize import web_url
 from pipeline.site_layout import SiteBook, SiteLayout, read_handbook
 from pipeline.source_time import source_time
+from pipeline.writers.deck_names import deck_rename
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     BookLink,
@@ -197,7 +198,6 @@ def _book_links(layout: SiteLayout, handbooks: Mapping[str, Handbook], page_url:
 
 def _deck_rename(handbook: Handbook, layout: SiteLayout) -> tuple[str, str] | None:
     from pipeline.book import read_series
-    from pipeline.writers.anki import deck_rename  # loads genanki: only for the home pages
 
     return deck_rename(handbook, layout.title or read_series().title)
 

@@ -37,6 +37,14 @@ from pipeline.model import Handbook, Question, Section
 from pipeline.note_state import NOTE_TYPE_ROW
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
+from pipeline.writers.deck_names import (  # noqa: F401  (deck names are this writer's API too)
+    DECK_NAME_TEXT,
+    UNSCOPED_BOOKS,
+    _deck_part,
+    book_deck_name,
+    book_key,
+    deck_rename,
+)
 from pipeline.writers.html import blocks_html, title_html
 
 # (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
@@ -126,18 +134,6 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-# Books whose decks were published before there were several books: their notes
-# and decks keep the keys they had then (question id, section slug alone), so
-# learners' imports still update in place. Every other book's keys start with its
-# slug, so two books never share a note or deck, whatever their question ids.
-UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
-
-
-def book_key(handbook: Handbook) -> tuple[str, ...]:
-    slug = book_slug(handbook)
-    return () if slug in UNSCOPED_BOOKS else (slug,)
-
-
 def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
     return genanki.guid_for(ID_NAMESPACE, *key, question.id)
 
@@ -187,31 +183,9 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def book_deck_name(handbook: Handbook, series: str) -> str:
-    """`<Series title>::<Handbook title>`: the book's deck, holding its sections' decks."""
-    return f"{_deck_part(series)}::{_deck_part(handbook.meta.title)}"
-
-
-def deck_rename(handbook: Handbook, series: str) -> tuple[str, str] | None:
-    """For a book whose decks were published before the series level (`Book::Section`): the old
-    top deck's name and the one a learner renames it to once, so imports land in their cards'
-    decks (Anki matches decks by name; see docs/anki.md). None for a later book."""
-    return None if book_key(handbook) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
-
-
 def deck_name(handbook: Handbook, section: Section, series: str) -> str:
     """`<Series title>::<Handbook title>::<Section title>`, in a section's package and the book's alike."""
     return f"{book_deck_name(handbook, series)}::{_deck_part(section.title)}"
-
-
-# A deck name is plain text that Anki's screens put into HTML, not every version
-# escaping it; look-alike angle quotes keep a title's `<` `>` from ever being markup.
-DECK_NAME_TEXT = str.maketrans({"<": "‹", ">": "›"})
-
-
-def _deck_part(title: str) -> str:
-    # `::` separates deck levels; the title itself must not add one.
-    return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
 
 
 def note_tag(handbook: Handbook, section: Section) -> str:
