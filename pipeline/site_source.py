@@ -91,8 +91,9 @@ def read_settings(config_file: Path) -> Settings:
     """The project's site settings: the checkout's mkdocs.yml (plain YAML)."""
     import yaml  # only the site needs it
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
     try:
-        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
     except FileNotFoundError:
         raise HandbookError(f"{config_file} not found: run build-site from the project folder") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -244,9 +245,10 @@ class _Page:
 _NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
-def yaml_json(value: object) -> str:
-    """`value` as one line of JSON that YAML reads back the same (JSON is YAML, but for escapes)."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+def yaml_json(value: object, indent: int | None = None) -> str:
+    """`value` as JSON that YAML reads back the same (JSON is YAML, but for escapes); one line
+    unless `indent`. Keys keep their order: an engine reads the navigation in order."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -300,8 +302,6 @@ def _asset_files(layout: SiteLayout, settings: Settings) -> dict[str, Content]:
 def _config_text(
     layout: SiteLayout, handbooks: Mapping[str, Handbook], settings: Settings, site_url: str | None
 ) -> bytes:
-    import yaml
-
     first = handbooks[layout.books[0].slug]
     config = {key: value for key, value in settings.config.items() if key not in DECIDED}
     if layout.several:
@@ -323,8 +323,9 @@ def _config_text(
         "markdown_extensions": ["attr_list", "toc"],  # the pages' bodies: headings and raw HTML
         "nav": _nav(layout, handbooks),
     }
+    # JSON, which is YAML too: written in a blink, read by either engine.
     header = "# Written by `handbook build-site` from the checkout's mkdocs.yml and the books: do not edit.\n"
-    return (header + yaml.safe_dump(config, sort_keys=False, allow_unicode=False, width=1000)).encode()
+    return (header + yaml_json(config, indent=2) + "\n").encode()
 
 
 def _nav(layout: SiteLayout, handbooks: Mapping[str, Handbook]) -> list[Any]:
