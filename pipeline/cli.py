@@ -11,13 +11,16 @@ import errno
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from pipeline.errors import HandbookError
 from pipeline.paths import BOOKS_DIR, DECKS_DIR, DEFAULT_SITE_ENGINE, SITE_DIR, SITE_ENGINES
+
+if TYPE_CHECKING:
+    from pipeline.book import Book
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -113,17 +116,17 @@ def reading_order_hint(slug: str) -> str:
     )
 
 
-def handbook_dirs(books: tuple[str, ...], handbook_dir: Path | None) -> list[Path]:
-    """The Markdown folders a site, deck or check command reads: --handbook's, else each named
-    book's (every book by default), in the series' order."""
-    from pipeline.book import select_books
+def chosen_books(books: tuple[str, ...], handbook_dir: Path | None) -> list[Book]:
+    """The books a site, deck or check command works on, each resolved once here: --handbook's
+    Markdown folder, else each named book (every book by default), in the series' order."""
+    from pipeline.book import markdown_book, select_books
 
     if handbook_dir is not None:
-        return [handbook_dir]
+        return [markdown_book(handbook_dir, BOOKS_DIR)]
     selected = select_books(books)
     if not selected:
         raise HandbookError(f"no book in {BOOKS_DIR}/ yet: run `handbook scrape URL|FILE` first")
-    return [book.handbook_dir for book in selected]
+    return selected
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -274,7 +277,7 @@ def build_site(
     """
     from pipeline.site import build_site as run
 
-    first, *more = handbook_dirs(books, handbook_dir)
+    first, *more = chosen_books(books, handbook_dir)
     report = run(first, site_dir, more_books=more, engine=engine, force=force, adopt=defaulted("site_dir"))
     click.echo(report.summary())
 
@@ -303,7 +306,7 @@ def serve(books: tuple[str, ...], engine: str, dev_addr: str) -> None:
     """
     from pipeline.site import serve_site
 
-    first, *more = handbook_dirs(books, None)
+    first, *more = chosen_books(books, None)
     raise SystemExit(serve_site(first, more_books=more, engine=engine, dev_addr=dev_addr))
 
 
@@ -342,11 +345,11 @@ def export_anki(
     """
     from pipeline.anki import export_anki as run
 
-    dirs = handbook_dirs(books, handbook_dir)
-    if sections and len(dirs) > 1:
+    chosen = chosen_books(books, handbook_dir)
+    if sections and len(chosen) > 1:
         raise HandbookError("--section names a section of one book: choose the book with --book")
-    for folder in dirs:
-        click.echo(run(folder, out_dir, sections or None, force=force, adopt=defaulted("out_dir")).summary())
+    for book in chosen:
+        click.echo(run(book, out_dir, sections or None, force=force, adopt=defaulted("out_dir")).summary())
 
 
 @main.command("build")
@@ -370,7 +373,7 @@ def build_all(books: tuple[str, ...], engine: str, force: bool) -> None:
     from pipeline.build import build
 
     report = build(
-        handbook_dirs(books, None),
+        chosen_books(books, None),
         SITE_DIR,
         DECKS_DIR,
         progress=click.echo,
@@ -416,7 +419,7 @@ def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, dec
     """
     from pipeline.check import check as run
 
-    first, *more = handbook_dirs(books, handbook_dir)
+    first, *more = chosen_books(books, handbook_dir)
     report = run(first, site_dir, decks_dir, more_books=more)
     click.echo(report.table())
     if not report.ok:

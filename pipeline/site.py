@@ -32,12 +32,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.book import book_of, is_stale
+from pipeline.book import Book, is_stale
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, check_output_dir, marker_text, replaced_dir, write_atomic
 from pipeline.paths import DEFAULT_SITE_ENGINE, MKDOCS_CONFIG, SERVE_SOURCE_DIR, SITE_ENGINES
 from pipeline.site_layout import SiteLayout, books_layout, read_handbook
-from pipeline.site_source import CONFIG_FILE, Content, read_settings, site_source, source_date
+from pipeline.site_source import CONFIG_FILE, Content, read_settings, site_source
+from pipeline.source_time import source_date
 from pipeline.writers.site import deck_files, formula_count
 
 WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
@@ -74,10 +75,10 @@ class SiteReport:
 
 
 def build_site(
-    handbook_dir: Path,
+    book: Book,
     site_dir: Path,
     *,
-    more_books: Sequence[Path] = (),
+    more_books: Sequence[Book] = (),
     series_title: str | None = None,
     config_file: Path = MKDOCS_CONFIG,
     site_url: str | None = None,
@@ -86,8 +87,8 @@ def build_site(
     force: bool = False,
     adopt: bool = False,
 ) -> SiteReport:
-    """Build the site of `handbook_dir`'s book, and of `more_books` (Markdown folders)
-    after it, into `site_dir` (replaced only on success), with `engine`.
+    """Build the site of `book`, and of `more_books` after it, into `site_dir` (replaced
+    only on success), with `engine`.
 
     With more books the site is the series' (`series_title`, by default
     source/books/series.toml's). `config_file` holds the site's settings (theme,
@@ -100,9 +101,10 @@ def build_site(
     start = time.perf_counter()
     if engine not in SITE_ENGINES:
         raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
-    dirs = [handbook_dir, *more_books]
-    normalized = _normalize_stale(dirs)
-    layout = books_layout(handbook_dir, more_books, series_title)
+    books = [book, *more_books]
+    normalized = _normalize_stale(books)
+    layout = books_layout(book, more_books, series_title)
+    dirs = [each.handbook_dir for each in books]
     handbooks = [read_handbook(folder) for folder in dirs]
     source = source_dir or default_source_dir(site_dir)
     settings = read_settings(config_file)
@@ -120,9 +122,9 @@ def build_site(
     )
 
 
-def _normalize_stale(handbook_dirs: Sequence[Path]) -> bool:
+def _normalize_stale(books: Sequence[Book]) -> bool:
     """`normalize` each book whose snapshot or errata changed since its Markdown was made; whether any did."""
-    stale = [book for folder in handbook_dirs if (book := book_of(folder)) is not None and is_stale(book)]
+    stale = [book for book in books if is_stale(book)]
     if stale:
         from pipeline.normalize import normalize_book  # the repairs and KaTeX: loaded only when needed
 
@@ -215,9 +217,9 @@ SERVE_COMMANDS = {
 
 
 def serve_site(
-    handbook_dir: Path,
+    book: Book,
     *,
-    more_books: Sequence[Path] = (),
+    more_books: Sequence[Book] = (),
     config_file: Path = MKDOCS_CONFIG,
     source_dir: Path | None = None,
     engine: str = DEFAULT_SITE_ENGINE,
@@ -229,8 +231,8 @@ def serve_site(
     and the engine rebuilds for those). Returns the engine's exit code when it stops."""
     if engine not in SITE_ENGINES:
         raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
-    dirs = [handbook_dir, *more_books]
-    layout = books_layout(handbook_dir, more_books)
+    layout = books_layout(book, more_books)
+    dirs = [each.handbook_dir for each in layout.books]
     settings = read_settings(config_file)
     source = source_dir or SERVE_SOURCE_DIR
     write_source(source, site_source(layout, settings))

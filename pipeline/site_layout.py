@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.book import read_series, slug_of
+from pipeline.book import Book, read_series
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
 from pipeline.readers.markdown import read_markdown
@@ -29,11 +29,18 @@ RESERVED = frozenset({"assets", "decks", "figures", "search"})
 
 @dataclass(frozen=True)
 class SiteBook:
-    """One book of the site: its slug, its Markdown folder, its folder in the site ("" or "<slug>/")."""
+    """One book of the site, and its folder in the site ("" or "<slug>/")."""
 
-    slug: str
-    handbook_dir: Path
+    book: Book
     prefix: str
+
+    @property
+    def slug(self) -> str:
+        return self.book.slug
+
+    @property
+    def handbook_dir(self) -> Path:
+        return self.book.handbook_dir
 
     def deck(self, name: str) -> str:
         """A deck file of this book, relative to the site's root (and to the checkout's decks/ parent)."""
@@ -59,35 +66,26 @@ class SiteLayout:
         return self.books[0], src_uri
 
 
-def site_layout(handbook_dirs: Sequence[Path], title: str) -> SiteLayout:
-    """The layout of a site of these Markdown folders (the first at the root), under the series' title."""
-    return _layout([(handbook_slug(folder), folder) for folder in handbook_dirs], title)
-
-
-def books_layout(
-    handbook_dir: Path, more_books: Sequence[Path] = (), series_title: str | None = None
-) -> SiteLayout:
-    """The layout `build_site` and `check` share: `handbook_dir`'s book at the root, `more_books` after
-    it, under `series_title` (by default source/books/series.toml's, when there are more books)."""
-    if series_title is None:
-        series_title = read_series().title if more_books else ""
-    return site_layout([handbook_dir, *more_books], series_title)
-
-
-def _layout(books: Sequence[tuple[str, Path]], title: str) -> SiteLayout:
+def site_layout(books: Sequence[Book], title: str) -> SiteLayout:
+    """The layout of a site of these books (the first at the root), under the series' title."""
     site_books: list[SiteBook] = []
-    for number, (slug, handbook_dir) in enumerate(books):
-        if slug in {b.slug for b in site_books}:
-            raise HandbookError(f"two books of the site have the slug {slug!r} ({handbook_dir})")
-        if number and slug in RESERVED:
-            raise HandbookError(f"a book's slug may not be {slug!r}: the site keeps that folder for itself")
-        site_books.append(SiteBook(slug, handbook_dir, f"{slug}/" if number else ""))
+    for number, book in enumerate(books):
+        if book.slug in {b.slug for b in site_books}:
+            raise HandbookError(f"two books of the site have the slug {book.slug!r} ({book.handbook_dir})")
+        if number and book.slug in RESERVED:
+            raise HandbookError(
+                f"a book's slug may not be {book.slug!r}: the site keeps that folder for itself"
+            )
+        site_books.append(SiteBook(book, f"{book.slug}/" if number else ""))
     return SiteLayout(title, tuple(site_books))
 
 
-def handbook_slug(handbook_dir: Path) -> str:
-    """The book's slug (`slug_of`), reading its title only when it is no book's folder."""
-    return slug_of(handbook_dir, read_handbook(handbook_dir))
+def books_layout(book: Book, more_books: Sequence[Book] = (), series_title: str | None = None) -> SiteLayout:
+    """The layout `build_site` and `check` share: `book` at the root, `more_books` after it, under
+    `series_title` (by default source/books/series.toml's, when there are more books)."""
+    if series_title is None:
+        series_title = read_series().title if more_books else ""
+    return site_layout([book, *more_books], series_title)
 
 
 def read_handbook(handbook_dir: Path) -> Handbook:

@@ -39,13 +39,12 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pipeline.errors import HandbookError
-from pipeline.formats import INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
+from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
 from pipeline.model import Handbook
 from pipeline.paths import DECKS_DIR
-from pipeline.readers.markdown import FIGURES_FOLDER
 from pipeline.sanitize import web_url
 from pipeline.site_layout import SiteBook, SiteLayout, read_handbook
-from pipeline.source_time import source_time
+from pipeline.source_time import source_date
 from pipeline.writers.deck_names import deck_rename
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
@@ -154,7 +153,7 @@ def _book_files(
             for label, name in deck_files(handbook, book.slug)
         ],
         _book_links(layout, handbooks, home_url) if not book.prefix else (),
-        _deck_rename(handbook, layout),
+        _deck_rename(handbook, book, layout),
         study_book,
     )
     home_title = (
@@ -197,10 +196,10 @@ def _book_links(layout: SiteLayout, handbooks: Mapping[str, Handbook], page_url:
     ]
 
 
-def _deck_rename(handbook: Handbook, layout: SiteLayout) -> tuple[str, str] | None:
+def _deck_rename(handbook: Handbook, book: SiteBook, layout: SiteLayout) -> tuple[str, str] | None:
     from pipeline.book import read_series
 
-    return deck_rename(handbook, layout.title or read_series().title)
+    return deck_rename(handbook, book.slug, layout.title or read_series().title)
 
 
 def _edit_url(settings: Settings, first_dir: Path, book: SiteBook, name: str) -> str | None:
@@ -342,8 +341,3 @@ def _nav(layout: SiteLayout, handbooks: Mapping[str, Handbook]) -> list[Any]:
         {str(text_html(handbook.meta.title or book.slug)): [book.prefix + INDEX_FILE, *pages]}
         for book, handbook, pages in books
     ]
-
-
-def source_date(*handbook_dirs: Path) -> int:
-    """The date of a book's pages, or of a site's (sitemap, footer): from the Markdown, see pipeline.source_time."""
-    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]

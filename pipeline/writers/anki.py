@@ -5,15 +5,17 @@ derived from ids that never change with the text: the note type's id from a
 fixed string, deck ids from the section slug, note GUIDs from the question id.
 So a re-imported deck updates its notes in place and keeps their reviews.
 Decks form one tree for the whole series, `Series::Book::Section` (the series'
-title is the caller's, from `pipeline.book.read_series`); Anki matches decks by
-name, so the names are what places a learner's cards (docs/anki.md).
+title is the caller's); Anki matches decks by name, so the names are what
+places a learner's cards (docs/anki.md). The book's slug (its folder's name)
+is the caller's too: it scopes the tags, and the ids of every book but the first.
 
 Anki updates an existing note or note type only when the incoming one is newer
 (its modification time in seconds), so each note and the note type carry the
-time their own content last changed: the caller passes a `date(key, digest)`
-function (`pipeline.note_state.NoteClock.time_of`) that the writer asks with
-a digest of each note's content. With the same input and the same dates, the
-package is the same, byte for byte.
+time their own content last changed: the caller passes `NoteDates`, a
+`time(key, digest)` function (`pipeline.note_state.NoteClock.time_of`) that the
+writer asks with a digest of each note's content, and the key it records the
+note type under. With the same input and the same dates, the package is the
+same, byte for byte.
 """
 
 from __future__ import annotations
@@ -26,15 +28,14 @@ import json
 import sqlite3
 import time
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import genanki
 
-from pipeline.book import book_slug
-from pipeline.formats import section_page
+from pipeline.formats import ANKI_FIELDS, section_page
 from pipeline.model import Handbook, Question, Section
-from pipeline.note_state import NOTE_TYPE_ROW
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.deck_names import (  # noqa: F401  (deck names are this writer's API too)
@@ -47,15 +48,25 @@ from pipeline.writers.deck_names import (  # noqa: F401  (deck names are this wr
 )
 from pipeline.writers.html import blocks_html, title_html
 
-# (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
+# (key, content digest) → modification time; key is a question id or the note type's key.
 Dating = Callable[[str, str], int]
+
+
+@dataclass(frozen=True)
+class NoteDates:
+    """When each note and the note type last changed: `time(key, digest)`, where a note's key
+    is its question id and the note type's is `note_type_key` (a row of the state file)."""
+
+    time: Dating
+    note_type_key: str
+
 
 # Namespace of every id below. Changing it (or a field or template name, which
 # make up the note type's schema) detaches all decks readers already have.
 ID_NAMESPACE = "handbook"
 MODEL_KEY = "handbook-model:v1"
 MODEL_NAME = "Handbook question"
-FIELDS = ("Question", "Answer", "Section", "Source", "Id")
+FIELDS = ANKI_FIELDS  # part of the note type's schema, like the names above
 TEMPLATE_NAME = "Question → Answer"
 
 QUESTION_TEMPLATE = """\
@@ -135,7 +146,8 @@ def stable_id(*parts: str) -> int:
 
 
 def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
-    return genanki.guid_for(ID_NAMESPACE, *key, question.id)
+    guid: str = genanki.guid_for(ID_NAMESPACE, *key, question.id)
+    return guid
 
 
 # Note ids are Anki's creation times in milliseconds. Ours count from a fixed
@@ -149,8 +161,11 @@ class DatedModel(genanki.Model):
 
     modified: int | None = None
 
-    def to_json(self, timestamp: float, deck_id):  # type: ignore[no-untyped-def]
-        return super().to_json(timestamp if self.modified is None else self.modified, deck_id)
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        note_type: dict[str, Any] = super().to_json(
+            timestamp if self.modified is None else self.modified, deck_id
+        )
+        return note_type
 
 
 class DatedNote(genanki.Note):
@@ -158,12 +173,14 @@ class DatedNote(genanki.Note):
 
     modified: int | None = None
 
-    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen):  # type: ignore[no-untyped-def]
+    def write_to_db(
+        self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Iterator[int]
+    ) -> None:
         own_ids = itertools.count(NOTE_ID_EPOCH_MS + 2 * (self.due - 1))
         super().write_to_db(cursor, timestamp if self.modified is None else self.modified, deck_id, own_ids)
 
 
-def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
+def note_model(css: str = CARD_CSS, dates: NoteDates | None = None) -> DatedModel:
     """Our note type; its name, id, fields and template names must stay fixed."""
     model = DatedModel(
         stable_id(MODEL_KEY),
@@ -173,8 +190,8 @@ def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
         css=css,
         sort_field_index=0,
     )
-    if date is not None:
-        model.modified = date(NOTE_TYPE_ROW, digest(css, QUESTION_TEMPLATE, ANSWER_TEMPLATE))
+    if dates is not None:
+        model.modified = dates.time(dates.note_type_key, digest(css, QUESTION_TEMPLATE, ANSWER_TEMPLATE))
     return model
 
 
@@ -188,9 +205,9 @@ def deck_name(handbook: Handbook, section: Section, series: str) -> str:
     return f"{book_deck_name(handbook, series)}::{_deck_part(section.title)}"
 
 
-def note_tag(handbook: Handbook, section: Section) -> str:
+def note_tag(book: str, section: Section) -> str:
     """`handbook::<book>::<section>`: a tree in Anki's browser, AnkiDroid and AnkiMobile."""
-    return f"{ID_NAMESPACE}::{book_slug(handbook)}::{section.slug}"
+    return f"{ID_NAMESPACE}::{book}::{section.slug}"
 
 
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
@@ -265,27 +282,28 @@ def content_digest(
 
 def section_deck(
     handbook: Handbook,
+    book: str,
     section: Section,
     model: genanki.Model,
     site_url: str,
     series: str,
-    date: Dating | None = None,
+    dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
-        stable_id(ID_NAMESPACE, *book_key(handbook), section.slug),
+        stable_id(ID_NAMESPACE, *book_key(book), section.slug),
         deck_name(handbook, section, series),
         description=_description(handbook),
     )
     before = sum(len(s.questions) for s in handbook.sections[: handbook.sections.index(section)])
-    tags = [note_tag(handbook, section)]
+    tags = [note_tag(book, section)]
     for position, question in enumerate(section.questions, start=before + 1):
         fields = note_fields(handbook, section, question, site_url, media)
-        guid = note_guid(question, book_key(handbook))
+        guid = note_guid(question, book_key(book))
         note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
-        if date is not None:
-            note.modified = date(question.id, content_digest(handbook, section, question, fields, tags))
+        if dates is not None:
+            note.modified = dates.time(question.id, content_digest(handbook, section, question, fields, tags))
         deck.add_note(note)
     return deck
 
@@ -300,21 +318,25 @@ def _description(handbook: Handbook) -> str:
 
 def section_decks(
     handbook: Handbook,
+    book: str,
     sections: Sequence[Section],
     *,
     series: str,
     site_url: str,
     css: str = CARD_CSS,
-    date: Dating | None = None,
+    dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
 ) -> list[genanki.Deck]:
-    """One deck per section, `Series::Book::Section`, sharing one note type; reusable in several packages.
+    """One deck per section of the book `book` (its slug), `Series::Book::Section`, sharing one
+    note type; reusable in several packages.
 
-    With `date`, every note and the note type carry their own time; without,
+    With `dates`, every note and the note type carry their own time; without,
     they take the package's.
     """
-    model = note_model(css, date)
-    return [section_deck(handbook, section, model, site_url, series, date, media) for section in sections]
+    model = note_model(css, dates)
+    return [
+        section_deck(handbook, book, section, model, site_url, series, dates, media) for section in sections
+    ]
 
 
 # The series' deck id: a key no book slug can be (slugs have no colon), and not the
@@ -322,7 +344,7 @@ def section_decks(
 SERIES_KEY = "::series"
 
 
-def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
+def parent_decks(handbook: Handbook, book: str, series: str) -> list[genanki.Deck]:
     """The whole book's package's upper decks, holding no notes: the series', then the book's
     (whose id is the one the book's top deck always had)."""
     return [
@@ -332,7 +354,7 @@ def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
             description=anki_field(clean_html(f"The books of “{html.escape(series)}”.")),
         ),
         genanki.Deck(
-            stable_id(ID_NAMESPACE, *book_key(handbook)),
+            stable_id(ID_NAMESPACE, *book_key(book)),
             book_deck_name(handbook, series),
             description=_description(handbook),
         ),

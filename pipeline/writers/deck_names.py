@@ -7,7 +7,6 @@ genanki would cost every site build.
 
 from __future__ import annotations
 
-from pipeline.book import book_slug
 from pipeline.model import Handbook
 
 # Books whose decks were published before there were several books: their notes
@@ -17,9 +16,9 @@ from pipeline.model import Handbook
 UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
 
 
-def book_key(handbook: Handbook) -> tuple[str, ...]:
-    slug = book_slug(handbook)
-    return () if slug in UNSCOPED_BOOKS else (slug,)
+def book_key(book: str) -> tuple[str, ...]:
+    """What scopes the ids of the book `book` (its slug): nothing for a book from before books."""
+    return () if book in UNSCOPED_BOOKS else (book,)
 
 
 def book_deck_name(handbook: Handbook, series: str) -> str:
@@ -27,11 +26,11 @@ def book_deck_name(handbook: Handbook, series: str) -> str:
     return f"{_deck_part(series)}::{_deck_part(handbook.meta.title)}"
 
 
-def deck_rename(handbook: Handbook, series: str) -> tuple[str, str] | None:
+def deck_rename(handbook: Handbook, book: str, series: str) -> tuple[str, str] | None:
     """For a book whose decks were published before the series level (`Book::Section`): the old
     top deck's name and the one a learner renames it to once, so imports land in their cards'
     decks (Anki matches decks by name; see docs/anki.md). None for a later book."""
-    return None if book_key(handbook) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
+    return None if book_key(book) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
 
 
 # A deck name is plain text that Anki's screens put into HTML, not every version

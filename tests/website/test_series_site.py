@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from pipeline.book import markdown_book
 from pipeline.check import site_stages
+from pipeline.model import Question
 from pipeline.readers.markdown import read_markdown
-from pipeline.readers.site_pages import read_site
+from pipeline.readers.site_pages import read_site_pages
 from pipeline.site import write_source
 from pipeline.site_layout import books_layout
 from pipeline.site_source import read_settings, site_source
@@ -43,8 +45,14 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def read_site(site_dir: Path) -> dict[str, tuple[Question, ...]]:
+    """Section page folder name (`NN-slug`) → its questions, in page order."""
+    return {name: page.questions for name, page in read_site_pages(site_dir).items() if name}
+
+
 def site_problems(site_dir: Path, handbook_dirs: tuple[Path, ...]) -> list[str]:
-    layout = books_layout(handbook_dirs[0], handbook_dirs[1:], SERIES_TITLE)
+    first, *more = map(markdown_book, handbook_dirs)
+    layout = books_layout(first, more, SERIES_TITLE)
     return [stage.first_problem for book in layout.books for stage in site_stages(layout, book, site_dir)]
 
 
@@ -131,8 +139,8 @@ def test_a_plain_engine_builds_the_sites_source_into_the_same_pages(engine: str,
     first = books / "part-one" / "handbook"
     write_markdown(sample_handbook(), first)
     second = write_second_book(books / "part-two" / "handbook")
-    (tmp_path / "decks" / SECOND_SLUG).mkdir(parents=True)  # a book's slug: its folder's, else its title's
-    (tmp_path / "decks" / SECOND_SLUG / "priors.apkg").write_bytes(b"deck")
+    (tmp_path / "decks" / "part-two").mkdir(parents=True)
+    (tmp_path / "decks" / "part-two" / "priors.apkg").write_bytes(b"deck")
     edit = "https://example.org/me/handbook/edit/main/source/books/"
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + f"edit_uri: {edit}part-one/handbook/\n"
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
@@ -150,12 +158,12 @@ def test_a_plain_engine_builds_the_sites_source_into_the_same_pages(engine: str,
     )
     site = source / "site"
     assert sorted(read_site(site)) == ["01-first", "02-second"]
-    assert sorted(read_site(site / SECOND_SLUG)) == ["01-priors", "02-sampling"]
-    assert (site / "decks" / SECOND_SLUG / "priors.apkg").read_bytes() == b"deck"
+    assert sorted(read_site(site / "part-two")) == ["01-priors", "02-sampling"]
+    assert (site / "decks" / "part-two" / "priors.apkg").read_bytes() == b"deck"
     home = soup(site / "index.html")
     assert home.select_one(".md-header__topic .md-ellipsis").get_text(strip=True) == "A Series"
-    assert [a["href"] for a in home.select("ul.books a.book")] == ["./", f"{SECOND_SLUG}/"]
-    later = soup(site / SECOND_SLUG / "01-priors" / "index.html")  # "edit" opens the book's own file
+    assert [a["href"] for a in home.select("ul.books a.book")] == ["./", "part-two/"]
+    later = soup(site / "part-two" / "01-priors" / "index.html")  # "edit" opens the book's own file
     assert later.select_one("a.md-content__button")["href"] == f"{edit}part-two/handbook/01-priors.md"
     assert [a.get_text(strip=True) for a in later.select(".md-tabs__link")] == [
         "Sample handbook",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.book import markdown_book
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
 from tests.layout import ROOT
@@ -23,9 +24,10 @@ from tests.website.site_fixtures import sample_handbook
 SERVE = """
 import sys
 from pathlib import Path
+from pipeline.book import markdown_book
 from pipeline.site import serve_site
 folder = Path(sys.argv[1])
-sys.exit(serve_site(folder / "handbook", config_file=folder / "mkdocs.yml", source_dir=folder / "source",
+sys.exit(serve_site(markdown_book(folder / "handbook"), config_file=folder / "mkdocs.yml", source_dir=folder / "source",
                     engine=sys.argv[2], dev_addr=sys.argv[3]))
 """
 
@@ -83,7 +85,7 @@ def test_an_edit_of_the_markdown_shows_in_the_preview_within_seconds(engine: str
 def test_an_engine_run_on_the_checkouts_mkdocs_yml_never_writes_site(engine: str, tmp_path: Path) -> None:
     write_markdown(sample_handbook(), tmp_path / "handbook")
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    build_site(tmp_path / "handbook", tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
+    build_site(markdown_book(tmp_path / "handbook"), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
     before = sorted(p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*"))
     subprocess.run(
         [sys.executable, "-m", engine, "build"],

@@ -52,7 +52,7 @@ ZENSICAL = version("zensical")
 def _zensical_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
     def build(folder: Path) -> tuple:
         url = serve(folder / "site")
-        return url, build_site(BOOK.handbook_dir, folder / "site", site_url=url, engine="zensical")
+        return url, build_site(BOOK, folder / "site", site_url=url, engine="zensical")
 
     return once_per_session(factory, "zensical-site", build)
 
