@@ -145,9 +145,8 @@ def test_a_plain_engine_builds_the_sites_source_into_the_same_pages(engine: str,
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + f"edit_uri: {edit}part-one/handbook/\n"
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
     source = tmp_path / "build" / "site-source"
-    write_source(
-        source, site_source(books_layout(first, [second], "A Series"), read_settings(tmp_path / "mkdocs.yml"))
-    )
+    layout = books_layout(markdown_book(first, books), [markdown_book(second, books)], "A Series")
+    write_source(source, site_source(layout, read_settings(tmp_path / "mkdocs.yml")))
     subprocess.run(
         [sys.executable, "-m", engine, "build", "-f", "mkdocs.yml"],
         cwd=source,
