@@ -26,6 +26,7 @@ the others under `<slug>/`.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -40,7 +41,7 @@ from urllib.parse import urljoin
 
 from pipeline.errors import HandbookError
 from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
-from pipeline.model import Handbook
+from pipeline.model import Handbook, Section
 from pipeline.paths import DECKS_DIR
 from pipeline.sanitize import web_url
 from pipeline.site_layout import SiteBook, SiteLayout, read_handbook
@@ -134,52 +135,79 @@ def relative_url(target: str, page_url: str) -> str:
 def _book_files(
     layout: SiteLayout, book: SiteBook, handbooks: Mapping[str, Handbook], settings: Settings
 ) -> dict[str, Content]:
+    """The book's pages (its home, then its sections) and its figures."""
+    pages = _BookPages(layout, book, handbooks, settings)
     handbook = handbooks[book.slug]
-    sections = _section_files(book)
-    updated = time.strftime("%Y-%m-%d", time.gmtime(source_date(book.handbook_dir)))
-    study_book = book.slug if book.prefix else ""  # a later book keeps its grades under its slug
-    footer = footer_html(handbook.meta)
-    files: dict[str, Content] = {}
-
-    home_url = book.prefix
-    home = home_page(
-        handbook,
-        {
-            slug: relative_url(book.prefix + name.removesuffix(".md") + "/", home_url)
-            for slug, name in sections.items()
-        },
-        [
-            Download(label, relative_url(f"decks/{name}", home_url))
-            for label, name in deck_files(handbook, book.slug)
-        ],
-        _book_links(layout, handbooks, home_url) if not book.prefix else (),
-        _deck_rename(handbook, book, layout),
-        study_book,
-    )
-    home_title = (
-        None if not (book.prefix or layout.several) else text_html(home.title)
-    )  # the site's home: "Home"
-    first_dir = layout.books[0].handbook_dir
-    page = _Page(home, home_title, updated, footer, _edit_url(settings, first_dir, book, INDEX_FILE))
-    files[f"{DOCS}/{book.prefix}{INDEX_FILE}"] = page.markdown().encode()
-
+    files: dict[str, Content] = {f"{DOCS}/{book.prefix}{INDEX_FILE}": pages.home()}
     for section in handbook.sections:
-        name = sections.get(section.slug)
+        name, page = pages.section(section)
+        files[f"{DOCS}/{book.prefix}{name}"] = page
+    figures = book.handbook_dir / FIGURES_FOLDER
+    files |= {f"{DOCS}/{book.prefix}{FIGURES_FOLDER}/{p.name}": p for p in sorted(figures.glob("*.svg"))}
+    return files
+
+
+@dataclass(frozen=True)
+class _BookPages:
+    """One book's pages, each as the Markdown file the engines read."""
+
+    layout: SiteLayout
+    book: SiteBook
+    handbooks: Mapping[str, Handbook]
+    settings: Settings
+
+    @property
+    def handbook(self) -> Handbook:
+        return self.handbooks[self.book.slug]
+
+    @property
+    def study_book(self) -> str:
+        return self.book.slug if self.book.prefix else ""  # a later book keeps its grades under its slug
+
+    def home(self) -> bytes:
+        book, url = self.book, self.book.prefix
+        view = home_page(
+            self.handbook,
+            {slug: relative_url(_page_url(book, name), url) for slug, name in _section_files(book).items()},
+            [
+                Download(label, relative_url(f"decks/{name}", url))
+                for label, name in deck_files(self.handbook, book.slug)
+            ],
+            _book_links(self.layout, self.handbooks, url) if not book.prefix else (),
+            _deck_rename(self.handbook, book, self.layout),
+            self.study_book,
+        )
+        # The site's own home keeps the engine's title ("Home"): the site's name is its header.
+        title = text_html(view.title) if book.prefix or self.layout.several else None
+        return self._page(view, title, INDEX_FILE)
+
+    def section(self, section: Section) -> tuple[str, bytes]:
+        book = self.book
+        name = _section_files(book).get(section.slug)
         if name is None:
             raise HandbookError(f"no page for section {section.slug!r} in {book.handbook_dir}")
-        url = book.prefix + name.removesuffix(".md") + "/"
+        url = _page_url(book, name)
         view = section_page(
             section,
             relative_url(book.deck(section_deck_file(section, book.slug)), url),
             relative_url(f"{book.prefix}{FIGURES_FOLDER}/", url),
-            study_book,
+            self.study_book,
         )
-        page = _Page(view, text_html(view.title), updated, footer, _edit_url(settings, first_dir, book, name))
-        files[f"{DOCS}/{book.prefix}{name}"] = page.markdown().encode()
+        return name, self._page(view, text_html(view.title), name)
 
-    figures = book.handbook_dir / FIGURES_FOLDER
-    files |= {f"{DOCS}/{book.prefix}{FIGURES_FOLDER}/{p.name}": p for p in sorted(figures.glob("*.svg"))}
-    return files
+    @functools.cached_property
+    def updated(self) -> str:
+        """The book's pages' "last update": its Markdown's source time, never the clock."""
+        return time.strftime("%Y-%m-%d", time.gmtime(source_date(self.book.handbook_dir)))
+
+    def _page(self, view: SitePage, title: str | None, name: str) -> bytes:
+        edit_url = _edit_url(self.settings, self.layout.books[0].handbook_dir, self.book, name)
+        return _Page(view, title, self.updated, footer_html(self.handbook.meta), edit_url).markdown().encode()
+
+
+def _page_url(book: SiteBook, name: str) -> str:
+    """A section page's address in the site (a folder, with directory URLs)."""
+    return book.prefix + name.removesuffix(".md") + "/"
 
 
 def _book_links(layout: SiteLayout, handbooks: Mapping[str, Handbook], page_url: str) -> list[BookLink]:

@@ -18,15 +18,11 @@ from __future__ import annotations
 import json
 import re
 from importlib.metadata import version
-from pathlib import Path
 
 import pytest
 
 from pipeline.model import plain_text
-from pipeline.readers.markdown import read_markdown
-from pipeline.site import build_site
-from tests.layout import BOOK
-from tests.session_builds import once_per_session, serve
+from tests.conftest import canonical_built_site, canonical_site_build
 from tests.website.site_fixtures import BuiltSite
 from tests.website.test_site_browser import (  # noqa: F401  (collected here, run on this module's site)
     answer_only_word,
@@ -49,24 +45,15 @@ from tests.website.test_study_browser import (  # noqa: F401
 ZENSICAL = version("zensical")
 
 
-def _zensical_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
-    def build(folder: Path) -> tuple:
-        url = serve(folder / "site")
-        return url, build_site(BOOK, folder / "site", site_url=url, engine="zensical")
-
-    return once_per_session(factory, "zensical-site", build)
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The address of the canonical book's site as Zensical built it."""
-    return _zensical_build(tmp_path_factory)[1][0]
+    return canonical_site_build(tmp_path_factory, "zensical")[1][0]
 
 
 @pytest.fixture(scope="module")
 def canonical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    folder, (_, report) = _zensical_build(tmp_path_factory)
-    return BuiltSite(read_markdown(BOOK.handbook_dir), folder / "site", report)
+    return canonical_built_site(tmp_path_factory, "zensical")
 
 
 def test_the_search_index_splits_on_punctuation_and_has_one_entry_per_question(canonical_site) -> None:
