@@ -6,7 +6,7 @@ what a reader does: every page walked (94 question blocks, every formula rendere
 images, footers; each tab checks 0 script errors and 0 requests to other origins),
 a permalink, search by a title's words and by a word of a closed answer, the
 search separator, dark mode, self-test with saved progress, open/close all, copy
-buttons, print. The tests are the default engine's own, imported: this module's
+buttons, print, the home page's title; and `check`'s site stages on the built files. The tests are the default engine's own, imported: this module's
 `site_url` and `canonical_site` fixtures point them at Zensical's site.
 
 What Zensical does differently is named in the expected failures at the end,
@@ -21,8 +21,11 @@ from importlib.metadata import version
 
 import pytest
 
+from pipeline.check import site_stages
 from pipeline.model import plain_text
+from pipeline.site_layout import books_layout
 from tests.conftest import canonical_built_site, canonical_site_build
+from tests.layout import BOOK
 from tests.website.site_fixtures import BuiltSite
 from tests.website.test_site_browser import (  # noqa: F401  (collected here, run on this module's site)
     answer_only_word,
@@ -94,6 +97,14 @@ def test_a_search_hit_inside_a_closed_answer_opens_that_answer(page, site_url, c
     page.wait_for_url(re.compile(f"#{re.escape(question.id)}$"))
     wait_until_open(page, question.id)
     assert page.locator(f"details#{question.id} .answer").is_visible()
+
+
+def test_checks_site_stages_pass_on_zensicals_site(canonical_site) -> None:
+    layout = books_layout(BOOK)
+    problems = [
+        stage.first_problem for stage in site_stages(layout, layout.books[0], canonical_site.site_dir)
+    ]
+    assert problems == [""] * len(problems) and problems
 
 
 # --- what differs -------------------------------------------------------------------
