@@ -27,10 +27,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from pipeline.book import Book, is_stale
 from pipeline.errors import HandbookError
@@ -41,6 +42,7 @@ from pipeline.site_source import CONFIG_FILE, Content, read_settings, site_sourc
 from pipeline.source_time import source_date
 from pipeline.writers.site import deck_files, formula_count
 
+T = TypeVar("T")
 WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
 SOURCE_WRITER = "handbook build-site (the site's source)"
 # What the source folder's engines may keep there between runs (their output, caches).
@@ -103,12 +105,13 @@ def build_site(
         raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
     books = [book, *more_books]
     normalized = _normalize_stale(books)
-    layout = books_layout(book, more_books, series_title)
     dirs = [each.handbook_dir for each in books]
+    date = _Background(lambda: source_date(*dirs))  # git's answers come while the Markdown is read
+    layout = books_layout(book, more_books, series_title)
     handbooks = [read_handbook(folder) for folder in dirs]
     source = source_dir or default_source_dir(site_dir)
     settings = read_settings(config_file)
-    with _source_date(dirs), replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging:
+    with _source_date(date.result()), replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging:
         write_source(source, site_source(layout, settings, site_url))
         BUILDERS[engine](source / CONFIG_FILE, staging)
     return SiteReport(
@@ -286,11 +289,33 @@ def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
 # --- dates -----------------------------------------------------------------------
 
 
+class _Background(Generic[T]):
+    """`work` run in a thread of its own (it waits on other processes, not on this one's CPU)."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._outcome: list[T] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], T]) -> None:
+        try:
+            self._outcome.append(work())
+        except BaseException as error:  # raised again where the result is wanted
+            self._error.append(error)
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._outcome[0]
+
+
 @contextmanager
-def _source_date(handbook_dirs: Sequence[Path]) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH set for MkDocs during the build, then restored."""
+def _source_date(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set for the engine during the build, then restored."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(source_date(*handbook_dirs))
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield
     finally:
