@@ -21,6 +21,7 @@ the clock.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import subprocess
@@ -36,7 +37,9 @@ from typing import Generic, TypeVar
 from pipeline.book import Book, is_stale
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, check_output_dir, marker_text, replaced_dir, write_atomic
+from pipeline.inputs import one_line
 from pipeline.paths import DEFAULT_SITE_ENGINE, MKDOCS_CONFIG, SERVE_SOURCE_DIR, SITE_ENGINES
+from pipeline.site_config import check_web_url
 from pipeline.site_layout import SiteLayout, books_layout, read_handbook
 from pipeline.site_source import CONFIG_FILE, Content, read_settings, site_source
 from pipeline.source_time import source_date
@@ -109,6 +112,8 @@ def build_site(
     date = _Background(lambda: source_date(*dirs))  # git's answers come while the Markdown is read
     layout = books_layout(book, more_books, series_title)
     handbooks = [read_handbook(folder) for folder in dirs]
+    if site_url:
+        check_web_url(site_url, "the site's address")
     source = source_dir or default_source_dir(site_dir)
     settings = read_settings(config_file)
     with _source_date(date.result()), replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging:
@@ -154,14 +159,14 @@ def write_source(source: Path, files: Mapping[str, Content]) -> int:
         write_atomic(source / MARKER, marker_text(SOURCE_WRITER))
     written = 0
     for name, content in files.items():
-        data = content.read_bytes() if isinstance(content, Path) else content
         path = source / name
-        try:
-            if path.read_bytes() == data:
-                continue
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        if _same(path, content):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            _copy_atomic(content, path)
+        else:
+            write_atomic(path, content)
         written += 1
     for path in sorted(source.rglob("*"), reverse=True):
         name = path.relative_to(source).as_posix()
@@ -173,6 +178,22 @@ def write_source(source: Path, files: Mapping[str, Content]) -> int:
         else:
             path.unlink()  # a page, figure or deck no longer in the books
     return written
+
+
+def _same(path: Path, content: Content) -> bool:
+    """Whether the source folder's file already holds `content` (bytes, or a file's)."""
+    if not path.is_file():
+        return False
+    if isinstance(content, Path):
+        return filecmp.cmp(content, path, shallow=False)
+    return path.stat().st_size == len(content) and path.read_bytes() == content
+
+
+def _copy_atomic(original: Path, path: Path) -> None:
+    """A file copied as it is (an asset, a figure, a deck), replacing `path` in one rename."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    shutil.copyfile(original, temporary)
+    os.replace(temporary, path)
 
 
 # --- engines -------------------------------------------------------------------
@@ -192,7 +213,9 @@ def _mkdocs_build(config_file: Path, site_dir: Path) -> None:
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as error:
-        raise HandbookError(f"the site did not build ({error}); see the MkDocs messages above") from None
+        raise HandbookError(
+            f"the site did not build ({one_line(str(error))}); see the MkDocs messages above"
+        ) from None
 
 
 def _zensical_build(config_file: Path, site_dir: Path) -> None:

@@ -44,6 +44,7 @@ from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck
 from pipeline.model import Handbook, Section
 from pipeline.paths import DECKS_DIR
 from pipeline.sanitize import web_url
+from pipeline.site_config import read_site_config
 from pipeline.site_layout import SiteBook, SiteLayout, read_handbook
 from pipeline.source_time import source_date
 from pipeline.writers.deck_names import deck_rename
@@ -88,19 +89,10 @@ class Settings:
 
 
 def read_settings(config_file: Path) -> Settings:
-    """The project's site settings: the checkout's mkdocs.yml (plain YAML)."""
-    import yaml  # only the site needs it
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
-    except FileNotFoundError:
-        raise HandbookError(f"{config_file} not found: run build-site from the project folder") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise HandbookError(f"cannot read {config_file}: {error}") from None
-    if not isinstance(config, dict):
-        raise HandbookError(f"{config_file} is not a YAML mapping of settings")
-    return Settings(config, config_file.resolve().parent)
+    """The project's site settings: the checkout's mkdocs.yml, read through the door (pipeline.site_config)."""
+    if not config_file.is_file():
+        raise HandbookError(f"{config_file} not found: run build-site from the project folder")
+    return Settings(read_site_config(config_file), config_file.resolve().parent)
 
 
 def site_source(layout: SiteLayout, settings: Settings, site_url: str | None = None) -> dict[str, Content]:

@@ -26,9 +26,11 @@ from pipeline.model import plain_text
 from pipeline.site_layout import books_layout
 from tests.conftest import canonical_built_site, canonical_site_build
 from tests.layout import BOOK
+from tests.website.axe import COLOUR_RULES, SCHEMES, SEVERE, set_scheme, violations
 from tests.website.site_fixtures import BuiltSite
 from tests.website.test_site_browser import (  # noqa: F401  (collected here, run on this module's site)
     answer_only_word,
+    section_url,
     test_a_permalink_opens_its_question,
     test_every_page_in_one_walk,
     test_math_still_renders_after_following_a_link_to_another_section,
@@ -108,6 +110,28 @@ def test_checks_site_stages_pass_on_zensicals_site(canonical_site) -> None:
 
 
 # --- what differs -------------------------------------------------------------------
+
+CONTRAST_GAP = (
+    f"Zensical {ZENSICAL}'s theme colours the active line of the contents, and in the dark palette "
+    "our study buttons, below 4.5:1 (the site's contrast CSS is fitted to Material's colours)"
+)
+
+
+@pytest.fixture
+def engine_axe_gaps() -> dict[str, str]:
+    """The walk's axe-core pass tolerates this one known gap on Zensical's site (named below)."""
+    return {"color-contrast": CONTRAST_GAP}
+
+
+@pytest.mark.xfail(strict=True, reason=CONTRAST_GAP)
+def test_no_serious_contrast_finding_on_a_section_page(page, site_url, canonical_site) -> None:
+    visit(page, section_url(site_url, canonical_site, canonical_site.handbook.sections[0]))
+    found = []
+    for scheme in SCHEMES:
+        set_scheme(page, scheme)
+        found += [v.line() for v in violations(page, "01", scheme, COLOUR_RULES) if v.impact in SEVERE]
+    assert found == []
+
 
 test_a_permalink_highlights_its_own_question_in_the_contents = pytest.mark.xfail(  # noqa: F811
     strict=False,  # it passes now and then, so it cannot be strict
