@@ -90,7 +90,7 @@ class Settings:
 
 def read_settings(config_file: Path) -> Settings:
     """The project's site settings: the checkout's mkdocs.yml, read through the door (pipeline.site_config)."""
-    if not config_file.is_file():
+    if not config_file.exists():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")
     return Settings(read_site_config(config_file), config_file.resolve().parent)
 
