@@ -154,7 +154,6 @@ def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging
     project.mkdir()
     shutil.copytree(ROOT / "source", project / "source")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "pipeline").symlink_to(ROOT / "pipeline")  # mkdocs.yml names the hook by this path
     with (project / BOOK_DIR / "errata.toml").open("a", encoding="utf-8") as errata:
         errata.write("\n# reviewed again\n")  # the Markdown is stale: normalize runs
     with (project / BOOK_DIR / "figures" / "mse-loss.py").open("a", encoding="utf-8") as script:
