@@ -41,10 +41,9 @@ def handbook(project: Path, *args: str) -> CliRun:
 
 
 def new_project(root: Path) -> Path:
-    """A project folder: its own source/ and mkdocs.yml, the code and node_modules shared."""
+    """A project folder: its own source/ and mkdocs.yml (the code and node_modules are the checkout's)."""
     root.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "pipeline").symlink_to(ROOT / "pipeline")  # mkdocs.yml names the hook by this path
     return root
 
 
