@@ -9,8 +9,9 @@ reproducible date and the atomic swap. Each is a process of its own, started
 the way a user starts it, run alternately (A B A B ...) after a warm-up of each;
 the ratio is taken pair by pair and its median printed (the machine's speed
 drifts; a pair does not). Goal: median ratio at most 1.15 (it was 1.24 when the
-pages were made by MkDocs hooks). Then `build-site --engine zensical` is timed
-the same way, against the same baseline.
+pages were made by MkDocs hooks). The warm-up builds the site's source and fills
+its cache of compiled templates, as any earlier build-site in a checkout has. Then
+`build-site --engine zensical` is timed the same way, against the same baseline.
 
     .venv/bin/python benchmarks/bench_site.py [--rounds N]
 """
