@@ -30,6 +30,8 @@ from pathlib import Path
 
 import yaml
 
+import pipeline.leads
+import pipeline.parts
 import pipeline.sanitize
 import pipeline.writers.anki
 import pipeline.writers.anki_html
@@ -38,13 +40,21 @@ from pipeline.book import read_series, slug_of
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_subdir, writer_of
 from pipeline.formats import book_deck_file, section_deck_file
+from pipeline.leads import LEADS_NAME, handbook_splits
 from pipeline.model import Handbook, Section, handbook_images, images
 from pipeline.note_state import STATE_NAME, NoteClock, read_state
 from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
-from pipeline.writers.anki import CARD_CSS, apkg_bytes, media_name, parent_decks, section_decks
+from pipeline.writers.anki import (
+    CARD_CSS,
+    CARD_STYLESHEET,
+    apkg_bytes,
+    media_name,
+    parent_decks,
+    section_decks,
+)
 
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
@@ -55,7 +65,10 @@ CARD_MODULES = (
     pipeline.writers.anki_html,
     pipeline.writers.html,
     pipeline.sanitize,
+    pipeline.leads,
+    pipeline.parts,
 )
+CARD_FILES = (CARD_STYLESHEET,)  # and the files they read
 
 
 @dataclass(frozen=True)
@@ -63,10 +76,10 @@ class AnkiReport:
     """What `export_anki` wrote, for the CLI summary."""
 
     out_dir: Path  # the book's folder of decks, `<decks>/<book>`
-    decks: tuple[tuple[str, int], ...]  # (file name, number of notes)
+    decks: tuple[tuple[str, int], ...]  # (file name, number of notes: questions' and part notes)
     timestamp: int  # the current source time, given to notes whose content changed
     time_source: str
-    changed: tuple[str, ...] = ()  # ids of the notes dated anew in this run
+    changed: tuple[str, ...] = ()  # ids of the notes (questions, parts) dated anew in this run
     state_file: Path | None = None
     note_type_changed: bool = False
 
@@ -119,6 +132,9 @@ def export_anki(
     `timestamp` overrides the current source time that notes whose content
     changed receive. The state file (default: `question-state.tsv` beside
     `handbook_dir`) is read, and rewritten when a note's content changed.
+    Each question's note is followed by its part notes (pipeline.parts); where
+    each answer's lead ends comes from the rule and the book's reviewed
+    `leads.toml` beside `handbook_dir` (pipeline.leads).
     A full export replaces the book's folder as a whole (no stale decks
     survive); a partial one adds or replaces just its own files there, and
     every other file stays. `out_dir` and the book's folder must each be
@@ -147,22 +163,23 @@ def export_anki(
         css=css,
         date=clock.time_of,
         media={name: file for name, (file, _) in svgs.items()},
+        splits=handbook_splits(handbook, handbook_dir.parent / LEADS_NAME),
     )
-    for section, deck in zip(sections, decks, strict=True):  # the finished cards, checked again
-        for question, note in zip(section.questions, deck.notes, strict=True):
+    for deck in decks:  # the finished cards, checked again
+        for note in deck.notes:
             for field in note.fields:
-                check_card_html(field, f"question {question.id!r}")
+                check_card_html(field, f"question {note.fields[-1]!r}")
     packages = {
         section_deck_file(section, book): (
             apkg_bytes([deck], media=_media_of([section], svgs)),
-            len(section.questions),
+            len(deck.notes),
         )
         for section, deck in zip(sections, decks, strict=True)
     }
     if not slugs:
         packages[book_deck_file(book)] = (
             apkg_bytes([*parent_decks(handbook, series), *decks], media=_media_of(sections, svgs)),
-            sum(len(s.questions) for s in sections),
+            sum(len(deck.notes) for deck in decks),
         )
     write_subdir(
         out_dir,
@@ -235,7 +252,9 @@ def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[i
     """The current source time in seconds, and where it came from (see module doc)."""
     modules = [Path(m.__file__) for m in CARD_MODULES]  # type: ignore[arg-type]
     figures = sorted((handbook_dir / FIGURES_FOLDER).glob("*.svg"))
-    return source_time(sorted(handbook_dir.glob("*.md")) + figures + modules + list(extra_inputs))
+    leads = [path for path in (handbook_dir.parent / LEADS_NAME,) if path.exists()]
+    inputs = sorted(handbook_dir.glob("*.md")) + figures + leads + modules + list(CARD_FILES)
+    return source_time(inputs + list(extra_inputs))
 
 
 def configured_site_url(config: Path = MKDOCS_CONFIG) -> str:

@@ -3,6 +3,7 @@
     source/books/<slug>/
       raw/                 the snapshot and manifest.json (`handbook scrape`)
       errata.toml          reviewed hand corrections (pipeline.errata)
+      leads.toml           reviewed ends of the cards' leads (pipeline.leads)
       question-ids.tsv     stable question ids (pipeline.ids)
       question-state.tsv   when each Anki note last changed (pipeline.note_state)
       audit-accepted.toml  reviewed residue (pipeline.audit)
@@ -32,6 +33,7 @@ from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
 from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids, slugify
+from pipeline.leads import LEADS_NAME
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import reader_for
@@ -87,6 +89,7 @@ class Book:
     raw_dir = _part("raw")
     handbook_dir = _part("handbook")
     errata_file = _part("errata.toml")
+    leads_file = _part(LEADS_NAME)
     ids_file = _part("question-ids.tsv")
     state_file = _part("question-state.tsv")
     audit_file = _part("audit-accepted.toml")

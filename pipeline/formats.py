@@ -46,3 +46,12 @@ def section_deck_file(section: Section, book: str) -> str:
     section named like its book, so it never replaces the whole book's (a slug has no dot)."""
     name = f"{section.slug}.apkg"
     return f"{section.slug}.section.apkg" if name == book_deck_file(book) else name
+
+
+# An Anki answer field: the lead, then the rest of the answer folded in
+# `<details class="answer-rest"><summary>Full answer</summary>…</details>`. When the
+# cut falls inside a list, the rest's first list carries CONTINUED_CLASS: it goes on
+# with the lead's last list (pipeline.leads.Split).
+ANSWER_REST_CLASS = "answer-rest"
+ANSWER_REST_LABEL = "Full answer"
+CONTINUED_CLASS = "continued"

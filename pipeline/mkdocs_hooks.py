@@ -52,7 +52,7 @@ from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE
 from pipeline.sanitize import web_url
 from pipeline.site import source_date
 from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, read_handbook, series_layout, site_layout
-from pipeline.writers.anki import deck_rename
+from pipeline.writers.anki import deck_renames
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     BookLink,
@@ -269,7 +269,7 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
             sections,
             downloads,
             _book_links(files, page) if not book.prefix else (),
-            deck_rename(handbook, _layout_now().title or read_series().title),
+            deck_renames(handbook, _layout_now().title or read_series().title),
             _study_book(book),
         )
     match = SECTION_FILE.match(path)

@@ -5,6 +5,9 @@ by U+001F in the order of our note type (Question, Answer, Section, Source, Id).
 Field HTML goes through the shared HTML-fragment reader, which also decodes
 the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
 `canonical_field` has undone the `gathered` wrapper of multi-line formulas.
+The Answer field is read as its two parts, the lead and the rest folded under
+"Full answer" (names in pipeline.formats), so `check` can prove that together
+they are the whole answer, and that the lead is the one chosen.
 """
 
 from __future__ import annotations
@@ -12,18 +15,50 @@ from __future__ import annotations
 import json
 import sqlite3
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from bs4 import Tag
+
 from pipeline.errors import HandbookError
+from pipeline.formats import ANSWER_REST_CLASS, CONTINUED_CLASS
+from pipeline.leads import Split
 from pipeline.model import Question
-from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.readers.html_fragment import blocks_of, fragment_inlines, parse_html
 from pipeline.writers.anki_html import canonical_field
 
 FIELD_SEPARATOR = "\x1f"
 
 
-def read_apkg(path: Path) -> list[tuple[str, Question]]:
-    """(section title, question) for every note, in note id order."""
+@dataclass(frozen=True)
+class DeckNote:
+    """One note of a deck: its section's title, its question (or part) with the whole answer, and
+    the answer as the card splits it."""
+
+    section: str
+    question: Question
+    split: Split
+
+
+def answer_split(field_html: str) -> Split:
+    """An Answer field's lead (everything before the folded rest) and its rest."""
+    soup = parse_html(canonical_field(field_html))
+    folded = soup.find("details", class_=ANSWER_REST_CLASS, recursive=False)
+    if not isinstance(folded, Tag):
+        return Split(blocks_of(soup.contents))
+    folded.extract()
+    summary = folded.find("summary", recursive=False)
+    if isinstance(summary, Tag):
+        summary.extract()
+    first = folded.find(True, recursive=False)
+    continued = (
+        isinstance(first, Tag) and first.name in ("ul", "ol") and CONTINUED_CLASS in first.get("class", [])
+    )
+    return Split(blocks_of(soup.contents), blocks_of(folded.contents), continued)
+
+
+def read_apkg(path: Path) -> list[DeckNote]:
+    """Every note (question or part note), in note id order."""
     try:
         with zipfile.ZipFile(path) as package:
             collection = package.read("collection.anki2")
@@ -38,9 +73,8 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
     notes = []
     for (fields,) in rows:
         question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
-        notes.append(
-            (section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer))))
-        )
+        split = answer_split(answer)
+        notes.append(DeckNote(section, Question(qid, fragment_inlines(question), split.join()), split))
     return notes
 
 

@@ -262,7 +262,7 @@ def _section_list(handbook: Handbook, section_hrefs: dict[str, str], study_book:
     return f'<h2 id="sections">Sections</h2>\n<ol class="sections">{items}</ol>'
 
 
-def _deck_list(downloads: Sequence[Download], rename: tuple[str, str] | None = None) -> str:
+def _deck_list(downloads: Sequence[Download], renames: Sequence[tuple[str, str]] = ()) -> str:
     items = "".join(
         f'<li><a href="{html.escape(d.href)}" download>{html.escape(d.label)}</a></li>' for d in downloads
     )
@@ -270,17 +270,19 @@ def _deck_list(downloads: Sequence[Download], rename: tuple[str, str] | None = N
         '<h2 id="anki-decks">Anki decks</h2>\n'
         "<p>Study the questions as flash cards: import a deck into Anki. "
         "Importing an updated deck updates your cards and keeps their review history.</p>\n"
-        f'<ul class="decks">{items}</ul>' + (_rename_note(*rename) if rename else "")
+        f'<ul class="decks">{items}</ul>' + (_rename_note(renames) if renames else "")
     )
 
 
-def _rename_note(old: str, new: str) -> str:
+def _rename_note(renames: Sequence[tuple[str, str]]) -> str:
     """What a learner who imported the decks before the series level does once (docs/anki.md)."""
+    steps = "".join(
+        f"<li><code>{html.escape(old)}</code> to <code>{html.escape(new)}</code></li>" for old, new in renames
+    )
     return (
-        '<p class="deck-rename">Imported these decks before they were filed under the series? '
-        f"In Anki, rename your deck <code>{html.escape(old)}</code> to <code>{html.escape(new)}</code> "
-        "once (deck list: the gear next to it, then Rename), then import: the update lands in "
-        "your decks and keeps your reviews.</p>"
+        '<div class="deck-rename"><p>Imported these decks before they were filed under the series? '
+        "In Anki, rename your decks once, in this order (deck list: the gear next to a deck, then "
+        f"Rename), then import: the update lands in your decks and keeps your reviews.</p><ol>{steps}</ol></div>"
     )
 
 
@@ -314,11 +316,11 @@ def home_page(
     section_hrefs: dict[str, str],
     downloads: Sequence[Download],
     books: Sequence[BookLink] = (),
-    deck_rename: tuple[str, str] | None = None,
+    deck_renames: Sequence[tuple[str, str]] = (),
     study_book: str = "",
 ) -> SitePage:
     """Title, subtitle, intro, credit, counts, the series' books (a site of several), links to
-    sections and decks (with the one-time rename for decks imported before the series level,
+    sections and decks (with the one-time renames for decks imported before the series level,
     as (old, new) deck names), references."""
     parts = []
     if handbook.meta.subtitle:
@@ -333,7 +335,7 @@ def home_page(
     if books:
         parts.append(_book_list(books))
         toc.append(TocEntry("books", "Books in this series"))
-    parts += [_section_list(handbook, section_hrefs, study_book), _deck_list(downloads, deck_rename)]
+    parts += [_section_list(handbook, section_hrefs, study_book), _deck_list(downloads, deck_renames)]
     toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(

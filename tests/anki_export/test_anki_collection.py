@@ -17,10 +17,10 @@ from bs4 import BeautifulSoup
 from pipeline.anki import export_anki
 from pipeline.model import Handbook
 from pipeline.paths import HANDBOOK_DIR
-from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.readers.anki_package import answer_split
+from pipeline.readers.html_fragment import fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
-from pipeline.writers.anki_html import canonical_field
 from tests.anki_export.anki_fixtures import (
     REAL,
     RICH,
@@ -29,6 +29,7 @@ from tests.anki_export.anki_fixtures import (
     book_deck,
     import_package,
     rich_handbook,
+    section_notes,
     set_mtime,
     write_source,
 )
@@ -42,13 +43,16 @@ def notes_by_id(col: Collection) -> dict[str, object]:
 
 
 def assert_round_trip(col: Collection, handbook: Handbook) -> None:
+    """Every question and part note: its title, its whole answer (lead and rest), section and tag."""
     notes = notes_by_id(col)
-    for section, question in handbook.questions():
-        note = notes[question.id]
-        assert fragment_inlines(note["Question"]) == question.title, question.id
-        assert fragment_blocks(canonical_field(note["Answer"])) == question.answer, question.id
-        assert note["Section"] == section.title.replace("&", "&amp;")
-        assert note.tags == [note_tag(handbook, section)]
+    assert len(notes) == sum(len(section_notes(s)) for s in handbook.sections)
+    for section in handbook.sections:
+        for question in section_notes(section):
+            note = notes[question.id]
+            assert fragment_inlines(note["Question"]) == question.title, question.id
+            assert answer_split(note["Answer"]).join() == question.answer, question.id
+            assert note["Section"] == section.title.replace("&", "&amp;")
+            assert note.tags == [note_tag(handbook, section)]
 
 
 def deck_counts(col: Collection) -> dict[str, int]:
@@ -67,10 +71,10 @@ def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path)
         col = Collection(str(tmp_path / f"{section.slug}.anki2"))
         try:
             log = import_package(col, out / f"{section.slug}.apkg")
-            assert len(log.new) == len(section.questions)
+            assert len(log.new) == len(section_notes(section))
             assert not log.conflicting and not log.duplicate
-            assert deck_counts(col)[deck_name(handbook, section, SERIES)] == len(section.questions)
-            assert col.note_count() == len(section.questions)
+            assert deck_counts(col)[deck_name(handbook, section, SERIES)] == len(section_notes(section))
+            assert col.note_count() == len(section_notes(section))
         finally:
             col.close()
 
@@ -78,11 +82,11 @@ def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path)
 def test_combined_deck_has_a_subdeck_per_section_and_round_trips(canonical, collection) -> None:
     handbook, out = canonical
     log = import_package(collection, out / f"{REAL}.apkg")
-    total = sum(len(section.questions) for section in handbook.sections)
+    total = sum(len(section_notes(section)) for section in handbook.sections)
     assert len(log.new) == collection.note_count() == total
     counts = deck_counts(collection)
     for section in handbook.sections:
-        assert counts[deck_name(handbook, section, SERIES)] == len(section.questions)
+        assert counts[deck_name(handbook, section, SERIES)] == len(section_notes(section))
     assert_round_trip(collection, handbook)
 
 
@@ -91,8 +95,8 @@ def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
     first = handbook.sections[0]
     import_package(collection, out / f"{first.slug}.apkg")
     log = import_package(collection, out / f"{REAL}.apkg")
-    assert len(log.duplicate) == len(first.questions)
-    assert collection.note_count() == sum(len(s.questions) for s in handbook.sections)
+    assert len(log.duplicate) == len(section_notes(first))
+    assert collection.note_count() == sum(len(section_notes(s)) for s in handbook.sections)
 
 
 def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
@@ -153,7 +157,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     assert after == before
     note = notes_by_id(collection)[question.id]
     assert edited in note["Answer"]
-    assert fragment_blocks(canonical_field(note["Answer"])) == (para(edited),) + question.answer
+    assert answer_split(note["Answer"]).join() == (para(edited),) + question.answer
     assert collection.db.scalar("select count() from revlog where cid = ?", card.id) == 1
     reviewed = collection.get_card(card.id)
     assert reviewed.reps == 1 and reviewed.type != 0

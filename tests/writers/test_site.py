@@ -109,20 +109,29 @@ def test_home_page_credits_the_author_and_links_sections_and_decks() -> None:
 def test_decks_from_before_the_series_come_with_the_one_time_rename_as_text() -> None:
     plain = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [])))
     assert plain.select(".deck-rename") == []
-    old, new = "Old <b>book</b>", "Series::Old <b>book</b>"
+    renames = [("Old <b>book</b>", "Series::Old <b>book</b>"), ("Series::Old::A", "Series::Old::01 A")]
     note = soup(
-        reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_rename=(old, new)))
+        reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_renames=renames))
     ).select_one(".deck-rename")
-    assert [code.text for code in note.find_all("code")] == [old, new]
+    assert [code.text for code in note.find_all("code")] == [name for pair in renames for name in pair]
     assert note.find("b") is None
 
 
-def test_only_a_book_published_before_the_series_needs_the_rename() -> None:
-    from pipeline.writers.anki import deck_rename
+def test_only_a_book_published_before_the_series_needs_the_renames() -> None:
+    from pipeline.writers.anki import deck_renames
 
-    real = Handbook(Meta("Deep Learning Concepts every practicioner should know"), (), ())
-    assert deck_rename(real, "S <i>") == (real.meta.title, f"S ‹i›::{real.meta.title}")
-    assert deck_rename(HANDBOOK, "S") is None
+    real = Handbook(
+        Meta("Deep Learning Concepts every practicioner should know"),
+        (),
+        (Section("ml", "Machine Learning in General", ()), Section("opt", "Optimization procedures", ())),
+    )
+    book = f"S ‹i›::{real.meta.title}"
+    assert deck_renames(real, "S <i>") == [
+        (real.meta.title, book),
+        (f"{book}::Machine Learning in General", f"{book}::01 Machine Learning in General"),
+        (f"{book}::Optimization procedures", f"{book}::02 Optimization Procedures"),
+    ]
+    assert deck_renames(HANDBOOK, "S") == []
 
 
 def test_no_script_from_content_reaches_the_html() -> None:
