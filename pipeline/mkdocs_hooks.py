@@ -46,6 +46,7 @@ from pipeline.book import read_series
 from pipeline.errors import HandbookError
 from pipeline.formats import INDEX_FILE, book_deck_file, section_deck_file
 from pipeline.katex import katex_dist
+from pipeline.leads import LEADS_NAME, handbook_splits
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR, DECKS_DIR
 from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE
@@ -278,7 +279,9 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
     figures = get_relative_url(f"{book.prefix}{FIGURES_FOLDER}/", page.url)
     section = handbook.section(match.group(2))
     deck = _deck_href(page, book.deck(section_deck_file(section, book.slug)))
-    return section_page(section, deck, figures if figures.endswith("/") else figures + "/", _study_book(book))
+    figures = figures if figures.endswith("/") else figures + "/"
+    splits = handbook_splits(handbook, book.handbook_dir.parent / LEADS_NAME)
+    return section_page(section, deck, figures, _study_book(book), splits)
 
 
 def _study_book(book: SiteBook) -> str:

@@ -20,10 +20,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.formats import REFERENCES_HEADING, book_deck_file, section_deck_file
+from pipeline.leads import Split, automatic_lead, split_answer
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
@@ -75,14 +76,17 @@ class Download:
 # --- section pages -----------------------------------------------------------
 
 
-def question_html(question: Question, style: HtmlStyle = SITE_STYLE) -> str:
-    """One question as a closed `<details>` with a permalink in its summary."""
+def question_html(question: Question, style: HtmlStyle = SITE_STYLE, lead: int = 0) -> str:
+    """One question as a closed `<details>` with a permalink in its summary. `lead`: how many
+    pieces of the answer (blocks, a list's items one by one) the self-test shows first, as the
+    cards do (pipeline.leads); 0 when the lead is the whole answer."""
     qid = html.escape(question.id)
+    lead_attribute = f' data-lead="{lead}"' if lead else ""
     return (
         f'<details class="question" id="{qid}">\n'
         f'<summary><span class="question-title">{title_html(question.title, SITE_STYLE)}</span>'
         f'<a class="headerlink" href="#{qid}" title="Link to this question">¶</a></summary>\n'
-        f'<div class="answer">\n{blocks_html(question.answer, style)}\n</div>\n'
+        f'<div class="answer"{lead_attribute}>\n{blocks_html(question.answer, style)}\n</div>\n'
         f"</details>"
     )
 
@@ -101,9 +105,11 @@ def section_page(
     deck_href: str = "",
     figures_href: str = "figures/",
     study_book: str = "",
+    splits: Mapping[str, Split] | None = None,
 ) -> SitePage:
     """A section's page; `figures_href` is the figures' folder relative to the page; `study_book`
-    the slug of a later book of the site, under which the self-test keeps its grades."""
+    the slug of a later book of the site, under which the self-test keeps its grades; `splits`
+    where each answer's lead ends (by question id, pipeline.leads; default: the rule's)."""
 
     def figure_url(name: str) -> str:
         return f"{figures_href}{name}.svg"
@@ -112,11 +118,16 @@ def section_page(
     return SitePage(
         title=section.title,
         anchor=f"section-{section.slug}",
-        html="\n".join(question_html(q, style) for q in section.questions),
+        html="\n".join(question_html(q, style, _lead_pieces(q, splits)) for q in section.questions),
         search_html="\n".join(question_search_html(q, search) for q in section.questions),
         toc=tuple(TocEntry(q.id, title_html(q.title, SITE_STYLE)) for q in section.questions),
         tools=section_toolbar(section, deck_href, study_book),
     )
+
+
+def _lead_pieces(question: Question, splits: Mapping[str, Split] | None) -> int:
+    split = (splits or {}).get(question.id) or split_answer(question.answer, automatic_lead(question.answer))
+    return split.pieces if split.rest else 0
 
 
 # --- search ------------------------------------------------------------------
