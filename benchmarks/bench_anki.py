@@ -28,9 +28,9 @@ import genanki
 
 from pipeline.anki import export_anki
 from pipeline.model import Block, Handbook, block_inlines, plain_text
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import apkg_bytes, parent_decks, section_decks
+from tests.layout import BOOK
 
 TIMESTAMP = 1_700_000_000
 
@@ -66,10 +66,12 @@ def baseline(handbook: Handbook, out: Path) -> None:
 
 def writers_only(handbook: Handbook, out: Path) -> None:
     """Our note building and package writing, without reading the Markdown."""
-    decks = section_decks(handbook, handbook.sections, series="Series", site_url="")
+    decks = section_decks(handbook, BOOK.slug, handbook.sections, series="Series", site_url="")
     for section, deck in zip(handbook.sections, decks, strict=True):
         (out / f"{section.slug}.apkg").write_bytes(apkg_bytes([deck], TIMESTAMP))
-    (out / "handbook.apkg").write_bytes(apkg_bytes([*parent_decks(handbook, "Series"), *decks], TIMESTAMP))
+    (out / "handbook.apkg").write_bytes(
+        apkg_bytes([*parent_decks(handbook, BOOK.slug, "Series"), *decks], TIMESTAMP)
+    )
 
 
 def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:
@@ -89,7 +91,7 @@ def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:
 def export(out: Path) -> None:
     """`export_anki` as a first export: a fresh state file, every note dated and the state written."""
     export_anki(
-        HANDBOOK_DIR,
+        BOOK,
         out,
         None,
         timestamp=TIMESTAMP,
@@ -104,7 +106,7 @@ def once(side: str) -> None:
         out = Path(tmp) / "decks"
         out.mkdir()
         if side == "baseline":
-            baseline(read_markdown(HANDBOOK_DIR), out)
+            baseline(read_markdown(BOOK.handbook_dir), out)
         else:
             export(out)
 
@@ -118,7 +120,7 @@ def main() -> None:
         once(arguments.once)
         return
     rounds = arguments.rounds
-    handbook = read_markdown(HANDBOOK_DIR)
+    handbook = read_markdown(BOOK.handbook_dir)
     notes = sum(len(s.questions) for s in handbook.sections)
 
     base, ours, writers = best_of(

@@ -1,4 +1,4 @@
-"""Stable question ids, kept in a reviewable TSV under source/.
+"""Stable question ids, kept in a reviewable TSV in each book's folder.
 
 Site permalinks and Anki note identities hang on these ids, so once a question
 has one it keeps it when its text is edited: a question is matched to its old
@@ -22,23 +22,13 @@ from pathlib import Path
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import read_text_input, tsv_text
-from pipeline.model import Handbook, plain_text
+from pipeline.model import Handbook, Question, Section, map_questions, plain_text
+from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
 HEADER = ("id", "section", "question")
 ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what a `{#id}` in the canonical Markdown may hold
 DROPPED = ""  # the section of a question no longer in the snapshot
-
-
-def slugify(text: str, max_words: int = 12, max_length: int = 80) -> str:
-    """Lower-case words joined by hyphens, at most `max_words` and `max_length` characters."""
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
-    slug = ""
-    for word in words[:max_words]:
-        if slug and len(slug) + 1 + len(word) > max_length:
-            break
-        slug = f"{slug}-{word}" if slug else word[:max_length]
-    return slug or "untitled"
 
 
 @dataclass(frozen=True)
@@ -114,21 +104,20 @@ def assign_ids(
     unused = list(known)
     taken = {a.id for a in known}
     result: list[Assignment] = []
-    sections = []
-    for section in handbook.sections:
-        questions = []
-        for question in section.questions:
-            text = plain_text(question.title)
-            found = _match(text, section.slug, unused)
-            if found:
-                unused.remove(found)
-                qid = found.id
-            else:
-                qid = _new_id(text, taken)
-                taken.add(qid)
-            result.append(Assignment(qid, section.slug, text))
-            questions.append(replace(question, id=qid))
-        sections.append(replace(section, questions=tuple(questions)))
+
+    def identified(section: Section, question: Question) -> Question:
+        text = plain_text(question.title)
+        found = _match(text, section.slug, unused)
+        if found:
+            unused.remove(found)
+            qid = found.id
+        else:
+            qid = _new_id(text, taken)
+            taken.add(qid)
+        result.append(Assignment(qid, section.slug, text))
+        return replace(question, id=qid)
+
+    handbook = map_questions(handbook, identified)
     dropped = [a for a in unused if a.section != DROPPED]
     if dropped and not allow_dropped:
         first = dropped[0]
@@ -138,4 +127,4 @@ def assign_ids(
             "If they were removed on purpose, run `handbook normalize --allow-dropped`"
         )
     result += [replace(a, section=DROPPED) for a in unused]
-    return replace(handbook, sections=tuple(sections)), result
+    return handbook, result

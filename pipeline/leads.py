@@ -136,11 +136,13 @@ def split_answer(answer: tuple[Block, ...], pieces: int) -> Split:
 
 def _pieces(answer: tuple[Block, ...]) -> list[Block]:
     """Each piece as a block of its own (a list item as a one-item list)."""
-    return [
-        replace(block, items=(item,)) if isinstance(block, ListBlock) else block
-        for block in answer
-        for item in (block.items if isinstance(block, ListBlock) else (None,))
-    ]
+    pieces: list[Block] = []
+    for block in answer:
+        if isinstance(block, ListBlock):
+            pieces.extend(replace(block, items=(item,)) for item in block.items)
+        else:
+            pieces.append(block)
+    return pieces
 
 
 def piece_text(piece: Block) -> str:
@@ -208,7 +210,7 @@ def read_leads(path: Path) -> list[LeadChoice]:
         data = tomllib.loads(read_text_input(path, "a leads file"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise HandbookError(f"{path} is not valid TOML: {error}") from None
-    choices = []
+    choices: list[LeadChoice] = []
     for number, entry in enumerate(data.get("lead", []), start=1):
         missing = [f for f in FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip()]
         if missing:

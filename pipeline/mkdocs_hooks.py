@@ -31,11 +31,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -44,15 +46,14 @@ from mkdocs.utils import get_relative_url
 
 from pipeline.book import read_series
 from pipeline.errors import HandbookError
-from pipeline.formats import INDEX_FILE, book_deck_file, section_deck_file
+from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
 from pipeline.katex import katex_dist
-from pipeline.leads import LEADS_NAME, handbook_splits
+from pipeline.leads import handbook_splits
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR, DECKS_DIR
-from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE
 from pipeline.sanitize import web_url
-from pipeline.site import source_date
-from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, read_handbook, series_layout, site_layout
+from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, given_layout, read_handbook, series_layout
+from pipeline.source_time import source_date
 from pipeline.writers.anki import deck_renames
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
@@ -66,6 +67,9 @@ from pipeline.writers.site import (
     search_html,
     section_page,
 )
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # only `mkdocs serve` loads it
 
 ASSETS = Path(__file__).with_name("site_assets")
 KATEX_FILES = ("katex.min.js", "katex.min.css")
@@ -96,11 +100,10 @@ def _handbook_error(error: HandbookError) -> PluginError:
 
 def _layout(config: MkDocsConfig) -> SiteLayout:
     """The books build_site named, else (plain `mkdocs build`) every book of the series."""
-    docs_dir = Path(config.docs_dir)
     given = config.extra.get(SITE_KEY)
     if given is not None:
-        return site_layout([docs_dir, *map(Path, given["books"])], given["title"])
-    return series_layout(docs_dir, Path(config.config_file_path or ".").parent / BOOKS_DIR)
+        return given_layout(given)
+    return series_layout(Path(config.docs_dir), Path(config.config_file_path or ".").parent / BOOKS_DIR)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -126,10 +129,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def on_serve(server: object, config: MkDocsConfig, builder: object) -> object:
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
     """`mkdocs serve` watches docs_dir; the later books' folders too."""
     for book in _layout_now().books[1:]:
-        server.watch(str(book.handbook_dir))  # type: ignore[attr-defined]
+        server.watch(str(book.handbook_dir))
     return server
 
 
@@ -199,10 +202,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     layout = _layout_now()
     if not layout.several:
         return nav
-    sections, pages = [], []
+    sections: list[StructureItem] = []
+    pages: list[Page] = []
     for book in layout.books:
         own = [page for page in nav.pages if layout.book_of(page.file.src_uri)[0] == book]
-        section = Section(text_html(_build.handbooks[book.slug].meta.title or book.slug), own)
+        children: list[StructureItem] = list(own)
+        section = Section(text_html(_build.handbooks[book.slug].meta.title or book.slug), children)
         for page in own:
             page.parent = section
         sections.append(section)
@@ -240,7 +245,7 @@ def _page_meta(page: Page, view: SitePage, book: SiteBook) -> dict[str, str]:
     several books every book's home is in its book's section, so none is MkDocs'
     homepage and each shows its book's title under the series' name.)
     """
-    meta = {} if page.is_homepage else {"title": text_html(view.title)}
+    meta: dict[str, str] = {} if page.is_homepage else {"title": text_html(view.title)}
     meta["revision_date"] = _build.updated[book.slug]  # Material's "last update" line
     return meta
 
@@ -270,7 +275,7 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
             sections,
             downloads,
             _book_links(files, page) if not book.prefix else (),
-            deck_renames(handbook, _layout_now().title or read_series().title),
+            deck_renames(handbook, book.slug, _layout_now().title or read_series().title),
             _study_book(book),
         )
     match = SECTION_FILE.match(path)
@@ -280,7 +285,7 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
     section = handbook.section(match.group(2))
     deck = _deck_href(page, book.deck(section_deck_file(section, book.slug)))
     figures = figures if figures.endswith("/") else figures + "/"
-    splits = handbook_splits(handbook, book.handbook_dir.parent / LEADS_NAME)
+    splits = handbook_splits(handbook, book.book.leads_file)
     return section_page(section, deck, figures, _study_book(book), splits)
 
 
@@ -330,7 +335,9 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
 
 
 @event_priority(-100)  # after the search plugin has indexed the flat rendering
-def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+def on_page_context(
+    context: dict[str, object], page: Page, config: MkDocsConfig, nav: object
+) -> dict[str, object]:
     view = _build.pages.get(page.file.src_uri)
     if view is not None:
         page.content = reader_html(view)

@@ -17,8 +17,8 @@ A sub-heading followed directly by another has nothing of its own and makes no n
 
 from __future__ import annotations
 
-from pipeline.ids import slugify
 from pipeline.model import Heading, Question, Text, merge_text, plain_text
+from pipeline.slugs import slugify
 
 PART_SEPARATOR = "/"  # between the question's id and the part's slug
 TITLE_SEPARATOR = " — "  # between the question and the sub-heading on the part's front

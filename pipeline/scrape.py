@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bs4.dammit import EncodingDetector
 
-from pipeline.book import MANIFEST_NAME, Manifest, book_slug
+from pipeline.book import MANIFEST_NAME, Manifest, proposed_slug
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 from pipeline.model import Handbook
@@ -86,7 +86,7 @@ def scrape(
     if out_dir is None:
         if books_dir is None:
             raise HandbookError("internal error: scrape needs a folder or a books folder")
-        out_dir = books_dir / (book or book_slug(handbook)) / "raw"
+        out_dir = books_dir / (book or proposed_slug(handbook.meta.title)) / "raw"
     previous = _previous_snapshot(out_dir) if out_dir.is_dir() else None
     manifest = Manifest(
         snapshot=Path(previous or SNAPSHOT_STEM).stem + READER_EXTENSIONS[reader],
@@ -173,7 +173,9 @@ class _Deadline:
         class _HTTPS(urllib.request.HTTPSHandler):
             def https_open(self, req):  # type: ignore[no-untyped-def]
                 return self.do_open(
-                    deadline._connection(http.client.HTTPSConnection), req, context=self._context
+                    deadline._connection(http.client.HTTPSConnection),
+                    req,
+                    context=self._context,  # type: ignore[attr-defined]  # the handler's own, set by its __init__
                 )
 
         return urllib.request.build_opener(_HTTP, _HTTPS)
@@ -224,7 +226,7 @@ def _fetch_once(url: str, options: FetchOptions) -> str:
             if not deadline.expired:
                 raise
             text = None  # the cut-off connection shows as any error, or as a short page
-        if deadline.expired:
+        if deadline.expired or text is None:  # None: the request failed as the deadline passed
             raise _Retry(f"no complete answer within {options.timeout:g} s")
         return text
 

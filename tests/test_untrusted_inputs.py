@@ -22,9 +22,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.model import Meta
-from pipeline.writers.original_html import write_original_html
 from tests import builders as build
 from tests.cli_runs import CliRun, run_handbook
+from tests.generators.original_html import write_original_html
 from tests.layout import BOOK_DIR, ROOT
 
 HANDBOOK = BOOK_DIR / "handbook"
@@ -368,7 +368,8 @@ def test_deck_names_hold_no_markup() -> None:
 
     book = build.handbook(build.section("s", "A <b>::</b> B"), title="DL <img src=x onerror=alert(1)>")
     assert (
-        deck_name(book, book.sections[0], "S <i>") == "S ‹i›::DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+        deck_name(book, book.sections[0], "S <i>")
+        == "S ‹i›::DL ‹img src=x onerror=alert(1)›::01 A ‹b›:‹/b› B"
     )
 
 

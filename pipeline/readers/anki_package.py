@@ -1,7 +1,7 @@
 """An exported .apkg → questions, to prove each note carries its question intact.
 
 An .apkg is a zip holding an SQLite collection; each note's fields are joined
-by U+001F in the order of our note type (Question, Answer, Section, Source, Id).
+by U+001F in the order of our note type (`pipeline.formats.ANKI_FIELDS`).
 Field HTML goes through the shared HTML-fragment reader, which also decodes
 the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
 `canonical_field` has undone the `gathered` wrapper of multi-line formulas.
@@ -21,11 +21,10 @@ from pathlib import Path
 from bs4 import Tag
 
 from pipeline.errors import HandbookError
-from pipeline.formats import ANSWER_REST_CLASS, CONTINUED_CLASS
+from pipeline.formats import ANKI_FIELDS, ANSWER_REST_CLASS, CONTINUED_CLASS, canonical_field
 from pipeline.leads import Split
 from pipeline.model import Question
 from pipeline.readers.html_fragment import blocks_of, fragment_inlines, parse_html
-from pipeline.writers.anki_html import canonical_field
 
 FIELD_SEPARATOR = "\x1f"
 
@@ -52,7 +51,9 @@ def answer_split(field_html: str) -> Split:
         summary.extract()
     first = folded.find(True, recursive=False)
     continued = (
-        isinstance(first, Tag) and first.name in ("ul", "ol") and CONTINUED_CLASS in first.get("class", [])
+        isinstance(first, Tag)
+        and first.name in ("ul", "ol")
+        and CONTINUED_CLASS in first.get_attribute_list("class")
     )
     return Split(blocks_of(soup.contents), blocks_of(folded.contents), continued)
 
@@ -72,9 +73,10 @@ def read_apkg(path: Path) -> list[DeckNote]:
         database.close()
     notes = []
     for (fields,) in rows:
-        question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
-        split = answer_split(answer)
-        notes.append(DeckNote(section, Question(qid, fragment_inlines(question), split.join()), split))
+        field = dict(zip(ANKI_FIELDS, fields.split(FIELD_SEPARATOR), strict=True))
+        split = answer_split(field["Answer"])
+        question = Question(field["Id"], fragment_inlines(field["Question"]), split.join())
+        notes.append(DeckNote(field["Section"], question, split))
     return notes
 
 

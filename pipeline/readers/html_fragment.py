@@ -18,7 +18,7 @@ Rules worth knowing:
   to 6: the section and question levels above belong to the page).
 - Code blocks: `<pre>`; the language comes from a `language-x`, `lang-x` or
   `highlight-x` class or a `data-language` attribute on the pre, its `code`
-  child, or the two elements around it (see writers/html.py `language_class`).
+  child, or the two elements around it (the site's and the cards' `language-x`).
   The code is the pre's text minus one final newline.
 - Whitespace: a run of spaces that holds a line break is source formatting and
   becomes one space (like a browser); block edges are trimmed; other spaces,
@@ -36,9 +36,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
-from bs4.element import PreformattedString
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PageElement, PreformattedString
 
+from pipeline.formats import FIGURE_CLASS, FIGURES_FOLDER
 from pipeline.model import (
     Block,
     Code,
@@ -58,7 +59,6 @@ from pipeline.model import (
     subheading_level,
 )
 from pipeline.sanitize import safe_url
-from pipeline.writers.html import FIGURE_CLASS
 
 # --- vocabulary --------------------------------------------------------------
 
@@ -276,7 +276,7 @@ def figure_block(figure: Tag) -> Image:
     alt = img.get("alt") if isinstance(img, Tag) else ""
     caption = figure.find("figcaption")
     text = _one_line(_text(caption, line_break=" ")).strip(_HTML_SPACE) if isinstance(caption, Tag) else ""
-    return Image(alt if isinstance(alt, str) else "", f"figures/{name}.svg", text)
+    return Image(alt if isinstance(alt, str) else "", f"{FIGURES_FOLDER}/{name}.svg", text)
 
 
 def code_block(pre: Tag) -> CodeBlock:
@@ -433,7 +433,8 @@ def _inline_element(tag: Tag, items: list[_Item], in_link: bool) -> _Frame | Non
         if isinstance(alt, str):
             items.append(Text(alt))
     else:
-        url = safe_url(tag.get("href") or "") if name == "a" and not in_link else None
+        href = tag.get("href")
+        url = safe_url(href) if name == "a" and not in_link and isinstance(href, str) else None
         if url is not None:
             return _Frame(iter(list(tag.children)), [], url=url, in_link=True)
         block = name in BLOCK_TAGS

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.model import Block, Handbook, Inline, Math, Question, Table, Text
+from pipeline.model import Block, Handbook, Inline, Math, Table, Text, map_blocks, map_questions
 
 CELL_BOUNDARY = re.compile(r"(?<=[a-z)])(?=[A-Z])")
 FIGURE_COLUMNS = frozenset({"illustration", "figure", "image", "diagram", "picture"})
@@ -87,27 +87,15 @@ def rebuild_table(table: Table) -> Table:
     return Table(tuple(header), tuple(tuple(row) for row in rows if row is not None))
 
 
-def _question(question: Question) -> tuple[Question, int]:
-    answer: list[Block] = []
-    rebuilt = 0
-    for block in question.answer:
-        if isinstance(block, Table):
-            new = rebuild_table(block)
-            rebuilt += new is not block
-            block = new
-        answer.append(block)
-    return replace(question, answer=tuple(answer)), rebuilt
-
-
 def rebuild_tables(handbook: Handbook) -> tuple[Handbook, int]:
-    """Every flattened table with recoverable cells as a real table."""
-    total = 0
-    sections = []
-    for section in handbook.sections:
-        questions = []
-        for question in section.questions:
-            question, count = _question(question)
-            total += count
-            questions.append(question)
-        sections.append(replace(section, questions=tuple(questions)))
-    return replace(handbook, sections=tuple(sections)), total
+    """Every flattened table in an answer with recoverable cells as a real table."""
+    rebuilt = 0
+
+    def block(old: Block) -> Block:
+        nonlocal rebuilt
+        new = rebuild_table(old) if isinstance(old, Table) else old
+        rebuilt += new is not old
+        return new
+
+    handbook = map_questions(handbook, lambda _, q: replace(q, answer=map_blocks(q.answer, block)))
+    return handbook, rebuilt

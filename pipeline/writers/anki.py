@@ -4,16 +4,21 @@ Everything a reader's collection uses to recognise our content again is
 derived from ids that never change with the text: the note type's id from a
 fixed string, deck ids from the section slug, note GUIDs from the question id.
 So a re-imported deck updates its notes in place and keeps their reviews.
-Decks form one tree for the whole series, `Series::Book::Section` (the series'
-title is the caller's, from `pipeline.book.read_series`); Anki matches decks by
-name, so the names are what places a learner's cards (docs/anki.md).
+Decks form one tree for the whole series, `Series::Book::NN Section` (the series'
+title is the caller's); Anki matches decks by name, so the names are what
+places a learner's cards (docs/anki.md). The book's slug (its folder's name)
+is the caller's too: it scopes the tags, and the ids of every book but the first.
+
+A note shows one question (pipeline.leads: its lead first, the rest folded
+under "Full answer"), or one part of an answer written in parts (pipeline.parts).
 
 Anki updates an existing note or note type only when the incoming one is newer
 (its modification time in seconds), so each note and the note type carry the
-time their own content last changed: the caller passes a `date(key, digest)`
-function (`pipeline.note_state.NoteClock.time_of`) that the writer asks with
-a digest of each note's content. With the same input and the same dates, the
-package is the same, byte for byte.
+time their own content last changed: the caller passes `NoteDates`, a
+`time(key, digest)` function (`pipeline.note_state.NoteClock.time_of`) that the
+writer asks with a digest of each note's content, and the key it records the
+note type under. With the same input and the same dates, the package is the
+same, byte for byte.
 """
 
 from __future__ import annotations
@@ -26,32 +31,42 @@ import json
 import sqlite3
 import time
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import genanki
 
-from pipeline.book import book_slug
-from pipeline.formats import section_page
+from pipeline.formats import ANKI_FIELDS, section_page
 from pipeline.leads import Split, automatic_lead, split_answer
 from pipeline.model import Handbook, Question, Section
-from pipeline.note_state import NOTE_TYPE_ROW
 from pipeline.parts import answer_parts
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field, answer_html
 from pipeline.writers.html import title_html
 from pipeline.writers.site import SEARCH_STYLE
 
-# (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
+# (key, content digest) → modification time; key is a note's id (a question's or a part's)
+# or the note type's key.
 Dating = Callable[[str, str], int]
+
+
+@dataclass(frozen=True)
+class NoteDates:
+    """When each note and the note type last changed: `time(key, digest)`, where a note's key
+    is its id and the note type's is `note_type_key` (a row of the state file)."""
+
+    time: Dating
+    note_type_key: str
+
 
 # Namespace of every id below. Changing it (or a field or template name, which
 # make up the note type's schema) detaches all decks readers already have.
 ID_NAMESPACE = "handbook"
 MODEL_KEY = "handbook-model:v1"
 MODEL_NAME = "Handbook question"
-FIELDS = ("Question", "Answer", "Section", "Source", "Id")
+FIELDS = ANKI_FIELDS  # part of the note type's schema, like the names above
 TEMPLATE_NAME = "Question → Answer"
 
 QUESTION_TEMPLATE = """\
@@ -90,13 +105,14 @@ def stable_id(*parts: str) -> int:
 UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
 
 
-def book_key(handbook: Handbook) -> tuple[str, ...]:
-    slug = book_slug(handbook)
-    return () if slug in UNSCOPED_BOOKS else (slug,)
+def book_key(book: str) -> tuple[str, ...]:
+    """What scopes the ids of the book `book` (its slug): nothing for a book from before books."""
+    return () if book in UNSCOPED_BOOKS else (book,)
 
 
 def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
-    return genanki.guid_for(ID_NAMESPACE, *key, question.id)
+    guid: str = genanki.guid_for(ID_NAMESPACE, *key, question.id)
+    return guid
 
 
 # Note ids are Anki's creation times in milliseconds. Ours count from a fixed
@@ -114,8 +130,11 @@ class DatedModel(genanki.Model):
 
     modified: int | None = None
 
-    def to_json(self, timestamp: float, deck_id):  # type: ignore[no-untyped-def]
-        return super().to_json(timestamp if self.modified is None else self.modified, deck_id)
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        note_type: dict[str, Any] = super().to_json(
+            timestamp if self.modified is None else self.modified, deck_id
+        )
+        return note_type
 
 
 class DatedNote(genanki.Note):
@@ -125,7 +144,9 @@ class DatedNote(genanki.Note):
     modified: int | None = None
     part: int = 0
 
-    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen):  # type: ignore[no-untyped-def]
+    def write_to_db(
+        self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Iterator[int]
+    ) -> None:
         first = 2 * (self.due - 1)
         if self.part:
             first = PART_IDS + 2 * (PARTS_PER_QUESTION * (self.due - 1) + self.part - 1)
@@ -133,7 +154,7 @@ class DatedNote(genanki.Note):
         super().write_to_db(cursor, timestamp if self.modified is None else self.modified, deck_id, own_ids)
 
 
-def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
+def note_model(css: str = CARD_CSS, dates: NoteDates | None = None) -> DatedModel:
     """Our note type; its name, id, fields and template names must stay fixed."""
     template = {
         "name": TEMPLATE_NAME,
@@ -150,8 +171,10 @@ def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
         css=css,
         sort_field_index=0,
     )
-    if date is not None:
-        model.modified = date(NOTE_TYPE_ROW, digest(css, *(template[k] for k in sorted(template))))
+    if dates is not None:
+        model.modified = dates.time(
+            dates.note_type_key, digest(css, *(template[k] for k in sorted(template)))
+        )
     return model
 
 
@@ -200,16 +223,16 @@ def title_case(title: str) -> str:
     )
 
 
-def deck_renames(handbook: Handbook, series: str) -> list[tuple[str, str]]:
+def deck_renames(handbook: Handbook, book: str, series: str) -> list[tuple[str, str]]:
     """For a book whose decks were published before the series level (`Book::Section`): the renames
     a learner makes once, in this order, so imports land in their cards' decks (Anki matches decks
     by name; see docs/anki.md): the top deck under the series, then each section deck to its
     numbered name. Empty for a later book."""
-    if book_key(handbook):
+    if book_key(book):
         return []
-    book = book_deck_name(handbook, series)
-    return [(_deck_part(handbook.meta.title), book)] + [
-        (f"{book}::{_deck_part(section.title)}", deck_name(handbook, section, series))
+    top = book_deck_name(handbook, series)
+    return [(_deck_part(handbook.meta.title), top)] + [
+        (f"{top}::{_deck_part(section.title)}", deck_name(handbook, section, series))
         for section in handbook.sections
         if _deck_part(section.title) != section_label(handbook, section)
     ]
@@ -225,9 +248,9 @@ def _deck_part(title: str) -> str:
     return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
 
 
-def note_tag(handbook: Handbook, section: Section) -> str:
+def note_tag(book: str, section: Section) -> str:
     """`handbook::<book>::<section>`: a tree in Anki's browser, AnkiDroid and AnkiMobile."""
-    return f"{ID_NAMESPACE}::{book_slug(handbook)}::{section.slug}"
+    return f"{ID_NAMESPACE}::{book}::{section.slug}"
 
 
 def section_url(handbook: Handbook, section: Section, site_url: str) -> str:
@@ -333,31 +356,34 @@ def content_digest(
 
 def section_deck(
     handbook: Handbook,
+    book: str,
     section: Section,
     model: genanki.Model,
     site_url: str,
     series: str,
-    date: Dating | None = None,
+    dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
     splits: Mapping[str, Split] | None = None,
 ) -> genanki.Deck:
     """A section's notes, each question's part notes after it; `due` is the question's position
     in the whole handbook (its parts share it, so they are new right after it)."""
     deck = genanki.Deck(
-        stable_id(ID_NAMESPACE, *book_key(handbook), section.slug),
+        stable_id(ID_NAMESPACE, *book_key(book), section.slug),
         deck_name(handbook, section, series),
         description=section_description(handbook, section, site_url),
     )
     before = sum(len(s.questions) for s in handbook.sections[: handbook.sections.index(section)])
-    tags = [note_tag(handbook, section)]
+    tags = [note_tag(book, section)]
     for position, cards in enumerate(section_cards(section, splits), start=before + 1):
         for part, card in enumerate(cards):
             fields = note_fields(handbook, section, card, site_url, media)
-            guid = note_guid(card.note, book_key(handbook))
+            guid = note_guid(card.note, book_key(book))
             note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
             note.part = part
-            if date is not None:
-                note.modified = date(card.note.id, content_digest(handbook, section, card, fields, tags))
+            if dates is not None:
+                note.modified = dates.time(
+                    card.note.id, content_digest(handbook, section, card, fields, tags)
+                )
             deck.add_note(note)
     return deck
 
@@ -401,21 +427,24 @@ def section_description(handbook: Handbook, section: Section, site_url: str) -> 
 
 def section_decks(
     handbook: Handbook,
+    book: str,
     sections: Sequence[Section],
     *,
     series: str,
     site_url: str,
     css: str = CARD_CSS,
-    date: Dating | None = None,
+    dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
     splits: Mapping[str, Split] | None = None,
 ) -> list[genanki.Deck]:
-    """One deck per section, `Series::Book::NN Section`, sharing one note type; reusable in several
-    packages. With `date`, every note and the note type carry their own time; without, they take
-    the package's. `splits`: where each answer's lead ends (by note id; default: the rule's)."""
-    model = note_model(css, date)
+    """One deck per section of the book `book` (its slug), `Series::Book::NN Section`, sharing one
+    note type; reusable in several packages. With `dates`, every note and the note type carry their
+    own time; without, they take the package's. `splits`: where each answer's lead ends (by note id;
+    default: the rule's)."""
+    model = note_model(css, dates)
     return [
-        section_deck(handbook, section, model, site_url, series, date, media, splits) for section in sections
+        section_deck(handbook, book, section, model, site_url, series, dates, media, splits)
+        for section in sections
     ]
 
 
@@ -424,7 +453,7 @@ def section_decks(
 SERIES_KEY = "::series"
 
 
-def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
+def parent_decks(handbook: Handbook, book: str, series: str) -> list[genanki.Deck]:
     """The whole book's package's upper decks, holding no notes: the series', then the book's
     (whose id is the one the book's top deck always had)."""
     return [
@@ -434,7 +463,7 @@ def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
             description=anki_field(clean_html(f"The books of “{html.escape(series)}”.")),
         ),
         genanki.Deck(
-            stable_id(ID_NAMESPACE, *book_key(handbook)),
+            stable_id(ID_NAMESPACE, *book_key(book)),
             book_deck_name(handbook, series),
             description=_description(handbook),
         ),

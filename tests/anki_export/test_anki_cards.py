@@ -13,11 +13,10 @@ import re
 import pytest
 
 from pipeline.model import DisplayMath
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki_html import has_top_level_break
 from tests.anki_export.card_pages import MATHJAX, PHONE, open_cards
-from tests.layout import ROOT
+from tests.layout import BOOK
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -35,7 +34,7 @@ def one_line(card: str) -> str:
 
 
 def multiline_ids() -> list[str]:
-    handbook = read_markdown(ROOT / HANDBOOK_DIR)
+    handbook = read_markdown(BOOK.handbook_dir)
     return [
         q.id
         for _, q in handbook.questions()

@@ -91,7 +91,7 @@ def deck_of_each_question(collection) -> dict[str, str]:
 def renamed_as_documented(collection, handbook) -> None:
     """What the learner does once in Anki's deck list (gear → Rename), in the order docs/anki.md
     and the site give: `<Book>` becomes `<Series>::<Book>`, then each section deck its numbered name."""
-    for old, new in deck_renames(handbook, SERIES):
+    for old, new in deck_renames(handbook, REAL, SERIES):
         deck = collection.decks.by_name(old)
         assert deck is not None, old
         collection.decks.rename(deck, new)
@@ -109,7 +109,7 @@ def in_todays_decks(collection, handbook) -> bool:
 def import_todays(collection, tmp_path: Path):
     """Today's whole-book deck, exported from the committed Markdown and imported with the defaults:
     the questions' notes update in place, never twice; only part notes can be new."""
-    report = export_anki(BOOK.handbook_dir, tmp_path / "decks", None, state_file=tmp_path / "state.tsv")
+    report = export_anki(BOOK, tmp_path / "decks", None, state_file=tmp_path / "state.tsv")
     log = import_package(collection, book_deck(tmp_path / "decks", REAL))
     assert report.out_dir == tmp_path / "decks" / REAL
     assert all(is_part(collection.get_note(n.id.nid)["Id"]) for n in log.new) and not log.conflicting

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import HandbookError
-from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, read_text_dump
+from pipeline.formats import EXPAND_HINT, TOC_HEADING
+from pipeline.readers.text_dump import read_text_dump
 from tests.layout import BOOK
 
 SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"

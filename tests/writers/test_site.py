@@ -126,12 +126,12 @@ def test_only_a_book_published_before_the_series_needs_the_renames() -> None:
         (Section("ml", "Machine Learning in General", ()), Section("opt", "Optimization procedures", ())),
     )
     book = f"S ‹i›::{real.meta.title}"
-    assert deck_renames(real, "S <i>") == [
+    assert deck_renames(real, "deep-learning-concepts", "S <i>") == [
         (real.meta.title, book),
         (f"{book}::Machine Learning in General", f"{book}::01 Machine Learning in General"),
         (f"{book}::Optimization procedures", f"{book}::02 Optimization Procedures"),
     ]
-    assert deck_renames(HANDBOOK, "S") == []
+    assert deck_renames(HANDBOOK, "the-handbook", "S") == []
 
 
 def test_no_script_from_content_reaches_the_html() -> None:
