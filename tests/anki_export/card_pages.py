@@ -33,7 +33,7 @@ def card_page(bodies: list[str], night: bool | list[bool], mathjax: bool = True)
         for n, (body, dark) in enumerate(zip(bodies, nights, strict=True))
     )
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cards</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         + (
             f"<script>window.MathJax = {json.dumps(MATHJAX_CONFIG)};</script>"

@@ -20,7 +20,7 @@ from pipeline.model import Handbook
 from pipeline.readers.anki_package import answer_split
 from pipeline.readers.html_fragment import fragment_inlines
 from pipeline.readers.markdown import read_markdown
-from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
+from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag, section_label
 from tests.anki_export.anki_fixtures import (
     REAL,
     RICH,
@@ -35,6 +35,7 @@ from tests.anki_export.anki_fixtures import (
 )
 from tests.builders import para
 from tests.layout import BOOK
+from tests.session_builds import DECKS_SITE_URL
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -215,3 +216,41 @@ def test_fields_are_sanitized(tmp_path: Path, collection) -> None:
                     target = str(tag.get(attribute, "")).strip().lower()
                     assert not target or target.startswith(("http:", "https:", "mailto:")) or "/#" in target
             assert "<script" not in value.lower() and "<img" not in value.lower()
+
+
+def test_section_decks_list_in_book_order_each_with_its_description(canonical, collection) -> None:
+    """Anki lists subdecks (and gathers a parent deck's new cards) by name: the numbered names keep
+    the book's order. Each section deck says what it covers, how much, and where to read it."""
+    handbook, out = canonical
+    import_package(collection, out / f"{REAL}.apkg")
+    (series,) = collection.decks.deck_tree().children
+    (book,) = series.children
+    names = [child.name for child in book.children]
+    assert names == [section_label(handbook, s) for s in handbook.sections] == sorted(names)
+    assert names[1] == "02 Optimization Procedures"  # cased like the others; the cards keep the author's
+    descriptions = []
+    for number, section in enumerate(handbook.sections, start=1):
+        description = BeautifulSoup(
+            collection.decks.by_name(deck_name(handbook, section, SERIES))["desc"], "html.parser"
+        )
+        descriptions.append(description.text)
+        assert f"Section {number} of {len(handbook.sections)}" in description.text
+        assert f"{len(section.questions)} question" in description.text
+        assert len(description.select("ol li")) == len(section.questions)
+        links = [a["href"] for a in description.find_all("a")]
+        assert f"{DECKS_SITE_URL}{number:02d}-{section.slug}/" in links and handbook.meta.source_url in links
+    assert len(set(descriptions)) == len(descriptions)
+
+
+def test_the_browse_window_shows_the_question_and_the_answer(canonical, collection) -> None:
+    """The note type's browser appearance: the Question column is the question (not the section
+    above it on the card), the Answer column the answer, its lead first."""
+    import_package(collection, canonical[1] / f"{REAL}.apkg")
+    collection.set_browser_card_columns(["question", "answer"])
+    for card_id in collection.find_cards("")[::9]:
+        note = collection.get_card(card_id).note()
+        question, answer = (cell[0] for cell in collection.browser_row_for_id(card_id)[0])
+        assert question == " ".join(BeautifulSoup(note["Question"], "html.parser").get_text().split())
+        lead = BeautifulSoup(note["Answer"], "html.parser").get_text()
+        assert "".join(answer.split())[:30] == "".join(lead.split())[:30]
+        assert not answer.startswith(note["Section"])

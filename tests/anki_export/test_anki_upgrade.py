@@ -10,6 +10,7 @@ decks once (docs/anki.md, "Updating a deck you already studied").
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -177,3 +178,14 @@ def test_after_renaming_the_decks_once_the_new_decks_are_the_old_ones(
     assert {c: d for c, d in after_card_decks.items() if c in card_decks} == card_decks
     assert in_todays_decks(collection, handbook)
     assert collection.db.list("select id, cid from revlog order by id") == history
+
+
+def test_docs_give_the_renames_the_code_makes() -> None:
+    """docs/anki.md's table of renames is `deck_renames`' list, in its order (the site shows the same)."""
+    handbook = read_markdown(BOOK.handbook_dir)
+    book = book_deck_name(handbook, SERIES)
+    text = (ROOT / "docs" / "anki.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^ *\| `([^`]+)` \| `([^`]+)` \|$", text, re.M)
+    assert [(old.replace("…", book), new.replace("…", book)) for old, new in rows] == deck_renames(
+        handbook, REAL, SERIES
+    )
