@@ -28,6 +28,7 @@ import genanki
 
 from pipeline.anki import export_anki
 from pipeline.model import Block, Handbook, block_inlines, plain_text
+from pipeline.parts import answer_parts
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import apkg_bytes, parent_decks, section_decks
 from tests.layout import BOOK
@@ -121,7 +122,8 @@ def main() -> None:
         return
     rounds = arguments.rounds
     handbook = read_markdown(BOOK.handbook_dir)
-    notes = sum(len(s.questions) for s in handbook.sections)
+    questions = sum(len(s.questions) for s in handbook.sections)
+    parts = sum(len(answer_parts(q)) for _, q in handbook.questions())
 
     base, ours, writers = best_of(
         [
@@ -131,7 +133,10 @@ def main() -> None:
         ],
         rounds,
     )
-    print(f"{notes} notes, {len(handbook.sections)} sections + combined deck, best of {rounds}")
+    print(
+        f"{questions} questions (ours adds {parts} part notes), {len(handbook.sections)} sections "
+        f"+ combined deck, best of {rounds}"
+    )
     print(f"minimal genanki script : {base * 1000:8.1f} ms")
     print(f"export_anki (all)      : {ours * 1000:8.1f} ms   ratio {ours / base:5.2f}x")
     print(f"  of which writers     : {writers * 1000:8.1f} ms   ratio {writers / base:5.2f}x")

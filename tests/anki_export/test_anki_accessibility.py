@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.parts import is_part
 from tests.anki_export.card_pages import MATHJAX, open_cards
 from tests.layout import ROOT
 
@@ -38,8 +39,8 @@ def sample(cards: dict[str, str]) -> list[str]:
     chosen = {
         next(i for i in ids if kind in cards[i]) for kind in KINDS if any(kind in cards[i] for i in ids)
     }
-    chosen |= {next(i for i in ids if "/" in i)} | set(ids[::8])
-    return sorted(chosen)
+    parts = [i for i in ids if is_part(i)]
+    return sorted(chosen | set(parts[:1]) | set(ids[::8]))
 
 
 @pytest.mark.parametrize("mode", ["light", "night"])
