@@ -44,13 +44,14 @@ stale choice is never applied silently.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import msgspec
+
+from pipeline import inputs
 from pipeline.errors import HandbookError
-from pipeline.fileio import read_text_input
 from pipeline.model import (
     Block,
     CodeBlock,
@@ -74,8 +75,7 @@ FIELDS = ("question", "through", "reason")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
-@dataclass(frozen=True)
-class LeadChoice:
+class LeadChoice(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A reviewed split: the lead of `question` runs through the piece starting with `through`."""
 
     question: str
@@ -84,6 +84,10 @@ class LeadChoice:
 
     def label(self, number: int) -> str:
         return f"leads entry #{number} ({self.question}: {self.reason})"
+
+
+class LeadsFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    lead: list[LeadChoice] = []
 
 
 @dataclass(frozen=True)
@@ -101,13 +105,19 @@ class Split:
         return sum(_size(block) for block in self.lead)
 
     def join(self) -> tuple[Block, ...]:
-        """The whole answer again."""
-        if not self.continued:
-            return self.lead + self.rest
-        head, tail = self.lead[-1], self.rest[0]
-        if not (isinstance(head, ListBlock) and isinstance(tail, ListBlock)):
-            raise ValueError("a continued split must cut a list")
-        return (*self.lead[:-1], replace(head, items=head.items + tail.items), *self.rest[1:])
+        """The whole answer again (a cut list joined; a deck claiming a cut where there is none
+        gives lead and rest side by side, which `check` then finds unlike the answer)."""
+        head, tail = self.lead[-1:], self.rest[:1]
+        if (
+            self.continued
+            and head
+            and tail
+            and isinstance(head[0], ListBlock)
+            and isinstance(tail[0], ListBlock)
+        ):
+            joined = replace(head[0], items=head[0].items + tail[0].items)
+            return (*self.lead[:-1], joined, *self.rest[1:])
+        return self.lead + self.rest
 
 
 # --- pieces ---------------------------------------------------------------------
@@ -206,16 +216,12 @@ def read_leads(path: Path) -> list[LeadChoice]:
     """The book's reviewed lead choices, in file order (none when the file is absent)."""
     if not path.exists():
         return []
-    try:
-        data = tomllib.loads(read_text_input(path, "a leads file"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise HandbookError(f"{path} is not valid TOML: {error}") from None
     choices: list[LeadChoice] = []
-    for number, entry in enumerate(data.get("lead", []), start=1):
-        missing = [f for f in FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip()]
+    for number, entry in enumerate(inputs.read_toml(path, inputs.LEADS, LeadsFile).lead, start=1):
+        missing = [f for f in FIELDS if not getattr(entry, f).strip()]
         if missing:
             raise HandbookError(f"{path}: leads entry #{number} lacks {', '.join(missing)}")
-        choice = LeadChoice(*(entry[f].strip() for f in FIELDS))
+        choice = LeadChoice(*(getattr(entry, f).strip() for f in FIELDS))
         if any(c.question == choice.question for c in choices):
             raise HandbookError(f"{path}: {choice.label(number)} chooses a lead chosen before")
         choices.append(choice)

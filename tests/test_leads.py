@@ -26,7 +26,7 @@ from pipeline.readers.markdown import read_markdown, read_section
 from pipeline.writers.anki_html import ANKI_STYLE, answer_html
 from tests.builders import bullets, display, heading, ordered, para, question
 from tests.layout import BOOK, ROOT
-from tests.writers.test_markdown import BLOCK
+from tests.strategies import canonical_blocks
 
 CASES = tomllib.loads((ROOT / "tests" / "fixtures" / "leads.toml").read_text(encoding="utf-8"))["case"]
 
@@ -44,7 +44,7 @@ def test_the_rule_takes_the_authors_opening(case: dict) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(BLOCK, max_size=6).map(tuple), st.integers(0, 25))
+@given(st.lists(canonical_blocks(), max_size=6).map(tuple), st.integers(0, 25))
 def test_lead_and_rest_are_the_whole_answer_wherever_the_cut_falls(answer: tuple, pieces: int) -> None:
     split = split_answer(answer, pieces)
     assert split.join() == answer
@@ -54,7 +54,7 @@ def test_lead_and_rest_are_the_whole_answer_wherever_the_cut_falls(answer: tuple
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(BLOCK, min_size=1, max_size=6).map(tuple), st.integers(1, 25))
+@given(st.lists(canonical_blocks(), min_size=1, max_size=6).map(tuple), st.integers(1, 25))
 def test_an_answer_field_reads_back_as_its_lead_and_its_rest(answer: tuple, pieces: int) -> None:
     split = split_answer(answer, pieces)
     assert answer_split(answer_html(split, ANKI_STYLE)) == split
@@ -88,7 +88,12 @@ def test_a_reviewed_choice_moves_the_end_of_the_lead(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[[lead]]\nquestion = "q"\nthrough = "x"\n', r"leads entry #1 lacks reason"),
+        ('[[lead]]\nquestion = "q"\nthrough = "x"\nreason = " "\n', r"leads entry #1 lacks reason"),
+        ('[[lead]]\nquestion = "q"\nthrough = "x"\n', r"lead\[0\]: object missing required field `reason`"),
+        (
+            '[[lead]]\nquestion = "q"\nthrough = "x"\nreason = "r"\nwhy = "?"\n',
+            r"lead\[0\]: object has an unexpected field `why`",
+        ),
         ("[[lead]\n", r"is not valid TOML"),
         (
             '[[lead]]\nquestion = "q"\nthrough = "A"\nreason = "r"\n' * 2,

@@ -38,6 +38,7 @@ from typing import Any
 
 import genanki
 
+from pipeline import inputs
 from pipeline.formats import ANKI_FIELDS, section_page
 from pipeline.leads import Split, automatic_lead, split_answer
 from pipeline.model import Handbook, Question, Section
@@ -82,7 +83,7 @@ ANSWER_TEMPLATE = """\
 # What a card looks like, from a stylesheet of its own (its comments say why each rule
 # is there), then the code colours for light and night mode.
 CARD_STYLESHEET = Path(__file__).resolve().parents[1] / "card_assets" / "card.css"
-CARD_CSS = CARD_STYLESHEET.read_text(encoding="utf-8") + CODE_CSS
+CARD_CSS = inputs.read_text(CARD_STYLESHEET, inputs.STYLESHEET) + CODE_CSS
 
 # The Browse window's columns: the question alone (not the section above it), and the answer.
 BROWSER_QUESTION = "{{Question}}"
