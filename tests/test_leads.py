@@ -92,7 +92,7 @@ def test_a_reviewed_choice_moves_the_end_of_the_lead(tmp_path: Path) -> None:
         ('[[lead]]\nquestion = "q"\nthrough = "x"\n', r"lead\[0\]: object missing required field `reason`"),
         (
             '[[lead]]\nquestion = "q"\nthrough = "x"\nreason = "r"\nwhy = "?"\n',
-            r"lead\[0\]: object has an unexpected field `why`",
+            r"lead\[0\]: object contains unknown field `why`",
         ),
         ("[[lead]\n", r"is not valid TOML"),
         (
