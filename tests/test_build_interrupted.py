@@ -3,7 +3,8 @@ and the next build leaves no staging folder behind.
 
 One project (its own copy of source/ and mkdocs.yml) is made stale (an errata comment, a
 figure script's comment), then `handbook build` runs as a process of its own and is killed
-at each moment in turn, each run picking up where the last one died: while the Markdown is
+at each moment in turn (held there by a start-up shim where the moment is a staged folder,
+which exists too briefly to catch by watching), each run picking up where the last one died: while the Markdown is
 staged, when the figures start, when the decks start, while the decks are staged, while the
 site is staged. A last build completes and `handbook check` passes. Every output, after
 every kill, is byte for byte what it was before that run or what the last build made.
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.cli_rows import digests
@@ -38,29 +39,65 @@ ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 PATIENCE = 300  # seconds: a build that takes longer is stuck
 
 
-def staged(*patterns: str) -> Callable[[Path, str], bool]:
-    return lambda project, output: any(any(project.glob(pattern)) for pattern in patterns)
+# Loaded at start-up by the build under test (through PYTHONPATH): it holds the build just
+# before a staged folder named in HANDBOOK_HOLD is swapped into place, and says so in the file
+# HANDBOOK_HELD, so the kill lands at that moment every time, however loaded the machine is.
+HOLDER = """
+import os, time
+from pathlib import Path
+
+names = set(filter(None, os.environ.get("HANDBOOK_HOLD", "").split(",")))
+if names:
+    from pipeline import fileio
+
+    swap = fileio._swap
+
+    def held(staging, target):
+        if target.name in names:
+            Path(os.environ["HANDBOOK_HELD"]).write_text(str(target))
+            while True:
+                time.sleep(1)
+        swap(staging, target)
+
+    fileio._swap = held
+"""
 
 
-def started(stage: str) -> Callable[[Path, str], bool]:
-    return lambda project, output: f"] {stage} …" in output
+@dataclass(frozen=True)
+class Moment:
+    """Where a build is killed: while a folder named in `hold` is staged, or once its output says `stage` started."""
+
+    hold: tuple[str, ...] = ()
+    stage: str = ""
+
+    def env(self, held: Path) -> dict[str, str]:
+        return {
+            "PYTHONPATH": str(held.parent),
+            "HANDBOOK_HOLD": ",".join(self.hold),
+            "HANDBOOK_HELD": str(held),
+        }
+
+    def reached(self, held: Path, output: str) -> bool:
+        return held.exists() if self.hold else f"] {self.stage} …" in output
 
 
 MOMENTS = {
-    "the Markdown staged": staged(f"{BOOK_DIR}/.handbook.handbook-staging.*"),
-    "the figures started": started("figures"),
-    "the decks started": started("anki"),
-    "the decks staged": staged(".decks.handbook-staging.*", "decks/.*handbook-staging.*"),
-    "the site staged": staged(".site.handbook-staging.*"),
+    "the Markdown staged": Moment(hold=("handbook",)),
+    "the figures started": Moment(stage="figures"),
+    "the decks started": Moment(stage="anki"),
+    "the decks staged": Moment(hold=("decks", BOOK_DIR.name)),
+    "the site staged": Moment(hold=("site",)),
 }
 
 
-def build_until(project: Path, moment: Callable[[Path, str], bool]) -> int:
+def build_until(project: Path, moment: Moment, shim: Path) -> int:
     """Run `handbook build` and SIGKILL it at `moment`; its exit status."""
+    held = shim / "held"
+    held.unlink(missing_ok=True)
     process = subprocess.Popen(
         [str(HANDBOOK), "build"],
         cwd=project,
-        env=os.environ | ENV,
+        env=os.environ | ENV | moment.env(held),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -70,7 +107,7 @@ def build_until(project: Path, moment: Callable[[Path, str], bool]) -> int:
     reader.start()
     deadline = time.monotonic() + PATIENCE
     while process.poll() is None and time.monotonic() < deadline:
-        if moment(project, "".join(output)):
+        if moment.reached(held, "".join(output)):
             process.send_signal(signal.SIGKILL)
             break
         time.sleep(0.005)
@@ -122,9 +159,12 @@ def test_a_build_killed_at_five_moments_leaves_old_or_new_outputs_and_no_staging
         errata.write("\n# reviewed again\n")  # the Markdown is stale: normalize runs
     with (project / BOOK_DIR / "figures" / "mse-loss.py").open("a", encoding="utf-8") as script:
         script.write("\n# drawn again\n")  # one figure is stale: figures draws it
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(HOLDER, encoding="utf-8")
     states = [outputs(project)]
     for name, moment in MOMENTS.items():
-        assert build_until(project, moment) == -signal.SIGKILL, f"the build ended before {name}"
+        assert build_until(project, moment, shim) == -signal.SIGKILL, f"the build ended before {name}"
         states.append(outputs(project))
     run(project, "build")
     assert leftovers(project) == []
