@@ -45,7 +45,7 @@ from pipeline.model import Handbook, Question, Section
 from pipeline.parts import answer_parts
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field, answer_html
-from pipeline.writers.html import title_html
+from pipeline.writers.html import inlines_html, title_html
 from pipeline.writers.site import SEARCH_STYLE
 
 # (key, content digest) → modification time; key is a note's id (a question's or a part's)
@@ -343,15 +343,16 @@ def content_digest(
     card: Card,
     fields: Sequence[str],
     tags: Sequence[str],
+    site_url: str,
 ) -> str:
     """What a note's time follows: its fields and tags, except the site address.
 
     `site_url` is left out so that setting it (the Pages workflow does, on
     every deploy) does not date every note anew.
     """
-    source = FIELDS.index("Source")
     portable = list(fields)
-    portable[source] = anki_field(source_links(handbook, section, card.question, ""))
+    if site_url:
+        portable[FIELDS.index("Source")] = anki_field(source_links(handbook, section, card.question, ""))
     return digest(*portable, *tags)
 
 
@@ -383,7 +384,7 @@ def section_deck(
             note.part = part
             if dates is not None:
                 note.modified = dates.time(
-                    card.note.id, content_digest(handbook, section, card, fields, tags)
+                    card.note.id, content_digest(handbook, section, card, fields, tags, site_url)
                 )
             deck.add_note(note)
     return deck
@@ -411,7 +412,7 @@ def section_description(handbook: Handbook, section: Section, site_url: str) -> 
     counted = f"{questions} question{'' if questions == 1 else 's'}"
     if parts:
         counted += f" and {parts} part note{'' if parts == 1 else 's'} (one per sub-heading of a long answer)"
-    titles = "".join(f"<li>{title_html(q.title, SEARCH_STYLE)}</li>" for q in section.questions)
+    titles = "".join(f"<li>{inlines_html(q.title, SEARCH_STYLE)}</li>" for q in section.questions)
     links = []
     if site_url and (url := safe_url(section_url(handbook, section, site_url))):
         links.append(f'<a href="{html.escape(url)}">This section on the website</a>')

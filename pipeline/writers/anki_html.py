@@ -37,7 +37,8 @@ from pipeline.formats import (
     MULTILINE_OPEN,
 )
 from pipeline.leads import Split
-from pipeline.writers.html import HtmlStyle, arithmatex_inline, blocks_html, pygments_block
+from pipeline.sanitize import clean_html
+from pipeline.writers.html import HtmlStyle, arithmatex_inline, block_html, pygments_block
 
 # Pygments styles whose every token colour passes WCAG AA (4.5:1) on its own
 # background (tests/anki_export/test_anki_cards.py measures it in Chromium).
@@ -116,14 +117,15 @@ _FIRST_LIST = re.compile(r"^<(ul|ol)\b")
 
 
 def answer_html(split: Split, style: HtmlStyle) -> str:
-    """The lead, then the rest under "Full answer" (a list the cut went through goes on there)."""
-    lead = blocks_html(split.lead, style)
+    """The lead, then the rest under "Full answer" (a list the cut went through goes on there),
+    sanitized as one fragment."""
+    lead = "\n".join(block_html(block, style) for block in split.lead)
     if not split.rest:
-        return lead
-    rest = blocks_html(split.rest, style)
+        return clean_html(lead)
+    rest = "\n".join(block_html(block, style) for block in split.rest)
     if split.continued:
         rest = _FIRST_LIST.sub(rf'<\1 class="{CONTINUED_CLASS}"', rest, count=1)
-    return (
+    return clean_html(
         f'{lead}\n<details class="{ANSWER_REST_CLASS}"><summary>{ANSWER_REST_LABEL}</summary>\n'
         f"{rest}\n</details>"
     )
