@@ -66,9 +66,11 @@ LOST_CHARACTERS = re.compile("[\u2100-\u2bff\u2061-\u2064]")
 TOKEN = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|\\.|.", re.S)
 COMMAND = re.compile(r"\\[A-Za-z]+")
 # A rendering starts a word: at the start, after a space or opening punctuation.
-OPENING = frozenset(" \t\u00a0([{“‘’\"'/:")
+OPENING = frozenset(" \t\u00a0([{“‘’\"'/:-")
 APOSTROPHES = frozenset("’'")
 EVIDENCE = frozenset("\\^_")
+ASCII_SPACE = frozenset(" \t\n\r\f\v")
+SCRIPTS = frozenset("^_")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 ORDINAL_SUFFIXES = frozenset({"th", "st", "nd", "rd"})
 MAX_TEX_LENGTH = 1500
@@ -146,9 +148,14 @@ def _opens(text: str, position: int) -> bool:
 
 
 def _starts(text: str) -> Iterator[tuple[int, bool]]:
-    """(position, whether it starts a word) for every place a rendering may begin."""
+    """(position, whether it starts a word) for every place a rendering may begin.
+
+    Not at an ASCII space, which a rendering never holds; but at a space KaTeX
+    writes (`\\,` is U+2009), which begins a rendering whose first symbol was lost
+    (`\\forall\\, x` scrapes as a thin space and `x`).
+    """
     for position, char in enumerate(text):
-        if not char.isspace():
+        if char not in ASCII_SPACE:
             yield position, _opens(text, position)
 
 
@@ -232,8 +239,9 @@ def proved(text: str, found: list[Candidate]) -> list[Candidate]:
 
 
 def _dangles(text: str, candidate: Candidate) -> bool:
+    """Whether the TeX ends on an operator; a script's argument is none (`Q^*`)."""
     tokens = TOKEN.findall(candidate.tex(text))
-    return bool(tokens) and tokens[-1] in DANGLING
+    return len(tokens) > 0 and tokens[-1] in DANGLING and not (len(tokens) > 1 and tokens[-2] in SCRIPTS)
 
 
 def _pick(text: str, found: list[Candidate], glued: bool) -> list[Candidate]:

@@ -23,6 +23,7 @@ def repaired(text: str) -> tuple:
         "a dataset of 30 objects",
         "the error is 10 percent",
         "(see above) and so on",
+        "a one-to-one re-run of the x-axis",
     ],
 )
 def test_prose_that_looks_doubled_is_kept(prose: str) -> None:
@@ -95,6 +96,22 @@ def test_accents_are_split(damaged: str, tex: str) -> None:
             "as nn \\to \\infty, and -\\infty.",
             (Text("as "), Math("n \\to \\infty"), Text(", and "), Math("-\\infty"), Text(".")),
         ),
+        (  # a rendering that begins with the thin space after a lost symbol
+            "for \u2009x,y\\forall\\, x, y in",
+            (Text("for "), Math("\\forall\\, x, y"), Text(" in")),
+        ),
+        (
+            "and \\emptyset is; if \u2009zS\\exists\\, z \\notin S on",
+            (
+                Text("and "),
+                Math("\\emptyset"),
+                Text(" is; if "),
+                Math("\\exists\\, z \\notin S"),
+                Text(" on"),
+            ),
+        ),
+        ("often, QQQ \\to Q^*.", (Text("often, "), Math("Q \\to Q^*"), Text("."))),  # a script is no operator
+        ("the best rank-kk fit", (Text("the best rank-"), Math("k"), Text(" fit"))),  # joined by a hyphen
     ],
 )
 def test_renderings_lost_entirely_are_split(damaged: str, expected: tuple) -> None:
