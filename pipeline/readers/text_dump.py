@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.code_lines import is_code_line, language, looks_like_code
 from pipeline.errors import HandbookError
 from pipeline.model import (
     Block,
@@ -42,16 +43,6 @@ FOOTER_MARKERS = (
 
 BULLET = re.compile(r"^\s{1,4}•\s+(.*)$")
 NUMBERED = re.compile(r"^\s{1,4}(\d{1,3})\.\s+(.*)$")
-PYTHON_START = re.compile(
-    r"^\s*(def |class |import |from \S+ import |return\b|print\(|for .*:\s*$|while .*:\s*$"
-    r"|if .*:\s*$|elif .*:\s*$|else:\s*$|#)"
-)
-ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.\[\]]*(\s*,\s*[A-Za-z_][\w.\[\]]*)*\s*[-+*/]?=\s*\S")
-CALL = re.compile(r"^\s*[A-Za-z_][\w.]*\(.*\)\s*$")
-INDENTED = re.compile(r"^\s{2,}\S")
-TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}")
-QUOTED = re.compile(r"(['\"]).*?\1")
-BIBTEX_FIELD = re.compile(r'^\s*\w+\s*=\s*["{].*["}],?\s*$')
 AUTHOR_FIELD = re.compile(r'^\s*author\s*=\s*"([^"]+)"', re.M)
 
 
@@ -101,25 +92,8 @@ def is_hint(chunk: Chunk) -> bool:
 # --- blocks ----------------------------------------------------------------
 
 
-def _code_like(line: str) -> bool:
-    """A line that looks like code; not one holding a TeX command outside quotes,
-    which is a doubled formula (a table row `Rbfp(xi)\\log p(x_i)` looks like a call)."""
-    if TEX_COMMAND.search(QUOTED.sub("", line)):
-        return False
-    return bool(
-        PYTHON_START.match(line)
-        or ASSIGNMENT.match(line)
-        or CALL.match(line)
-        or (INDENTED.match(line) and not (BULLET.match(line) or NUMBERED.match(line)))
-    )
-
-
 def _strongly_code(chunk: Chunk) -> bool:
-    """Code beyond doubt: a keyword line, or several lines that mostly look like code."""
-    lines = chunk.lines
-    if any(PYTHON_START.match(line) for line in lines):
-        return True
-    return len(lines) > 1 and sum(map(_code_like, lines)) * 2 > len(lines)
+    return looks_like_code(chunk.lines)
 
 
 def _list_block(chunk: Chunk) -> ListBlock | None:
@@ -133,23 +107,16 @@ def _list_block(chunk: Chunk) -> ListBlock | None:
     return None
 
 
-def code_language(code: str) -> str:
-    lines = [line for line in code.splitlines() if line.strip()]
-    if lines and all(BIBTEX_FIELD.match(line) for line in lines):
-        return "bibtex"
-    return "python"
-
-
 def _code_runs(found: list[Chunk]) -> list[tuple[int, int]]:
-    """(start, end) chunk ranges that form one code block each."""
+    """(start, end) chunk ranges that form one code block each (a list is never code)."""
+
+    def code(chunk: Chunk) -> bool:
+        return _list_block(chunk) is None and (all(map(is_code_line, chunk.lines)) or _strongly_code(chunk))
+
     runs, index = [], 0
     while index < len(found):
         end = index
-        while (
-            end < len(found)
-            and all(map(_code_like, found[end].lines))
-            or (end < len(found) and _strongly_code(found[end]))
-        ):
+        while end < len(found) and code(found[end]):
             end += 1
         if end > index and any(_strongly_code(c) for c in found[index:end]):
             runs.append((index, end))
@@ -170,7 +137,7 @@ def blocks(found: list[Chunk]) -> tuple[Block, ...]:
             code = "\n".join(
                 "\n" * min(c.gap, 1) + c.text if n else c.text for n, c in enumerate(found[index:end])
             )
-            result.append(CodeBlock(code, code_language(code)))
+            result.append(CodeBlock(code, language(code)))
             index = end
             continue
         chunk = found[index]

@@ -7,8 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import HandbookError
-from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, read_text_dump
-from tests.layout import BOOK
+from pipeline.model import Block, CodeBlock
+from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, blocks, chunks, read_text_dump
+from tests.layout import BOOK, ROOT
+from tests.test_audit import fixture_cases
 
 SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
 
@@ -95,3 +97,17 @@ def test_a_scrape_truncated_in_the_footer_keeps_none_of_it(cut_after: str) -> No
     whole = read_text_dump(text)
     cut = text.index(cut_after) + len(cut_after)
     assert read_text_dump(text[:cut]).references == whole.references
+
+
+CODE_CASES = fixture_cases(ROOT / "tests" / "fixtures" / "dump_code.txt")
+
+
+@pytest.mark.parametrize(("title", "chunk", "expected"), CODE_CASES, ids=[c[0] for c in CODE_CASES])
+def test_code_in_any_language_is_told_from_prose_tables_and_lists(
+    title: str, chunk: str, expected: list[str]
+) -> None:
+    def kind(block: Block) -> str:
+        return f"code {block.language}" if isinstance(block, CodeBlock) else type(block).__name__.lower()
+
+    read = [kind(b) for b in blocks(chunks(chunk))]
+    assert [k.replace("listblock", "list") for k in read] == expected
