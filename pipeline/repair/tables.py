@@ -1,113 +1,302 @@
 """Rebuild tables whose cells the scrape glued together (`Running TimeCorrectness`).
 
-A flattened table arrives as one cell per row, its formulas already split out
-by pipeline.repair.math (which looks for a formula inside a glued word when its
-TeX is evident). Cells are recovered where a boundary can be seen: a lowercase
-letter or `)` directly followed by an uppercase letter, a formula directly
-followed by a capitalized word, and a formula glued to a letter or to another
-formula (in prose a formula has a space or punctuation before it). A row
-one cell short is padded in a figure column (the figure is gone, so its cell is
-empty). A table whose rows still do not fit its header is left as it is, for the
-errata to fix by hand.
+A dump prints a table one row a line, its cells glued with nothing between them
+and each formula doubled (its rendering, then its TeX). The reader keeps each line
+whole (a flattened table, see repair.math.flattened); this pass finds the cells and
+the formulas together, by what a table's cells must be:
+
+- A cell never begins or ends with a space (the page trimmed them), so a cell
+  boundary sits between two characters that are not spaces.
+- Inside a cell, formulas follow the prose rules of repair.math: each split proved
+  by KaTeX, beginning a word and never cutting one. So a formula glued to letters
+  (`Sigmoid(0,1)(0, 1)both`, `Batchall nnnone`) is glued to a cell next to it.
+- Other boundaries show as a capital after a lowercase letter, a digit or a closing
+  bracket (`MethodExamples`), or inside a run of letters that is no word but words
+  glued (`Batchall` is `Batch` and `all`; repair.words knows the words). A run that
+  is a word is never split (`Correctness`).
+- Every row has as many cells as the header. For each possible count, every line is
+  split the cheapest way: an unknown word or a doubled formula left unsplit costs
+  most, then boundaries, by how plainly they show. The count whose table costs least
+  wins. A header one cell short gets an empty corner (the cell above the rows'
+  names); a row one cell short gets an empty cell in a figure column (its figure is
+  gone).
+
+A table no count fits is left as it is, for the errata; the residue audit reports it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
-from pipeline.model import Block, Handbook, Inline, Math, Question, Table, Text
+from pipeline.model import Block, Handbook, Inline, ListBlock, Math, Paragraph, Question, Quote, Table, Text
+from pipeline.repair.math import (
+    COMMAND,
+    Candidate,
+    choose,
+    evident,
+    flattened,
+    opens,
+    proved_candidates,
+    split_text,
+)
+from pipeline.repair.words import LETTERS, Words
 
-CELL_BOUNDARY = re.compile(r"(?<=[a-z)])(?=[A-Z])")
+# A run of letters that could be one word: a capital begins one (`TimeCorrectness` is two).
+WORD_RUN = re.compile(r"[^\W\d_][^\W\d_A-Z]*")
+# What may follow a formula in a cell directly: plurals, ordinals.
+STRAY = frozenset("|=+*/^_\\,;")
+SUFFIXED = re.compile(r"(?:s|th|st|nd|rd)\b")
 FIGURE_COLUMNS = frozenset({"illustration", "figure", "image", "diagram", "picture"})
+MAX_COLUMNS = 12
+# What each thing a line is made of costs; the cheapest reading of a table wins.
+UNKNOWN_WORD = 1.0  # and UNKNOWN_LETTER more for each of its letters
+UNKNOWN_LETTER = 0.05
+RAW_TEX = 3.0  # a TeX command left in a cell's text
+STRAY_EDGE = 0.5  # a cell's text that begins or ends with an operator or separator (`|Linear`)
+UNBALANCED = 1.0  # a bracket a cell opens and does not close, or closes and did not open
+FORMULA_EDGE = 0.0  # a boundary where a formula meets the next cell
+GLUED_FORMULA = 0.3  # a cell's formula whose TeX shows no TeX (`11`, `(0, 1)`) glued after letters
+CAPITAL = 0.1  # a capital after a lowercase letter, digit or closing bracket
+OTHER_EDGE = 0.2  # a letter meets a digit or punctuation
+WORD_SEAM = 0.3  # two words glued
+EMPTY_CORNER = 0.5
 
 Cell = tuple[Inline, ...]
 
 
-def split_cells(inlines: Cell) -> list[Cell]:
-    cells: list[list[Inline]] = [[]]
-    for inline in inlines:
-        if isinstance(inline, Text):
-            text = inline.text
-            if isinstance(_last(cells), Math) and text[:1].isupper():
-                cells.append([])
-            pieces = CELL_BOUNDARY.split(text)
-            for number, piece in enumerate(pieces):
-                if number:
-                    cells.append([])
-                cells[-1].append(Text(piece))
-        else:
-            if isinstance(inline, Math) and _glued_to(_last(cells)):
-                cells.append([])
-            cells[-1].append(inline)
-    return [_trim(tuple(cell)) for cell in cells]
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a line as cells, and what it costs."""
+
+    cost: float
+    cells: tuple[Cell, ...]
 
 
-def _last(cells: list[list[Inline]]) -> Inline | None:
-    return cells[-1][-1] if cells[-1] else None
+class LineReader:
+    """The cheapest reading of one glued line as n cells, for any n."""
+
+    def __init__(self, text: str, proved: list[Candidate], words: Words) -> None:
+        self.text = text
+        self.proved = proved
+        self.words = words
+        self.seams = sorted({0, len(text), *self._seams()})
+
+    def _seams(self) -> Iterator[int]:
+        """Where a cell boundary may be: between two characters that are not spaces, and
+        not inside TeX that shows itself as TeX (a cell holds a formula whole)."""
+        text = self.text
+        edges = {c.start for c in self.proved} | {c.end for c in self.proved}
+        inside = {p for c in self.proved if evident(c.tex(text)) for p in range(c.seam + 1, c.end)}
+        found = set()
+        for match in WORD_RUN.finditer(text):
+            if not self.words.known(match.group()):
+                found.update(self._word_seams(match.start(), match.end()))
+        for position in range(1, len(text)):
+            before, after = text[position - 1], text[position]
+            if before.isspace() or after.isspace():
+                continue
+            capital = after.isupper() and not before.isupper()
+            if position in edges or capital or before.isalpha() != after.isalpha():
+                found.add(position)
+        return iter(found - inside)
+
+    def _word_seams(self, start: int, end: int) -> Iterator[int]:
+        """Inside a run of letters that is no word: where a word ends or begins."""
+        known = self.words.known
+        for position in range(start + 1, end):
+            if known(self.text[start:position]) or known(self.text[position:end]):
+                yield position
+
+    @functools.cache  # noqa: B019 (one reader per line, dropped with the table)
+    def cell(self, start: int, end: int) -> Reading:
+        """Text[start:end] as one cell: formulas by the prose rules, and what it costs."""
+        span = self.text[start:end]
+        inside = [
+            Candidate(c.start - start, c.seam - start, c.end - start)
+            for c in self.proved
+            if start <= c.start and c.end <= end and (c.start == start or opens(self.text, c.start))
+        ]
+        chosen = choose(span, inside)
+        cost = 0.0
+        if chosen and chosen[0].start == 0 and start and self.text[start - 1].isalnum():
+            cost += 0.0 if evident(chosen[0].tex(span)) else GLUED_FORMULA
+        cost += GLUED_FORMULA * sum(
+            1 for c in chosen if SUFFIXED.match(span, c.end) is None and LETTERS.match(span, c.end)
+        )
+        cells = split_text(span, chosen)
+        cost += UNBALANCED * _unbalanced("".join(i.text for i in cells if isinstance(i, Text)))
+        cost += STRAY_EDGE * sum(1 for i in (cells[0], cells[-1]) if isinstance(i, Text) and _stray(i.text))
+        for inline in cells:
+            if isinstance(inline, Text):
+                cost += RAW_TEX * len(COMMAND.findall(inline.text))
+                for word in LETTERS.findall(inline.text):
+                    if not self.words.known(word):
+                        cost += UNKNOWN_WORD + UNKNOWN_LETTER * len(word)
+        return Reading(cost, (cells,))
+
+    def _boundary(self, left: Reading, right: Reading, position: int) -> float:
+        last, first = left.cells[-1][-1:], right.cells[0][:1]
+        if any(isinstance(i, Math) for i in (*last, *first)):
+            return FORMULA_EDGE
+        before, after = self.text[position - 1], self.text[position]
+        if after.isupper() and not before.isupper():
+            return CAPITAL
+        return WORD_SEAM if before.isalpha() and after.isalpha() else OTHER_EDGE
+
+    def read(self, count: int) -> Reading | None:
+        """The cheapest reading as `count` cells (None if the line has too few seams)."""
+        return self._best(len(self.seams) - 1, count)
+
+    @functools.cache  # noqa: B019
+    def _best(self, end: int, count: int) -> Reading | None:
+        """The cheapest reading of text[:seams[end]] as `count` cells."""
+        stop = self.seams[end]
+        if count == 1:
+            return self.cell(0, stop)
+        best: Reading | None = None
+        for middle in range(count - 1, end):
+            before = self._best(middle, count - 1)
+            if before is None:
+                continue
+            last = self.cell(self.seams[middle], stop)
+            cost = before.cost + last.cost + self._boundary(before, last, self.seams[middle])
+            if best is None or cost < best.cost:
+                best = Reading(cost, before.cells + last.cells)
+        return best
 
 
-def _glued_to(previous: Inline | None) -> bool:
-    """A formula glued to a formula or to a letter starts a new cell."""
-    if isinstance(previous, Math):
-        return True
-    return isinstance(previous, Text) and previous.text[-1:].isalnum()
+def _stray(text: str) -> bool:
+    return text[:1] in STRAY or text[-1:] in STRAY
 
 
-def _trim(cell: Cell) -> Cell:
-    """Cell content without the spaces around it."""
-    items = list(cell)
-    if items and isinstance(items[0], Text):
-        items[0] = Text(items[0].text.lstrip())
-    if items and isinstance(items[-1], Text):
-        items[-1] = Text(items[-1].text.rstrip())
-    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
+def _unbalanced(text: str) -> int:
+    """How many of a text's brackets have no partner."""
+    open_, unmatched = [], 0
+    for char in text:
+        if char in "([{":
+            open_.append(char)
+        elif char in ")]}":
+            if open_ and "([{".index(open_[-1]) == ")]}".index(char):
+                open_.pop()
+            else:
+                unmatched += 1
+    return unmatched + len(open_)
 
 
-def _fit(row: list[Cell], header: list[Cell]) -> list[Cell] | None:
-    if len(row) == len(header):
-        return row
-    figure = [
-        n
-        for n, cell in enumerate(header)
-        if "".join(i.text for i in cell if isinstance(i, Text)).strip().lower() in FIGURE_COLUMNS
-    ]
-    if len(row) == len(header) - 1 and len(figure) == 1:
-        return row[: figure[0]] + [()] + row[figure[0] :]
-    return None
+def _with_empty(reading: Reading, at: int, cost: float) -> Reading:
+    return Reading(reading.cost + cost, reading.cells[:at] + ((),) + reading.cells[at:])
 
 
-def rebuild_table(table: Table) -> Table:
-    if len(table.header) != 1 or any(len(row) != 1 for row in table.rows):
-        return table
-    header = split_cells(table.header[0])
-    rows = [_fit(split_cells(row[0]), header) for row in table.rows]
-    if len(header) < 2 or any(row is None for row in rows):
-        return table
-    return Table(tuple(header), tuple(tuple(row) for row in rows if row is not None))
+def _figure_column(header: tuple[Cell, ...]) -> int | None:
+    names = ["".join(i.text for i in cell if isinstance(i, Text)).strip().lower() for cell in header]
+    columns = [n for n, name in enumerate(names) if name in FIGURE_COLUMNS]
+    return columns[0] if len(columns) == 1 else None
 
 
-def _question(question: Question) -> tuple[Question, int]:
-    answer: list[Block] = []
-    rebuilt = 0
-    for block in question.answer:
-        if isinstance(block, Table):
-            new = rebuild_table(block)
-            rebuilt += new is not block
-            block = new
-        answer.append(block)
-    return replace(question, answer=tuple(answer)), rebuilt
+def _header(reader: LineReader, count: int) -> Reading | None:
+    full = reader.read(count)
+    short = reader.read(count - 1) if count > 1 else None
+    if short is not None:
+        short = _with_empty(short, 0, EMPTY_CORNER)
+    options = [r for r in (full, short) if r is not None]
+    return min(options, key=lambda r: r.cost, default=None)
+
+
+def _row(reader: LineReader, count: int, figure: int | None) -> Reading | None:
+    full = reader.read(count)
+    short = reader.read(count - 1) if figure is not None and count > 1 else None
+    if short is not None:
+        short = _with_empty(short, figure, 0.0)  # type: ignore[arg-type]
+    options = [r for r in (full, short) if r is not None]
+    return min(options, key=lambda r: r.cost, default=None)
+
+
+def _reading(readers: list[LineReader], count: int) -> tuple[float, Table] | None:
+    header = _header(readers[0], count)
+    if header is None:
+        return None
+    figure = _figure_column(header.cells)
+    rows = [_row(reader, count, figure) for reader in readers[1:]]
+    if any(row is None for row in rows):
+        return None
+    cost = header.cost + sum(row.cost for row in rows if row is not None)
+    return cost, Table(header.cells, tuple(row.cells for row in rows if row is not None))
+
+
+def rebuild_table(lines: list[str], proved: dict[str, list[Candidate]], words: Words) -> Table | None:
+    """A flattened table's lines (header first) as the cheapest table, if any count fits."""
+    readers = [LineReader(line, proved[line], words) for line in lines]
+    most = min(MAX_COLUMNS, min(len(r.seams) for r in readers))  # seams hold both ends: one more cell
+    best: tuple[float, Table] | None = None
+    for count in range(1, most + 1):
+        found = _reading(readers, count)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return best[1] if best else None
+
+
+# --- walking the model -----------------------------------------------------------
+
+
+def _lines(table: Table) -> list[str]:
+    return ["".join(i.text for i in row[0] if isinstance(i, Text)) for row in (table.header, *table.rows)]
+
+
+def _tables(blocks: tuple[Block, ...]) -> Iterator[Table]:
+    for block in blocks:
+        if isinstance(block, Table) and flattened(block):
+            yield block
+        elif isinstance(block, Quote):
+            yield from _tables(block.blocks)
+
+
+def _prose(handbook: Handbook) -> Iterator[str]:
+    """Every text outside flattened tables: the words the handbook itself uses."""
+
+    def of_blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                yield from (i.text for i in block.inlines if isinstance(i, Text))
+            elif isinstance(block, ListBlock):
+                yield from (i.text for item in block.items for i in item if isinstance(i, Text))
+            elif isinstance(block, Quote):
+                yield from of_blocks(block.blocks)
+
+    for _, question in handbook.questions():
+        yield from (i.text for i in question.title if isinstance(i, Text))
+        yield from of_blocks(question.answer)
+    yield from of_blocks(handbook.intro)
+
+
+class TableRebuilder:
+    def __init__(self, handbook: Handbook) -> None:
+        tables = [t for _, q in handbook.questions() for t in _tables(q.answer)]
+        self._proved = proved_candidates((line for t in tables for line in _lines(t)), anywhere=True)
+        self._words = Words(_prose(handbook))
+        self.count = 0
+
+    def block(self, block: Block) -> Block:
+        if isinstance(block, Quote):
+            return replace(block, blocks=tuple(self.block(b) for b in block.blocks))
+        if not (isinstance(block, Table) and flattened(block)):
+            return block
+        rebuilt = rebuild_table(_lines(block), self._proved, self._words)
+        if rebuilt is None:
+            return block
+        self.count += 1
+        return rebuilt
+
+    def question(self, question: Question) -> Question:
+        return replace(question, answer=tuple(self.block(b) for b in question.answer))
 
 
 def rebuild_tables(handbook: Handbook) -> tuple[Handbook, int]:
     """Every flattened table with recoverable cells as a real table."""
-    total = 0
-    sections = []
-    for section in handbook.sections:
-        questions = []
-        for question in section.questions:
-            question, count = _question(question)
-            total += count
-            questions.append(question)
-        sections.append(replace(section, questions=tuple(questions)))
-    return replace(handbook, sections=tuple(sections)), total
+    rebuilder = TableRebuilder(handbook)
+    sections = tuple(
+        replace(s, questions=tuple(rebuilder.question(q) for q in s.questions)) for s in handbook.sections
+    )
+    return replace(handbook, sections=sections), rebuilder.count

@@ -132,13 +132,14 @@ def test_words_and_acronyms_are_never_cut(prose: str) -> None:
 
 
 def test_a_table_with_math_in_its_cells_is_rebuilt() -> None:
-    from pipeline.repair.tables import rebuild_table
+    from pipeline.repair.tables import rebuild_tables
 
     header = "KernelFormulaNote"
     rows = ["Linearxyx^\\top yFast", "Rbfexp(γxy2)\\exp(-\\gamma \\lVert x-y \\rVert^2)Smooth"]
     split, _ = split_math(one_answer(table([header], *([r] for r in rows))))
-    rebuilt = rebuild_table(split.sections[0].questions[0].answer[0])
-    assert rebuilt == table(
+    rebuilt, count = rebuild_tables(split)
+    assert count == 1
+    assert rebuilt.sections[0].questions[0].answer[0] == table(
         ["Kernel", "Formula", "Note"],
         ["Linear", math("x^\\top y"), "Fast"],
         ["Rbf", math("\\exp(-\\gamma \\lVert x-y \\rVert^2)"), "Smooth"],

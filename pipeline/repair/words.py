@@ -1,0 +1,54 @@
+"""Which runs of letters are words: the handbook's own prose, and an English word list.
+
+A table whose cells were glued may glue two words with nothing to show the seam
+(`Batchall` is the cells `Batch` and `all`); only knowing the words finds it. The
+handbook's prose knows its own terms (`ReLU`, `softmax`); the English list is
+pyspellchecker's (160,000 words), loaded once, when first needed.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import pkgutil
+import re
+from collections.abc import Iterable
+
+from pipeline.errors import HandbookError
+
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+# The list pyspellchecker's `SpellChecker("en")` loads, read the way it reads it
+# (its spelling machinery, four times slower to set up, is not needed here).
+ENGLISH = ("spellchecker", "resources/en.json.gz")
+
+
+@functools.cache
+def english() -> frozenset[str]:
+    """The English word list, lower case."""
+    data = pkgutil.get_data(*ENGLISH)
+    if data is None:
+        raise HandbookError("pyspellchecker's English word list is missing: run bin/setup")
+    return frozenset(word.lower() for word in json.loads(gzip.decompress(data)))
+
+
+# A letter alone is a word only as these; otherwise it is a symbol (`f`, `x`).
+ONE_LETTER_WORDS = frozenset({"a", "i"})
+
+
+class Words:
+    """The words a handbook's prose uses, and English's."""
+
+    def __init__(self, prose: Iterable[str]) -> None:
+        self._own = frozenset(
+            word.lower() for text in prose for word in LETTERS.findall(text) if len(word) > 1
+        )
+
+    def known(self, run: str) -> bool:
+        """Whether a run of letters is a word (in any case)."""
+        word = run.lower()
+        if len(word) == 1:
+            return word in ONE_LETTER_WORDS
+        return word in self._own or word in english()
