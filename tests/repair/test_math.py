@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.model import DisplayMath, Math, Paragraph, Text
 from pipeline.repair.math import split_math
-from tests.builders import math, one_answer, para, table
+from tests.builders import one_answer, para
 
 
 def repaired(text: str) -> tuple:
@@ -129,18 +129,3 @@ def test_renderings_lost_entirely_are_split(damaged: str, expected: tuple) -> No
 )
 def test_words_and_acronyms_are_never_cut(prose: str) -> None:
     assert repaired(prose) == Paragraph((Text(prose),))
-
-
-def test_a_table_with_math_in_its_cells_is_rebuilt() -> None:
-    from pipeline.repair.tables import rebuild_tables
-
-    header = "KernelFormulaNote"
-    rows = ["Linearxyx^\\top yFast", "Rbfexp(γxy2)\\exp(-\\gamma \\lVert x-y \\rVert^2)Smooth"]
-    split, _ = split_math(one_answer(table([header], *([r] for r in rows))))
-    rebuilt, count = rebuild_tables(split)
-    assert count == 1
-    assert rebuilt.sections[0].questions[0].answer[0] == table(
-        ["Kernel", "Formula", "Note"],
-        ["Linear", math("x^\\top y"), "Fast"],
-        ["Rbf", math("\\exp(-\\gamma \\lVert x-y \\rVert^2)"), "Smooth"],
-    )
