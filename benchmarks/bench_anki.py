@@ -22,9 +22,9 @@ import genanki
 
 from pipeline.anki import export_anki
 from pipeline.model import Block, Handbook, block_inlines, plain_text
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import apkg_bytes, parent_decks, section_decks
+from tests.layout import BOOK
 
 TIMESTAMP = 1_700_000_000
 
@@ -60,10 +60,12 @@ def baseline(handbook: Handbook, out: Path) -> None:
 
 def writers_only(handbook: Handbook, out: Path) -> None:
     """Our note building and package writing, without reading the Markdown."""
-    decks = section_decks(handbook, handbook.sections, series="Series", site_url="")
+    decks = section_decks(handbook, BOOK.slug, handbook.sections, series="Series", site_url="")
     for section, deck in zip(handbook.sections, decks, strict=True):
         (out / f"{section.slug}.apkg").write_bytes(apkg_bytes([deck], TIMESTAMP))
-    (out / "handbook.apkg").write_bytes(apkg_bytes([*parent_decks(handbook, "Series"), *decks], TIMESTAMP))
+    (out / "handbook.apkg").write_bytes(
+        apkg_bytes([*parent_decks(handbook, BOOK.slug, "Series"), *decks], TIMESTAMP)
+    )
 
 
 def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:
@@ -84,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     rounds = parser.parse_args().rounds
-    handbook = read_markdown(HANDBOOK_DIR)
+    handbook = read_markdown(BOOK.handbook_dir)
     notes = sum(len(s.questions) for s in handbook.sections)
 
     base, ours, writers = best_of(
@@ -92,7 +94,7 @@ def main() -> None:
             lambda out: baseline(handbook, out),
             # A fresh state file each round: every note is dated, the state written (a first export).
             lambda out: export_anki(
-                HANDBOOK_DIR,
+                BOOK,
                 out,
                 None,
                 timestamp=TIMESTAMP,

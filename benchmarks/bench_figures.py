@@ -14,13 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.book import book_of
 from pipeline.figures import figure_files, update_figures
 from pipeline.model import handbook_images
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
+from tests.layout import BOOK
 
-FIGURES_DIR = book_of(HANDBOOK_DIR).figures_dir  # the real book's figure scripts
+FIGURES_DIR = BOOK.figures_dir  # the real book's figure scripts
 
 
 def timed(action) -> float:
@@ -30,11 +29,13 @@ def timed(action) -> float:
 
 
 def main() -> None:
-    names = {image.name for image in handbook_images(read_markdown(HANDBOOK_DIR))}
+    names = {image.name for image in handbook_images(read_markdown(BOOK.handbook_dir))}
     with tempfile.TemporaryDirectory() as scratch:
         cold = timed(lambda: figure_files(FIGURES_DIR, Path(scratch), names))
-    read = min(timed(lambda: read_markdown(HANDBOOK_DIR)) for _ in range(5))
-    warm = min(timed(lambda: update_figures(FIGURES_DIR, HANDBOOK_DIR / "figures", names)) for _ in range(5))
+    read = min(timed(lambda: read_markdown(BOOK.handbook_dir)) for _ in range(5))
+    warm = min(
+        timed(lambda: update_figures(FIGURES_DIR, BOOK.handbook_dir / "figures", names)) for _ in range(5)
+    )
     print(f"{len(names)} figures")
     print(f"cold, every figure drawn : {cold:7.2f} s ({cold / len(names):.2f} s per figure)")
     print(

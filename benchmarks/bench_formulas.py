@@ -1,6 +1,6 @@
 """Share of catalogue formulas the repair recovers exactly, and its throughput.
 
-Builds a corpus of random handbooks from pipeline.writers.math_catalogue (a
+Builds a corpus of random handbooks from tests.generators.math_catalogue (a
 fixed seed, so every run is the same corpus), damages it with the text-dump
 writer, reads and repairs it, and counts each formula that comes back with
 exactly its TeX. Prints the share recovered (goal: 99.5 %), every formula
@@ -25,8 +25,8 @@ from pipeline.audit import audit_blocks
 from pipeline.model import Handbook, Paragraph, Question, question_formulas
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
-from pipeline.writers.math_catalogue import random_handbook
-from pipeline.writers.text_dump import write_text_dump
+from tests.generators.math_catalogue import random_handbook
+from tests.generators.text_dump import write_text_dump
 
 
 def corpus(formulas: int, seed: int) -> Handbook:

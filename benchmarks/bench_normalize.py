@@ -2,7 +2,7 @@
 
 Prints throughput (questions and megabytes per second). The synthetic input is
 the canonical handbook's sections repeated, written back into a damaged dump by
-pipeline.writers.text_dump, so it exercises every repair. Each run starts a
+tests.generators.text_dump, so it exercises every repair. Each run starts a
 fresh KaTeX process so no rendering is cached from the previous one.
 
     .venv/bin/python benchmarks/bench_normalize.py [--copies 100]
@@ -17,17 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline import katex
-from pipeline.book import Book
 from pipeline.normalize import normalize
-from pipeline.paths import BOOKS_DIR, DEFAULT_BOOK, HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
-from pipeline.writers.text_dump import write_text_dump
-
-BOOK = Book(DEFAULT_BOOK, BOOKS_DIR / DEFAULT_BOOK)
+from tests.generators.text_dump import write_text_dump
+from tests.layout import BOOK
 
 
 def synthetic_dump(copies: int) -> str:
-    handbook = read_markdown(HANDBOOK_DIR)
+    handbook = read_markdown(BOOK.handbook_dir)
     sections = tuple(
         replace(
             section,

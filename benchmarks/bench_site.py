@@ -23,9 +23,9 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.site import build_site
 from pipeline.site_layout import _read_once
+from tests.layout import BOOK
 
 BASELINE_CONFIG = """\
 site_name: Baseline
@@ -50,7 +50,7 @@ def baseline(work: Path) -> None:
     """`mkdocs build` of the canonical Markdown with a plain Material config."""
     config_file = work / "mkdocs.yml"
     config_file.write_text(
-        BASELINE_CONFIG.format(docs=HANDBOOK_DIR.resolve(), site=work / "baseline-site"),
+        BASELINE_CONFIG.format(docs=BOOK.handbook_dir.resolve(), site=work / "baseline-site"),
         encoding="utf-8",
     )
     config = load_config(str(config_file))
@@ -63,7 +63,7 @@ def baseline(work: Path) -> None:
 
 def ours(work: Path) -> None:
     _read_once.cache_clear()  # as in a fresh `handbook build-site`: read the Markdown once
-    build_site(HANDBOOK_DIR, work / "site")
+    build_site(BOOK, work / "site")
 
 
 def timed(run: Callable[[Path], None], work: Path) -> float:

@@ -34,17 +34,17 @@ import pipeline.sanitize
 import pipeline.writers.anki
 import pipeline.writers.anki_html
 import pipeline.writers.html
-from pipeline.book import read_series, slug_of
+from pipeline.book import Book, read_series
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_subdir, writer_of
-from pipeline.formats import book_deck_file, section_deck_file
+from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Section, handbook_images, images
-from pipeline.note_state import STATE_NAME, NoteClock, read_state
+from pipeline.note_state import NOTE_TYPE_ROW, NoteClock, read_state
 from pipeline.paths import MKDOCS_CONFIG
-from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
+from pipeline.readers.markdown import read_markdown
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
-from pipeline.writers.anki import CARD_CSS, apkg_bytes, media_name, parent_decks, section_decks
+from pipeline.writers.anki import CARD_CSS, NoteDates, apkg_bytes, media_name, parent_decks, section_decks
 
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
@@ -100,7 +100,7 @@ class AnkiReport:
 
 
 def export_anki(
-    handbook_dir: Path,
+    book: Book,
     out_dir: Path,
     slugs: Sequence[str] | None,
     *,
@@ -112,13 +112,15 @@ def export_anki(
     adopt: bool = False,
     series: str | None = None,
 ) -> AnkiReport:
-    """Write `<out_dir>/<book>/<section>.apkg` per chosen section; with no slugs, all plus `<book>.apkg`.
+    """Write the book's `<out_dir>/<slug>/<section>.apkg` per chosen section; with no slugs, all
+    plus `<slug>.apkg`, from its canonical Markdown.
 
-    `<book>` is the book's folder name (`pipeline.book.slug_of`); `series` the
-    deck tree's top level (default: the title in series.toml, `read_series`).
-    `timestamp` overrides the current source time that notes whose content
-    changed receive. The state file (default: `question-state.tsv` beside
-    `handbook_dir`) is read, and rewritten when a note's content changed.
+    The book's slug also makes its tags and, for every book but the first, the
+    keys of its notes and decks; `series` is the deck tree's top level (default:
+    the title in series.toml, `read_series`). `timestamp` overrides the current
+    source time that notes whose content changed receive. The state file
+    (default: the book's `question-state.tsv`) is read, and rewritten when a
+    note's content changed.
     A full export replaces the book's folder as a whole (no stale decks
     survive); a partial one adds or replaces just its own files there, and
     every other file stays. `out_dir` and the book's folder must each be
@@ -126,26 +128,26 @@ def export_anki(
     default decks/ from before markers (see pipeline.fileio).
     """
     check_output_dir(out_dir, WRITER, force=force, adopt=adopt)  # before the work, not only after it
-    handbook = read_markdown(handbook_dir)
-    book = slug_of(handbook_dir, handbook)
-    check_output_dir(out_dir / book, WRITER, force=force)
+    handbook = read_markdown(book.handbook_dir)
+    check_output_dir(out_dir / book.slug, WRITER, force=force)
     series = read_series().title if series is None else series
     sections = chosen_sections(handbook, slugs)
-    state_file = handbook_dir.parent / STATE_NAME if state_file is None else state_file
+    state_file = book.state_file if state_file is None else state_file
     if timestamp is None:
-        timestamp, time_source = build_time(handbook_dir)
+        timestamp, time_source = build_time(book.handbook_dir)
     else:
         time_source = "the caller"
     clock = NoteClock(read_state(state_file), timestamp)
     url = configured_site_url() if site_url is None else site_url
-    svgs = figure_media(handbook_dir, handbook)
+    svgs = figure_media(book.handbook_dir, handbook)
     decks = section_decks(
         handbook,
+        book.slug,
         sections,
         series=series,
         site_url=url,
         css=css,
-        date=clock.time_of,
+        dates=NoteDates(clock.time_of, NOTE_TYPE_ROW),
         media={name: file for name, (file, _) in svgs.items()},
     )
     for section, deck in zip(sections, decks, strict=True):  # the finished cards, checked again
@@ -153,20 +155,20 @@ def export_anki(
             for field in note.fields:
                 check_card_html(field, f"question {question.id!r}")
     packages = {
-        section_deck_file(section, book): (
+        section_deck_file(section, book.slug): (
             apkg_bytes([deck], media=_media_of([section], svgs)),
             len(section.questions),
         )
         for section, deck in zip(sections, decks, strict=True)
     }
     if not slugs:
-        packages[book_deck_file(book)] = (
-            apkg_bytes([*parent_decks(handbook, series), *decks], media=_media_of(sections, svgs)),
+        packages[book_deck_file(book.slug)] = (
+            apkg_bytes([*parent_decks(handbook, book.slug, series), *decks], media=_media_of(sections, svgs)),
             sum(len(s.questions) for s in sections),
         )
     write_subdir(
         out_dir,
-        book,
+        book.slug,
         {name: data for name, (data, _) in packages.items()},
         WRITER,
         replace_all=not slugs,
@@ -178,7 +180,7 @@ def export_anki(
     clock.save(state_file, keep_others=bool(slugs))
     counts = tuple((name, count) for name, (_, count) in packages.items())
     return AnkiReport(
-        out_dir / book,
+        out_dir / book.slug,
         counts,
         timestamp,
         time_source,

@@ -12,11 +12,15 @@
     source/books/series.toml   the series' title and its books' reading order
 
 
-The slug is the folder's name; it is also the book's part of the Anki tags
-(`handbook::<slug>::<section>`). This module finds books, reads a book's
-manifest (the one model of manifest.json), reads its snapshot, decides whether
-its Markdown is stale, and goes from snapshot to model (`canonical_handbook`),
-the chain both `normalize` and `check` run.
+A book is its slug, and its slug is its folder's name: the one identity that
+names its folder of decks (`decks/<slug>/`), its place in the site (`/<slug>/`),
+its Anki tags (`handbook::<slug>::<section>`), the keys of its notes and decks,
+and its self-test grades. Its title only proposes the folder's name, when
+`scrape` makes the book (`proposed_slug`). The commands resolve each `Book` once
+and hand it down. This module finds books, reads a book's manifest (the one model
+of manifest.json), reads its snapshot, decides whether its Markdown is stale, and
+goes from snapshot to model (`canonical_handbook`), the chain both `normalize`
+and `check` run.
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
 from pipeline.formats import BOM, INPUTS_STAMP
-from pipeline.ids import Assignment, assign_ids, read_ids, slugify
+from pipeline.ids import Assignment, assign_ids, read_ids
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import reader_for
+from pipeline.readers.markdown import read_markdown
 from pipeline.repair import RepairLog, repair
 from pipeline.sanitize import web_url
+from pipeline.slugs import slugify
 
 MANIFEST_NAME = "manifest.json"
 
@@ -79,18 +85,27 @@ def _part(name: str) -> property:
 
 @dataclass(frozen=True)
 class Book:
-    """A book's folder (see the module's docstring) and the paths of what it holds."""
+    """A book's folder (see the module's docstring) and the paths of what it holds.
+
+    `markdown` is its canonical Markdown when that is not the folder's `handbook/`
+    (a folder named with `--handbook`, see `markdown_book`).
+    """
 
     slug: str
     folder: Path
+    markdown: Path | None = None
 
     raw_dir = _part("raw")
-    handbook_dir = _part("handbook")
     errata_file = _part("errata.toml")
     ids_file = _part("question-ids.tsv")
     state_file = _part("question-state.tsv")
     audit_file = _part("audit-accepted.toml")
     figures_dir = _part("figures")
+
+    @property
+    def handbook_dir(self) -> Path:
+        """The book's canonical Markdown."""
+        return self.markdown or self.folder / "handbook"
 
     @property
     def manifest_file(self) -> Path:
@@ -105,9 +120,9 @@ class Book:
         return self.raw_dir / self.manifest().snapshot
 
 
-def book_slug(handbook: Handbook) -> str:
-    """A short slug of the handbook's title (its first three words): its folder's name and its Anki tags."""
-    return slugify(handbook.meta.title, max_words=3)
+def proposed_slug(title: str) -> str:
+    """The folder name `scrape` proposes for a new book: its title's first three words, slugged."""
+    return slugify(title, max_words=3)
 
 
 def book_at(folder: Path) -> Book:
@@ -190,11 +205,15 @@ def book_of(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book | None:
     return next((b for b in all_books(books_dir) if b.handbook_dir.resolve() == target), None)
 
 
-def slug_of(handbook_dir: Path, handbook: Handbook, books_dir: Path = BOOKS_DIR) -> str:
-    """The book's slug, naming its folder of decks: its folder's name when `handbook_dir` is a
-    book's Markdown, else the title's (`book_slug`)."""
+def markdown_book(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book:
+    """The book whose canonical Markdown `handbook_dir` is. A folder of Markdown that is no
+    book's (`--handbook`, a trial) is read as a book of its own, named as `scrape` would
+    name it from its title, its other files (state, audit) beside the folder."""
     book = book_of(handbook_dir, books_dir)
-    return book.slug if book is not None else book_slug(handbook)
+    if book is not None:
+        return book
+    title = read_markdown(handbook_dir, figures=False).meta.title
+    return Book(proposed_slug(title), handbook_dir.parent, handbook_dir)
 
 
 # --- the snapshot --------------------------------------------------------------

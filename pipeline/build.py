@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.book import book_of
+from pipeline.book import Book
 
 Progress = Callable[[str], None]
 
@@ -38,7 +38,7 @@ class BuildReport:
 
 
 def build(
-    handbook_dirs: Sequence[Path],
+    books: Sequence[Book],
     site_dir: Path,
     decks_dir: Path,
     progress: Progress = lambda message: None,
@@ -50,72 +50,64 @@ def build(
     (the first book at the site's root). `force` and `adopt`: see pipeline.fileio."""
     from pipeline.site import build_site
 
-    stages = []
-
-    def run(number: int, name: str, action: Callable[[], tuple[int, str]]) -> None:
-        progress(f"[{number}/4] {name} …")
-        start = time.perf_counter()
-        questions, detail = action()
-        stage = Stage(name, questions, time.perf_counter() - start, detail)
-        progress(f"[{number}/4] {name}: {detail} ({stage.seconds:.1f} s)")
-        stages.append(stage)
-
-    def each_book(step: Callable[[Path], tuple[int, str]]) -> Callable[[], tuple[int, str]]:
+    def each_book(step: Callable[[Book], tuple[int, str]]) -> Callable[[], tuple[int, str]]:
         def action() -> tuple[int, str]:
-            results = [(folder, *step(folder)) for folder in handbook_dirs]
+            results = [(book, *step(book)) for book in books]
             if len(results) == 1:
                 return results[0][1:]
             return (
                 sum(count for _, count, _ in results),
-                "; ".join(f"{_book_name(folder)}: {detail}" for folder, _, detail in results),
+                "; ".join(f"{book.slug}: {detail}" for book, _, detail in results),
             )
 
         return action
 
     def site() -> tuple[int, str]:
-        first, *more = handbook_dirs
+        first, *more = books
         report = build_site(first, site_dir, more_books=more, force=force, adopt=adopt)
         return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
 
-    run(1, "normalize", each_book(lambda folder: _markdown(folder, force)))
-    run(2, "figures", each_book(_figures))
-    run(3, "anki", each_book(lambda folder: _decks(folder, decks_dir, force, adopt)))
-    run(4, "site", site)
-    return BuildReport(tuple(stages))
+    stages: list[tuple[str, Callable[[], tuple[int, str]]]] = [
+        ("normalize", each_book(lambda book: _markdown(book, force))),
+        ("figures", each_book(_figures)),
+        ("anki", each_book(lambda book: _decks(book, decks_dir, force, adopt))),
+        ("site", site),
+    ]
+    done = []
+    for number, (name, action) in enumerate(stages, start=1):
+        step = f"[{number}/{len(stages)}] {name}"
+        progress(f"{step} …")
+        start = time.perf_counter()
+        questions, detail = action()
+        done.append(Stage(name, questions, time.perf_counter() - start, detail))
+        progress(f"{step}: {detail} ({done[-1].seconds:.1f} s)")
+    return BuildReport(tuple(done))
 
 
-def _book_name(handbook_dir: Path) -> str:
-    book = book_of(handbook_dir)
-    return book.slug if book else str(handbook_dir)
-
-
-def _markdown(handbook_dir: Path, force: bool) -> tuple[int, str]:
+def _markdown(book: Book, force: bool) -> tuple[int, str]:
     from pipeline.normalize import normalize_if_stale
     from pipeline.readers.markdown import read_markdown
 
-    book = book_of(handbook_dir)
-    report = normalize_if_stale(book, force=force) if book else None
-    count = sum(1 for _ in read_markdown(handbook_dir).questions())
+    report = normalize_if_stale(book, force=force)
+    count = sum(1 for _ in read_markdown(book.handbook_dir).questions())
     return count, report.summary().splitlines()[0] if report else "up to date with the snapshot"
 
 
-def _figures(handbook_dir: Path) -> tuple[int, str]:
+def _figures(book: Book) -> tuple[int, str]:
     from pipeline.figures import update_figures
+    from pipeline.formats import FIGURES_FOLDER
     from pipeline.model import handbook_images
-    from pipeline.readers.markdown import FIGURES_FOLDER, read_markdown
+    from pipeline.readers.markdown import read_markdown
 
-    book = book_of(handbook_dir)
-    if book is None:
-        return 0, "drawn by normalize"
-    handbook = read_markdown(handbook_dir, figures=False)
+    handbook = read_markdown(book.handbook_dir, figures=False)
     shown = {image.name for image in handbook_images(handbook)}
-    report = update_figures(book.figures_dir, handbook_dir / FIGURES_FOLDER, shown)
+    report = update_figures(book.figures_dir, book.handbook_dir / FIGURES_FOLDER, shown)
     return sum(1 for _ in handbook.questions()), report.summary()
 
 
-def _decks(handbook_dir: Path, decks_dir: Path, force: bool, adopt: bool) -> tuple[int, str]:
+def _decks(book: Book, decks_dir: Path, force: bool, adopt: bool) -> tuple[int, str]:
     from pipeline.anki import export_anki
 
-    report = export_anki(handbook_dir, decks_dir, None, force=force, adopt=adopt)
+    report = export_anki(book, decks_dir, None, force=force, adopt=adopt)
     changed = f"{len(report.changed)} note{'' if len(report.changed) == 1 else 's'} changed"
     return report.notes, f"{len(report.decks)} decks in {report.out_dir}/, {changed}"

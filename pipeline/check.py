@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import katex
-from pipeline.book import Book, book_of
+from pipeline.book import Book
 from pipeline.errors import HandbookError
-from pipeline.formats import book_deck_file, section_deck_file, section_page
+from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file, section_page
 from pipeline.model import Handbook, Question, images, question_formulas
 from pipeline.readers.site_pages import PageChrome, SitePage, read_site_pages
 from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
@@ -118,15 +118,15 @@ def _formula_stage(canonical: Handbook) -> StageResult:
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
 
-def _deck_stages(canonical: Handbook, book_decks: Path, svgs: Path) -> list[StageResult]:
+def _deck_stages(canonical: Handbook, book: str, decks_dir: Path, svgs: Path) -> list[StageResult]:
     """Every deck in the book's folder (`<decks>/<book>/`): the whole book's holds every question,
     a section's the questions of its section."""
     from pipeline.readers.anki_package import read_apkg, read_apkg_media
 
+    book_decks = decks_dir / book
     decks = sorted(book_decks.glob("*.apkg"))
     if not decks:
         raise HandbookError(f"no decks in {book_decks}: run `handbook export-anki` first")
-    book = book_decks.name
     wanted = {book_deck_file(book): [q for _, q in canonical.questions()]}
     wanted |= {section_deck_file(s, book): list(s.questions) for s in canonical.sections}
     stages = []
@@ -146,11 +146,11 @@ def _deck_stages(canonical: Handbook, book_decks: Path, svgs: Path) -> list[Stag
     return stages
 
 
-def _residue_stage(canonical: Handbook, accepted_file: Path | None) -> StageResult:
+def _residue_stage(canonical: Handbook, accepted_file: Path) -> StageResult:
     """The residue audit: every finding accepted in the reviewed list, every acceptance still used."""
     from pipeline.audit import audit, read_accepted, review
 
-    report = review(audit(canonical), read_accepted(accepted_file) if accepted_file else [])
+    report = review(audit(canonical), read_accepted(accepted_file))
     places = {q.id for _, q in canonical.questions()} | {"index"}
     damaged = {f.question for f in report.unaccepted}
     return StageResult("residue audit", len(places), len(places - damaged), report.first_problem())
@@ -234,7 +234,6 @@ def _chrome_stage(
 def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[StageResult]:
     """The built site, for one of its books: its pages hold its questions and figures, and show its
     titles (and the series' books) as text. `book_stages` names them with the book's slug."""
-    from pipeline.readers.markdown import FIGURES_FOLDER
 
     canonical = read_handbook(book.handbook_dir)
     expected = [q for _, q in canonical.questions()]
@@ -259,17 +258,16 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
 
 
 def check(
-    handbook_dir: Path,
+    book: Book,
     site_dir: Path,
     decks_dir: Path,
     *,
-    more_books: Sequence[Path] = (),
+    more_books: Sequence[Book] = (),
     series_title: str | None = None,
 ) -> CheckReport:
-    """Every stage read back and compared, for `handbook_dir`'s book and each of `more_books`
-    (Markdown folders, in the order build_site was given them); stage names carry the
-    book's slug when there are several."""
-    layout = books_layout(handbook_dir, more_books, series_title)
+    """Every stage read back and compared, for `book` and each of `more_books` (in the order
+    build_site was given them); stage names carry the book's slug when there are several."""
+    layout = books_layout(book, more_books, series_title)
     return CheckReport(
         tuple(stage for book in layout.books for stage in book_stages(layout, book, site_dir, decks_dir))
     )
@@ -278,10 +276,8 @@ def check(
 def book_stages(
     layout: SiteLayout, site_book: SiteBook, site_dir: Path, decks_dir: Path
 ) -> list[StageResult]:
-    """One book at every stage; the snapshot and accepted residue too when its Markdown folder is a book's own."""
-    from pipeline.readers.markdown import FIGURES_FOLDER
-
-    handbook_dir = site_book.handbook_dir
+    """One book at every stage; the snapshot too when the book has one."""
+    book, handbook_dir = site_book.book, site_book.handbook_dir
     canonical = read_handbook(handbook_dir)
     expected = [q for _, q in canonical.questions()]
     svgs = handbook_dir / FIGURES_FOLDER
@@ -293,13 +289,12 @@ def book_stages(
             _figure_files_problem(f"{svgs}/", markdown_files, shown, svgs),
         )
     ]
-    book = book_of(handbook_dir)
-    if book is not None:
+    if book.manifest_file.exists():
         stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))
     stages.append(_formula_stage(canonical))
     stages += site_stages(layout, site_book, site_dir)
-    stages += _deck_stages(canonical, decks_dir / site_book.slug, svgs)
-    stages.append(_residue_stage(canonical, book.audit_file if book else None))
+    stages += _deck_stages(canonical, book.slug, decks_dir, svgs)
+    stages.append(_residue_stage(canonical, book.audit_file))
     if not layout.several:
         return stages
     return [replace(s, name=f"{s.name} [{site_book.slug}]") for s in stages]

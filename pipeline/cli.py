@@ -11,13 +11,16 @@ import errno
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from pipeline.errors import HandbookError
 from pipeline.paths import BOOKS_DIR, DECKS_DIR, SITE_DIR
+
+if TYPE_CHECKING:
+    from pipeline.book import Book
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,17 +106,17 @@ def reading_order_hint(slug: str) -> str:
     )
 
 
-def handbook_dirs(books: tuple[str, ...], handbook_dir: Path | None) -> list[Path]:
-    """The Markdown folders a site, deck or check command reads: --handbook's, else each named
-    book's (every book by default), in the series' order."""
-    from pipeline.book import select_books
+def chosen_books(books: tuple[str, ...], handbook_dir: Path | None) -> list[Book]:
+    """The books a site, deck or check command works on, each resolved once here: --handbook's
+    Markdown folder, else each named book (every book by default), in the series' order."""
+    from pipeline.book import markdown_book, select_books
 
     if handbook_dir is not None:
-        return [handbook_dir]
+        return [markdown_book(handbook_dir, BOOKS_DIR)]
     selected = select_books(books)
     if not selected:
         raise HandbookError(f"no book in {BOOKS_DIR}/ yet: run `handbook scrape URL|FILE` first")
-    return [book.handbook_dir for book in selected]
+    return selected
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -259,7 +262,7 @@ def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path
     """
     from pipeline.site import build_site as run
 
-    first, *more = handbook_dirs(books, handbook_dir)
+    first, *more = chosen_books(books, handbook_dir)
     click.echo(run(first, site_dir, more_books=more, force=force, adopt=defaulted("site_dir")).summary())
 
 
@@ -298,11 +301,11 @@ def export_anki(
     """
     from pipeline.anki import export_anki as run
 
-    dirs = handbook_dirs(books, handbook_dir)
-    if sections and len(dirs) > 1:
+    chosen = chosen_books(books, handbook_dir)
+    if sections and len(chosen) > 1:
         raise HandbookError("--section names a section of one book: choose the book with --book")
-    for folder in dirs:
-        click.echo(run(folder, out_dir, sections or None, force=force, adopt=defaulted("out_dir")).summary())
+    for book in chosen:
+        click.echo(run(book, out_dir, sections or None, force=force, adopt=defaulted("out_dir")).summary())
 
 
 @main.command("build")
@@ -325,7 +328,7 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
     from pipeline.build import build
 
     report = build(
-        handbook_dirs(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force, adopt=True
+        chosen_books(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force, adopt=True
     )
     click.echo(report.summary())
 
@@ -365,7 +368,7 @@ def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, dec
     """
     from pipeline.check import check as run
 
-    first, *more = handbook_dirs(books, handbook_dir)
+    first, *more = chosen_books(books, handbook_dir)
     report = run(first, site_dir, decks_dir, more_books=more)
     click.echo(report.table())
     if not report.ok:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
+from pipeline.formats import FIGURE_STAMP
 
-STAMP = ".figures.sha256"  # in the SVG folder: "<name> <digest>" per figure
 SCRIPT_NAME = re.compile(r"^([a-z0-9][a-z0-9-]*)\.py$")
 TIMEOUT_SECONDS = 120
 
@@ -64,7 +64,7 @@ def script_digest(script: Path) -> str:
 
 def read_stamp(svg_dir: Path) -> dict[str, str]:
     try:
-        lines = (svg_dir / STAMP).read_text(encoding="utf-8").splitlines()
+        lines = (svg_dir / FIGURE_STAMP).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return {}
     return dict(line.split(" ", 1) for line in lines if " " in line)
@@ -126,7 +126,7 @@ def figure_files(
             files[f"{name}.svg"] = svg
     files = dict(sorted(files.items()))
     if files:
-        files[STAMP] = stamp_text(digests).encode("utf-8")
+        files[FIGURE_STAMP] = stamp_text(digests).encode("utf-8")
     return files, FigureReport(tuple(drawn), tuple(kept))
 
 
@@ -138,12 +138,12 @@ def update_figures(scripts_dir: Path, svg_dir: Path, names: set[str]) -> FigureR
     """
     old_stamp = read_stamp(svg_dir)
     files, report = figure_files(scripts_dir, svg_dir, names)
-    if not report.drawn and set(old_stamp) == {n.removesuffix(".svg") for n in files if n != STAMP}:
+    if not report.drawn and set(old_stamp) == {n.removesuffix(".svg") for n in files if n != FIGURE_STAMP}:
         return report
     svg_dir.mkdir(parents=True, exist_ok=True)
     for name in report.drawn:
         write_atomic(svg_dir / f"{name}.svg", files[f"{name}.svg"])
     for gone in set(old_stamp) - set(report.drawn) - set(report.kept):
         (svg_dir / f"{gone}.svg").unlink(missing_ok=True)
-    write_atomic(svg_dir / STAMP, files.get(STAMP, b""))
+    write_atomic(svg_dir / FIGURE_STAMP, files.get(FIGURE_STAMP, b""))
     return report

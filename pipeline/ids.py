@@ -1,4 +1,4 @@
-"""Stable question ids, kept in a reviewable TSV under source/.
+"""Stable question ids, kept in a reviewable TSV in each book's folder.
 
 Site permalinks and Anki note identities hang on these ids, so once a question
 has one it keeps it when its text is edited: a question is matched to its old
@@ -23,22 +23,12 @@ from pathlib import Path
 from pipeline.errors import HandbookError
 from pipeline.fileio import read_text_input, tsv_text
 from pipeline.model import Handbook, plain_text
+from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
 HEADER = ("id", "section", "question")
 ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what a `{#id}` in the canonical Markdown may hold
 DROPPED = ""  # the section of a question no longer in the snapshot
-
-
-def slugify(text: str, max_words: int = 12, max_length: int = 80) -> str:
-    """Lower-case words joined by hyphens, at most `max_words` and `max_length` characters."""
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
-    slug = ""
-    for word in words[:max_words]:
-        if slug and len(slug) + 1 + len(word) > max_length:
-            break
-        slug = f"{slug}-{word}" if slug else word[:max_length]
-    return slug or "untitled"
 
 
 @dataclass(frozen=True)

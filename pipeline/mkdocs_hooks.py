@@ -44,14 +44,13 @@ from mkdocs.utils import get_relative_url
 
 from pipeline.book import read_series
 from pipeline.errors import HandbookError
-from pipeline.formats import INDEX_FILE, book_deck_file, section_deck_file
+from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
 from pipeline.katex import katex_dist
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR, DECKS_DIR
-from pipeline.readers.markdown import FIGURES_FOLDER, SECTION_FILE
 from pipeline.sanitize import web_url
-from pipeline.site import source_date
-from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, read_handbook, series_layout, site_layout
+from pipeline.site_layout import SITE_KEY, SiteBook, SiteLayout, given_layout, read_handbook, series_layout
+from pipeline.source_time import source_date
 from pipeline.writers.anki import deck_rename
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
@@ -95,11 +94,10 @@ def _handbook_error(error: HandbookError) -> PluginError:
 
 def _layout(config: MkDocsConfig) -> SiteLayout:
     """The books build_site named, else (plain `mkdocs build`) every book of the series."""
-    docs_dir = Path(config.docs_dir)
     given = config.extra.get(SITE_KEY)
     if given is not None:
-        return site_layout([docs_dir, *map(Path, given["books"])], given["title"])
-    return series_layout(docs_dir, Path(config.config_file_path or ".").parent / BOOKS_DIR)
+        return given_layout(given)
+    return series_layout(Path(config.docs_dir), Path(config.config_file_path or ".").parent / BOOKS_DIR)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -269,7 +267,7 @@ def _site_page(book: SiteBook, path: str, page: Page, files: Files) -> SitePage 
             sections,
             downloads,
             _book_links(files, page) if not book.prefix else (),
-            deck_rename(handbook, _layout_now().title or read_series().title),
+            deck_rename(handbook, book.slug, _layout_now().title or read_series().title),
             _study_book(book),
         )
     match = SECTION_FILE.match(path)

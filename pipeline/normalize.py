@@ -26,11 +26,11 @@ from pipeline.book import (
 from pipeline.errors import HandbookError
 from pipeline.figures import FigureReport, figure_files
 from pipeline.fileio import check_output_dir, write_atomic
-from pipeline.formats import INPUTS_STAMP
+from pipeline.formats import FIGURES_FOLDER, INPUTS_STAMP
 from pipeline.ids import ids_tsv, read_ids
 from pipeline.model import CodeBlock, Handbook, Quote, handbook_images, question_formulas
 from pipeline.readers import reader_for_file
-from pipeline.readers.markdown import FIGURES_FOLDER, read_files
+from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog
 from pipeline.tex_allowlist import check_formulas
 from pipeline.writers.markdown import WRITER, markdown_files, write_files

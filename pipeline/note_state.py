@@ -25,7 +25,6 @@ from pathlib import Path
 from pipeline.errors import HandbookError
 from pipeline.fileio import tsv_text, write_atomic
 
-STATE_NAME = "question-state.tsv"
 HEADER = ("id", "digest", "time")
 NOTE_TYPE_ROW = "@note-type"
 _DIGEST = re.compile(r"[0-9a-f]{16}")

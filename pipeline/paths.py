@@ -8,8 +8,6 @@ from pathlib import Path
 
 SOURCE_DIR = Path("source")
 BOOKS_DIR = SOURCE_DIR / "books"  # one folder per book, see pipeline/book.py
-DEFAULT_BOOK = "deep-learning-concepts"  # the first book, whose site paths stay at the top level
-HANDBOOK_DIR = BOOKS_DIR / DEFAULT_BOOK / "handbook"
 SITE_DIR = Path("site")
 DECKS_DIR = Path("decks")
 MKDOCS_CONFIG = Path("mkdocs.yml")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bs4.dammit import EncodingDetector
 
-from pipeline.book import MANIFEST_NAME, Manifest, book_slug
+from pipeline.book import MANIFEST_NAME, Manifest, proposed_slug
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 from pipeline.model import Handbook
@@ -86,7 +86,7 @@ def scrape(
     if out_dir is None:
         if books_dir is None:
             raise HandbookError("internal error: scrape needs a folder or a books folder")
-        out_dir = books_dir / (book or book_slug(handbook)) / "raw"
+        out_dir = books_dir / (book or proposed_slug(handbook.meta.title)) / "raw"
     previous = _previous_snapshot(out_dir) if out_dir.is_dir() else None
     manifest = Manifest(
         snapshot=Path(previous or SNAPSHOT_STEM).stem + READER_EXTENSIONS[reader],

@@ -27,13 +27,13 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from pipeline.book import book_of
+from pipeline.book import Book
 from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir
 from pipeline.normalize import normalize_if_stale
 from pipeline.paths import MKDOCS_CONFIG
-from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook
-from pipeline.source_time import source_time
+from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook, site_extra
+from pipeline.source_time import source_date
 from pipeline.writers.site import deck_files, formula_count
 
 WRITER = "handbook build-site"  # names the folder's owner in its marker (pipeline.fileio)
@@ -67,18 +67,18 @@ class SiteReport:
 
 
 def build_site(
-    handbook_dir: Path,
+    book: Book,
     site_dir: Path,
     *,
-    more_books: Sequence[Path] = (),
+    more_books: Sequence[Book] = (),
     series_title: str | None = None,
     config_file: Path = MKDOCS_CONFIG,
     site_url: str | None = None,
     force: bool = False,
     adopt: bool = False,
 ) -> SiteReport:
-    """Build the site of `handbook_dir`'s book, and of `more_books` (Markdown folders)
-    after it, into `site_dir` (replaced only on success).
+    """Build the site of `book`, and of `more_books` after it, into `site_dir` (replaced
+    only on success).
 
     With more books the site is the series' (`series_title`, by default
     source/books/series.toml's). `site_url` overrides mkdocs.yml's (tests serve
@@ -87,9 +87,10 @@ def build_site(
     pipeline.fileio).
     """
     start = time.perf_counter()
-    dirs = [handbook_dir, *more_books]
-    normalized = [normalize_if_stale(book) for folder in dirs if (book := book_of(folder)) is not None]
-    layout = books_layout(handbook_dir, more_books, series_title)
+    books = [book, *more_books]
+    normalized = [normalize_if_stale(each) for each in books]
+    layout = books_layout(book, more_books, series_title)
+    dirs = [each.handbook_dir for each in books]
     handbooks = [read_handbook(folder) for folder in dirs]
     if not config_file.is_file():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")
@@ -109,19 +110,15 @@ def build_site(
 def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_url: str | None) -> None:
     """`mkdocs build --strict`, as the mkdocs command runs it, with our folders and books."""
     overrides = {"site_url": site_url} if site_url is not None else {}
-    first, *others = layout.books
     try:
         config = load_config(
             str(config_file),
-            docs_dir=str(first.handbook_dir.resolve()),
+            docs_dir=str(layout.books[0].handbook_dir.resolve()),
             site_dir=str(site_dir.resolve()),
             strict=True,
             **overrides,
         )
-        config.extra[SITE_KEY] = {
-            "title": layout.title,
-            "books": [str(b.handbook_dir.resolve()) for b in others],
-        }
+        config.extra[SITE_KEY] = site_extra(layout)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -138,12 +135,7 @@ def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:
     return sum((site_dir / "decks" / name).is_file() for name in names), len(names)
 
 
-# --- staleness and dates -------------------------------------------------------
-
-
-def source_date(*handbook_dirs: Path) -> int:
-    """The date of a book's pages, or of a site's (sitemap, footer): from the Markdown, see pipeline.source_time."""
-    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]
+# --- dates -------------------------------------------------------
 
 
 @contextmanager

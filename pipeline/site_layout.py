@@ -7,8 +7,9 @@ MkDocs' docs_dir); every later book lives under `/<slug>/` (`/<slug>/`,
 `decks/<slug>/`. With one book the site is that book's; with several it is the
 series' (its title names the site, each book is a tab).
 
-`build_site` passes the layout to the MkDocs hooks through `config.extra[SITE_KEY]`;
-plain `mkdocs build`/`serve` has none there and gets every book of the series.
+`build_site` passes the layout to the MkDocs hooks through `config.extra[SITE_KEY]`
+(`site_extra`, `given_layout`); plain `mkdocs build`/`serve` has none there and gets
+every book of the series.
 `handbook check` reads the built site by the same layout.
 """
 
@@ -18,25 +19,33 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pipeline.book import read_series, slug_of
+from pipeline.book import Book, markdown_book, read_series
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers.markdown import read_markdown
 
-SITE_KEY = "handbook_site"  # config.extra: {"title": series title, "books": [later books' Markdown folders]}
+SITE_KEY = "handbook_site"  # config.extra: {"title": series title, "books": [each book, see site_extra]}
 # Top-level folders of the site that are not a book's (a later book may not take their name).
 RESERVED = frozenset({"assets", "decks", "figures", "search"})
 
 
 @dataclass(frozen=True)
 class SiteBook:
-    """One book of the site: its slug, its Markdown folder, its folder in the site ("" or "<slug>/")."""
+    """One book of the site, and its folder in the site ("" or "<slug>/")."""
 
-    slug: str
-    handbook_dir: Path
+    book: Book
     prefix: str
+
+    @property
+    def slug(self) -> str:
+        return self.book.slug
+
+    @property
+    def handbook_dir(self) -> Path:
+        return self.book.handbook_dir
 
     def deck(self, name: str) -> str:
         """A deck file of this book, relative to the site's root (and to the checkout's decks/ parent)."""
@@ -62,45 +71,54 @@ class SiteLayout:
         return self.books[0], src_uri
 
 
-def site_layout(handbook_dirs: Sequence[Path], title: str) -> SiteLayout:
-    """The layout of a site of these Markdown folders (the first at the root), under the series' title."""
-    return _layout([(handbook_slug(folder), folder) for folder in handbook_dirs], title)
+def site_layout(books: Sequence[Book], title: str) -> SiteLayout:
+    """The layout of a site of these books (the first at the root), under the series' title."""
+    site_books: list[SiteBook] = []
+    for number, book in enumerate(books):
+        if book.slug in {b.slug for b in site_books}:
+            raise HandbookError(f"two books of the site have the slug {book.slug!r} ({book.handbook_dir})")
+        if number and book.slug in RESERVED:
+            raise HandbookError(
+                f"a book's slug may not be {book.slug!r}: the site keeps that folder for itself"
+            )
+        site_books.append(SiteBook(book, f"{book.slug}/" if number else ""))
+    return SiteLayout(title, tuple(site_books))
 
 
-def books_layout(
-    handbook_dir: Path, more_books: Sequence[Path] = (), series_title: str | None = None
-) -> SiteLayout:
-    """The layout `build_site` and `check` share: `handbook_dir`'s book at the root, `more_books` after
-    it, under `series_title` (by default source/books/series.toml's, when there are more books)."""
+def books_layout(book: Book, more_books: Sequence[Book] = (), series_title: str | None = None) -> SiteLayout:
+    """The layout `build_site` and `check` share: `book` at the root, `more_books` after it, under
+    `series_title` (by default source/books/series.toml's, when there are more books)."""
     if series_title is None:
         series_title = read_series().title if more_books else ""
-    return site_layout([handbook_dir, *more_books], series_title)
+    return site_layout([book, *more_books], series_title)
 
 
 def series_layout(docs_dir: Path, books_dir: Path = BOOKS_DIR) -> SiteLayout:
     """Plain `mkdocs build`: `docs_dir` (mkdocs.yml's, the series' first book) first, then every
     other book of the series in `books_dir`, in reading order."""
     series = read_series(books_dir)
-    books = [(b.slug, b.handbook_dir) for b in series.books]
-    first = next((pair for pair in books if pair[1].resolve() == docs_dir.resolve()), None)
-    others = [pair for pair in books if pair is not first]
-    return _layout([first or (handbook_slug(docs_dir), docs_dir), *others], series.title)
+    first = next((b for b in series.books if b.handbook_dir.resolve() == docs_dir.resolve()), None)
+    others = [b for b in series.books if b is not first]
+    return site_layout([first or markdown_book(docs_dir, books_dir), *others], series.title)
 
 
-def _layout(books: Sequence[tuple[str, Path]], title: str) -> SiteLayout:
-    site_books: list[SiteBook] = []
-    for number, (slug, handbook_dir) in enumerate(books):
-        if slug in {b.slug for b in site_books}:
-            raise HandbookError(f"two books of the site have the slug {slug!r} ({handbook_dir})")
-        if number and slug in RESERVED:
-            raise HandbookError(f"a book's slug may not be {slug!r}: the site keeps that folder for itself")
-        site_books.append(SiteBook(slug, handbook_dir, f"{slug}/" if number else ""))
-    return SiteLayout(title, tuple(site_books))
+def site_extra(layout: SiteLayout) -> dict[str, object]:
+    """The layout as `config.extra[SITE_KEY]` holds it for the hooks: plain values, each book's
+    identity with it (so the hooks never turn a folder back into a book)."""
+    books = [
+        {"slug": b.slug, "folder": str(b.book.folder.resolve()), "markdown": str(b.handbook_dir.resolve())}
+        for b in layout.books
+    ]
+    return {"title": layout.title, "books": books}
 
 
-def handbook_slug(handbook_dir: Path) -> str:
-    """The book's slug (`slug_of`), reading its title only when it is no book's folder."""
-    return slug_of(handbook_dir, read_handbook(handbook_dir))
+def given_layout(extra: dict[str, Any]) -> SiteLayout:
+    """The layout `site_extra` gave the hooks."""
+    books = []
+    for given in extra["books"]:
+        folder, markdown = Path(given["folder"]), Path(given["markdown"])
+        books.append(Book(given["slug"], folder, None if markdown == folder / "handbook" else markdown))
+    return site_layout(books, extra["title"])
 
 
 def read_handbook(handbook_dir: Path) -> Handbook:

@@ -35,6 +35,11 @@ def source_time(inputs: Sequence[Path]) -> tuple[int, str]:
     return max(newest, committed or 0), "file modification times"
 
 
+def source_date(*handbook_dirs: Path) -> int:
+    """The date of a book's pages, or of a site's (sitemap, "last update"): its Markdown's source time."""
+    return source_time(sorted(path for folder in handbook_dirs for path in folder.glob("*.md")))[0]
+
+
 def git_commit_time(paths: Sequence[Path]) -> int | None:
     """The date of the last commit touching `paths`, if they are in one git checkout."""
     stamp = _git(paths, "log", "-1", "--format=%ct", "--")

@@ -35,7 +35,6 @@ from click.testing import CliRunner
 
 import pipeline.book
 import pipeline.katex
-import pipeline.katex.html
 from pipeline.cli import main
 from pipeline.katex import NodeWorker
 from pipeline.model import Handbook
@@ -110,16 +109,14 @@ def _shared_results(env: Mapping[str, str | None]) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _katex_of_its_own() -> Iterator[None]:
-    """New KaTeX workers for the run; the session's are put back after."""
-    kept = pipeline.katex._mathml, pipeline.katex.html._renderer
-    fresh = tuple(NodeWorker(worker._script, worker._batch) for worker in kept)  # same script, not started
-    pipeline.katex._mathml, pipeline.katex.html._renderer = fresh
+    """A new KaTeX worker for the run (same script, not started); the session's is put back after."""
+    kept = pipeline.katex._mathml
+    fresh = pipeline.katex._mathml = NodeWorker(kept._script, kept._batch)
     try:
         yield
     finally:
-        for worker in fresh:
-            worker.close()
-        pipeline.katex._mathml, pipeline.katex.html._renderer = kept
+        fresh.close()
+        pipeline.katex._mathml = kept
 
 
 @contextlib.contextmanager

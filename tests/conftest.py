@@ -72,7 +72,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _canonical_site_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
     def build(folder: Path) -> tuple:
         url = serve(folder / "site")
-        return url, build_site(BOOK.handbook_dir, folder / "site", site_url=url)
+        return url, build_site(BOOK, folder / "site", site_url=url)
 
     return once_per_session(factory, "canonical-site", build)
 
@@ -97,7 +97,7 @@ def canonical_decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     def build(folder: Path) -> None:
         export_anki(
-            BOOK.handbook_dir,
+            BOOK,
             folder / "decks",
             None,
             site_url=DECKS_SITE_URL,

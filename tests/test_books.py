@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.writers.text_dump import write_text_dump
+from tests.generators.text_dump import write_text_dump
 from tests.layout import BOOK_DIR, ROOT
 from tests.test_untrusted_inputs import handbook, new_project
 from tests.writers.test_text_dump import OWN

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline.book import markdown_book
 from pipeline.cli import main
-from pipeline.paths import HANDBOOK_DIR
 from tests.cli_runs import shared_repairs
 from tests.layout import BOOK
 from tests.website.site_fixtures import BuiltSite
@@ -47,7 +47,7 @@ def copy(built: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_check_passes_on_the_committed_handbook(built: Path) -> None:
-    result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
+    result = run_check(BOOK.handbook_dir, built / "site", built / "decks")
     assert result.exit_code == 0, result.output
     assert "snapshot + repairs + errata" in result.output
     assert f"deck {BOOK.slug}/{BOOK.slug}.apkg" in result.output and "problem" in result.output
@@ -57,13 +57,13 @@ def test_check_passes_on_the_committed_handbook(built: Path) -> None:
 def test_a_deck_no_export_wrote_is_named_and_a_missing_folder_too(built: Path, tmp_path: Path) -> None:
     site, decks = copy(built, tmp_path)
     (decks / BOOK.slug / "autoencoders.apkg").rename(decks / BOOK.slug / "gone-section.apkg")
-    result = run_check(HANDBOOK_DIR, site, decks)
+    result = run_check(BOOK.handbook_dir, site, decks)
     assert result.exit_code == 1
     assert (
         f"Error: deck {BOOK.slug}/gone-section.apkg: {decks / BOOK.slug / 'gone-section.apkg'} is neither "
         "the book's deck nor a section's"
     ) in result.output
-    result = run_check(HANDBOOK_DIR, site, tmp_path / "nothing")
+    result = run_check(BOOK.handbook_dir, site, tmp_path / "nothing")
     assert result.output == (
         f"Error: no decks in {tmp_path / 'nothing' / BOOK.slug}: run `handbook export-anki` first\n"
     )
@@ -76,7 +76,7 @@ def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) ->
     start = html.index(r"\(\theta\)", html.index('<details class="question"'))
     html = html[:start] + html[start:].replace(r"\(\theta\)", r"\(\vartheta\)", 1)
     page.write_text(html, encoding="utf-8")
-    result = run_check(HANDBOOK_DIR, site, decks)
+    result = run_check(BOOK.handbook_dir, site, decks)
     assert result.exit_code == 1
     assert (
         "Error: site pages: question 'derive-the-normal-equation-for-linear-regression' has a "
@@ -97,7 +97,7 @@ def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(deck, "w") as package:
         package.writestr("collection.anki2", database.serialize())
         package.writestr("media", "{}")
-    result = run_check(HANDBOOK_DIR, site, decks)
+    result = run_check(BOOK.handbook_dir, site, decks)
     assert result.exit_code == 1
     assert (
         f"Error: deck {BOOK.slug}/autoencoders.apkg: question 'what-is-an-autoencoder-what-does-it-auto' "
@@ -107,7 +107,7 @@ def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
 
 def test_a_tampered_markdown_line_is_named(built: Path, tmp_path: Path) -> None:
     handbook = tmp_path / "handbook"
-    shutil.copytree(HANDBOOK_DIR, handbook)
+    shutil.copytree(BOOK.handbook_dir, handbook)
     section = handbook / "04-autoencoders.md"
     section.write_text(
         section.read_text(encoding="utf-8").replace(
@@ -131,7 +131,7 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
         encoding="utf-8",
     )
     monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: stale))
-    result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
+    result = run_check(BOOK.handbook_dir, built / "site", built / "decks")
     assert result.exit_code == 1
     assert (
         "Error: residue audit: stale acceptance (matches no finding): index: repeated: 'the the'"
@@ -144,7 +144,7 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
         encoding="utf-8",
     )  # the first entry removed
     monkeypatch.setattr(pipeline.book.Book, "audit_file", property(lambda book: missing))
-    result = run_check(HANDBOOK_DIR, built / "site", built / "decks")
+    result = run_check(BOOK.handbook_dir, built / "site", built / "decks")
     assert result.exit_code == 1
     assert (
         "Error: residue audit: finding not accepted: what-can-be-different-types-of-tasks-encountered"
@@ -158,15 +158,15 @@ def test_check_reads_every_book_of_a_site_of_several(built: Path, tmp_path: Path
     from pipeline.site import build_site
     from tests.website.site_fixtures import SECOND_SLUG, write_second_book
 
-    second = write_second_book(tmp_path / "second" / "handbook")
+    second = markdown_book(write_second_book(tmp_path / "second" / "handbook"))
     decks = tmp_path / "decks"
     shutil.copytree(built / "decks", decks)
     export_anki(second, decks, None, series="Series")
-    build_site(HANDBOOK_DIR, tmp_path / "site", more_books=[second], series_title="Series")
-    report = check(HANDBOOK_DIR, tmp_path / "site", decks, more_books=[second], series_title="Series")
+    build_site(BOOK, tmp_path / "site", more_books=[second], series_title="Series")
+    report = check(BOOK, tmp_path / "site", decks, more_books=[second], series_title="Series")
     assert report.ok, report.table()
     for stage in ("site pages", f"deck {SECOND_SLUG}/{SECOND_SLUG}.apkg", "canonical Markdown"):
         assert f"{stage} [{SECOND_SLUG}]" in report.table()
     (tmp_path / "site" / SECOND_SLUG / "01-priors" / "index.html").unlink()
-    report = check(HANDBOOK_DIR, tmp_path / "site", decks, more_books=[second], series_title="Series")
+    report = check(BOOK, tmp_path / "site", decks, more_books=[second], series_title="Series")
     assert report.failure() == f"site pages [{SECOND_SLUG}]: question 'what-is-a-prior' appears 0 times"

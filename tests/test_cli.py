@@ -6,8 +6,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pipeline import cli_docs
 from pipeline.cli import main
+from tests import cli_docs
 from tests.shell_lines import handbook_error, simple_commands
 
 HELP_CONTEXTS = list(cli_docs.commands())

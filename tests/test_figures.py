@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import HandbookError
-from pipeline.figures import STAMP, figure_files, update_figures
+from pipeline.figures import figure_files, update_figures
+from pipeline.formats import FIGURE_STAMP
 from pipeline.model import Handbook
 from pipeline.readers.html_fragment import fragment_blocks
 from pipeline.readers.markdown import PARSER, _blocks, read_markdown
 from pipeline.writers.html import SITE_STYLE, blocks_html
 from pipeline.writers.markdown import blocks_markdown, write_markdown
-from pipeline.writers.text_dump import write_text_dump
 from tests.builders import figure, one_answer, para
+from tests.generators.text_dump import write_text_dump
 from tests.layout import BOOK
 
 SCRIPTS = BOOK.figures_dir
@@ -95,7 +96,7 @@ def test_svgs_are_drawn_only_when_their_script_changes(tmp_path: Path) -> None:
     changed = update_figures(scripts, svgs, names)
     assert changed.drawn == ("mse-loss",) and changed.kept == ("quicksort-partition",)
     assert (svgs / "mse-loss.svg").read_text() == "<svg>MSE (target 100)</svg>"
-    assert "mse-loss" in (svgs / STAMP).read_text()
+    assert "mse-loss" in (svgs / FIGURE_STAMP).read_text()
 
 
 def test_a_failing_or_missing_script_is_one_line(tmp_path: Path) -> None:

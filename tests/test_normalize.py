@@ -162,7 +162,7 @@ def test_normalize_is_due_only_when_snapshot_or_errata_change(tmp_path: Path) ->
 
 def test_another_dump_leaves_this_handbooks_errata_and_ids_alone(tmp_path: Path) -> None:
     """Normalizing someone else's dump reads no errata and saves no ids unless asked to."""
-    from pipeline.writers.text_dump import write_text_dump
+    from tests.generators.text_dump import write_text_dump
     from tests.writers.test_text_dump import OWN
 
     dump = tmp_path / "other.txt"

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import katex
 from pipeline.errata import NOTE_PREFIX, read_errata
-from pipeline.formats import REFERENCES_HEADING
+from pipeline.formats import EXPAND_HINT, FOOTER_MARKERS, REFERENCES_HEADING, TOC_HEADING
 from pipeline.model import (
     Block,
     Code,
@@ -29,7 +29,7 @@ from pipeline.model import (
     Text,
     question_formulas,
 )
-from pipeline.readers.text_dump import EXPAND_HINT, FOOTER_MARKERS, TOC_HEADING, chunks, read_text_dump
+from pipeline.readers.text_dump import chunks, read_text_dump
 from pipeline.repair.math import scraped
 from pipeline.repair.noise import is_caption
 from tests.layout import BOOK, BOOK_DIR

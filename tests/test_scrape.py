@@ -18,8 +18,8 @@ from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.readers.html_page import read_html_page
 from pipeline.scrape import FetchOptions, fetch, scrape
-from pipeline.writers.original_html import write_original_html
 from tests.builders import handbook, para, question, section
+from tests.generators.original_html import write_original_html
 from tests.layout import BOOK
 
 MAX_BYTES = 200_000

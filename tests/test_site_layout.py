@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.book import Book, markdown_book
 from pipeline.errors import HandbookError
 from pipeline.site_layout import books_layout, series_layout
 from pipeline.writers.markdown import write_markdown
@@ -13,13 +14,13 @@ from tests.builders import handbook, question, section
 from tests.layout import BOOK
 
 
-def book(folder: Path, title: str) -> Path:
+def book(folder: Path, title: str) -> Book:
     write_markdown(handbook(section("s", "S", question("q", "Q")), title=title), folder)
-    return folder
+    return markdown_book(folder)
 
 
 def test_the_first_book_is_at_the_root_and_the_others_under_their_slug(tmp_path: Path) -> None:
-    layout = books_layout(BOOK.handbook_dir, [book(tmp_path / "b", "Other Book Here")], "Series")
+    layout = books_layout(BOOK, [book(tmp_path / "b", "Other Book Here")], "Series")
     assert [(b.slug, b.prefix) for b in layout.books] == [
         (BOOK.slug, ""),
         ("other-book-here", "other-book-here/"),
@@ -28,7 +29,7 @@ def test_the_first_book_is_at_the_root_and_the_others_under_their_slug(tmp_path:
     assert layout.book_of("other-book-here/01-s.md") == (layout.books[1], "01-s.md")
     assert layout.book_of("01-s.md") == (layout.books[0], "01-s.md")
     assert layout.books[1].deck("s.apkg") == "decks/other-book-here/s.apkg"
-    assert not books_layout(BOOK.handbook_dir).several
+    assert not books_layout(BOOK).several
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_the_first_book_is_at_the_root_and_the_others_under_their_slug(tmp_path:
 )
 def test_a_slug_taken_twice_or_by_the_site_is_refused(tmp_path: Path, title: str, problem: str) -> None:
     with pytest.raises(HandbookError, match=problem):
-        books_layout(BOOK.handbook_dir, [book(tmp_path / "b", title)], "Series")
+        books_layout(BOOK, [book(tmp_path / "b", title)], "Series")
 
 
 def test_plain_mkdocs_takes_the_series_order_with_docs_dir_first(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import pipeline.anki
 import pipeline.readers.markdown
 from pipeline.anki import export_anki
+from pipeline.book import markdown_book
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook, question_formulas
 from pipeline.tex_allowlist import check_card_html, formula_problem
@@ -106,7 +107,7 @@ def rendered_cards(tmp_path: Path, package: Path) -> list[str]:
 def test_a_web_link_in_tex_reaches_anki_and_nothing_else(tmp_path: Path) -> None:
     source = tmp_path / "handbook"
     write_markdown(handbook_with(r"\href{https://example.com}{x}"), source)
-    export_anki(source, tmp_path / "decks", None, timestamp=1_700_000_000, site_url="")
+    export_anki(markdown_book(source), tmp_path / "decks", None, timestamp=1_700_000_000, site_url="")
     # The whole book's deck: its one section, named like the book, is links.section.apkg.
     cards = rendered_cards(tmp_path, tmp_path / "decks" / "links" / "links.apkg")
     for html in cards:
@@ -121,15 +122,15 @@ def test_hostile_tex_makes_no_card(name: str, tmp_path: Path, monkeypatch: pytes
     write_markdown(handbook_with(HOSTILE_TEX[name]), source)
     decks = tmp_path / "decks"
     with pytest.raises(HandbookError, match=r"^question 'q-link' has a formula that cannot be published"):
-        export_anki(source, decks, None, timestamp=1_700_000_000, site_url="")
+        export_anki(markdown_book(source), decks, None, timestamp=1_700_000_000, site_url="")
     # Second line: had the model check been skipped, the finished card is refused.
     monkeypatch.setattr(pipeline.readers.markdown, "check_formulas", lambda handbook: None)
     with pytest.raises(HandbookError, match=r"^question 'q-link': the card has a formula"):
-        export_anki(source, decks, None, timestamp=1_700_000_000, site_url="")
+        export_anki(markdown_book(source), decks, None, timestamp=1_700_000_000, site_url="")
     assert not decks.exists()
     # And the check sees what Anki itself renders, were both lines skipped.
     monkeypatch.setattr(pipeline.anki, "check_card_html", lambda field, where: None)
-    export_anki(source, decks, None, timestamp=1_700_000_000, site_url="")
+    export_anki(markdown_book(source), decks, None, timestamp=1_700_000_000, site_url="")
     answers = [html for html in rendered_cards(tmp_path, decks / "links" / "links.apkg") if "See" in html]
     with pytest.raises(HandbookError, match="cannot be published"):
         check_card_html(answers[0], "the rendered card")

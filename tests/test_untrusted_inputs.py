@@ -22,9 +22,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.model import Meta
-from pipeline.writers.original_html import write_original_html
 from tests import builders as build
 from tests.cli_runs import CliRun, run_handbook
+from tests.generators.original_html import write_original_html
 from tests.layout import BOOK_DIR, ROOT
 
 HANDBOOK = BOOK_DIR / "handbook"

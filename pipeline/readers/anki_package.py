@@ -1,7 +1,7 @@
 """An exported .apkg → questions, to prove each note carries its question intact.
 
 An .apkg is a zip holding an SQLite collection; each note's fields are joined
-by U+001F in the order of our note type (Question, Answer, Section, Source, Id).
+by U+001F in the order of our note type (`pipeline.formats.ANKI_FIELDS`).
 Field HTML goes through the shared HTML-fragment reader, which also decodes
 the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
 `canonical_field` has undone the `gathered` wrapper of multi-line formulas.
@@ -15,9 +15,9 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import HandbookError
+from pipeline.formats import ANKI_FIELDS, canonical_field
 from pipeline.model import Question
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
-from pipeline.writers.anki_html import canonical_field
 
 FIELD_SEPARATOR = "\x1f"
 
@@ -37,10 +37,13 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
         database.close()
     notes = []
     for (fields,) in rows:
-        question, answer, section, _source, qid = fields.split(FIELD_SEPARATOR)
-        notes.append(
-            (section, Question(qid, fragment_inlines(question), fragment_blocks(canonical_field(answer))))
+        field = dict(zip(ANKI_FIELDS, fields.split(FIELD_SEPARATOR), strict=True))
+        question = Question(
+            field["Id"],
+            fragment_inlines(field["Question"]),
+            fragment_blocks(canonical_field(field["Answer"])),
         )
+        notes.append((field["Section"], question))
     return notes
 
 

@@ -18,7 +18,7 @@ Rules worth knowing:
   to 6: the section and question levels above belong to the page).
 - Code blocks: `<pre>`; the language comes from a `language-x`, `lang-x` or
   `highlight-x` class or a `data-language` attribute on the pre, its `code`
-  child, or the two elements around it (see writers/html.py `language_class`).
+  child, or the two elements around it (the site's and the cards' `language-x`).
   The code is the pre's text minus one final newline.
 - Whitespace: a run of spaces that holds a line break is source formatting and
   becomes one space (like a browser); block edges are trimmed; other spaces,
@@ -39,6 +39,7 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import PreformattedString
 
+from pipeline.formats import FIGURE_CLASS, FIGURES_FOLDER
 from pipeline.model import (
     Block,
     Code,
@@ -58,7 +59,6 @@ from pipeline.model import (
     subheading_level,
 )
 from pipeline.sanitize import safe_url
-from pipeline.writers.html import FIGURE_CLASS
 
 # --- vocabulary --------------------------------------------------------------
 
@@ -276,7 +276,7 @@ def figure_block(figure: Tag) -> Image:
     alt = img.get("alt") if isinstance(img, Tag) else ""
     caption = figure.find("figcaption")
     text = _one_line(_text(caption, line_break=" ")).strip(_HTML_SPACE) if isinstance(caption, Tag) else ""
-    return Image(alt if isinstance(alt, str) else "", f"figures/{name}.svg", text)
+    return Image(alt if isinstance(alt, str) else "", f"{FIGURES_FOLDER}/{name}.svg", text)
 
 
 def code_block(pre: Tag) -> CodeBlock:

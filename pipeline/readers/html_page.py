@@ -7,7 +7,7 @@ an introduction, a table of contents, one `h2` per section, each question a
 then the references. Content itself is read by `html_fragment`.
 
 Identity: a section's slug is its `h2` id and a question's id its `details`
-id when the page has them (pages written by writers/original_html.py);
+id when the page has them (as the tests' generator of such pages writes them);
 otherwise they stay "" and `normalize` assigns them.
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, PageElement, Tag
 
 from pipeline.errors import HandbookError
+from pipeline.formats import EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, bibtex_author, footer_start
 from pipeline.model import (
     Block,
     CodeBlock,
@@ -38,13 +39,6 @@ from pipeline.readers.html_fragment import (
     is_dropped,
     is_text,
     parse_html,
-)
-from pipeline.readers.text_dump import (
-    AUTHOR_FIELD,
-    EXPAND_HINT,
-    REFERENCES_HEADINGS,
-    TOC_HEADING,
-    footer_start,
 )
 from pipeline.sanitize import web_url
 
@@ -260,7 +254,8 @@ def _handbook(page: _Page, soup: BeautifulSoup, subtitle: Tag | None, source_url
     meta = Meta(
         title=page.title or _document_title(soup),
         subtitle=_text(subtitle) if subtitle is not None else "",
-        author=_meta_content(soup, "author") or _bibtex_author(page.references),
+        author=_meta_content(soup, "author")
+        or bibtex_author(block.code for block in page.references if isinstance(block, CodeBlock)),
         source_url=source_url or _canonical_url(soup),
     )
     return Handbook(meta, tuple(page.intro), sections, _without_footer(page.references))
@@ -285,14 +280,3 @@ def _canonical_url(soup: BeautifulSoup) -> str:
     link = soup.find("link", rel="canonical")
     href = link.get("href") if isinstance(link, Tag) else None
     return (web_url(href) or "") if isinstance(href, str) else ""
-
-
-def _bibtex_author(references: list[Block]) -> str:
-    """The author from the post's "Cited as" BibTeX, as the text reader finds it."""
-    for block in references:
-        if isinstance(block, CodeBlock):
-            match = AUTHOR_FIELD.search(block.code)
-            if match:
-                last, _, first = match.group(1).partition(",")
-                return f"{first.strip()} {last.strip()}".strip()
-    return ""

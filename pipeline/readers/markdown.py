@@ -19,7 +19,15 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, read_text_input
-from pipeline.formats import BOM, INDEX_FILE, INPUTS_STAMP, REFERENCES_HEADING, SECTION_FILE
+from pipeline.formats import (
+    BOM,
+    FIGURE_STAMP,
+    FIGURES_FOLDER,
+    INDEX_FILE,
+    INPUTS_STAMP,
+    REFERENCES_HEADING,
+    SECTION_FILE,
+)
 from pipeline.model import (
     FIGURE_SRC,
     Block,
@@ -52,8 +60,6 @@ FRONT_MATTER_KEYS = ("title", "subtitle", "author", "source_url")
 # Written into the folder beside the pages, never pages themselves: normalize's
 # digest of its inputs (normalize.INPUTS_STAMP) and the owner marker (fileio).
 STATE_FILES = frozenset({INPUTS_STAMP, MARKER})
-FIGURES_FOLDER = "figures"  # the SVGs the pages show (pipeline/figures.py)
-FIGURE_STATE_FILES = frozenset({".figures.sha256"})
 
 
 def _parser() -> MarkdownIt:
@@ -377,7 +383,7 @@ def _check_figures(folder: Path, shown: set[str]) -> None:
     """Every figure the pages show is there; nothing else is (MkDocs would publish it)."""
     present = set()
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if path.name in FIGURE_STATE_FILES:
+        if path.name == FIGURE_STAMP:
             continue
         if not path.name.endswith(".svg") or path.is_symlink() or not path.is_file():
             raise HandbookError(

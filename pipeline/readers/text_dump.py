@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.code_lines import is_code_line, language, looks_like_code
 from pipeline.errors import HandbookError
+from pipeline.formats import EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, bibtex_author, footer_start
 from pipeline.model import (
     Block,
     CodeBlock,
@@ -28,22 +29,8 @@ from pipeline.model import (
     Text,
 )
 
-TOC_HEADING = "Table of Contents"
-EXPAND_HINT = "(click the triangle to expand and reveal the full answer)"
-REFERENCES_HEADINGS = ("References and Resources", "References", "Further Reading")
-# Newsletter, sign-up and captcha text that the page wraps around the post. The
-# footer runs from the first text holding one of them to the end of the page.
-FOOTER_MARKERS = (
-    "i write about ai, biotech, and a bunch of other topics",  # the newsletter box's lead
-    "subscribe to get new posts",
-    "subscribe to my newsletter",
-    "protected by recaptcha",
-    "full-screen popup",
-)
-
 BULLET = re.compile(r"^\s{1,4}•\s+(.*)$")
 NUMBERED = re.compile(r"^\s{1,4}(\d{1,3})\.\s+(.*)$")
-AUTHOR_FIELD = re.compile(r'^\s*author\s*=\s*"([^"]+)"', re.M)
 
 
 @dataclass(frozen=True)
@@ -236,30 +223,6 @@ def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[
     return tuple(questions)
 
 
-def footer_start(texts: list[str]) -> int:
-    """Where the page's footer begins among the closing texts (len(texts) if it has none).
-
-    A scrape truncated inside the footer ends with a piece of it too short to
-    hold a whole marker: a last text that a marker begins with is footer too.
-    """
-    for index, text in enumerate(texts):
-        lowered = " ".join(text.lower().split())
-        if any(marker in lowered for marker in FOOTER_MARKERS):
-            return index
-        if lowered and index == len(texts) - 1 and any(m.startswith(lowered) for m in FOOTER_MARKERS):
-            return index
-    return len(texts)
-
-
-def _author(found: list[Chunk]) -> str:
-    for chunk in found:
-        match = AUTHOR_FIELD.search(chunk.text)
-        if match:
-            last, _, first = match.group(1).partition(",")
-            return f"{first.strip()} {last.strip()}".strip()
-    return ""
-
-
 def read_text_dump(text: str, source_url: str = "") -> Handbook:
     """Read a text scrape of the page into the model, structure recovered."""
     found = chunks(text)
@@ -284,7 +247,7 @@ def read_text_dump(text: str, source_url: str = "") -> Handbook:
     meta = Meta(
         title=found[0].text.strip(),
         subtitle=found[1].text.strip() if toc_at > 1 else "",
-        author=_author(closing),
+        author=bibtex_author(c.text for c in closing),
         source_url=source_url,
     )
     return Handbook(meta, blocks(found[2:toc_at]), sections, blocks(closing))

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from pipeline.ids import slugify
 from pipeline.model import Handbook, Section, plain_text
+from pipeline.slugs import slugify
 
 STOPWORDS = frozenset(
     "a an and are as at be between by can do does for from how in into is it its of on or "

@@ -5,15 +5,17 @@ derived from ids that never change with the text: the note type's id from a
 fixed string, deck ids from the section slug, note GUIDs from the question id.
 So a re-imported deck updates its notes in place and keeps their reviews.
 Decks form one tree for the whole series, `Series::Book::Section` (the series'
-title is the caller's, from `pipeline.book.read_series`); Anki matches decks by
-name, so the names are what places a learner's cards (docs/anki.md).
+title is the caller's); Anki matches decks by name, so the names are what
+places a learner's cards (docs/anki.md). The book's slug (its folder's name)
+is the caller's too: it scopes the tags, and the ids of every book but the first.
 
 Anki updates an existing note or note type only when the incoming one is newer
 (its modification time in seconds), so each note and the note type carry the
-time their own content last changed: the caller passes a `date(key, digest)`
-function (`pipeline.note_state.NoteClock.time_of`) that the writer asks with
-a digest of each note's content. With the same input and the same dates, the
-package is the same, byte for byte.
+time their own content last changed: the caller passes `NoteDates`, a
+`time(key, digest)` function (`pipeline.note_state.NoteClock.time_of`) that the
+writer asks with a digest of each note's content, and the key it records the
+note type under. With the same input and the same dates, the package is the
+same, byte for byte.
 """
 
 from __future__ import annotations
@@ -27,27 +29,35 @@ import sqlite3
 import time
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import genanki
 
-from pipeline.book import book_slug
-from pipeline.formats import section_page
+from pipeline.formats import ANKI_FIELDS, section_page
 from pipeline.model import Handbook, Question, Section
-from pipeline.note_state import NOTE_TYPE_ROW
 from pipeline.sanitize import clean_html, safe_url, web_url
 from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
 from pipeline.writers.html import blocks_html, title_html
 
-# (key, content digest) → modification time; key is a question id or NOTE_TYPE_ROW.
+# (key, content digest) → modification time; key is a question id or the note type's key.
 Dating = Callable[[str, str], int]
+
+
+@dataclass(frozen=True)
+class NoteDates:
+    """When each note and the note type last changed: `time(key, digest)`, where a note's key
+    is its question id and the note type's is `note_type_key` (a row of the state file)."""
+
+    time: Dating
+    note_type_key: str
+
 
 # Namespace of every id below. Changing it (or a field or template name, which
 # make up the note type's schema) detaches all decks readers already have.
 ID_NAMESPACE = "handbook"
 MODEL_KEY = "handbook-model:v1"
 MODEL_NAME = "Handbook question"
-FIELDS = ("Question", "Answer", "Section", "Source", "Id")
+FIELDS = ANKI_FIELDS  # part of the note type's schema, like the names above
 TEMPLATE_NAME = "Question → Answer"
 
 QUESTION_TEMPLATE = """\
@@ -133,9 +143,9 @@ def stable_id(*parts: str) -> int:
 UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
 
 
-def book_key(handbook: Handbook) -> tuple[str, ...]:
-    slug = book_slug(handbook)
-    return () if slug in UNSCOPED_BOOKS else (slug,)
+def book_key(book: str) -> tuple[str, ...]:
+    """What scopes the ids of the book `book` (its slug): nothing for a book from before books."""
+    return () if book in UNSCOPED_BOOKS else (book,)
 
 
 def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
@@ -167,7 +177,7 @@ class DatedNote(genanki.Note):
         super().write_to_db(cursor, timestamp if self.modified is None else self.modified, deck_id, own_ids)
 
 
-def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
+def note_model(css: str = CARD_CSS, dates: NoteDates | None = None) -> DatedModel:
     """Our note type; its name, id, fields and template names must stay fixed."""
     model = DatedModel(
         stable_id(MODEL_KEY),
@@ -177,8 +187,8 @@ def note_model(css: str = CARD_CSS, date: Dating | None = None) -> DatedModel:
         css=css,
         sort_field_index=0,
     )
-    if date is not None:
-        model.modified = date(NOTE_TYPE_ROW, digest(css, QUESTION_TEMPLATE, ANSWER_TEMPLATE))
+    if dates is not None:
+        model.modified = dates.time(dates.note_type_key, digest(css, QUESTION_TEMPLATE, ANSWER_TEMPLATE))
     return model
 
 
@@ -192,11 +202,11 @@ def book_deck_name(handbook: Handbook, series: str) -> str:
     return f"{_deck_part(series)}::{_deck_part(handbook.meta.title)}"
 
 
-def deck_rename(handbook: Handbook, series: str) -> tuple[str, str] | None:
+def deck_rename(handbook: Handbook, book: str, series: str) -> tuple[str, str] | None:
     """For a book whose decks were published before the series level (`Book::Section`): the old
     top deck's name and the one a learner renames it to once, so imports land in their cards'
     decks (Anki matches decks by name; see docs/anki.md). None for a later book."""
-    return None if book_key(handbook) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
+    return None if book_key(book) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
 
 
 def deck_name(handbook: Handbook, section: Section, series: str) -> str:
@@ -214,9 +224,9 @@ def _deck_part(title: str) -> str:
     return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
 
 
-def note_tag(handbook: Handbook, section: Section) -> str:
+def note_tag(book: str, section: Section) -> str:
     """`handbook::<book>::<section>`: a tree in Anki's browser, AnkiDroid and AnkiMobile."""
-    return f"{ID_NAMESPACE}::{book_slug(handbook)}::{section.slug}"
+    return f"{ID_NAMESPACE}::{book}::{section.slug}"
 
 
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
@@ -291,27 +301,28 @@ def content_digest(
 
 def section_deck(
     handbook: Handbook,
+    book: str,
     section: Section,
     model: genanki.Model,
     site_url: str,
     series: str,
-    date: Dating | None = None,
+    dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
 ) -> genanki.Deck:
     """A section's notes; `due` is each question's position in the whole handbook."""
     deck = genanki.Deck(
-        stable_id(ID_NAMESPACE, *book_key(handbook), section.slug),
+        stable_id(ID_NAMESPACE, *book_key(book), section.slug),
         deck_name(handbook, section, series),
         description=_description(handbook),
     )
     before = sum(len(s.questions) for s in handbook.sections[: handbook.sections.index(section)])
-    tags = [note_tag(handbook, section)]
+    tags = [note_tag(book, section)]
     for position, question in enumerate(section.questions, start=before + 1):
         fields = note_fields(handbook, section, question, site_url, media)
-        guid = note_guid(question, book_key(handbook))
+        guid = note_guid(question, book_key(book))
         note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
-        if date is not None:
-            note.modified = date(question.id, content_digest(handbook, section, question, fields, tags))
+        if dates is not None:
+            note.modified = dates.time(question.id, content_digest(handbook, section, question, fields, tags))
         deck.add_note(note)
     return deck
 
@@ -326,21 +337,25 @@ def _description(handbook: Handbook) -> str:
 
 def section_decks(
     handbook: Handbook,
+    book: str,
     sections: Sequence[Section],
     *,
     series: str,
     site_url: str,
     css: str = CARD_CSS,
-    date: Dating | None = None,
+    dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
 ) -> list[genanki.Deck]:
-    """One deck per section, `Series::Book::Section`, sharing one note type; reusable in several packages.
+    """One deck per section of the book `book` (its slug), `Series::Book::Section`, sharing one
+    note type; reusable in several packages.
 
-    With `date`, every note and the note type carry their own time; without,
+    With `dates`, every note and the note type carry their own time; without,
     they take the package's.
     """
-    model = note_model(css, date)
-    return [section_deck(handbook, section, model, site_url, series, date, media) for section in sections]
+    model = note_model(css, dates)
+    return [
+        section_deck(handbook, book, section, model, site_url, series, dates, media) for section in sections
+    ]
 
 
 # The series' deck id: a key no book slug can be (slugs have no colon), and not the
@@ -348,7 +363,7 @@ def section_decks(
 SERIES_KEY = "::series"
 
 
-def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
+def parent_decks(handbook: Handbook, book: str, series: str) -> list[genanki.Deck]:
     """The whole book's package's upper decks, holding no notes: the series', then the book's
     (whose id is the one the book's top deck always had)."""
     return [
@@ -358,7 +373,7 @@ def parent_decks(handbook: Handbook, series: str) -> list[genanki.Deck]:
             description=anki_field(clean_html(f"The books of “{html.escape(series)}”.")),
         ),
         genanki.Deck(
-            stable_id(ID_NAMESPACE, *book_key(handbook)),
+            stable_id(ID_NAMESPACE, *book_key(book)),
             book_deck_name(handbook, series),
             description=_description(handbook),
         ),

@@ -5,8 +5,8 @@ stay plain text in the same spans and divs the site uses (TeX HTML-escaped;
 the DOM decodes it back before MathJax reads it). MathJax ignores a `\\\\` at
 the top level of a formula, where KaTeX breaks the line, so such a display
 formula is wrapped in `gathered` here (and only here: the site keeps KaTeX's
-own behaviour); its div is marked `multiline` so `canonical_field` can give
-back the TeX exactly as written.
+own behaviour); its div is marked `multiline` so `pipeline.formats.canonical_field`
+can give back the TeX exactly as written.
 
 Code is highlighted with Pygments classes, styled by the note type's CSS
 (`CODE_CSS`): a light theme, and a dark one under Anki's night-mode classes.
@@ -25,6 +25,7 @@ import re
 
 from pygments.formatters import HtmlFormatter
 
+from pipeline.formats import MULTILINE_CLOSE, MULTILINE_OPEN
 from pipeline.writers.html import HtmlStyle, arithmatex_inline, pygments_block
 
 # Pygments styles whose every token colour passes WCAG AA (4.5:1) on its own
@@ -32,10 +33,6 @@ from pipeline.writers.html import HtmlStyle, arithmatex_inline, pygments_block
 LIGHT_CODE_STYLE = "default"
 DARK_CODE_STYLE = "github-dark"
 NIGHT_MODE = (".nightMode", ".night_mode")
-
-_MULTILINE_OPEN = '<div class="arithmatex multiline">\\[\\begin{gathered}'
-_MULTILINE_CLOSE = "\\end{gathered}\\]</div>"
-_MULTILINE = re.compile(re.escape(_MULTILINE_OPEN) + "(.*?)" + re.escape(_MULTILINE_CLOSE), re.S)
 
 # Every character that would form one of Anki's pairs with the next one.
 _TEMPLATE_PAIRS = re.compile(r"\{(?=\{)|\}(?=\})|:(?=:)")
@@ -93,13 +90,8 @@ def mathjax_display(tex: str) -> str:
     """A display formula for Anki's MathJax: multi-line ones wrapped in `gathered`."""
     escaped = html.escape(tex, quote=False)
     if has_top_level_break(tex):
-        return f"{_MULTILINE_OPEN}{escaped}{_MULTILINE_CLOSE}"
+        return f"{MULTILINE_OPEN}{escaped}{MULTILINE_CLOSE}"
     return f'<div class="arithmatex">\\[{escaped}\\]</div>'
-
-
-def canonical_field(field_html: str) -> str:
-    """A field as the HTML writer would have made it: `gathered` wrappers undone."""
-    return _MULTILINE.sub(r'<div class="arithmatex">\\[\1\\]</div>', field_html)
 
 
 ANKI_STYLE = HtmlStyle(

@@ -17,6 +17,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from pipeline.formats import FIGURE_CLASS, FIGURES_FOLDER
 from pipeline.model import (
     Block,
     Code,
@@ -43,7 +44,7 @@ class HtmlStyle:
     display_math: Callable[[str], str]
     code_block: Callable[[str, str], str]
     # Where a figure's SVG is found from the page or card (given its name).
-    image_url: Callable[[str], str] = lambda name: f"figures/{name}.svg"
+    image_url: Callable[[str], str] = lambda name: f"{FIGURES_FOLDER}/{name}.svg"
 
 
 def lexer_for(language: str, **options: object):
@@ -137,11 +138,6 @@ def _table_html(block: Table, style: HtmlStyle) -> str:
         for row in block.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-# Marks a figure (read back by readers/html_fragment.py); the link opens the SVG
-# full size, which is how a phone reader zooms into it.
-FIGURE_CLASS = "handbook-figure"
 
 
 def _image_html(block: Image, style: HtmlStyle) -> str:

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from pipeline.fileio import replaced_dir
-from pipeline.formats import INDEX_FILE, REFERENCES_HEADING, section_filename
+from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, REFERENCES_HEADING, section_filename
 from pipeline.model import (
     Block,
     Code,
@@ -231,5 +231,5 @@ def write_markdown(
 ) -> None:
     """Replace `directory` with the handbook's canonical Markdown (and the SVGs it shows), all or nothing."""
     files: dict[str, str | bytes] = dict(markdown_files(handbook))
-    files.update({f"figures/{name}": data for name, data in (figures or {}).items()})
+    files.update({f"{FIGURES_FOLDER}/{name}": data for name, data in (figures or {}).items()})
     write_files(files, directory, force=force)

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.formats import REFERENCES_HEADING, book_deck_file, section_deck_file
+from pipeline.formats import FIGURES_FOLDER, REFERENCES_HEADING, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
@@ -99,7 +99,7 @@ def question_search_html(question: Question, style: HtmlStyle | None = None) -> 
 def section_page(
     section: Section,
     deck_href: str = "",
-    figures_href: str = "figures/",
+    figures_href: str = f"{FIGURES_FOLDER}/",
     study_book: str = "",
 ) -> SitePage:
     """A section's page; `figures_href` is the figures' folder relative to the page; `study_book`

@@ -17,11 +17,10 @@ import pytest
 from anki.collection import Collection
 
 from pipeline.model import DisplayMath
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki_html import has_top_level_break
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
-from tests.layout import ROOT
+from tests.layout import BOOK, ROOT
 
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
 ORIGIN = "http://cards.test/"
@@ -115,7 +114,7 @@ def one_line(card: str) -> str:
 
 
 def multiline_ids() -> list[str]:
-    handbook = read_markdown(ROOT / HANDBOOK_DIR)
+    handbook = read_markdown(BOOK.handbook_dir)
     return [
         q.id
         for _, q in handbook.questions()

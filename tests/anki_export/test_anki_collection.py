@@ -15,12 +15,12 @@ from anki.collection import Collection
 from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
+from pipeline.book import markdown_book
+from pipeline.formats import canonical_field
 from pipeline.model import Handbook
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
-from pipeline.writers.anki_html import canonical_field
 from tests.anki_export.anki_fixtures import (
     REAL,
     RICH,
@@ -33,7 +33,7 @@ from tests.anki_export.anki_fixtures import (
     write_source,
 )
 from tests.builders import para
-from tests.layout import ROOT
+from tests.layout import BOOK
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -41,14 +41,14 @@ def notes_by_id(col: Collection) -> dict[str, object]:
     return {note["Id"]: note for note in (col.get_note(nid) for nid in col.find_notes(""))}
 
 
-def assert_round_trip(col: Collection, handbook: Handbook) -> None:
+def assert_round_trip(col: Collection, handbook: Handbook, book: str) -> None:
     notes = notes_by_id(col)
     for section, question in handbook.questions():
         note = notes[question.id]
         assert fragment_inlines(note["Question"]) == question.title, question.id
         assert fragment_blocks(canonical_field(note["Answer"])) == question.answer, question.id
         assert note["Section"] == section.title.replace("&", "&amp;")
-        assert note.tags == [note_tag(handbook, section)]
+        assert note.tags == [note_tag(book, section)]
 
 
 def deck_counts(col: Collection) -> dict[str, int]:
@@ -58,7 +58,7 @@ def deck_counts(col: Collection) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def canonical(canonical_decks: Path) -> tuple[Handbook, Path]:
     """The committed handbook, and the session's export of it (its book's folder of decks)."""
-    return read_markdown(ROOT / HANDBOOK_DIR), canonical_decks / REAL
+    return read_markdown(BOOK.handbook_dir), canonical_decks / REAL
 
 
 def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_combined_deck_has_a_subdeck_per_section_and_round_trips(canonical, coll
     counts = deck_counts(collection)
     for section in handbook.sections:
         assert counts[deck_name(handbook, section, SERIES)] == len(section.questions)
-    assert_round_trip(collection, handbook)
+    assert_round_trip(collection, handbook, REAL)
 
 
 def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
@@ -97,10 +97,10 @@ def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
 
 def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
     source = write_source(rich_handbook(), tmp_path / "handbook")
-    export_anki(source, tmp_path / "decks", None, site_url="")
+    export_anki(markdown_book(source), tmp_path / "decks", None, site_url="")
     import_package(collection, book_deck(tmp_path / "decks", RICH))
     handbook = read_markdown(source)
-    assert_round_trip(collection, handbook)
+    assert_round_trip(collection, handbook, RICH)
     for note in notes_by_id(collection).values():
         for value in note.fields:
             assert "{{" not in value and "}}" not in value and "::" not in value
@@ -110,7 +110,7 @@ def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
 
 def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collection) -> None:
     source = write_source(rich_handbook(), tmp_path / "handbook")
-    export_anki(source, tmp_path / "decks", ["structure"], site_url="https://example.org/hb/")
+    export_anki(markdown_book(source), tmp_path / "decks", ["structure"], site_url="https://example.org/hb/")
     import_package(collection, tmp_path / "decks" / RICH / "structure.apkg")
     link = BeautifulSoup(notes_by_id(collection)["q-structure"]["Source"], "html.parser").a
     assert link["href"] == "https://example.org/hb/02-structure/#q-structure"
@@ -118,10 +118,10 @@ def test_source_field_links_to_the_question_on_the_site(tmp_path: Path, collecti
 
 def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(ROOT / HANDBOOK_DIR, source)
+    shutil.copytree(BOOK.handbook_dir, source)
     set_mtime(source, SOURCE_TIME)
     decks = tmp_path / "decks"
-    assert export_anki(source, decks, None).timestamp == SOURCE_TIME
+    assert export_anki(markdown_book(source), decks, None).timestamp == SOURCE_TIME
     import_package(collection, book_deck(decks, REAL))
     before = {
         note.guid: (note.id, tuple(note.card_ids()))
@@ -142,7 +142,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     path.write_text(text.replace(heading, f"{heading}\n\n{edited}", 1), encoding="utf-8")
     set_mtime(source, SOURCE_TIME)
     os.utime(path, (SOURCE_TIME + 60, SOURCE_TIME + 60))  # the edit comes after the export
-    assert export_anki(source, decks, None).timestamp == SOURCE_TIME + 60
+    assert export_anki(markdown_book(source), decks, None).timestamp == SOURCE_TIME + 60
 
     log = import_package(collection, book_deck(decks, REAL))
     assert not log.conflicting and not log.new
@@ -161,8 +161,8 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
 
 def test_unchanged_export_is_left_alone_on_reimport(tmp_path: Path, collection) -> None:
     source = write_source(rich_handbook(), tmp_path / "handbook")
-    export_anki(source, tmp_path / "a", None)
-    export_anki(source, tmp_path / "b", None)
+    export_anki(markdown_book(source), tmp_path / "a", None)
+    export_anki(markdown_book(source), tmp_path / "b", None)
     assert (book_deck(tmp_path / "a", RICH)).read_bytes() == (book_deck(tmp_path / "b", RICH)).read_bytes()
     import_package(collection, book_deck(tmp_path / "a", RICH))
     log = import_package(collection, book_deck(tmp_path / "b", RICH))
@@ -173,8 +173,8 @@ def test_changed_card_css_reaches_the_note_type(tmp_path: Path) -> None:
     source = write_source(rich_handbook(), tmp_path / "handbook")
     path = str(tmp_path / "profile.anki2")
     changed = CARD_CSS + "\n.question { color: #123456; }\n"
-    export_anki(source, tmp_path / "old", None, timestamp=SOURCE_TIME)
-    export_anki(source, tmp_path / "new", None, timestamp=SOURCE_TIME + 1, css=changed)
+    export_anki(markdown_book(source), tmp_path / "old", None, timestamp=SOURCE_TIME)
+    export_anki(markdown_book(source), tmp_path / "new", None, timestamp=SOURCE_TIME + 1, css=changed)
     col = Collection(path)
     try:
         import_package(col, book_deck(tmp_path / "old", RICH))
@@ -199,7 +199,7 @@ def test_fields_are_sanitized(tmp_path: Path, collection) -> None:
         '<a href="javascript:alert(2)">this</a>.\n'
     )
     section.write_text(section.read_text(encoding="utf-8") + evil, encoding="utf-8")
-    export_anki(source, tmp_path / "decks", ["structure"])
+    export_anki(markdown_book(source), tmp_path / "decks", ["structure"])
     import_package(collection, tmp_path / "decks" / RICH / "structure.apkg")
     for note in notes_by_id(collection).values():
         for value in note.fields:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 import pipeline.anki
 from pipeline.anki import build_time, configured_site_url, export_anki
+from pipeline.book import markdown_book
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, marker_text
@@ -33,7 +34,7 @@ def test_full_export_writes_the_books_folder_every_section_and_the_whole_book(
     source: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "decks"
-    report = export_anki(source, out, None)
+    report = export_anki(markdown_book(source), out, None)
     assert listing(out) == [
         MARKER,
         RICH,
@@ -49,11 +50,11 @@ def test_full_export_writes_the_books_folder_every_section_and_the_whole_book(
 
 def test_a_full_export_replaces_its_books_folder_only(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
-    export_anki(source, out, None)
+    export_anki(markdown_book(source), out, None)
     (out / RICH / "stale.apkg").write_bytes(b"a section that is gone")
     (out / "other-book").mkdir()
     (out / "other-book" / "other-book.apkg").write_bytes(b"kept")
-    export_anki(source, out, None)
+    export_anki(markdown_book(source), out, None)
     assert "stale.apkg" not in listing(out / RICH) and (out / "other-book" / "other-book.apkg").exists()
 
 
@@ -63,18 +64,18 @@ def test_the_decks_of_before_book_folders_are_retired(source: Path, tmp_path: Pa
     (out / MARKER).write_text(marker_text(pipeline.anki.WRITER))  # decks/ as exports wrote it before
     for name in ("handbook.apkg", "basics.apkg"):
         (out / name).write_bytes(b"old")
-    export_anki(source, out, ["basics"])  # a section adds its file, removes nothing
+    export_anki(markdown_book(source), out, ["basics"])  # a section adds its file, removes nothing
     assert (out / "handbook.apkg").exists()
-    export_anki(source, out, None)
+    export_anki(markdown_book(source), out, None)
     assert sorted(p.name for p in out.iterdir()) == [MARKER, RICH]
 
 
 def test_section_export_writes_only_that_deck(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
-    export_anki(source, out, ["structure"])
+    export_anki(markdown_book(source), out, ["structure"])
     assert listing(out) == [MARKER, RICH, f"{RICH}/{MARKER}", f"{RICH}/structure.apkg"]
     (out / RICH / "other.apkg").write_bytes(b"kept")
-    export_anki(source, out, ["basics"])
+    export_anki(markdown_book(source), out, ["basics"])
     assert listing(out / RICH) == [MARKER, "basics.apkg", "other.apkg", "structure.apkg"]
 
 
@@ -84,7 +85,7 @@ def test_a_section_named_like_its_book_keeps_the_whole_books_file(tmp_path: Path
         section("more", "More", question("r", "R?", para("B."))),
         title="Test Handbook",
     )
-    report = export_anki(write_source(named, tmp_path / "handbook"), tmp_path / "decks", None)
+    report = export_anki(markdown_book(write_source(named, tmp_path / "handbook")), tmp_path / "decks", None)
     assert report.decks == ((f"{RICH}.section.apkg", 1), ("more.apkg", 1), (f"{RICH}.apkg", 2))
     assert deck_files(named, RICH) == [
         ("All sections", f"{RICH}/{RICH}.apkg"),
@@ -100,14 +101,14 @@ def test_folders_of_someone_elses_files_are_refused(source: Path, tmp_path: Path
     with pytest.raises(
         HandbookError, match=r"notes is not empty and was not written by handbook \(it holds thesis"
     ):
-        export_anki(source, notes, None)
+        export_anki(markdown_book(source), notes, None)
     decks = tmp_path / "decks"
     (decks / RICH).mkdir(parents=True)
     (decks / MARKER).write_text(marker_text(pipeline.anki.WRITER))
     (decks / RICH / "mine.txt").write_text("mine")
     for sections in (None, ["basics"]):
         with pytest.raises(HandbookError, match=f"{RICH} is not empty and was not written by handbook"):
-            export_anki(source, decks, sections)
+            export_anki(markdown_book(source), decks, sections)
     assert listing(tmp_path / "notes") == ["thesis.txt"] and listing(decks) == [
         MARKER,
         RICH,
@@ -117,7 +118,7 @@ def test_folders_of_someone_elses_files_are_refused(source: Path, tmp_path: Path
 
 def test_unknown_section_lists_the_valid_ones(source: Path, tmp_path: Path) -> None:
     with pytest.raises(HandbookError, match="unknown section 'nope'; choose from: basics, structure"):
-        export_anki(source, tmp_path / "decks", ["basics", "nope"])
+        export_anki(markdown_book(source), tmp_path / "decks", ["basics", "nope"])
     assert not (tmp_path / "decks").exists()
 
 
@@ -137,8 +138,8 @@ def test_cli_exports_a_section_and_reports_unknown_slugs(source: Path, tmp_path:
 
 
 def test_exporting_twice_gives_identical_bytes(source: Path, tmp_path: Path) -> None:
-    export_anki(source, tmp_path / "a", None)
-    export_anki(source, tmp_path / "b", None)
+    export_anki(markdown_book(source), tmp_path / "a", None)
+    export_anki(markdown_book(source), tmp_path / "b", None)
     for path in (tmp_path / "a" / RICH).iterdir():
         assert path.read_bytes() == (tmp_path / "b" / RICH / path.name).read_bytes(), path.name
 
@@ -246,11 +247,11 @@ def test_a_section_export_dates_its_changed_notes_and_keeps_the_other_rows(
     source: Path, tmp_path: Path
 ) -> None:
     state = source.parent / "question-state.tsv"
-    export_anki(source, tmp_path / "decks", None, timestamp=SOURCE_TIME)
+    export_anki(markdown_book(source), tmp_path / "decks", None, timestamp=SOURCE_TIME)
     before = state.read_text(encoding="utf-8")
     path = next(source.glob("*-structure.md"))
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    report = export_anki(source, tmp_path / "decks", ["structure"], timestamp=SOURCE_TIME + 9)
+    report = export_anki(markdown_book(source), tmp_path / "decks", ["structure"], timestamp=SOURCE_TIME + 9)
     assert report.changed == ("q-structure",)
     rows = [line.split("\t") for line in state.read_text(encoding="utf-8").splitlines()]
     old = [line.split("\t") for line in before.splitlines()]

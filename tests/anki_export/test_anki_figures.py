@@ -7,15 +7,15 @@ from pathlib import Path
 from anki.collection import Collection
 
 from pipeline.anki import export_anki
+from pipeline.book import markdown_book
 from pipeline.model import Handbook
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.writers.markdown import write_markdown
 from tests.anki_export.anki_fixtures import REAL, SOURCE_TIME, book_deck, import_package, set_mtime
 from tests.builders import figure, handbook, para, question, section
-from tests.layout import ROOT
+from tests.layout import BOOK
 from tests.session_builds import DECKS_SITE_URL, DECKS_TIMESTAMP
 
-SVG = (ROOT / HANDBOOK_DIR / "figures" / "mse-loss.svg").read_bytes()
+SVG = (BOOK.handbook_dir / "figures" / "mse-loss.svg").read_bytes()
 
 
 def figure_handbook() -> Handbook:
@@ -36,7 +36,13 @@ def export(source: Path, out: Path, svg: bytes, mtime: int) -> Path:
     set_mtime(source, mtime)
     (source / "figures" / "mse-loss.svg").touch()
     report = export_anki(
-        source, out, None, site_url="", state_file=source.parent / "state.tsv", timestamp=mtime, force=True
+        markdown_book(source),
+        out,
+        None,
+        site_url="",
+        state_file=source.parent / "state.tsv",
+        timestamp=mtime,
+        force=True,
     )
     return report.out_dir / "plots.apkg"
 
@@ -82,7 +88,7 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
     shutil.copy(out.parent / "question-state.tsv", tmp_path / "state.tsv")
     again = tmp_path / "again"
     export_anki(
-        ROOT / HANDBOOK_DIR,
+        BOOK,
         again,
         None,
         site_url=DECKS_SITE_URL,
@@ -98,9 +104,9 @@ def test_each_deck_carries_exactly_the_figures_its_notes_show(canonical_decks: P
                 assert name.encode() in collection, (deck.name, name)
                 assert (
                     package.read(number)
-                    == (ROOT / HANDBOOK_DIR / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
+                    == (BOOK.handbook_dir / "figures" / (name.split(".")[0] + ".svg")).read_bytes()
                 )
     with zipfile.ZipFile(book_deck(out, REAL)) as package:
         assert len(json.loads(package.read("media"))) == len(
-            list((ROOT / HANDBOOK_DIR / "figures").glob("*.svg"))
+            list((BOOK.handbook_dir / "figures").glob("*.svg"))
         )

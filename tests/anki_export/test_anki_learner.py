@@ -13,11 +13,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
+from pipeline.book import markdown_book
 from pipeline.note_state import read_state
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.markdown import read_markdown
 from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
-from tests.layout import ROOT
+from tests.layout import BOOK
 
 # Both in the past, so a learner's edit (dated by the clock) is newer than either.
 FIRST_EXPORT, SECOND_EXPORT = 1_700_000_000, 1_700_100_000
@@ -38,9 +38,9 @@ def add_paragraph(source: Path, question_id: str, text: str) -> None:
 
 def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(ROOT / HANDBOOK_DIR, source)
+    shutil.copytree(BOOK.handbook_dir, source)
     state, decks = tmp_path / "question-state.tsv", tmp_path / "decks"
-    first = export_anki(source, decks, None, timestamp=FIRST_EXPORT, state_file=state)
+    first = export_anki(markdown_book(source), decks, None, timestamp=FIRST_EXPORT, state_file=state)
     assert first.notes == 94 and len(first.changed) == 94
     assert {s.time for s in read_state(state).values()} == {FIRST_EXPORT}
     import_package(collection, book_deck(decks, REAL))
@@ -65,7 +65,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
 
     # 3. Upstream changes the answer of Y; re-export and re-import with the defaults.
     add_paragraph(source, y_id, "A sentence the author added later.")
-    second = export_anki(source, decks, None, timestamp=SECOND_EXPORT, state_file=state)
+    second = export_anki(markdown_book(source), decks, None, timestamp=SECOND_EXPORT, state_file=state)
     assert second.changed == (y_id,)
     times = {key: s.time for key, s in read_state(state).items()}
     assert times[y_id] == SECOND_EXPORT
@@ -83,10 +83,10 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
 
 def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: Path, collection) -> None:
     source = tmp_path / "handbook"
-    shutil.copytree(ROOT / HANDBOOK_DIR, source)
+    shutil.copytree(BOOK.handbook_dir, source)
     handbook = read_markdown(source)
     export_anki(
-        source,
+        markdown_book(source),
         tmp_path / "decks",
         None,
         site_url="https://example.org/hb/",

@@ -103,7 +103,7 @@ def in_todays_decks(collection, handbook) -> bool:
 
 def import_todays(collection, tmp_path: Path):
     """Today's whole-book deck, exported from the committed Markdown and imported with the defaults."""
-    report = export_anki(BOOK.handbook_dir, tmp_path / "decks", None, state_file=tmp_path / "state.tsv")
+    report = export_anki(BOOK, tmp_path / "decks", None, state_file=tmp_path / "state.tsv")
     log = import_package(collection, book_deck(tmp_path / "decks", REAL))
     assert report.out_dir == tmp_path / "decks" / REAL
     assert not log.new and not log.conflicting

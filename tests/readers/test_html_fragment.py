@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.katex.html import render_html
 from pipeline.model import (
     Block,
     Code,
@@ -36,7 +35,8 @@ from pipeline.readers.html_fragment import (
 from pipeline.readers.markdown import read_section
 from pipeline.writers.html import SITE_STYLE, blocks_html, pygments_block
 from pipeline.writers.markdown import blocks_markdown
-from pipeline.writers.original_html import katex_blocks_html
+from tests.generators.katex_html import render_html
+from tests.generators.original_html import katex_blocks_html
 
 # --- generated documents -----------------------------------------------------
 

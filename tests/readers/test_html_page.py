@@ -13,7 +13,6 @@ from pipeline.model import Handbook, Meta
 from pipeline.normalize import normalize
 from pipeline.readers.html_page import read_html_page
 from pipeline.writers.markdown import write_markdown
-from pipeline.writers.original_html import write_original_html
 from tests.builders import (
     code,
     code_block,
@@ -29,6 +28,7 @@ from tests.builders import (
     section,
     table,
 )
+from tests.generators.original_html import write_original_html
 from tests.layout import BOOK
 
 HANDBOOK_DIR = BOOK.handbook_dir

@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import HandbookError
+from pipeline.formats import EXPAND_HINT, TOC_HEADING
 from pipeline.model import Block, CodeBlock
-from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING, blocks, chunks, read_text_dump
+from pipeline.readers.text_dump import blocks, chunks, read_text_dump
 from tests.layout import BOOK, ROOT
 from tests.test_audit import fixture_cases
 

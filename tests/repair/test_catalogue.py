@@ -12,8 +12,8 @@ from pipeline.audit import audit_blocks
 from pipeline.model import Handbook
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
-from pipeline.writers.math_catalogue import CONSTRUCTS, random_handbook
-from pipeline.writers.text_dump import write_text_dump
+from tests.generators.math_catalogue import CONSTRUCTS, random_handbook
+from tests.generators.text_dump import write_text_dump
 
 # What issue 10 asks the catalogue to hold, by the names CONSTRUCTS gives them.
 REQUIRED = (

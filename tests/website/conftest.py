@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.paths import HANDBOOK_DIR
+from pipeline.book import markdown_book
 from pipeline.readers.markdown import read_markdown
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
+from tests.layout import BOOK
 from tests.session_builds import once_per_session, serve
 from tests.website.site_fixtures import (
     HOSTILE_MARKDOWN,
@@ -32,7 +33,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     handbook_dir = root / "handbook"
     write_markdown(sample_handbook(), handbook_dir)
     (handbook_dir / "03-hostile.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
-    report = build_site(handbook_dir, root / "site")
+    report = build_site(markdown_book(handbook_dir), root / "site")
     return BuiltSite(read_markdown(handbook_dir), root / "site", report)
 
 
@@ -44,7 +45,11 @@ def _series_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
             url,
             second,
             build_site(
-                HANDBOOK_DIR, folder / "site", more_books=[second], series_title=SERIES_TITLE, site_url=url
+                BOOK,
+                folder / "site",
+                more_books=[markdown_book(second)],
+                series_title=SERIES_TITLE,
+                site_url=url,
             ),
         )
 
@@ -61,7 +66,7 @@ def series_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def series_site(tmp_path_factory: pytest.TempPathFactory) -> SeriesSite:
     """The real handbook and a small second book (hostile title) as one site, built once."""
     folder, (_, second, report) = _series_build(tmp_path_factory)
-    return SeriesSite(folder / "site", (HANDBOOK_DIR, second), report)
+    return SeriesSite(folder / "site", (BOOK.handbook_dir, second), report)
 
 
 VIEWPORTS = {

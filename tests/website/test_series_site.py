@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from pipeline.book import markdown_book
 from pipeline.check import site_stages
 from pipeline.readers.markdown import read_markdown
 from pipeline.readers.site_pages import read_site
@@ -40,7 +41,8 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def site_problems(site_dir: Path, handbook_dirs: tuple[Path, ...]) -> list[str]:
-    layout = books_layout(handbook_dirs[0], handbook_dirs[1:], SERIES_TITLE)
+    first, *more = map(markdown_book, handbook_dirs)
+    layout = books_layout(first, more, SERIES_TITLE)
     return [stage.first_problem for book in layout.books for stage in site_stages(layout, book, site_dir)]
 
 

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from pipeline.book import markdown_book
 from pipeline.errors import HandbookError
 from pipeline.formats import SECTION_FILE
 from pipeline.model import Handbook, Question, Section
-from pipeline.paths import HANDBOOK_DIR
 from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 from pipeline.site import build_site
-from pipeline.site import source_date as site_source_date
+from pipeline.source_time import source_date as site_source_date
 from pipeline.writers.site import formula_count
+from tests.layout import BOOK
 from tests.website.site_fixtures import BuiltSite
 
 
@@ -69,7 +70,7 @@ def test_report_counts_what_was_built(canonical_site: BuiltSite) -> None:
 
 
 def test_building_twice_gives_identical_files(sample_site: BuiltSite, tmp_path: Path) -> None:
-    build_site(_handbook_dir(sample_site), tmp_path / "again")
+    build_site(markdown_book(_handbook_dir(sample_site)), tmp_path / "again")
     first = _tree(sample_site.site_dir)
     assert first == _tree(tmp_path / "again")
 
@@ -129,7 +130,7 @@ def test_a_missing_handbook_is_a_clear_error_and_keeps_the_old_site(tmp_path: Pa
     old.mkdir()
     (old / "keep.html").write_text("old")
     with pytest.raises(HandbookError, match="normalize"):
-        build_site(tmp_path / "nowhere", old)
+        build_site(markdown_book(tmp_path / "nowhere"), old)
     assert (old / "keep.html").read_text() == "old"
 
 
@@ -141,7 +142,9 @@ def test_decks_found_next_to_mkdocs_yml_are_published(sample_site: BuiltSite, tm
     (tmp_path / "decks" / book).mkdir(parents=True)
     (tmp_path / "decks" / book / f"{book}.apkg").write_bytes(b"deck")
     (tmp_path / "decks" / "handbook.apkg").write_bytes(b"a deck of the old layout, not published")
-    report = build_site(_handbook_dir(sample_site), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
+    report = build_site(
+        markdown_book(_handbook_dir(sample_site)), tmp_path / "site", config_file=tmp_path / "mkdocs.yml"
+    )
     assert (tmp_path / "site" / "decks" / book / f"{book}.apkg").read_bytes() == b"deck"
     assert not (tmp_path / "site" / "decks" / "handbook.apkg").exists()
     assert report.decks == (1, 1 + len(sample_site.handbook.sections))
@@ -161,7 +164,9 @@ def test_every_page_credits_the_author_and_links_the_original_in_its_footer(
 
 
 def test_section_pages_link_their_deck_and_neighbours_and_say_when_updated(canonical_site: BuiltSite) -> None:
-    source_date = time.strftime("%Y-%m-%d", time.gmtime(site_source_date(HANDBOOK_DIR)))  # never the clock
+    source_date = time.strftime(
+        "%Y-%m-%d", time.gmtime(site_source_date(BOOK.handbook_dir))
+    )  # never the clock
     for section, path in section_pages(canonical_site):
         soup = page_soup(path)
         deck = soup.select_one("article .study-bar a.study-deck")
@@ -185,7 +190,9 @@ def test_edit_links_point_into_the_repository_when_mkdocs_yml_names_it(
     config = Path("mkdocs.yml").read_text(encoding="utf-8").replace("pipeline/mkdocs_hooks.py", str(hooks))
     edit_uri = "https://example.org/me/handbook/edit/main/source/handbook/"
     (tmp_path / "mkdocs.yml").write_text(config + f"edit_uri: {edit_uri}\n", encoding="utf-8")
-    build_site(_handbook_dir(sample_site), tmp_path / "site", config_file=tmp_path / "mkdocs.yml")
+    build_site(
+        markdown_book(_handbook_dir(sample_site)), tmp_path / "site", config_file=tmp_path / "mkdocs.yml"
+    )
     soup = page_soup(tmp_path / "site" / "01-first" / "index.html")
     assert soup.select_one("a.md-content__button")["href"] == edit_uri + "01-first.md"
     assert soup.select_one(".md-source") is None  # no repository widget: it would call api.github.com

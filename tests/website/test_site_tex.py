@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.book import markdown_book
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
 from pipeline.site import build_site
@@ -26,7 +27,7 @@ def handbook_with(tex: str) -> Handbook:
 def test_hostile_tex_builds_no_site(tmp_path: Path) -> None:
     write_markdown(handbook_with(r"\href{javascript:alert(1)}{x}"), tmp_path / "handbook")
     with pytest.raises(HandbookError, match="question 'q-link' has a formula that cannot be published"):
-        build_site(tmp_path / "handbook", tmp_path / "site")
+        build_site(markdown_book(tmp_path / "handbook"), tmp_path / "site")
     assert not (tmp_path / "site").exists()
 
 
@@ -34,7 +35,7 @@ def test_a_web_link_in_tex_renders_as_no_link_in_chromium(browser, tmp_path: Pat
     write_markdown(
         handbook_with(r"\href{https://example.com/}{x} + \url{https://example.com/}"), tmp_path / "handbook"
     )
-    build_site(tmp_path / "handbook", tmp_path / "site")
+    build_site(markdown_book(tmp_path / "handbook"), tmp_path / "site")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from pipeline.book import markdown_book
 from pipeline.model import Meta
 from pipeline.site import build_site
 from pipeline.writers.markdown import write_markdown
@@ -48,7 +49,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     write_markdown(handbook, root / "handbook")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)  # type: ignore[arg-type]
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    build_site(root / "handbook", root / "site", site_url=url)
+    build_site(markdown_book(root / "handbook"), root / "site", site_url=url)
     server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(root / "site"))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

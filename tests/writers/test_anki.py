@@ -9,6 +9,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.formats import canonical_field
 from pipeline.model import (
     Code,
     CodeBlock,
@@ -31,6 +33,7 @@ from pipeline.readers.html_fragment import fragment_blocks
 from pipeline.writers.anki import (
     CARD_CSS,
     FIELDS,
+    NoteDates,
     apkg_bytes,
     deck_name,
     note_guid,
@@ -40,13 +43,14 @@ from pipeline.writers.anki import (
     section_decks,
     stable_id,
 )
-from pipeline.writers.anki_html import anki_field, canonical_field, has_top_level_break, mathjax_display
+from pipeline.writers.anki_html import anki_field, has_top_level_break, mathjax_display
 from pipeline.writers.html import arithmatex_display
 from tests import builders as build
 from tests.builders import para
 
 TEX = r"\mathbf{{W}}^{T} :: \left\{ x \right\}}} < 1"
 SERIES = "The Series"
+SLUG = "my-handbook-notes"  # the book's folder name
 
 
 def handbook(answer: tuple = (para("An answer."),)) -> Handbook:
@@ -60,14 +64,19 @@ def handbook(answer: tuple = (para("An answer."),)) -> Handbook:
     )
 
 
-def decks_of(book: Handbook, **options) -> list:
+def decks_of(book: Handbook, slug: str = SLUG, **options) -> list:
     """Every section's deck, in the series SERIES."""
-    return section_decks(book, book.sections, series=SERIES, **options)
+    return section_decks(book, slug, book.sections, series=SERIES, **options)
 
 
-def book_package(book: Handbook, **options) -> list:
+def book_package(book: Handbook, slug: str = SLUG, **options) -> list:
     """The decks of the whole book's package: the series', the book's, the sections'."""
-    return [*parent_decks(book, SERIES), *decks_of(book, site_url="", **options)]
+    return [*parent_decks(book, slug, SERIES), *decks_of(book, slug, site_url="", **options)]
+
+
+def dated(time: Callable[[str, str], int]) -> NoteDates:
+    """Notes dated by `time(key, digest)`, the note type under the state file's key."""
+    return NoteDates(time, "@note-type")
 
 
 def fields_of(book: Handbook, site_url: str = "") -> list[list[str]]:
@@ -102,12 +111,17 @@ def test_a_new_books_notes_and_decks_are_keyed_by_its_slug() -> None:
 
     one = handbook()
     first = replace(one, meta=Meta("Deep Learning Concepts every practicioner should know"))
-    assert book_key(first) == () and book_key(one) == ("my-handbook-notes",)
+    first_slug = "deep-learning-concepts"
+    assert book_key(first_slug) == () and book_key(SLUG) == ("my-handbook-notes",)
     question = next(q for _, q in one.questions())
-    assert note_guid(question, book_key(one)) != note_guid(question, book_key(first)) == note_guid(question)
-    ids = {d.deck_id for h in (one, first) for d in book_package(h)}
+    assert (
+        note_guid(question, book_key(SLUG))
+        != note_guid(question, book_key(first_slug))
+        == note_guid(question)
+    )
+    ids = {d.deck_id for h, s in ((one, SLUG), (first, first_slug)) for d in book_package(h, s)}
     assert len(ids) == 1 + 2 * (1 + len(one.sections))  # one series deck, shared
-    assert [d.deck_id for d in book_package(first)] == [  # the first book's ids from before books
+    assert [d.deck_id for d in book_package(first, first_slug)] == [  # the first book's ids from before books
         stable_id("handbook", "::series"),
         stable_id("handbook"),
         stable_id("handbook", "first"),
@@ -234,7 +248,7 @@ def test_each_note_carries_its_own_time_and_fixed_ids() -> None:
         seen[key] = content
         return times[key]
 
-    package = apkg_bytes(book_package(book, date=date))
+    package = apkg_bytes(book_package(book, dates=dated(date)))
     rows = _collection_rows(package, "select id, mod, flds from notes order by id")
     assert [(mod, flds.split("\x1f")[-1]) for _, mod, flds in rows] == [
         (1_700_000_100, "q-one"),
@@ -243,7 +257,7 @@ def test_each_note_carries_its_own_time_and_fixed_ids() -> None:
     ((models,),) = _collection_rows(package, "select models from col")
     assert [model["mod"] for model in json.loads(models).values()] == [1_700_000_050]
     later = {**times, "q-two": 1_800_000_000}
-    again = apkg_bytes(decks_of(book, site_url="", date=lambda k, c: later[k]))
+    again = apkg_bytes(decks_of(book, site_url="", dates=dated(lambda k, c: later[k])))
     assert _collection_rows(again, "select id from notes order by id") == [(i,) for i, _, _ in rows]
     assert set(seen) == set(times)
 
@@ -253,12 +267,12 @@ def test_the_site_address_does_not_change_a_digest() -> None:
     digests = []
     for url in ("", "https://x.org/", "https://y.org/hb/"):
         found: dict[str, str] = {}
-        decks_of(book, site_url=url, date=lambda k, c, found=found: found.setdefault(k, c) and 0)
+        decks_of(book, site_url=url, dates=dated(lambda k, c, found=found: found.setdefault(k, c) and 0))
         digests.append(found)
     assert digests[0] == digests[1] == digests[2]
     edited = handbook((Paragraph((Text("Changed."),)),))
     found = {}
-    decks_of(edited, site_url="", date=lambda k, c: found.setdefault(k, c) and 0)
+    decks_of(edited, site_url="", dates=dated(lambda k, c: found.setdefault(k, c) and 0))
     assert found["q-one"] != digests[0]["q-one"] and found["q-two"] == digests[0]["q-two"]
     assert found["@note-type"] == digests[0]["@note-type"]
 
@@ -302,7 +316,7 @@ def _collection_rows(package: bytes, query: str) -> list[tuple]:
 @pytest.mark.parametrize("timestamp", [0, 1_000_000_000])
 def test_zip_dates_come_from_the_timestamp(timestamp: int) -> None:
     book = handbook()
-    package = apkg_bytes(section_decks(book, book.sections[:1], series=SERIES, site_url=""), timestamp)
+    package = apkg_bytes(section_decks(book, SLUG, book.sections[:1], series=SERIES, site_url=""), timestamp)
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         years = {info.date_time[0] for info in archive.infolist()}
     assert years == ({1980} if timestamp == 0 else {2001})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
+from pipeline.formats import EXPAND_HINT
 from pipeline.model import formulas, question_formulas
-from pipeline.readers.text_dump import EXPAND_HINT
-from pipeline.writers.original_html import katex_blocks_html, write_original_html
 from tests.builders import code_block, display, handbook, link, math, para, question, section
+from tests.generators.original_html import katex_blocks_html, write_original_html
 
 HANDBOOK = handbook(
     section(

@@ -121,8 +121,11 @@ def test_only_a_book_published_before_the_series_needs_the_rename() -> None:
     from pipeline.writers.anki import deck_rename
 
     real = Handbook(Meta("Deep Learning Concepts every practicioner should know"), (), ())
-    assert deck_rename(real, "S <i>") == (real.meta.title, f"S ‹i›::{real.meta.title}")
-    assert deck_rename(HANDBOOK, "S") is None
+    assert deck_rename(real, "deep-learning-concepts", "S <i>") == (
+        real.meta.title,
+        f"S ‹i›::{real.meta.title}",
+    )
+    assert deck_rename(HANDBOOK, "the-handbook", "S") is None
 
 
 def test_no_script_from_content_reaches_the_html() -> None:

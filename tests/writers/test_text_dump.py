@@ -6,7 +6,6 @@ from pipeline.errata import read_errata
 from pipeline.model import CodeBlock, Heading, Image, Table
 from pipeline.readers.text_dump import read_text_dump
 from pipeline.repair import repair
-from pipeline.writers.text_dump import write_text_dump
 from tests.builders import (
     bullets,
     code_block,
@@ -19,6 +18,7 @@ from tests.builders import (
     section,
     table,
 )
+from tests.generators.text_dump import write_text_dump
 from tests.layout import BOOK
 
 OWN = handbook(

@@ -11,6 +11,7 @@ output back and repairing it must give the handbook again.
 from __future__ import annotations
 
 from pipeline import katex
+from pipeline.formats import EXPAND_HINT, TOC_HEADING
 from pipeline.model import (
     Block,
     Code,
@@ -29,7 +30,6 @@ from pipeline.model import (
     Text,
     question_formulas,
 )
-from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.repair.math import scraped
 
 FOOTER = "Subscribe to get new posts by email.\n\nThis site is protected by reCAPTCHA."

@@ -15,11 +15,10 @@ import html
 import re
 from collections.abc import Callable
 
-from pipeline.formats import REFERENCES_HEADING
-from pipeline.katex.html import render_html
+from pipeline.formats import EXPAND_HINT, REFERENCES_HEADING, TOC_HEADING
 from pipeline.model import Block, Handbook, Inline, Question, Section, question_formulas
-from pipeline.readers.text_dump import EXPAND_HINT, TOC_HEADING
 from pipeline.writers.html import HtmlStyle, blocks_html, pygments_block, title_html
+from tests.generators.katex_html import render_html
 
 KATEX_CSS = "https://cdn.jsdelivr.net/npm/katex@0.19.1/dist/katex.min.css"
 FOOTER = "I write about AI, Biotech, and a bunch of other topics. Subscribe to get new posts by email!"

@@ -1,6 +1,6 @@
 """Random handbooks built from a catalogue of the constructs a KaTeX page holds.
 
-Written through `pipeline.writers.text_dump`, they are damaged exactly the way the
+Written through `tests.generators.text_dump`, they are damaged exactly the way the
 seed was, so `read_text_dump` + `repair` must give them back: the property test
 in tests/repair/ and benchmarks/bench_formulas.py both draw from here.
 

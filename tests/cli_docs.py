@@ -2,7 +2,7 @@
 
 Regenerate it after changing a command (a test fails while it is stale):
 
-    .venv/bin/python -m pipeline.cli_docs
+    .venv/bin/python -m tests.cli_docs
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pipeline.cli import main
 from pipeline.fileio import write_atomic
 
 CLI_DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"  # in this checkout
-REGENERATE = ".venv/bin/python -m pipeline.cli_docs"
+REGENERATE = ".venv/bin/python -m tests.cli_docs"
 HELP_WIDTH = 78  # what --help prints in any terminal 80 columns or wider
 
 HEADER = f"""\
