@@ -23,6 +23,11 @@ LETTERS = re.compile(r"[^\W\d_]+")
 # The list pyspellchecker's `SpellChecker("en")` loads, read the way it reads it
 # (its spelling machinery, four times slower to set up, is not needed here).
 ENGLISH = ("spellchecker", "resources/en.json.gz")
+# A letter alone is a word only as these; otherwise it is a symbol (`f`, `x`).
+ONE_LETTER_WORDS = frozenset({"a", "i"})
+# Two letters are a word if English uses them this often (`to`, `of`, `no`), not
+# a symbol or an abbreviation the list happens to hold (`rb`, `ti`, `ne`).
+TWO_LETTER_COUNT = 1_000_000
 
 
 @functools.cache
@@ -31,11 +36,13 @@ def english() -> frozenset[str]:
     data = pkgutil.get_data(*ENGLISH)
     if data is None:
         raise HandbookError("pyspellchecker's English word list is missing: run bin/setup")
-    return frozenset(word.lower() for word in json.loads(gzip.decompress(data)))
-
-
-# A letter alone is a word only as these; otherwise it is a symbol (`f`, `x`).
-ONE_LETTER_WORDS = frozenset({"a", "i"})
+    counts: dict[str, int] = json.loads(gzip.decompress(data))
+    return (
+        frozenset(
+            word.lower() for word, count in counts.items() if len(word) > 2 or count >= TWO_LETTER_COUNT
+        )
+        | ONE_LETTER_WORDS
+    )
 
 
 class Words:
@@ -49,6 +56,4 @@ class Words:
     def known(self, run: str) -> bool:
         """Whether a run of letters is a word (in any case)."""
         word = run.lower()
-        if len(word) == 1:
-            return word in ONE_LETTER_WORDS
         return word in self._own or word in english()
