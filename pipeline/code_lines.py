@@ -104,6 +104,16 @@ def is_surely_code(line: str) -> bool:
     return any(sign in SURE_SIGNS for sign in code_signs(line))
 
 
+# The sure signs a sentence cannot have even by chance (a paragraph may open with
+# `-- Name`, name `x->y`, say `long term,`, end on `else`).
+SENTENCE_FREE = frozenset(SURE_SIGNS) - {"comment", "indented", "pseudocode", "declaration", "scope"}
+
+
+def reads_as_code(line: str) -> bool:
+    """A line of a paragraph that is code, not prose."""
+    return bool(SENTENCE_FREE.intersection(code_signs(line)))
+
+
 def looks_like_code(lines: tuple[str, ...] | list[str]) -> bool:
     """Lines that are code beyond doubt: one line no prose has, or lines that all look
     like code. A glued table row can look like an assignment (`Linearx=yx = y`), but

@@ -37,10 +37,10 @@ CASES = fixture_cases(FIXTURES)
 
 
 def test_every_kind_has_cases() -> None:
-    from pipeline.audit import DETECTORS
+    from pipeline.audit import KINDS
 
     found = {line.split(":")[0] for _, _, expected in CASES for line in expected}
-    assert found == set(DETECTORS)
+    assert found == set(KINDS)
 
 
 @pytest.mark.parametrize(("title", "answer", "expected"), CASES, ids=[c[0] for c in CASES])
