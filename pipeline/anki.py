@@ -235,7 +235,7 @@ def _retire_flat_layout(out_dir: Path) -> None:
 
 def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[int, str]:
     """The current source time in seconds, and where it came from (see module doc)."""
-    modules = [Path(m.__file__) for m in CARD_MODULES]  # type: ignore[arg-type]
+    modules = [Path(m.__file__) for m in CARD_MODULES if m.__file__]
     figures = sorted((handbook_dir / FIGURES_FOLDER).glob("*.svg"))
     return source_time(sorted(handbook_dir.glob("*.md")) + figures + modules + list(extra_inputs))
 

@@ -42,14 +42,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import assert_never
 
 from pipeline.code_lines import looks_like_code, reads_as_code
 from pipeline.errors import HandbookError
 from pipeline.model import (
     Block,
     Code,
+    CodeBlock,
+    DisplayMath,
     Handbook,
     Heading,
+    Image,
     Inline,
     Link,
     ListBlock,
@@ -171,26 +175,38 @@ class Line:
 
 
 def _prose_of(inline: Inline) -> str:
-    if isinstance(inline, Text):
-        return inline.text
-    if isinstance(inline, Math):
-        return f"${inline.tex}$"
-    return "`code`" if isinstance(inline, Code) else ""
+    """One inline of a line flattened by `flat_inlines` (a link's text is its children's)."""
+    match inline:
+        case Text():
+            return inline.text
+        case Math():
+            return f"${inline.tex}$"
+        case Code():
+            return "`code`"
+        case Link():
+            return ""
+        case _:
+            assert_never(inline)
 
 
 def lines(blocks: tuple[Block, ...]) -> Iterator[tuple[Line, Block | None]]:
     """Every line of prose in some blocks, with the block after the line's own."""
     for index, block in enumerate(blocks):
         after = blocks[index + 1] if index + 1 < len(blocks) else None
-        if isinstance(block, (Paragraph, Heading)):
-            yield Line(block.inlines), after
-        elif isinstance(block, ListBlock):
-            yield from ((Line(item), after) for item in block.items)
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                yield from ((Line(cell), after) for cell in row)
-        elif isinstance(block, Quote):
-            yield from lines(block.blocks)
+        match block:
+            case Paragraph() | Heading():
+                yield Line(block.inlines), after
+            case ListBlock():
+                yield from ((Line(item), after) for item in block.items)
+            case Table():
+                for row in (block.header, *block.rows):
+                    yield from ((Line(cell), after) for cell in row)
+            case Quote():
+                yield from lines(block.blocks)
+            case DisplayMath() | CodeBlock() | Image():
+                pass
+            case _:
+                assert_never(block)
 
 
 def _quote(text: str, start: int, end: int) -> str:
@@ -433,7 +449,8 @@ def read_accepted(path: Path) -> list[Acceptance]:
     """The reviewed acceptances (none if the file does not exist).
 
     Read like `errata.read_errata` reads its entries; kept apart on purpose, as
-    the errata file's presence rules are its own (issue 16).
+    the errata file's presence rules are its own (a missing errata file is an error
+    once the Markdown was made with one; a missing acceptance list accepts nothing).
     """
     if not path.exists():
         return []

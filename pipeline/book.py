@@ -30,6 +30,7 @@ import json
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import overload
 
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
@@ -79,8 +80,18 @@ class Manifest:
         return cls(**fields)
 
 
-def _part(name: str) -> property:
-    return property(lambda book: book.folder / name, doc=f"The book's {name}.")
+class _Part:
+    """A file or folder of a book, by its name in the book's folder."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, book: None, owner: type[Book]) -> _Part: ...
+    @overload
+    def __get__(self, book: Book, owner: type[Book] | None = None) -> Path: ...
+    def __get__(self, book: Book | None, owner: type[Book] | None = None) -> Path | _Part:
+        return self if book is None else book.folder / self.name
 
 
 @dataclass(frozen=True)
@@ -95,12 +106,12 @@ class Book:
     folder: Path
     markdown: Path | None = None
 
-    raw_dir = _part("raw")
-    errata_file = _part("errata.toml")
-    ids_file = _part("question-ids.tsv")
-    state_file = _part("question-state.tsv")
-    audit_file = _part("audit-accepted.toml")
-    figures_dir = _part("figures")
+    raw_dir = _Part("raw")
+    errata_file = _Part("errata.toml")
+    ids_file = _Part("question-ids.tsv")
+    state_file = _Part("question-state.tsv")
+    audit_file = _Part("audit-accepted.toml")
+    figures_dir = _Part("figures")
 
     @property
     def handbook_dir(self) -> Path:
@@ -291,10 +302,9 @@ def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
     """The stamp's text: one line per input, its name and sha256 (`-` when it is absent)."""
     lines = []
     for role, path in (("snapshot", snapshot), ("errata", errata_file)):
-        present = path is not None and path.exists()
         digest = (
             hashlib.sha256(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")).hexdigest()
-            if present
+            if path is not None and path.exists()
             else "-"
         )
         lines.append(f"{role} {path.name if path is not None else '-'} {digest}\n")

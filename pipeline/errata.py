@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import HandbookError
 from pipeline.fileio import read_text_input
-from pipeline.model import Handbook, Question
+from pipeline.model import Handbook, Question, map_questions
 from pipeline.readers.markdown import read_index, read_section
 from pipeline.writers.markdown import index_markdown, question_markdown
 
@@ -57,7 +57,7 @@ def read_errata(path: Path) -> list[Correction]:
         note = entry.get("note", "")
         if not isinstance(note, str) or "\n" in note.strip():
             raise HandbookError(f"{path}: errata entry #{number} has a note that is not one line")
-        corrections.append(Correction(*(entry[f] for f in FIELDS), note=note.strip()))
+        corrections.append(Correction(**{f: entry[f] for f in FIELDS}, note=note.strip()))
     return corrections
 
 
@@ -130,5 +130,4 @@ def apply_errata(handbook: Handbook, corrections: list[Correction]) -> tuple[Han
         corrected = apply_correction(by_id[correction.question], correction, label)
         if corrected is not None:
             by_id[correction.question], changed = corrected, changed + 1
-    sections = tuple(replace(s, questions=tuple(by_id[q.id] for q in s.questions)) for s in handbook.sections)
-    return replace(handbook, sections=sections), changed
+    return map_questions(handbook, lambda _, question: by_id[question.id]), changed

@@ -25,7 +25,18 @@ from pathlib import Path
 from pipeline import katex
 from pipeline.errors import HandbookError
 from pipeline.fileio import read_text_input, tsv_text
-from pipeline.model import Code, Handbook, Inline, Math, Text, flat_inlines, plain_text
+from pipeline.model import (
+    Code,
+    Handbook,
+    Inline,
+    Math,
+    Question,
+    Section,
+    Text,
+    flat_inlines,
+    map_questions,
+    plain_text,
+)
 from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
@@ -133,21 +144,20 @@ def assign_ids(
     taken = {a.id for a in known}
     renderings = _renderings(handbook)
     result: list[Assignment] = []
-    sections = []
-    for section in handbook.sections:
-        questions = []
-        for question in section.questions:
-            text = plain_text(question.title)
-            found = _match(text, section.slug, unused)
-            if found:
-                unused.remove(found)
-                qid = found.id
-            else:
-                qid = _new_id(seen_words(question.title, renderings), taken)
-                taken.add(qid)
-            result.append(Assignment(qid, section.slug, text))
-            questions.append(replace(question, id=qid))
-        sections.append(replace(section, questions=tuple(questions)))
+
+    def identified(section: Section, question: Question) -> Question:
+        text = plain_text(question.title)
+        found = _match(text, section.slug, unused)
+        if found:
+            unused.remove(found)
+            qid = found.id
+        else:
+            qid = _new_id(seen_words(question.title, renderings), taken)
+            taken.add(qid)
+        result.append(Assignment(qid, section.slug, text))
+        return replace(question, id=qid)
+
+    handbook = map_questions(handbook, identified)
     dropped = [a for a in unused if a.section != DROPPED]
     if dropped and not allow_dropped:
         first = dropped[0]
@@ -157,4 +167,4 @@ def assign_ids(
             "If they were removed on purpose, run `handbook normalize --allow-dropped`"
         )
     result += [replace(a, section=DROPPED) for a in unused]
-    return replace(handbook, sections=tuple(sections)), result
+    return handbook, result

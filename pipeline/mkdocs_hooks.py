@@ -31,11 +31,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -64,6 +66,9 @@ from pipeline.writers.site import (
     search_html,
     section_page,
 )
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # only `mkdocs serve` loads it
 
 ASSETS = Path(__file__).with_name("site_assets")
 KATEX_FILES = ("katex.min.js", "katex.min.css")
@@ -123,10 +128,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def on_serve(server: object, config: MkDocsConfig, builder: object) -> object:
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
     """`mkdocs serve` watches docs_dir; the later books' folders too."""
     for book in _layout_now().books[1:]:
-        server.watch(str(book.handbook_dir))  # type: ignore[attr-defined]
+        server.watch(str(book.handbook_dir))
     return server
 
 
@@ -196,10 +201,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     layout = _layout_now()
     if not layout.several:
         return nav
-    sections, pages = [], []
+    sections: list[StructureItem] = []
+    pages: list[Page] = []
     for book in layout.books:
         own = [page for page in nav.pages if layout.book_of(page.file.src_uri)[0] == book]
-        section = Section(text_html(_build.handbooks[book.slug].meta.title or book.slug), own)
+        children: list[StructureItem] = list(own)
+        section = Section(text_html(_build.handbooks[book.slug].meta.title or book.slug), children)
         for page in own:
             page.parent = section
         sections.append(section)
@@ -237,7 +244,7 @@ def _page_meta(page: Page, view: SitePage, book: SiteBook) -> dict[str, str]:
     several books every book's home is in its book's section, so none is MkDocs'
     homepage and each shows its book's title under the series' name.)
     """
-    meta = {} if page.is_homepage else {"title": text_html(view.title)}
+    meta: dict[str, str] = {} if page.is_homepage else {"title": text_html(view.title)}
     meta["revision_date"] = _build.updated[book.slug]  # Material's "last update" line
     return meta
 
@@ -325,7 +332,9 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
 
 
 @event_priority(-100)  # after the search plugin has indexed the flat rendering
-def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+def on_page_context(
+    context: dict[str, object], page: Page, config: MkDocsConfig, nav: object
+) -> dict[str, object]:
     view = _build.pages.get(page.file.src_uri)
     if view is not None:
         page.content = reader_html(view)

@@ -5,13 +5,19 @@ matter. Answers are blocks (paragraphs, sub-headings, math, code, lists, tables,
 quotes); blocks hold inlines. Both are closed sets of small
 frozen dataclasses, so a writer can dispatch on the type and nothing is mutated
 on the way from the snapshot to the site and the decks.
+
+Every dispatch over them is a `match` ending in `typing.assert_never`, so the
+type checker names each one that a new variant would leave out. Passes that
+rebuild a handbook go through one traversal, `map_sections`, `map_questions`
+and `map_blocks` (pandoc's `walk`), instead of a loop of their own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TypeVar, assert_never, cast
 
 # --- inlines ---------------------------------------------------------------
 
@@ -190,25 +196,75 @@ class Handbook:
         raise KeyError(slug)
 
 
+_Item = TypeVar("_Item")  # an inline, or a reader's own stand-in for one
+
 # --- walking ---------------------------------------------------------------
+
+
+def map_sections(handbook: Handbook, change: Callable[[Section], Section]) -> Handbook:
+    """The handbook with every section changed by `change`."""
+    return replace(handbook, sections=tuple(change(section) for section in handbook.sections))
+
+
+def map_questions(handbook: Handbook, change: Callable[[Section, Question], Question]) -> Handbook:
+    """The handbook with every question changed by `change(its section, it)`, in reading order."""
+
+    def section(old: Section) -> Section:
+        return replace(old, questions=tuple(change(old, question) for question in old.questions))
+
+    return map_sections(handbook, section)
+
+
+def map_blocks(blocks: tuple[Block, ...], change: Callable[[Block], Block]) -> tuple[Block, ...]:
+    """Every block changed by `change`, a quote's own blocks first (bottom-up, as pandoc's walk)."""
+    return tuple(change(_map_inner(block, change)) for block in blocks)
+
+
+def _map_inner(block: Block, change: Callable[[Block], Block]) -> Block:
+    """The blocks a block holds, changed (only a quote holds blocks)."""
+    match block:
+        case Quote():
+            return replace(block, blocks=map_blocks(block.blocks, change))
+        case Paragraph() | Heading() | DisplayMath() | CodeBlock() | ListBlock() | Table() | Image():
+            return block
+        case _:
+            assert_never(block)
+
+
+def all_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Every block, in reading order, a quote's own blocks after it (pandoc's `query`)."""
+    for block in blocks:
+        yield block
+        match block:
+            case Quote():
+                yield from all_blocks(block.blocks)
+            case Paragraph() | Heading() | DisplayMath() | CodeBlock() | ListBlock() | Table() | Image():
+                pass
+            case _:
+                assert_never(block)
 
 
 def block_inlines(block: Block) -> Iterator[Inline]:
     """Every inline directly held by a block (not descending into links)."""
-    if isinstance(block, (Paragraph, Heading)):
-        yield from block.inlines
-    elif isinstance(block, ListBlock):
-        for item in block.items:
-            yield from item
-    elif isinstance(block, Table):
-        for cell in block.header:
-            yield from cell
-        for row in block.rows:
-            for cell in row:
+    match block:
+        case Paragraph() | Heading():
+            yield from block.inlines
+        case ListBlock():
+            for item in block.items:
+                yield from item
+        case Table():
+            for cell in block.header:
                 yield from cell
-    elif isinstance(block, Quote):
-        for inner in block.blocks:
-            yield from block_inlines(inner)
+            for row in block.rows:
+                for cell in row:
+                    yield from cell
+        case Quote():
+            for inner in block.blocks:
+                yield from block_inlines(inner)
+        case DisplayMath() | CodeBlock() | Image():
+            pass
+        case _:
+            assert_never(block)
 
 
 def flat_inlines(inlines: tuple[Inline, ...]) -> Iterator[Inline]:
@@ -223,23 +279,22 @@ def flat_inlines(inlines: tuple[Inline, ...]) -> Iterator[Inline]:
 def formulas(blocks: tuple[Block, ...]) -> Iterator[tuple[str, bool]]:
     """Every formula in some blocks, as (tex, is_display)."""
     for block in blocks:
-        if isinstance(block, DisplayMath):
-            yield block.tex, True
-        elif isinstance(block, Quote):
-            yield from formulas(block.blocks)
-        else:
-            for inline in flat_inlines(tuple(block_inlines(block))):
-                if isinstance(inline, Math):
-                    yield inline.tex, False
+        match block:
+            case DisplayMath():
+                yield block.tex, True
+            case Quote():
+                yield from formulas(block.blocks)
+            case Paragraph() | Heading() | CodeBlock() | ListBlock() | Table() | Image():
+                for inline in flat_inlines(tuple(block_inlines(block))):
+                    if isinstance(inline, Math):
+                        yield inline.tex, False
+            case _:
+                assert_never(block)
 
 
 def images(blocks: tuple[Block, ...]) -> Iterator[Image]:
     """Every figure in some blocks, in reading order."""
-    for block in blocks:
-        if isinstance(block, Image):
-            yield block
-        elif isinstance(block, Quote):
-            yield from images(block.blocks)
+    return (block for block in all_blocks(blocks) if isinstance(block, Image))
 
 
 def handbook_images(handbook: Handbook) -> list[Image]:
@@ -257,25 +312,27 @@ def question_formulas(question: Question) -> list[tuple[str, bool]]:
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """Inlines as text, math kept as $tex$ (for ids, search, messages)."""
-    parts = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            parts.append(inline.text)
-        elif isinstance(inline, Math):
-            parts.append(f"${inline.tex}$")
-        elif isinstance(inline, Code):
-            parts.append(inline.text)
-        else:
-            parts.append(plain_text(inline.children))
-    return "".join(parts)
+    return "".join(_plain_text(inline) for inline in inlines)
 
 
-def merge_text(items: list) -> list:
+def _plain_text(inline: Inline) -> str:
+    match inline:
+        case Text() | Code():
+            return inline.text
+        case Math():
+            return f"${inline.tex}$"
+        case Link():
+            return plain_text(inline.children)
+        case _:
+            assert_never(inline)
+
+
+def merge_text(items: Iterable[_Item]) -> list[_Item]:
     """Adjacent Text items joined into one (other items kept as they are)."""
-    merged: list = []
+    merged: list[_Item] = []
     for item in items:
         if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + item.text)
+            merged[-1] = cast(_Item, Text(merged[-1].text + item.text))  # a Text is one of the items
         else:
             merged.append(item)
     return merged

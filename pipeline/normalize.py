@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import katex
-from pipeline.audit import AuditReport, audit, read_accepted, review
+from pipeline.audit import Acceptance, AuditReport, audit, read_accepted, review
 from pipeline.book import (
     Book,
     Manifest,
@@ -28,7 +28,7 @@ from pipeline.figures import FigureReport, figure_files
 from pipeline.fileio import check_output_dir, write_atomic
 from pipeline.formats import FIGURES_FOLDER, INPUTS_STAMP
 from pipeline.ids import ids_tsv, read_ids
-from pipeline.model import CodeBlock, Handbook, Quote, handbook_images, question_formulas
+from pipeline.model import CodeBlock, Handbook, all_blocks, handbook_images, question_formulas
 from pipeline.readers import reader_for_file
 from pipeline.readers.markdown import read_files
 from pipeline.repair import RepairLog
@@ -78,12 +78,7 @@ def validate_formulas(handbook: Handbook) -> int:
 
 
 def count_code_blocks(handbook: Handbook) -> int:
-    def count(blocks: tuple) -> int:
-        return sum(
-            1 if isinstance(b, CodeBlock) else count(b.blocks) if isinstance(b, Quote) else 0 for b in blocks
-        )
-
-    return sum(count(q.answer) for _, q in handbook.questions())
+    return sum(isinstance(b, CodeBlock) for _, q in handbook.questions() for b in all_blocks(q.answer))
 
 
 def normalize_paths(
@@ -101,7 +96,6 @@ def normalize_paths(
     A snapshot that is a book's own is that book; any other is a dump that
     belongs to no book, normalized into `out_dir` with only the files named.
     """
-    options = {"allow_dropped": allow_dropped, "force": force}
     if snapshot is not None:
         owner = next(
             (
@@ -112,18 +106,25 @@ def normalize_paths(
             None,
         )
         if owner is not None:
-            return [normalize_book(owner, out_dir, errata_file, ids_file, **options)]
+            return [
+                normalize_book(
+                    owner, out_dir, errata_file, ids_file, allow_dropped=allow_dropped, force=force
+                )
+            ]
         if out_dir is None:
             read_snapshot_text(snapshot)  # a snapshot that cannot be one says so first
             raise HandbookError(
                 f"{snapshot} is no book's snapshot: pass --out DIR for its Markdown "
                 "(or `handbook scrape` it to make it a book)"
             )
-        return [normalize(snapshot, out_dir, errata_file, ids_file, **options)]
+        return [normalize(snapshot, out_dir, errata_file, ids_file, allow_dropped=allow_dropped, force=force)]
     books = select_books(slugs)
     if len(books) != 1 and (out_dir or errata_file or ids_file):
         raise HandbookError("--out, --errata and --ids need one book: name it with --book")
-    return [normalize_book(book, out_dir, errata_file, ids_file, **options) for book in books]
+    return [
+        normalize_book(book, out_dir, errata_file, ids_file, allow_dropped=allow_dropped, force=force)
+        for book in books
+    ]
 
 
 def normalize_if_stale(book: Book, *, force: bool = False) -> NormalizeReport | None:
@@ -198,10 +199,11 @@ def _write(
     it holds and what was drawn."""
     check_formulas(handbook)
     formulas = validate_formulas(handbook)
-    files = markdown_files(handbook)
-    if read_files(files) != handbook:
+    pages = markdown_files(handbook)
+    if read_files(pages) != handbook:
         raise HandbookError("internal error: the canonical Markdown does not read back the same")
     figures = figures_of(handbook, figures_dir, out_dir)
+    files: dict[str, str | bytes] = dict(pages)
     files.update({f"{FIGURES_FOLDER}/{name}": data for name, data in figures[0].items()})
     files[INPUTS_STAMP] = stamp
     write_files(files, out_dir, force=force)
@@ -212,7 +214,7 @@ def _report(
     handbook: Handbook,
     log: RepairLog,
     applied: int,
-    accepted: list,
+    accepted: list[Acceptance],
     formulas: int,
     figures: FigureReport,
 ) -> NormalizeReport:

@@ -173,7 +173,9 @@ class _Deadline:
         class _HTTPS(urllib.request.HTTPSHandler):
             def https_open(self, req):  # type: ignore[no-untyped-def]
                 return self.do_open(
-                    deadline._connection(http.client.HTTPSConnection), req, context=self._context
+                    deadline._connection(http.client.HTTPSConnection),
+                    req,
+                    context=self._context,  # type: ignore[attr-defined]  # the handler's own, set by its __init__
                 )
 
         return urllib.request.build_opener(_HTTP, _HTTPS)
@@ -224,7 +226,7 @@ def _fetch_once(url: str, options: FetchOptions) -> str:
             if not deadline.expired:
                 raise
             text = None  # the cut-off connection shows as any error, or as a short page
-        if deadline.expired:
+        if deadline.expired or text is None:  # None: the request failed as the deadline passed
             raise _Retry(f"no complete answer within {options.timeout:g} s")
         return text
 

@@ -134,11 +134,14 @@ class NodeWorker:
         """Send one batch and wait at most `timeout` s for its line (writing can block too)."""
         box: queue.Queue[str] = queue.Queue()
 
+        stdin, stdout = process.stdin, process.stdout  # both pipes: _start asks for them
+        assert stdin is not None and stdout is not None
+
         def talk() -> None:
             try:
-                process.stdin.write(payload)  # type: ignore[union-attr]
-                process.stdin.flush()  # type: ignore[union-attr]
-                box.put(process.stdout.readline())  # type: ignore[union-attr]
+                stdin.write(payload)
+                stdin.flush()
+                box.put(stdout.readline())
             except (OSError, ValueError):
                 box.put("")
 
@@ -166,7 +169,8 @@ class NodeWorker:
     def close(self) -> None:
         if self._process is not None and self._process.poll() is None:
             try:
-                self._process.stdin.close()  # type: ignore[union-attr]
+                if self._process.stdin is not None:
+                    self._process.stdin.close()
                 self._process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 self._kill()

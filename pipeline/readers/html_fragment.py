@@ -36,8 +36,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
-from bs4.element import PreformattedString
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 from pipeline.formats import FIGURE_CLASS, FIGURES_FOLDER
 from pipeline.model import (
@@ -433,7 +433,8 @@ def _inline_element(tag: Tag, items: list[_Item], in_link: bool) -> _Frame | Non
         if isinstance(alt, str):
             items.append(Text(alt))
     else:
-        url = safe_url(tag.get("href") or "") if name == "a" and not in_link else None
+        href = tag.get("href")
+        url = safe_url(href) if name == "a" and not in_link and isinstance(href, str) else None
         if url is not None:
             return _Frame(iter(list(tag.children)), [], url=url, in_link=True)
         block = name in BLOCK_TAGS

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, PageElement, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import PageElement
 
 from pipeline.errors import HandbookError
 from pipeline.formats import EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, bibtex_author, footer_start

@@ -242,7 +242,7 @@ def _question(heading: Token, body: list[Token], where: str) -> Question:
     title = list(_inlines(heading.children or []))
     last = title[-1] if title else None
     match = HEADING_ID.search(last.text) if isinstance(last, Text) else None
-    if match is None:
+    if match is None or not isinstance(last, Text):
         raise HandbookError(f"{where}: question heading {heading.content!r} has no {{#id}}")
     rest = last.text[: match.start()]
     title[-1:] = [Text(rest)] if rest else []
@@ -306,8 +306,7 @@ def read_files(files: dict[str, str], where: str = "") -> Handbook:
     meta, intro, references = read_index(files[INDEX_FILE], where + INDEX_FILE)
     names = _section_names(files, where)
     sections = tuple(
-        read_section(files[name].removeprefix(BOM), SECTION_FILE.match(name).group(2), where + name)  # type: ignore[union-attr]
-        for name in names
+        read_section(files[name].removeprefix(BOM), _section_slug(name), where + name) for name in names
     )
     _check_unique_ids(sections, names, where)
     handbook = Handbook(meta, intro, sections, references)
@@ -321,13 +320,20 @@ def _section_names(files: dict[str, str], where: str) -> list[str]:
     if not names:
         raise HandbookError(f"{where or 'the handbook'} has no section files (NN-slug.md)")
     for number, name in enumerate(names, start=1):
-        slug = SECTION_FILE.match(name).group(2)  # type: ignore[union-attr]
+        slug = _section_slug(name)
         if name != f"{number:02d}-{slug}.md":
             raise HandbookError(
                 f"{where}{name}: section files must be numbered 01, 02, … in order "
                 f"(expected {number:02d}-{slug}.md here)"
             )
     return names
+
+
+def _section_slug(name: str) -> str:
+    """The slug of a section file's name (one `_section_names` found)."""
+    match = SECTION_FILE.match(name)
+    assert match is not None
+    return match.group(2)
 
 
 def _check_unique_ids(sections: tuple[Section, ...], names: list[str], where: str) -> None:

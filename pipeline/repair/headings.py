@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from pipeline.model import Handbook, Section, plain_text
+from pipeline.model import Handbook, Section, map_sections, plain_text
 from pipeline.slugs import slugify
 
 STOPWORDS = frozenset(
@@ -39,7 +39,10 @@ def _topic(section: Section) -> str:
 
 def restore_headings(handbook: Handbook) -> tuple[Handbook, int]:
     """Give a lost section heading its title back and every section a slug."""
-    sections = [replace(section, title=section.title or _topic(section)) for section in handbook.sections]
-    sections = [replace(s, slug=s.slug or slugify(s.title)) for s in sections]
     restored = sum(1 for s in handbook.sections if not s.title)
-    return replace(handbook, sections=tuple(sections)), restored
+    return map_sections(handbook, _titled), restored
+
+
+def _titled(section: Section) -> Section:
+    title = section.title or _topic(section)
+    return replace(section, title=title, slug=section.slug or slugify(title))

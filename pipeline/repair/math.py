@@ -45,20 +45,27 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import assert_never
 
 from pipeline import katex
 from pipeline.model import (
     Block,
+    CodeBlock,
     DisplayMath,
     Handbook,
+    Heading,
+    Image,
     Inline,
     ListBlock,
     Math,
     Paragraph,
     Question,
     Quote,
+    Section,
     Table,
     Text,
+    map_blocks,
+    map_questions,
 )
 
 # What the scrape dropped from the MathML text (see shared/README.md).
@@ -301,16 +308,22 @@ def _texts(handbook: Handbook) -> Iterator[str]:
 
     def of_blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
         for block in blocks:
-            if isinstance(block, Paragraph):
-                yield from of_inlines(block.inlines)
-            elif isinstance(block, ListBlock):
-                for item in block.items:
-                    yield from of_inlines(item)
-            elif isinstance(block, Table) and not flattened(block):
-                for cell in (*block.header, *(c for row in block.rows for c in row)):
-                    yield from of_inlines(cell)
-            elif isinstance(block, Quote):
-                yield from of_blocks(block.blocks)
+            match block:
+                case Paragraph():
+                    yield from of_inlines(block.inlines)
+                case ListBlock():
+                    for item in block.items:
+                        yield from of_inlines(item)
+                case Table():
+                    if not flattened(block):
+                        for cell in (*block.header, *(c for row in block.rows for c in row)):
+                            yield from of_inlines(cell)
+                case Quote():
+                    yield from of_blocks(block.blocks)
+                case Heading() | DisplayMath() | CodeBlock() | Image():
+                    pass  # a sub-heading's formulas were never doubled; the rest holds no prose
+                case _:
+                    assert_never(block)
 
     for _, question in handbook.questions():
         yield from of_inlines(question.title)
@@ -339,33 +352,37 @@ class MathSplitter:
         result: list[Inline] = []
         for inline in inlines:
             splits = self._splits.get(inline.text) if isinstance(inline, Text) else None
-            if splits:
+            if isinstance(inline, Text) and splits:
                 result.extend(split_text(inline.text, splits))
             else:
                 result.append(inline)
         return tuple(result)
 
     def block(self, block: Block) -> Block:
-        if isinstance(block, Paragraph):
-            return raw_display_math(block) or display_math(Paragraph(self.inlines(block.inlines)))
-        if isinstance(block, ListBlock):
-            return replace(block, items=tuple(self.inlines(i) for i in block.items))
-        if isinstance(block, Table) and not flattened(block):
-            return replace(
-                block,
-                header=tuple(self.inlines(c) for c in block.header),
-                rows=tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
-            )
-        if isinstance(block, Quote):
-            return replace(block, blocks=tuple(self.block(b) for b in block.blocks))
-        return block
+        """One block split; `map_blocks` has split a quote's own blocks already."""
+        match block:
+            case Paragraph():
+                return raw_display_math(block) or display_math(Paragraph(self.inlines(block.inlines)))
+            case ListBlock():
+                return replace(block, items=tuple(self.inlines(i) for i in block.items))
+            case Table():
+                if flattened(block):
+                    return block
+                return replace(
+                    block,
+                    header=tuple(self.inlines(c) for c in block.header),
+                    rows=tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
+                )
+            case Quote() | Heading() | DisplayMath() | CodeBlock() | Image():
+                return block
+            case _:
+                assert_never(block)
 
-    def question(self, question: Question) -> Question:
-        return replace(
-            question,
-            title=self.inlines(question.title),
-            answer=tuple(self.block(b) for b in question.answer),
-        )
+    def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        return map_blocks(blocks, self.block)
+
+    def question(self, _section: Section, question: Question) -> Question:
+        return replace(question, title=self.inlines(question.title), answer=self.blocks(question.answer))
 
 
 def display_math(paragraph: Paragraph) -> Block:
@@ -389,8 +406,5 @@ def raw_display_math(paragraph: Paragraph) -> DisplayMath | None:
 def split_math(handbook: Handbook) -> tuple[Handbook, int]:
     """Every proved formula split out of the prose; returns the handbook and the count."""
     splitter = MathSplitter(handbook)
-    sections = tuple(
-        replace(s, questions=tuple(splitter.question(q) for q in s.questions)) for s in handbook.sections
-    )
-    intro = tuple(splitter.block(b) for b in handbook.intro)
-    return replace(handbook, sections=sections, intro=intro), splitter.count
+    handbook = map_questions(handbook, splitter.question)
+    return replace(handbook, intro=splitter.blocks(handbook.intro)), splitter.count

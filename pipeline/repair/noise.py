@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.model import Block, Handbook, Paragraph, Question, Text
+from pipeline.model import Block, Handbook, Paragraph, Question, Section, Text, map_questions
 
 CAPTION_PATTERNS = {
     "figure title": re.compile(r"^Visual summary\.?$"),
@@ -29,15 +29,12 @@ def is_caption(block: Block) -> bool:
     return isinstance(inline, Text) and any(p.search(inline.text) for p in CAPTION_PATTERNS.values())
 
 
-def _question(question: Question) -> Question:
+def _question(_section: Section, question: Question) -> Question:
     return replace(question, answer=tuple(b for b in question.answer if not is_caption(b)))
 
 
 def drop_captions(handbook: Handbook) -> tuple[Handbook, int]:
     """Every orphan figure caption removed from the answers."""
     before = sum(len(q.answer) for _, q in handbook.questions())
-    sections = tuple(
-        replace(s, questions=tuple(_question(q) for q in s.questions)) for s in handbook.sections
-    )
-    handbook = replace(handbook, sections=sections)
+    handbook = map_questions(handbook, _question)
     return handbook, before - sum(len(q.answer) for _, q in handbook.questions())

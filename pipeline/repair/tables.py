@@ -31,7 +31,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from pipeline.model import Block, Handbook, Inline, ListBlock, Math, Paragraph, Question, Quote, Table, Text
+from pipeline.model import (
+    Block,
+    Handbook,
+    Inline,
+    Math,
+    Table,
+    Text,
+    all_blocks,
+    block_inlines,
+    map_blocks,
+    map_questions,
+)
 from pipeline.repair.math import (
     COMMAND,
     Candidate,
@@ -245,58 +256,36 @@ def _lines(table: Table) -> list[str]:
     return ["".join(i.text for i in row[0] if isinstance(i, Text)) for row in (table.header, *table.rows)]
 
 
-def _tables(blocks: tuple[Block, ...]) -> Iterator[Table]:
-    for block in blocks:
-        if isinstance(block, Table) and flattened(block):
-            yield block
-        elif isinstance(block, Quote):
-            yield from _tables(block.blocks)
-
-
 def _prose(handbook: Handbook) -> Iterator[str]:
     """Every text outside flattened tables: the words the handbook itself uses."""
-
-    def of_blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                yield from (i.text for i in block.inlines if isinstance(i, Text))
-            elif isinstance(block, ListBlock):
-                yield from (i.text for item in block.items for i in item if isinstance(i, Text))
-            elif isinstance(block, Quote):
-                yield from of_blocks(block.blocks)
-
     for _, question in handbook.questions():
         yield from (i.text for i in question.title if isinstance(i, Text))
-        yield from of_blocks(question.answer)
-    yield from of_blocks(handbook.intro)
-
-
-class TableRebuilder:
-    def __init__(self, handbook: Handbook) -> None:
-        tables = [t for _, q in handbook.questions() for t in _tables(q.answer)]
-        self._proved = proved_candidates((line for t in tables for line in _lines(t)), anywhere=True)
-        self._words = Words(_prose(handbook))
-        self.count = 0
-
-    def block(self, block: Block) -> Block:
-        if isinstance(block, Quote):
-            return replace(block, blocks=tuple(self.block(b) for b in block.blocks))
-        if not (isinstance(block, Table) and flattened(block)):
-            return block
-        rebuilt = rebuild_table(_lines(block), self._proved, self._words)
-        if rebuilt is None:
-            return block
-        self.count += 1
-        return rebuilt
-
-    def question(self, question: Question) -> Question:
-        return replace(question, answer=tuple(self.block(b) for b in question.answer))
+        for block in all_blocks(question.answer):
+            if not isinstance(block, Table):
+                yield from (i.text for i in block_inlines(block) if isinstance(i, Text))
+    for block in all_blocks(handbook.intro):
+        yield from (i.text for i in block_inlines(block) if isinstance(i, Text))
 
 
 def rebuild_tables(handbook: Handbook) -> tuple[Handbook, int]:
-    """Every flattened table with recoverable cells as a real table."""
-    rebuilder = TableRebuilder(handbook)
-    sections = tuple(
-        replace(s, questions=tuple(rebuilder.question(q) for q in s.questions)) for s in handbook.sections
-    )
-    return replace(handbook, sections=sections), rebuilder.count
+    """Every flattened table in an answer with recoverable cells as a real table."""
+    tables = [
+        block
+        for _, question in handbook.questions()
+        for block in all_blocks(question.answer)
+        if isinstance(block, Table) and flattened(block)
+    ]
+    proved = proved_candidates((line for table in tables for line in _lines(table)), anywhere=True)
+    words = Words(_prose(handbook))
+    rebuilt = 0
+
+    def block(old: Block) -> Block:
+        nonlocal rebuilt
+        if not (isinstance(old, Table) and flattened(old)):
+            return old
+        new = rebuild_table(_lines(old), proved, words)
+        rebuilt += new is not None
+        return new or old
+
+    handbook = map_questions(handbook, lambda _, q: replace(q, answer=map_blocks(q.answer, block)))
+    return handbook, rebuilt

@@ -28,8 +28,9 @@ import json
 import sqlite3
 import time
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import genanki
 
@@ -149,7 +150,8 @@ def book_key(book: str) -> tuple[str, ...]:
 
 
 def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
-    return genanki.guid_for(ID_NAMESPACE, *key, question.id)
+    guid: str = genanki.guid_for(ID_NAMESPACE, *key, question.id)
+    return guid
 
 
 # Note ids are Anki's creation times in milliseconds. Ours count from a fixed
@@ -163,8 +165,11 @@ class DatedModel(genanki.Model):
 
     modified: int | None = None
 
-    def to_json(self, timestamp: float, deck_id):  # type: ignore[no-untyped-def]
-        return super().to_json(timestamp if self.modified is None else self.modified, deck_id)
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        note_type: dict[str, Any] = super().to_json(
+            timestamp if self.modified is None else self.modified, deck_id
+        )
+        return note_type
 
 
 class DatedNote(genanki.Note):
@@ -172,7 +177,9 @@ class DatedNote(genanki.Note):
 
     modified: int | None = None
 
-    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen):  # type: ignore[no-untyped-def]
+    def write_to_db(
+        self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Iterator[int]
+    ) -> None:
         own_ids = itertools.count(NOTE_ID_EPOCH_MS + 2 * (self.due - 1))
         super().write_to_db(cursor, timestamp if self.modified is None else self.modified, deck_id, own_ids)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import assert_never
 from urllib.parse import quote
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -26,6 +28,7 @@ from pipeline.model import (
     Heading,
     Image,
     Inline,
+    Link,
     ListBlock,
     Math,
     Paragraph,
@@ -47,11 +50,13 @@ class HtmlStyle:
     image_url: Callable[[str], str] = lambda name: f"{FIGURES_FOLDER}/{name}.svg"
 
 
-def lexer_for(language: str, **options: object):
+def lexer_for(language: str, **options: object) -> Lexer:
     try:
-        return get_lexer_by_name(language, **options)
+        lexer: Lexer = get_lexer_by_name(language, **options)
+        return lexer
     except ClassNotFound:
-        return TextLexer(**options)
+        text: Lexer = TextLexer(**options)
+        return text
 
 
 # How a code block records its language (read back by readers/html_fragment.py):
@@ -106,17 +111,19 @@ SITE_STYLE = HtmlStyle(
 
 
 def inline_html(inline: Inline, style: HtmlStyle) -> str:
-    if isinstance(inline, Text):
-        return html.escape(inline.text, quote=False)
-    if isinstance(inline, Math):
-        return style.inline_math(inline.tex)
-    if isinstance(inline, Code):
-        return f"<code>{html.escape(inline.text, quote=False)}</code>"
-    inner = inlines_html(inline.children, style)
-    url = safe_url(inline.url)
-    if url is None:
-        return inner
-    return f'<a href="{html.escape(url)}">{inner}</a>'
+    match inline:
+        case Text():
+            return html.escape(inline.text, quote=False)
+        case Math():
+            return style.inline_math(inline.tex)
+        case Code():
+            return f"<code>{html.escape(inline.text, quote=False)}</code>"
+        case Link():
+            inner = inlines_html(inline.children, style)
+            url = safe_url(inline.url)
+            return inner if url is None else f'<a href="{html.escape(url)}">{inner}</a>'
+        case _:
+            assert_never(inline)
 
 
 def inlines_html(inlines: tuple[Inline, ...], style: HtmlStyle) -> str:
@@ -150,23 +157,25 @@ def _image_html(block: Image, style: HtmlStyle) -> str:
 
 
 def block_html(block: Block, style: HtmlStyle) -> str:
-    if isinstance(block, Paragraph):
-        return f"<p>{inlines_html(block.inlines, style)}</p>"
-    if isinstance(block, Heading):
-        return f"<h{block.level}>{inlines_html(block.inlines, style)}</h{block.level}>"
-    if isinstance(block, DisplayMath):
-        return style.display_math(block.tex)
-    if isinstance(block, CodeBlock):
-        return style.code_block(block.code, block.language)
-    if isinstance(block, ListBlock):
-        return _list_html(block, style)
-    if isinstance(block, Table):
-        return _table_html(block, style)
-    if isinstance(block, Image):
-        return _image_html(block, style)
-    if isinstance(block, Quote):
-        return f"<blockquote>{blocks_html(block.blocks, style)}</blockquote>"
-    raise TypeError(f"not a block: {block!r}")
+    match block:
+        case Paragraph():
+            return f"<p>{inlines_html(block.inlines, style)}</p>"
+        case Heading():
+            return f"<h{block.level}>{inlines_html(block.inlines, style)}</h{block.level}>"
+        case DisplayMath():
+            return style.display_math(block.tex)
+        case CodeBlock():
+            return style.code_block(block.code, block.language)
+        case ListBlock():
+            return _list_html(block, style)
+        case Table():
+            return _table_html(block, style)
+        case Image():
+            return _image_html(block, style)
+        case Quote():
+            return f"<blockquote>{blocks_html(block.blocks, style)}</blockquote>"
+        case _:
+            assert_never(block)
 
 
 def blocks_html(blocks: tuple[Block, ...], style: HtmlStyle) -> str:

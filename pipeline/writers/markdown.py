@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import assert_never
 
 from pipeline.fileio import replaced_dir
 from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, REFERENCES_HEADING, section_filename
@@ -70,15 +71,19 @@ def _link_target(url: str) -> str:
 
 
 def inline_markdown(inline: Inline, *, in_table: bool = False) -> str:
-    if isinstance(inline, Text):
-        return escape_text(inline.text, in_table=in_table)
-    if isinstance(inline, Math):
-        tex = inline.tex.replace("|", r"\|") if in_table else inline.tex
-        return f"${tex}$"
-    if isinstance(inline, Code):
-        return _code_span(inline.text)
-    label = inlines_markdown(inline.children, in_table=in_table)
-    return f"[{label}]({_link_target(inline.url)})"
+    match inline:
+        case Text():
+            return escape_text(inline.text, in_table=in_table)
+        case Math():
+            tex = inline.tex.replace("|", r"\|") if in_table else inline.tex
+            return f"${tex}$"
+        case Code():
+            return _code_span(inline.text)
+        case Link():
+            label = inlines_markdown(inline.children, in_table=in_table)
+            return f"[{label}]({_link_target(inline.url)})"
+        case _:
+            assert_never(inline)
 
 
 def inlines_markdown(inlines: tuple[Inline, ...], *, in_table: bool = False) -> str:
@@ -135,25 +140,27 @@ def _image_markdown(block: Image) -> str:
 
 
 def block_markdown(block: Block, variant: int = 0) -> str:
-    if isinstance(block, Paragraph):
-        return _line(block.inlines)
-    if isinstance(block, Heading):
-        return _heading_markdown(block)
-    if isinstance(block, DisplayMath):
-        return f"$$\n{block.tex}\n$$"
-    if isinstance(block, CodeBlock):
-        fence = _fence(block.code)
-        return f"{fence}{block.language}\n{block.code}\n{fence}"
-    if isinstance(block, ListBlock):
-        return _list_markdown(block, variant)
-    if isinstance(block, Table):
-        return _table_markdown(block)
-    if isinstance(block, Image):
-        return _image_markdown(block)
-    if isinstance(block, Quote):
-        inner = blocks_markdown(block.blocks)
-        return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
-    raise TypeError(f"not a block: {block!r}")
+    match block:
+        case Paragraph():
+            return _line(block.inlines)
+        case Heading():
+            return _heading_markdown(block)
+        case DisplayMath():
+            return f"$$\n{block.tex}\n$$"
+        case CodeBlock():
+            fence = _fence(block.code)
+            return f"{fence}{block.language}\n{block.code}\n{fence}"
+        case ListBlock():
+            return _list_markdown(block, variant)
+        case Table():
+            return _table_markdown(block)
+        case Image():
+            return _image_markdown(block)
+        case Quote():
+            inner = blocks_markdown(block.blocks)
+            return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
+        case _:
+            assert_never(block)
 
 
 def blocks_markdown(blocks: tuple[Block, ...]) -> str:

@@ -10,6 +10,8 @@ output back and repairing it must give the handbook again.
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from pipeline import katex
 from pipeline.formats import EXPAND_HINT, TOC_HEADING
 from pipeline.model import (
@@ -46,39 +48,45 @@ class _Renderings:
 
 
 def _inlines(inlines: tuple[Inline, ...], render: _Renderings) -> str:
-    parts = []
-    for inline in inlines:
-        if isinstance(inline, Math):
-            parts.append(render(inline.tex))
-        elif isinstance(inline, Link):
-            parts.append(_inlines(inline.children, render))
-        elif isinstance(inline, (Text, Code)):
-            parts.append(inline.text)
-    return "".join(parts)
+    return "".join(_inline(inline, render) for inline in inlines)
+
+
+def _inline(inline: Inline, render: _Renderings) -> str:
+    match inline:
+        case Math():
+            return render(inline.tex)
+        case Link():
+            return _inlines(inline.children, render)
+        case Text() | Code():
+            return inline.text
+        case _:
+            assert_never(inline)
 
 
 def _block(block: Block, render: _Renderings) -> str:
-    if isinstance(block, (Paragraph, Heading)):  # a sub-heading is a line of its own
-        return _inlines(block.inlines, render)
-    if isinstance(block, DisplayMath):
-        return render(block.tex)
-    if isinstance(block, CodeBlock):
-        return block.code
-    if isinstance(block, ListBlock):
-        return "\n".join(
-            f"  {block.start + n}. {_inlines(item, render)}"
-            if block.ordered
-            else f"  • {_inlines(item, render)}"
-            for n, item in enumerate(block.items)
-        )
-    if isinstance(block, Table):
-        rows = (block.header, *block.rows)
-        return "\n".join("".join(_inlines(cell, render) for cell in row) for row in rows)
-    if isinstance(block, Image):  # the picture is lost in a dump; its caption stays
-        return block.caption
-    if isinstance(block, Quote):
-        return "\n\n".join(_block(b, render) for b in block.blocks)
-    raise TypeError(block)
+    match block:
+        case Paragraph() | Heading():  # a sub-heading is a line of its own
+            return _inlines(block.inlines, render)
+        case DisplayMath():
+            return render(block.tex)
+        case CodeBlock():
+            return block.code
+        case ListBlock():
+            return "\n".join(
+                f"  {block.start + n}. {_inlines(item, render)}"
+                if block.ordered
+                else f"  • {_inlines(item, render)}"
+                for n, item in enumerate(block.items)
+            )
+        case Table():
+            rows = (block.header, *block.rows)
+            return "\n".join("".join(_inlines(cell, render) for cell in row) for row in rows)
+        case Image():  # the picture is lost in a dump; its caption stays
+            return block.caption
+        case Quote():
+            return "\n\n".join(_block(b, render) for b in block.blocks)
+        case _:
+            assert_never(block)
 
 
 def write_text_dump(handbook: Handbook, lose_heading: int | None = None) -> str:
