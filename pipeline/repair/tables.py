@@ -101,7 +101,7 @@ class LineReader:
         text = self.text
         edges = {c.start for c in self.proved} | {c.end for c in self.proved}
         inside = {p for c in self.proved if evident(c.tex(text)) for p in range(c.seam + 1, c.end)}
-        found = set()
+        found: set[int] = set()
         for match in WORD_RUN.finditer(text):
             if not self.words.known(match.group()):
                 found.update(self._word_seams(match.start(), match.end()))
