@@ -5,8 +5,8 @@ single figure says little; the two suites run alternately, and their ratio says
 how the suite changed. The baseline is a detached git worktree of the earlier
 commit in the temporary folder, set up by its own `bin/setup` (a venv and npm
 packages, about a minute) the first time. The default, ae0d8d5, is the last
-commit before the series work (issue 12), whose goal is a suite no slower than
-it was then. Goal: ratio at most 1.0.
+commit before the series of books, and the goal is a suite no slower than it
+was then. Goal: ratio at most 1.0.
 
     .venv/bin/python benchmarks/bench_suite.py [--baseline REV] [--rounds N]
 """

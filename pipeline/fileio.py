@@ -168,13 +168,6 @@ def _foreign_example(target: Path, entries: list[str], new_files: set[str] | Non
     return entries[0]
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
 def _files(folder: Path) -> set[str]:
     """Every file below `folder`, as a relative POSIX path."""
     return {

@@ -27,7 +27,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="Rewrite golden files (tests/golden/, source/books/SLUG/handbook/) instead of comparing.",
+        help="Rewrite the golden canonical Markdown (source/books/SLUG/handbook/) instead of comparing.",
     )
 
 

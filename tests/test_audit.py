@@ -10,44 +10,25 @@ from hypothesis import HealthCheck, given, settings
 from pipeline.audit import Acceptance, Finding, audit, audit_blocks, read_accepted, review
 from pipeline.errors import HandbookError
 from pipeline.readers.markdown import read_markdown, read_section
-from tests.layout import BOOK, ROOT
-from tests.writers.test_markdown import handbooks
+from tests.fixture_cases import Case, read_cases
+from tests.layout import BOOK
+from tests.strategies import handbooks
 
-FIXTURES = ROOT / "tests" / "fixtures" / "audit.txt"
-
-
-def fixture_cases(path: Path) -> list[tuple[str, str, list[str]]]:
-    """(title, answer Markdown, expected `kind: quote` lines) per case."""
-    lines = [line for line in path.read_text(encoding="utf-8").split("\n") if not line.startswith("# ")]
-    cases, index = [], 0
-    while index < len(lines):
-        if not lines[index].strip():
-            index += 1
-            continue
-        title, index = lines[index], index + 2  # the title, then its `.`
-        end = lines.index(".", index)
-        answer, index = "\n".join(lines[index:end]), end + 1
-        end = lines.index(".", index)
-        cases.append((title, answer, [line for line in lines[index:end] if line]))
-        index = end + 1
-    return cases
-
-
-CASES = fixture_cases(FIXTURES)
+CASES = read_cases("audit.txt")
 
 
 def test_every_kind_has_cases() -> None:
     from pipeline.audit import KINDS
 
-    found = {line.split(":")[0] for _, _, expected in CASES for line in expected}
+    found = {line.split(":")[0] for case in CASES for line in case.expected}
     assert found == set(KINDS)
 
 
-@pytest.mark.parametrize(("title", "answer", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_fixture_case(title: str, answer: str, expected: list[str]) -> None:
-    question = read_section(f"# S\n\n## Q {{#q}}\n\n{answer}\n", "s").questions[0]
+@pytest.mark.parametrize("case", CASES, ids=[case.title for case in CASES])
+def test_fixture_case(case: Case) -> None:
+    question = read_section(f"# S\n\n## Q {{#q}}\n\n{case.input}\n", "s").questions[0]
     findings = audit_blocks("q", question.answer)
-    assert [f"{f.kind}: {f.text}" for f in findings] == expected
+    assert [f"{f.kind}: {f.text}" for f in findings] == case.expected
 
 
 def test_the_seeds_findings_are_all_accepted_and_every_acceptance_is_used() -> None:

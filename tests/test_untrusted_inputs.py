@@ -1,4 +1,4 @@
-"""Everything from a page, a stray file or a state file is untrusted (issue 16).
+"""Everything from a page, a stray file or a state file is untrusted.
 
 Each row tampers with a copy of the project (the committed snapshot, Markdown,
 ids and errata, with its site and decks built once), runs one `handbook`

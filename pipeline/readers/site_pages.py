@@ -88,11 +88,6 @@ def page_chrome(soup: BeautifulSoup) -> PageChrome:
 # --- a built site -----------------------------------------------------------------
 
 
-def read_site(site_dir: Path) -> dict[str, tuple[Question, ...]]:
-    """Section page folder name (`NN-slug`) → its questions, in page order."""
-    return {name: page.questions for name, page in read_site_pages(site_dir).items() if name}
-
-
 @dataclass(frozen=True)
 class SitePage:
     questions: tuple[Question, ...]

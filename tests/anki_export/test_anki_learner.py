@@ -1,6 +1,6 @@
 """A learner's collection across deck updates, in real Anki: only changed notes move.
 
-The scenario of issue 17: import, review, edit one note locally, then an
+The scenario: import, review, edit one note locally, then an
 upstream change to a different answer; re-importing with Anki's default
 options must update exactly that note and leave the learner's edit alone.
 """

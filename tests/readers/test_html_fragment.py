@@ -15,9 +15,6 @@ from pipeline.model import (
     Code,
     CodeBlock,
     DisplayMath,
-    Heading,
-    Image,
-    Inline,
     Link,
     ListBlock,
     Math,
@@ -37,99 +34,9 @@ from pipeline.writers.html import SITE_STYLE, blocks_html, pygments_block
 from pipeline.writers.markdown import blocks_markdown
 from tests.generators.katex_html import render_html
 from tests.generators.original_html import katex_blocks_html
+from tests.strategies import blocks
 
 # --- generated documents -----------------------------------------------------
-
-ALPHABET = st.characters(
-    categories=("L", "N", "P", "S", "Zs"),
-    include_characters="&<>\"'\\`*_[]$|\u00a0\t",
-)
-WORDS = st.text(ALPHABET, min_size=1, max_size=12)
-CAPTIONS = WORDS.map(str.strip).filter(bool)  # a caption is trimmed text, as every reader gives it
-TEX = st.sampled_from(
-    [
-        "x",
-        "a < b",
-        "a & b",
-        r"\frac{a}{b}",
-        r"\hat{y} = \mathbf{w}^T\mathbf{x}",
-        r"\sum_{i=1}^{n} x_i^2",
-        r"\text{train}",
-        r"\left( \frac{1}{2} \right)",
-        "E = mc^2",
-        r"p(x \mid y)",
-        r"\alpha\beta",
-        r"\{ x \}",
-        "x_{t-1}",
-        r"\sqrt{2}",
-        "ü + 1",
-    ]
-)
-DISPLAY_TEX = st.one_of(
-    TEX,
-    st.sampled_from(
-        [
-            "a = b\n+ c",
-            r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
-            r"\frac{\partial L}{\partial w}",
-        ]
-    ),
-)
-URLS = st.sampled_from(
-    [
-        "https://example.com/a?b=1&c=2",
-        "http://example.org/x_(y)",
-        "mailto:a@example.com",
-        "#anchor",
-        "page.html",
-    ]
-)
-LANGUAGES = st.sampled_from(["python", "text", "bibtex", "c++", "js", "bash", "unknownlang"])
-CODE = st.text(
-    st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n\t<>&"), max_size=60
-)
-
-
-def inlines(depth: int = 1) -> st.SearchStrategy[tuple[Inline, ...]]:
-    leaf = st.one_of(
-        WORDS.map(Text),
-        TEX.map(Math),
-        st.text(st.characters(categories=("L", "N", "P", "S")), min_size=1, max_size=10).map(Code),
-    )
-    if depth:
-        leaf = st.one_of(leaf, st.builds(Link, inlines(depth - 1), URLS))
-    return st.lists(leaf, min_size=1, max_size=6).map(tuple)
-
-
-def blocks(depth: int = 1) -> st.SearchStrategy[tuple[Block, ...]]:
-    cells = st.integers(1, 3).flatmap(
-        lambda n: st.tuples(
-            st.lists(inlines(), min_size=n, max_size=n).map(tuple),
-            st.lists(st.lists(inlines(), min_size=n, max_size=n).map(tuple), max_size=3).map(tuple),
-        )
-    )
-    block = st.one_of(
-        inlines().map(Paragraph),
-        st.builds(Heading, st.integers(3, 6), inlines()),
-        DISPLAY_TEX.map(DisplayMath),
-        st.builds(CodeBlock, CODE, LANGUAGES),
-        st.builds(
-            ListBlock,
-            st.lists(inlines(), min_size=1, max_size=4).map(tuple),
-            st.booleans(),
-            st.integers(0, 20),
-        ),
-        cells.map(lambda hr: Table(*hr)),
-        st.builds(
-            Image,
-            WORDS,
-            st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).map(lambda name: f"figures/{name}.svg"),
-            st.one_of(st.just(""), CAPTIONS),
-        ),
-    )
-    if depth:
-        block = st.one_of(block, blocks(depth - 1).map(Quote))
-    return st.lists(block, min_size=1, max_size=5).map(tuple)
 
 
 def canonical(generated: tuple[Block, ...]) -> tuple[Block, ...]:

@@ -10,8 +10,8 @@ from pipeline.errors import HandbookError
 from pipeline.formats import EXPAND_HINT, TOC_HEADING
 from pipeline.model import Block, CodeBlock
 from pipeline.readers.text_dump import blocks, chunks, read_text_dump
-from tests.layout import BOOK, ROOT
-from tests.test_audit import fixture_cases
+from tests.fixture_cases import Case, read_cases
+from tests.layout import BOOK
 
 SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
 
@@ -100,15 +100,13 @@ def test_a_scrape_truncated_in_the_footer_keeps_none_of_it(cut_after: str) -> No
     assert read_text_dump(text[:cut]).references == whole.references
 
 
-CODE_CASES = fixture_cases(ROOT / "tests" / "fixtures" / "dump_code.txt")
+CODE_CASES = read_cases("dump_code.txt")
 
 
-@pytest.mark.parametrize(("title", "chunk", "expected"), CODE_CASES, ids=[c[0] for c in CODE_CASES])
-def test_code_in_any_language_is_told_from_prose_tables_and_lists(
-    title: str, chunk: str, expected: list[str]
-) -> None:
+@pytest.mark.parametrize("case", CODE_CASES, ids=[case.title for case in CODE_CASES])
+def test_code_in_any_language_is_told_from_prose_tables_and_lists(case: Case) -> None:
     def kind(block: Block) -> str:
         return f"code {block.language}" if isinstance(block, CodeBlock) else type(block).__name__.lower()
 
-    read = [kind(b) for b in blocks(chunks(chunk))]
-    assert [k.replace("listblock", "list") for k in read] == expected
+    read = [kind(b) for b in blocks(chunks(case.input))]
+    assert [k.replace("listblock", "list") for k in read] == case.expected

@@ -15,7 +15,7 @@ from pipeline.repair import repair
 from tests.generators.math_catalogue import CONSTRUCTS, random_handbook
 from tests.generators.text_dump import write_text_dump
 
-# What issue 10 asks the catalogue to hold, by the names CONSTRUCTS gives them.
+# What the catalogue must hold (each kind of formula a KaTeX page has), by the names CONSTRUCTS gives them.
 REQUIRED = (
     "accent",
     "accent in expression",

@@ -16,8 +16,9 @@ from bs4 import BeautifulSoup
 
 from pipeline.book import markdown_book
 from pipeline.check import site_stages
+from pipeline.model import Question
 from pipeline.readers.markdown import read_markdown
-from pipeline.readers.site_pages import read_site
+from pipeline.readers.site_pages import read_site_pages
 from pipeline.site_layout import books_layout
 from pipeline.writers.markdown import write_markdown
 from tests.layout import ROOT
@@ -38,6 +39,11 @@ FIRST_SLUG = "deep-learning-concepts"
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def read_site(site_dir: Path) -> dict[str, tuple[Question, ...]]:
+    """Section page folder name (`NN-slug`) → its questions, in page order."""
+    return {name: page.questions for name, page in read_site_pages(site_dir).items() if name}
 
 
 def site_problems(site_dir: Path, handbook_dirs: tuple[Path, ...]) -> list[str]:

@@ -1,6 +1,6 @@
 """Hostile metadata in a real browser: the title, subtitle, author and source_url
 of the handbook hold script payloads; on every page no dialog may fire and no
-element may have been injected (issue 16)."""
+element may have been injected."""
 
 from __future__ import annotations
 
