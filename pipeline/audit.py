@@ -197,7 +197,8 @@ def lines(blocks: tuple[Block, ...]) -> Iterator[tuple[Line, Block | None]]:
             case Paragraph() | Heading():
                 yield Line(block.inlines), after
             case ListBlock():
-                yield from ((Line(item), after) for item in block.items)
+                for item in block.items:
+                    yield from lines(item)
             case Table():
                 for row in (block.header, *block.rows):
                     yield from ((Line(cell), after) for cell in row)

@@ -90,7 +90,7 @@ def canonical_prose(handbook: Handbook) -> str:
         if isinstance(block, CodeBlock):
             return block.code
         if isinstance(block, ListBlock):
-            return " ".join(inline_text(i) for i in block.items)
+            return " ".join(block_text(b) for item in block.items for b in item)
         if isinstance(block, Table):  # cells glued, as the dump glues them
             return " ".join("".join(inline_text(c) for c in row) for row in (block.header, *block.rows))
         if isinstance(block, Quote):

@@ -27,10 +27,10 @@ from pipeline.model import (
     Section,
     Table,
     Text,
+    list_item,
 )
 
-BULLET = re.compile(r"^\s{1,4}•\s+(.*)$")
-NUMBERED = re.compile(r"^\s{1,4}(\d{1,3})\.\s+(.*)$")
+LIST_LINE = re.compile(r"^(\s{1,16})(•|\d{1,3}\.)\s+(.*)$")
 
 
 @dataclass(frozen=True)
@@ -84,14 +84,37 @@ def _strongly_code(chunk: Chunk) -> bool:
 
 
 def _list_block(chunk: Chunk) -> ListBlock | None:
-    bullets = [BULLET.match(line) for line in chunk.lines]
-    if all(bullets):
-        return ListBlock(tuple((Text(m.group(1).strip()),) for m in bullets if m))
-    numbers = [NUMBERED.match(line) for line in chunk.lines]
-    if all(numbers):
-        start = int(numbers[0].group(1))  # type: ignore[union-attr]
-        return ListBlock(tuple((Text(m.group(2).strip()),) for m in numbers if m), True, start)
-    return None
+    """A chunk of `  •` or `  1.` lines. A line indented deeper than the first, or of the
+    other kind (the dump kept no indentation: `1.` lines among `•` ones), belongs to a
+    list nested in the item above it."""
+    found = [LIST_LINE.match(line) for line in chunk.lines]
+    entries = [(len(m.group(1)), m.group(2), m.group(3).strip()) for m in found if m]
+    return _nested_list(entries) if len(entries) == len(found) else None
+
+
+ListLine = tuple[int, str, str]  # indentation, marker, text
+
+
+def _nested_list(entries: list[ListLine]) -> ListBlock | None:
+    indent = entries[0][0]
+    if any(depth < indent for depth, _, _ in entries):
+        return None
+    bulleted = entries[0][1] == "•"
+    items: list[tuple[ListLine, list[ListLine]]] = []
+    for entry in entries:
+        if entry[0] == indent and (entry[1] == "•") == bulleted:
+            items.append((entry, []))
+        else:
+            items[-1][1].append(entry)
+    blocks: list[tuple[Block, ...]] = []
+    for (_, _, text), nested in items:
+        inner = _nested_list(nested) if nested else None
+        if nested and inner is None:
+            return None
+        blocks.append(list_item((Text(text),)) + ((inner,) if inner else ()))
+    if bulleted:
+        return ListBlock(tuple(blocks))
+    return ListBlock(tuple(blocks), True, int(items[0][0][1].rstrip(".")))
 
 
 def _code_runs(found: list[Chunk]) -> list[tuple[int, int]]:

@@ -313,7 +313,7 @@ def _texts(handbook: Handbook) -> Iterator[str]:
                     yield from of_inlines(block.inlines)
                 case ListBlock():
                     for item in block.items:
-                        yield from of_inlines(item)
+                        yield from of_blocks(item)
                 case Table():
                     if not flattened(block):
                         for cell in (*block.header, *(c for row in block.rows for c in row)):
@@ -359,12 +359,10 @@ class MathSplitter:
         return tuple(result)
 
     def block(self, block: Block) -> Block:
-        """One block split; `map_blocks` has split a quote's own blocks already."""
+        """One block split; `map_blocks` has split the blocks a quote or a list holds already."""
         match block:
             case Paragraph():
-                return raw_display_math(block) or display_math(Paragraph(self.inlines(block.inlines)))
-            case ListBlock():
-                return replace(block, items=tuple(self.inlines(i) for i in block.items))
+                return Paragraph(self.inlines(block.inlines))
             case Table():
                 if flattened(block):
                     return block
@@ -373,16 +371,33 @@ class MathSplitter:
                     header=tuple(self.inlines(c) for c in block.header),
                     rows=tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
                 )
-            case Quote() | Heading() | DisplayMath() | CodeBlock() | Image():
+            case ListBlock() | Quote() | Heading() | DisplayMath() | CodeBlock() | Image():
                 return block
             case _:
                 assert_never(block)
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        return map_blocks(blocks, self.block)
+        return displayed(map_blocks(blocks, self.block))
 
     def question(self, _section: Section, question: Question) -> Question:
         return replace(question, title=self.inlines(question.title), answer=self.blocks(question.answer))
+
+
+def displayed(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Paragraphs that are display math (a quote's too); a list item's line never was."""
+
+    def block(old: Block) -> Block:
+        match old:
+            case Paragraph():
+                return raw_display_math(old) or display_math(old)
+            case Quote():
+                return replace(old, blocks=displayed(old.blocks))
+            case ListBlock() | Heading() | DisplayMath() | CodeBlock() | Table() | Image():
+                return old
+            case _:
+                assert_never(old)
+
+    return tuple(map(block, blocks))
 
 
 def display_math(paragraph: Paragraph) -> Block:

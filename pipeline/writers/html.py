@@ -130,8 +130,15 @@ def inlines_html(inlines: tuple[Inline, ...], style: HtmlStyle) -> str:
     return "".join(inline_html(inline, style) for inline in inlines)
 
 
+def _item_html(item: tuple[Block, ...], style: HtmlStyle) -> str:
+    """An item: its line as bare inlines (as a tight list writes it), then what it holds."""
+    if item and isinstance(item[0], Paragraph):
+        return inlines_html(item[0].inlines, style) + "".join(block_html(b, style) for b in item[1:])
+    return "".join(block_html(block, style) for block in item)
+
+
 def _list_html(block: ListBlock, style: HtmlStyle) -> str:
-    items = "".join(f"<li>{inlines_html(item, style)}</li>" for item in block.items)
+    items = "".join(f"<li>{_item_html(item, style)}</li>" for item in block.items)
     if not block.ordered:
         return f"<ul>{items}</ul>"
     start = f' start="{block.start}"' if block.start != 1 else ""

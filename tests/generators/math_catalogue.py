@@ -38,6 +38,7 @@ from pipeline.model import (
     Section,
     Table,
     Text,
+    list_item,
     merge_text,
 )
 from pipeline.repair.math import evident
@@ -274,7 +275,7 @@ def _block(src: _Source) -> Block:
     if roll < 0.2:
         return DisplayMath(src.formula()[1])
     if roll < 0.3:
-        return ListBlock(tuple(_sentence(src, 1) for _ in range(src.rng.randint(2, 3))))
+        return ListBlock(tuple(list_item(_sentence(src, 1)) for _ in range(src.rng.randint(2, 3))))
     if roll < 0.4:
         return _table(src)
     return Paragraph(_sentence(src, src.rng.randint(1, 3)))

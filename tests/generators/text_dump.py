@@ -63,6 +63,22 @@ def _inline(inline: Inline, render: _Renderings) -> str:
             assert_never(inline)
 
 
+def _list(block: ListBlock, render: _Renderings, indent: str) -> str:
+    """`  •` / `  1.` lines; a list nested in an item two spaces deeper, under its line."""
+    lines = []
+    for number, item in enumerate(block.items, start=block.start):
+        marker = f"{number}." if block.ordered else "•"
+        first = item[0] if item and isinstance(item[0], Paragraph) else Paragraph(())
+        lines.append(f"{indent}{marker} {_inlines(first.inlines, render)}")
+        for inner in item[1:] if item and item[0] is first else item:
+            match inner:
+                case ListBlock():
+                    lines.append(_list(inner, render, indent + "  "))
+                case _:  # a dump keeps no other block in an item: it follows as text
+                    lines.append(_block(inner, render))
+    return "\n".join(lines)
+
+
 def _block(block: Block, render: _Renderings) -> str:
     match block:
         case Paragraph() | Heading():  # a sub-heading is a line of its own
@@ -72,12 +88,7 @@ def _block(block: Block, render: _Renderings) -> str:
         case CodeBlock():
             return block.code
         case ListBlock():
-            return "\n".join(
-                f"  {block.start + n}. {_inlines(item, render)}"
-                if block.ordered
-                else f"  • {_inlines(item, render)}"
-                for n, item in enumerate(block.items)
-            )
+            return _list(block, render, "  ")
         case Table():
             rows = (block.header, *block.rows)
             return "\n".join("".join(_inlines(cell, render) for cell in row) for row in rows)
