@@ -14,8 +14,8 @@ rendering and its TeX), so a `$` before a name is a shell variable.
   pseudocode's `do`/`then`/`end` lines, and indentation (a dump indents only
   code: its lists are `  •` lines, its prose and table rows start flush). A
   *weak* sign is one a glued table row can have too: an assignment, a call.
-- A line holding a TeX command outside quotes is never code: it is a formula
-  (a table row `Rbfp(xi)\\log p(x_i)` looks like a call).
+- A line holding a TeX command or script outside quotes is never code: it is a
+  formula (a table row `Rbfp(xi)\\log p(x_i)` looks like a call, `Q(s)Q^*(s)` too).
 - `language(code)`: the language a block of such lines is written in, by its
   signs (`text` when none tells: pseudocode).
 """
@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}")
+# A TeX command, or a script glued to its base (`Q^*`, `x_{i}`): a formula's TeX.
+TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}|\w\^[\w*{]|\w_\{")
 QUOTED = re.compile(r"(['\"]).*?\1")
 LIST_ITEM = re.compile(r"^\s*(?:[•*-]|\d{1,3}\.)\s")  # indented, but a list's item
 

@@ -30,6 +30,9 @@ from pipeline.model import (
     list_item,
 )
 
+# What a line's text is trimmed of: a space KaTeX wrote (`\\forall\\, x` scrapes as a thin
+# space and `x`) may begin a formula.
+SPACES = " \t\n"
 LIST_LINE = re.compile(r"^(\s{1,16})(•|\d{1,3}\.)\s+(.*)$")
 
 
@@ -88,7 +91,7 @@ def _list_block(chunk: Chunk) -> ListBlock | None:
     other kind (the dump kept no indentation: `1.` lines among `•` ones), belongs to a
     list nested in the item above it."""
     found = [LIST_LINE.match(line) for line in chunk.lines]
-    entries = [(len(m.group(1)), m.group(2), m.group(3).strip()) for m in found if m]
+    entries = [(len(m.group(1)), m.group(2), m.group(3).strip(SPACES)) for m in found if m]
     return _nested_list(entries) if len(entries) == len(found) else None
 
 
@@ -158,12 +161,12 @@ def blocks(found: list[Chunk]) -> tuple[Block, ...]:
             # A flattened table: one line a row, cells glued; repair.tables splits them.
             result.append(
                 Table(
-                    ((Text(chunk.lines[0].strip()),),),
-                    tuple(((Text(line.strip()),),) for line in chunk.lines[1:]),
+                    ((Text(chunk.lines[0].strip(SPACES)),),),
+                    tuple(((Text(line.strip(SPACES)),),) for line in chunk.lines[1:]),
                 )
             )
         else:
-            result.append(Paragraph((Text(chunk.text.strip()),)))
+            result.append(Paragraph((Text(chunk.text.strip(SPACES)),)))
         index += 1
     return tuple(result)
 
@@ -242,7 +245,7 @@ def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[
         if not answer:
             title = found[first].text.strip()
             raise HandbookError(f"question {title!r} has no answer: is the scrape truncated?")
-        questions.append(Question("", (Text(found[first].text.strip()),), answer))
+        questions.append(Question("", (Text(found[first].text.strip(SPACES)),), answer))
     return tuple(questions)
 
 

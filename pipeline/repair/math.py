@@ -250,9 +250,18 @@ def _pick(text: str, found: list[Candidate]) -> list[Candidate]:
     order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
     chosen: list[Candidate] = []
     for candidate in order:
-        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+        free = all(candidate.end <= c.start or candidate.start >= c.end for c in chosen)
+        if free and not _hyphened_to_formula(text, candidate, chosen):
             chosen.append(candidate)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _hyphened_to_formula(text: str, candidate: Candidate, chosen: list[Candidate]) -> bool:
+    """A formula after a hyphen joins a word (`rank-$k$`); after a formula and a hyphen
+    comes a word (`$k$-NN`, not `$k$-$N$`)."""
+    return text[candidate.start - 1 : candidate.start] == "-" and any(
+        c.end == candidate.start - 1 for c in chosen
+    )
 
 
 def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:

@@ -60,12 +60,16 @@ WORD_RUN = re.compile(r"[^\W\d_][^\W\d_A-Z]*")
 # What may follow a formula in a cell directly: plurals, ordinals.
 STRAY = frozenset("|=+*/^_\\,;")
 SUFFIXED = re.compile(r"(?:s|th|st|nd|rd)\b")
+ASCII_SPACE = frozenset(" \t")
+MAX_WORD = 24  # letters: longer runs are never one word
 FIGURE_COLUMNS = frozenset({"illustration", "figure", "image", "diagram", "picture"})
 MAX_COLUMNS = 12
 # What each thing a line is made of costs; the cheapest reading of a table wins.
 UNKNOWN_WORD = 1.0  # and UNKNOWN_LETTER more for each of its letters
 UNKNOWN_LETTER = 0.05
+RARE_WORD = 0.2  # a word English uses seldom (`orff` in `err|orff`: `error` and a formula)
 RAW_TEX = 3.0  # a TeX command left in a cell's text
+UNSPLIT_FORMULA = 1.0  # a formula that shows itself, left in a cell's text or cut by a boundary
 STRAY_EDGE = 0.5  # a cell's text that begins or ends with an operator or separator (`|Linear`)
 UNBALANCED = 1.0  # a bracket a cell opens and does not close, or closes and did not open
 FORMULA_EDGE = 0.0  # a boundary where a formula meets the next cell
@@ -94,6 +98,9 @@ class LineReader:
         self.proved = proved
         self.words = words
         self.seams = sorted({0, len(text), *self._seams()})
+        # Formulas that show themselves (TeX commands or scripts, a digit or symbol in the
+        # rendering): one left in a cell's text, or cut by a boundary, is a formula missed.
+        self.telling = [c for c in proved if evident(c.tex(text)) or not c.rendering(text).isalpha()]
 
     def _seams(self) -> Iterator[int]:
         """Where a cell boundary may be: between two characters that are not spaces, and
@@ -107,19 +114,28 @@ class LineReader:
                 found.update(self._word_seams(match.start(), match.end()))
         for position in range(1, len(text)):
             before, after = text[position - 1], text[position]
-            if before.isspace() or after.isspace():
+            if before in ASCII_SPACE or after in ASCII_SPACE:  # a thin space may begin a rendering
                 continue
             capital = after.isupper() and not before.isupper()
             if position in edges or capital or before.isalpha() != after.isalpha():
                 found.add(position)
-        return iter(found - inside)
+        return iter(found - (inside - edges))
 
     def _word_seams(self, start: int, end: int) -> Iterator[int]:
-        """Inside a run of letters that is no word: where a word ends or begins."""
-        known = self.words.known
-        for position in range(start + 1, end):
-            if known(self.text[start:position]) or known(self.text[position:end]):
-                yield position
+        """Inside a run of letters that is no word: where a word ends or begins, or where
+        the run splits into words on both sides (`quantity|formula|range|remark`)."""
+        known, run = self.words.known, self.text[start:end]
+        before = [True] + [False] * len(run)  # run[:i] is words
+        for i in range(1, len(run) + 1):
+            before[i] = any(before[j] and known(run[j:i]) for j in range(max(0, i - MAX_WORD), i))
+        after = [False] * len(run) + [True]  # run[i:] is words
+        for i in range(len(run) - 1, -1, -1):
+            after[i] = any(
+                after[j] and known(run[i:j]) for j in range(i + 1, min(len(run), i + MAX_WORD) + 1)
+            )
+        for i in range(1, len(run)):
+            if (before[i] and after[i]) or known(run[:i]) or known(run[i:]):
+                yield start + i
 
     @functools.cache  # noqa: B019 (one reader per line, dropped with the table)
     def cell(self, start: int, end: int) -> Reading:
@@ -137,6 +153,13 @@ class LineReader:
         cost += GLUED_FORMULA * sum(
             1 for c in chosen if SUFFIXED.match(span, c.end) is None and LETTERS.match(span, c.end)
         )
+        cost += UNSPLIT_FORMULA * sum(
+            1
+            for c in self.telling
+            if start <= c.start
+            and c.end <= end
+            and not any(t.start < c.end - start and c.start - start < t.end for t in chosen)
+        )
         cells = split_text(span, chosen)
         cost += UNBALANCED * _unbalanced("".join(i.text for i in cells if isinstance(i, Text)))
         cost += STRAY_EDGE * sum(1 for i in (cells[0], cells[-1]) if isinstance(i, Text) and _stray(i.text))
@@ -146,37 +169,51 @@ class LineReader:
                 for word in LETTERS.findall(inline.text):
                     if not self.words.known(word):
                         cost += UNKNOWN_WORD + UNKNOWN_LETTER * len(word)
+                    elif self.words.rare(word):
+                        cost += RARE_WORD
         return Reading(cost, (cells,))
 
     def _boundary(self, left: Reading, right: Reading, position: int) -> float:
+        cut = UNSPLIT_FORMULA * sum(1 for c in self.telling if c.start < position < c.end)
         last, first = left.cells[-1][-1:], right.cells[0][:1]
         if any(isinstance(i, Math) for i in (*last, *first)):
-            return FORMULA_EDGE
+            return cut + FORMULA_EDGE
         before, after = self.text[position - 1], self.text[position]
         if after.isupper() and not before.isupper():
-            return CAPITAL
-        return WORD_SEAM if before.isalpha() and after.isalpha() else OTHER_EDGE
+            return cut + CAPITAL
+        return cut + (WORD_SEAM if before.isalpha() and after.isalpha() else OTHER_EDGE)
 
     def read(self, count: int) -> Reading | None:
         """The cheapest reading as `count` cells (None if the line has too few seams)."""
-        return self._best(len(self.seams) - 1, count)
+        return min(self._best(len(self.seams) - 1, count).values(), key=_cost, default=None)
 
     @functools.cache  # noqa: B019
-    def _best(self, end: int, count: int) -> Reading | None:
-        """The cheapest reading of text[:seams[end]] as `count` cells."""
+    def _best(self, end: int, count: int) -> dict[bool, Reading]:
+        """The cheapest readings of text[:seams[end]] as `count` cells, by whether the last
+        cell ends on a formula (what the cost of the boundary after it depends on)."""
         stop = self.seams[end]
         if count == 1:
-            return self.cell(0, stop)
-        best: Reading | None = None
+            return _by_last_formula([self.cell(0, stop)])
+        found = []
         for middle in range(count - 1, end):
-            before = self._best(middle, count - 1)
-            if before is None:
-                continue
             last = self.cell(self.seams[middle], stop)
-            cost = before.cost + last.cost + self._boundary(before, last, self.seams[middle])
-            if best is None or cost < best.cost:
-                best = Reading(cost, before.cells + last.cells)
-        return best
+            for before in self._best(middle, count - 1).values():
+                cost = before.cost + last.cost + self._boundary(before, last, self.seams[middle])
+                found.append(Reading(cost, before.cells + last.cells))
+        return _by_last_formula(found)
+
+
+def _cost(reading: Reading) -> float:
+    return reading.cost
+
+
+def _by_last_formula(readings: list[Reading]) -> dict[bool, Reading]:
+    best: dict[bool, Reading] = {}
+    for reading in readings:
+        key = isinstance(reading.cells[-1][-1:][0] if reading.cells[-1] else None, Math)
+        if key not in best or reading.cost < best[key].cost:
+            best[key] = reading
+    return best
 
 
 def _stray(text: str) -> bool:

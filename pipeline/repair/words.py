@@ -30,19 +30,20 @@ ONE_LETTER_WORDS = frozenset({"a", "i"})
 TWO_LETTER_COUNT = 1_000_000
 
 
+# A word English uses less than this often is rare (`orff`, `lin`): a reading that
+# needs one is less likely than one that does not.
+RARE_COUNT = 1000
+
+
 @functools.cache
-def english() -> frozenset[str]:
-    """The English word list, lower case."""
+def english() -> dict[str, int]:
+    """The English word list, lower case, with how often each word is used."""
     data = pkgutil.get_data(*ENGLISH)
     if data is None:
         raise HandbookError("pyspellchecker's English word list is missing: run bin/setup")
     counts: dict[str, int] = json.loads(gzip.decompress(data))
-    return (
-        frozenset(
-            word.lower() for word, count in counts.items() if len(word) > 2 or count >= TWO_LETTER_COUNT
-        )
-        | ONE_LETTER_WORDS
-    )
+    words = {word.lower(): n for word, n in counts.items() if len(word) > 2 or n >= TWO_LETTER_COUNT}
+    return words | dict.fromkeys(ONE_LETTER_WORDS, TWO_LETTER_COUNT)
 
 
 class Words:
@@ -57,3 +58,8 @@ class Words:
         """Whether a run of letters is a word (in any case)."""
         word = run.lower()
         return word in self._own or word in english()
+
+    def rare(self, run: str) -> bool:
+        """A word only English's list knows, and uses seldom."""
+        word = run.lower()
+        return word not in self._own and english().get(word, RARE_COUNT) < RARE_COUNT
