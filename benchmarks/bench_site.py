@@ -53,6 +53,11 @@ def baseline(work: Path) -> None:
         BASELINE_CONFIG.format(docs=BOOK.handbook_dir.resolve(), site=work / "baseline-site"),
         encoding="utf-8",
     )
+    mkdocs_build(config_file)
+
+
+def mkdocs_build(config_file: Path) -> None:
+    """What `mkdocs build -f config_file` does, in this process."""
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
     try:

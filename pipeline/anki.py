@@ -28,20 +28,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 import pipeline.sanitize
 import pipeline.writers.anki
 import pipeline.writers.anki_html
 import pipeline.writers.html
+from pipeline import inputs
 from pipeline.book import Book, read_series
 from pipeline.errors import HandbookError
-from pipeline.fileio import MAX_SNAPSHOT_BYTES, check_output_dir, read_regular_file, write_subdir, writer_of
+from pipeline.fileio import check_output_dir, write_subdir, writer_of
 from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file
 from pipeline.model import Handbook, Section, handbook_images, images
 from pipeline.note_state import NOTE_TYPE_ROW, NoteClock, read_state
-from pipeline.paths import MKDOCS_CONFIG
 from pipeline.readers.markdown import read_markdown
+from pipeline.site_config import configured_site_url
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
 from pipeline.writers.anki import CARD_CSS, NoteDates, apkg_bytes, media_name, parent_decks, section_decks
@@ -194,7 +193,7 @@ def figure_media(handbook_dir: Path, handbook: Handbook) -> dict[str, tuple[str,
     """Each figure the handbook shows: its media file name and its SVG."""
     media = {}
     for image in handbook_images(handbook):
-        svg = read_regular_file(handbook_dir / image.src, MAX_SNAPSHOT_BYTES, "a figure")
+        svg = inputs.read_bytes(handbook_dir / image.src, inputs.FIGURE)
         media[image.name] = (media_name(image.name, svg), svg)
     return media
 
@@ -238,20 +237,3 @@ def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[i
     modules = [Path(m.__file__) for m in CARD_MODULES if m.__file__]
     figures = sorted((handbook_dir / FIGURES_FOLDER).glob("*.svg"))
     return source_time(sorted(handbook_dir.glob("*.md")) + figures + modules + list(extra_inputs))
-
-
-def configured_site_url(config: Path = MKDOCS_CONFIG) -> str:
-    """`site_url` from mkdocs.yml, or "" (Source links are then site-relative)."""
-    try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return ""
-    url = data.get("site_url") if isinstance(data, dict) else None
-    return url.strip() if isinstance(url, str) else ""
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """A safe loader that reads MkDocs' own tags (`!ENV`, `!relative`, `!!python/name`) as nothing."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)

@@ -37,13 +37,15 @@ accepted entry that no longer matches a finding (a stale acceptance).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import assert_never
 
+import msgspec
+
+from pipeline import inputs
 from pipeline.code_lines import looks_like_code, reads_as_code
 from pipeline.errors import HandbookError
 from pipeline.model import (
@@ -142,14 +144,14 @@ class Finding:
         return f"{self.question}: {self.kind}: {self.text!r}"
 
 
-@dataclass(frozen=True)
-class Acceptance:
-    """A finding reviewed and kept, with the reason it stays."""
+class Acceptance(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A finding reviewed and kept, with the reason it stays (an `[[accepted]]` entry; a missing
+    field reads as "", which `read_accepted` refuses by name)."""
 
-    question: str
-    kind: str
-    text: str
-    reason: str
+    question: str = ""
+    kind: str = ""
+    text: str = ""
+    reason: str = ""
 
     def accepts(self, finding: Finding) -> bool:
         return (self.question, self.kind, self.text) == (finding.question, finding.kind, finding.text)
@@ -455,20 +457,18 @@ def read_accepted(path: Path) -> list[Acceptance]:
     """
     if not path.exists():
         return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise HandbookError(f"{path} is not valid TOML: {error}") from None
-    accepted = []
-    fields = ("question", "kind", "text", "reason")
-    for number, entry in enumerate(data.get("accepted", []), start=1):
-        missing = [f for f in fields if not isinstance(entry.get(f), str) or not entry[f].strip()]
+    accepted = inputs.read_toml(path, inputs.AUDIT, AcceptedFile).accepted
+    for number, entry in enumerate(accepted, start=1):
+        missing = [f for f in entry.__struct_fields__ if not getattr(entry, f).strip()]
         if missing:
             raise HandbookError(f"{path}: accepted entry #{number} lacks {', '.join(missing)}")
-        if entry["kind"] not in KINDS:
-            raise HandbookError(f"{path}: accepted entry #{number} has an unknown kind {entry['kind']!r}")
-        accepted.append(Acceptance(*(entry[f] for f in fields)))
+        if entry.kind not in KINDS:
+            raise HandbookError(f"{path}: accepted entry #{number} has an unknown kind {entry.kind!r}")
     return accepted
+
+
+class AcceptedFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    accepted: list[Acceptance] = []
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
+import msgspec
+
+from pipeline import inputs
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
-from pipeline.fileio import MAX_SNAPSHOT_BYTES, read_regular_file
 from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids
 from pipeline.model import Handbook
@@ -46,10 +48,22 @@ from pipeline.sanitize import web_url
 from pipeline.slugs import slugify
 
 MANIFEST_NAME = "manifest.json"
+# A book's folder name: it becomes a path, a site folder, a deck file and an Anki tag.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
 
 
-@dataclass(frozen=True)
-class Manifest:
+def check_slug(slug: str, where: str = "a book's name") -> str:
+    """`slug` if it is a book slug (lower-case letters, digits, single hyphens inside), else one
+    line naming it and `where` it came from."""
+    if not SLUG.fullmatch(slug) or len(slug) > 100:
+        raise HandbookError(
+            f"{inputs.shown(slug)} ({where}) is not a book slug: use lower-case letters, digits and "
+            "hyphens (e.g. deep-learning-concepts)"
+        )
+    return slug
+
+
+class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """manifest.json: the snapshot's file name, its reader, where and when it came from, its sha256."""
 
     snapshot: str
@@ -64,20 +78,18 @@ class Manifest:
         return self.source if web_url(self.source) else ""
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(msgspec.structs.asdict(self), indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise HandbookError(f"{path} is not a readable manifest: {error}") from None
-        if not isinstance(data, dict) or not {"snapshot", "reader"} <= data.keys():
-            raise HandbookError(f"{path} must name the snapshot and its reader")
-        fields = {name: data.get(name, "") for name in cls.__dataclass_fields__}
-        if not all(isinstance(value, str) for value in fields.values()):
-            raise HandbookError(f"{path} must hold text values only")
-        return cls(**fields)
+        """The manifest at `path`; its snapshot must be a file beside it (a bare name, never a path)."""
+        manifest = inputs.read_json(path, inputs.MANIFEST, cls)
+        name = manifest.snapshot
+        if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+            raise HandbookError(
+                f"{path}: snapshot must name a file in the same folder, not {inputs.shown(name)}"
+            )
+        return manifest
 
 
 class _Part:
@@ -137,11 +149,12 @@ def proposed_slug(title: str) -> str:
 
 
 def book_at(folder: Path) -> Book:
-    return Book(folder.name, folder)
+    return Book(check_slug(folder.name, f"a book's folder in {folder.parent}/"), folder)
 
 
 def all_books(books_dir: Path = BOOKS_DIR) -> list[Book]:
-    """Every book, by slug (a folder under `books_dir` with a manifest or Markdown)."""
+    """Every book, by slug (a folder under `books_dir` with a manifest or Markdown); a folder
+    whose name is no slug is refused in one line (its name would become paths, tags and URLs)."""
     if not books_dir.is_dir():
         return []
     return [
@@ -155,6 +168,8 @@ def select_books(slugs: tuple[str, ...] | list[str], books_dir: Path = BOOKS_DIR
     """The named books (every book when none is named), in the series' reading order (so a
     site's first book, which keeps the top-level paths, does not depend on the order named);
     an unknown name lists the books."""
+    for slug in slugs:
+        check_slug(slug, "a book named")
     books = list(read_series(books_dir).books)
     if not slugs:
         return books
@@ -194,20 +209,23 @@ def series_order(books_dir: Path = BOOKS_DIR) -> list[str]:
     return _series_file(books_dir)[1]
 
 
+class SeriesFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """series.toml's schema."""
+
+    title: str = ""
+    books: list[str] = []
+
+
 def _series_file(books_dir: Path) -> tuple[str, list[str]]:
     path = books_dir / SERIES_FILE
     if not path.exists():
         return DEFAULT_SERIES_TITLE, []
-    try:
-        data = tomllib.loads(read_regular_file(path, MAX_SNAPSHOT_BYTES, "a series file").decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise HandbookError(f"{path} is not valid TOML: {error}") from None
-    title, order = data.get("title"), data.get("books", [])
-    if not isinstance(title, str) or not title.strip():
-        raise HandbookError(f'{path} must give the series a title (title = "...")')
-    if not isinstance(order, list) or not all(isinstance(slug, str) for slug in order):
-        raise HandbookError(f"{path}: books must be a list of book folder names")
-    return title.strip(), order
+    data = inputs.read_toml(path, inputs.SERIES, SeriesFile)
+    if not data.title.strip() or "\n" in data.title.strip():
+        raise HandbookError(f'{path} must give the series a title (title = "...", one line)')
+    for slug in data.books:
+        check_slug(slug, f"in {path}'s books")
+    return data.title.strip(), data.books
 
 
 def book_of(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book | None:
@@ -232,15 +250,12 @@ def markdown_book(handbook_dir: Path, books_dir: Path = BOOKS_DIR) -> Book:
 
 def read_snapshot_text(path: Path) -> str:
     """The snapshot as text, refusing what cannot be a handbook page."""
-    data = read_regular_file(path, MAX_SNAPSHOT_BYTES, "a snapshot")
+    data = inputs.read_bytes(path, inputs.SNAPSHOT)
     if not data.strip():
         raise HandbookError(f"{path} is empty")
     if b"\x00" in data:
         raise HandbookError(f"{path} is a binary file, not a text or HTML snapshot")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+    return inputs.utf8(path, data)
 
 
 def read_snapshot(path: Path, manifest: Manifest) -> Handbook:
@@ -302,8 +317,9 @@ def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
     """The stamp's text: one line per input, its name and sha256 (`-` when it is absent)."""
     lines = []
     for role, path in (("snapshot", snapshot), ("errata", errata_file)):
+        kind = inputs.SNAPSHOT if role == "snapshot" else inputs.ERRATA
         digest = (
-            hashlib.sha256(read_regular_file(path, MAX_SNAPSHOT_BYTES, "an input")).hexdigest()
+            hashlib.sha256(inputs.read_bytes(path, kind)).hexdigest()
             if path is not None and path.exists()
             else "-"
         )
@@ -313,10 +329,8 @@ def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
 
 def _stamped_errata(out_dir: Path) -> str | None:
     """The errata file name the Markdown in `out_dir` was made with, if any."""
-    try:
-        lines = (out_dir / INPUTS_STAMP).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
+    text = inputs.read_optional_text(out_dir / INPUTS_STAMP, inputs.STAMP)
+    lines = text.splitlines() if text is not None else []
     fields = next((line.split() for line in lines if line.startswith("errata ")), [])
     return fields[1] if len(fields) == 3 and fields[2] != "-" else None
 
@@ -335,6 +349,5 @@ def is_stale(book: Book) -> bool:
     """Whether the book's snapshot or errata changed since its Markdown was normalized."""
     if not book.manifest_file.exists():
         return False  # nothing to normalize from: the Markdown is all there is
-    stamp = book.handbook_dir / INPUTS_STAMP
     current = inputs_stamp(book.snapshot_file(), book.errata_file)
-    return not stamp.exists() or stamp.read_text(encoding="utf-8") != current
+    return inputs.read_optional_text(book.handbook_dir / INPUTS_STAMP, inputs.STAMP) != current

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.book import Book
+from pipeline.fileio import remove_stale
+from pipeline.formats import FIGURES_FOLDER
 
 Progress = Callable[[str], None]
 
@@ -50,6 +52,8 @@ def build(
     (the first book at the site's root). `force` and `adopt`: see pipeline.fileio."""
     from pipeline.site import build_site
 
+    _remove_stale_staging(books, site_dir, decks_dir)
+
     def each_book(step: Callable[[Book], tuple[int, str]]) -> Callable[[], tuple[int, str]]:
         def action() -> tuple[int, str]:
             results = [(book, *step(book)) for book in books]
@@ -82,6 +86,17 @@ def build(
         done.append(Stage(name, questions, time.perf_counter() - start, detail))
         progress(f"{step}: {detail} ({done[-1].seconds:.1f} s)")
     return BuildReport(tuple(done))
+
+
+def _remove_stale_staging(books: Sequence[Book], site_dir: Path, decks_dir: Path) -> None:
+    """What a killed build left (staging folders, temporary files: pipeline.fileio), wherever
+    a build writes, before this one starts."""
+    folders = {site_dir.parent, decks_dir.parent, decks_dir}
+    for book in books:
+        handbook = book.handbook_dir
+        folders |= {book.folder, handbook, handbook / FIGURES_FOLDER, decks_dir / book.slug}
+    for folder in sorted(folders):
+        remove_stale(folder)
 
 
 def _markdown(book: Book, force: bool) -> tuple[int, str]:

@@ -5,7 +5,8 @@ its reader, the repairs, the id assignments and the errata; the canonical
 Markdown; the built site's HTML; every exported deck. Each question must be
 present exactly once at every stage, with the same title and answer (text,
 formulas, code, figures), and each figure's SVG once, the same bytes, in the
-Markdown's folder, the site and every deck that shows it. Every formula must also pass KaTeX; every page of the site
+Markdown's folder, the site and every deck that shows it; on the site each question
+also has one permalink beside it. Every formula must also pass KaTeX; every page of the site
 must show the handbook's titles in its <title>, header, heading and navigation
 as text (metadata is untrusted: markup there means it was injected); and every
 finding of the residue audit (pipeline/audit.py) must be accepted in
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import katex
+from pipeline import inputs, katex
 from pipeline.book import Book
 from pipeline.errors import HandbookError
 from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file, section_page
@@ -95,13 +96,29 @@ def _figure_files_problem(where: str, files: list[tuple[str, bytes]], expected: 
         if counts[name] != 1:
             return f"{where} holds figure {name!r} {counts[name]} times"
         data = next(d for n, d in files if n.split(".", 1)[0] == name)
-        if data != (svgs / f"{name}.svg").read_bytes():
+        if data != inputs.read_bytes(svgs / f"{name}.svg", inputs.FIGURE):
             return f"{where} holds a figure {name!r} that differs from the Markdown's"
     extra = sorted(set(counts) - set(expected))
     return f"{where} holds figure {extra[0]!r}, which no question shows" if extra else ""
 
 
-def _with_problem(result: StageResult, problem: str) -> StageResult:
+def _svg_files(folder: Path) -> list[tuple[str, bytes]]:
+    return [(p.name, inputs.read_bytes(p, inputs.FIGURE)) for p in sorted(folder.glob("*.svg"))]
+
+
+def _permalinks_problem(expected: list[Question], pages: dict[str, SitePage]) -> str:
+    """Each question has one permalink on the site, beside it."""
+    counts = Counter(anchor for page in pages.values() for anchor in page.permalinks)
+    for question in expected:
+        if counts[question.id] != 1:
+            found = f"{counts[question.id]} permalinks" if counts[question.id] else "no permalink"
+            return f"question {question.id!r} has {found}"
+    return ""
+
+
+def _with_problem(result: StageResult, *problems: str) -> StageResult:
+    """The result, with the first of `problems` unless it has one of its own."""
+    problem = next((p for p in problems if p), "")
     return result if result.first_problem or not problem else replace(result, first_problem=problem)
 
 
@@ -240,11 +257,12 @@ def site_stages(layout: SiteLayout, book: SiteBook, site_dir: Path) -> list[Stag
     svgs = book.handbook_dir / FIGURES_FOLDER
     book_dir = site_dir / book.prefix
     pages = read_site_pages(book_dir)
-    site_figures = [(p.name, p.read_bytes()) for p in sorted((book_dir / FIGURES_FOLDER).glob("*.svg"))]
+    site_figures = _svg_files(book_dir / FIGURES_FOLDER)
     books = [read_handbook(b.handbook_dir).meta.title for b in layout.books] if layout.several else []
     return [
         _with_problem(
             compare("site pages", expected, [q for page in pages.values() for q in page.questions]),
+            _permalinks_problem(expected, pages),
             _figure_files_problem(f"{book_dir / FIGURES_FOLDER}/", site_figures, _figures(expected), svgs),
         ),
         _chrome_stage(
@@ -282,7 +300,7 @@ def book_stages(
     expected = [q for _, q in canonical.questions()]
     svgs = handbook_dir / FIGURES_FOLDER
     shown = _figures(expected)
-    markdown_files = [(p.name, p.read_bytes()) for p in sorted(svgs.glob("*.svg"))]
+    markdown_files = _svg_files(svgs)
     stages = [
         _with_problem(
             StageResult("canonical Markdown", len(expected), len(expected), "", len(shown)),

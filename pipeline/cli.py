@@ -16,24 +16,34 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.core import ParameterSource
 
-from pipeline.errors import HandbookError
+from pipeline.errors import ALLOW_DROPPED, FORCE, ONE_BOOK, OUTPUT_FOLDER, HandbookError
+from pipeline.inputs import one_line
 from pipeline.paths import BOOKS_DIR, DECKS_DIR, SITE_DIR
 
 if TYPE_CHECKING:
     from pipeline.book import Book
 
+# The option that does what a library error's remedy names, appended to its message.
+REMEDIES = {
+    FORCE: ", or pass --force to replace it",
+    ONE_BOOK: ": name the book with --book (--out, --errata and --ids are one book's)",
+    ALLOW_DROPPED: ". If they were removed on purpose, run `handbook normalize --allow-dropped`",
+    OUTPUT_FOLDER: ": pass --out DIR for its Markdown",
+}
+
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one clear line and exit code 1."""
+    """Turn library errors into one clear line (with the option that would help) and exit code 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except HandbookError as error:
-            raise click.ClickException(str(error)) from None
+            message = str(error) + REMEDIES.get(error.remedy or "", "")
+            raise click.ClickException(one_line(message)) from None
         except OSError as error:
-            raise click.ClickException(os_error_line(error)) from None
+            raise click.ClickException(one_line(os_error_line(error))) from None
         except KeyboardInterrupt:
             raise click.Abort() from None
 
@@ -372,4 +382,4 @@ def check(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, dec
     report = run(first, site_dir, decks_dir, more_books=more)
     click.echo(report.table())
     if not report.ok:
-        raise click.ClickException(report.failure())
+        raise click.ClickException(one_line(report.failure()))

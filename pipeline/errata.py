@@ -13,12 +13,13 @@ original: <note>", so nobody comparing it with the published page is puzzled.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+import msgspec
+
+from pipeline import inputs
 from pipeline.errors import HandbookError
-from pipeline.fileio import read_text_input
 from pipeline.model import Handbook, Question, map_questions
 from pipeline.readers.markdown import read_index, read_section
 from pipeline.writers.markdown import index_markdown, question_markdown
@@ -28,8 +29,9 @@ NOTE_PREFIX = "Corrected from the original: "
 INDEX = "index"  # the `question` of a correction to index.md (introduction, references)
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One `[[correction]]` entry, as the file's schema holds it."""
+
     question: str
     reason: str
     find: str
@@ -40,24 +42,21 @@ class Correction:
         return f"errata entry #{number} ({self.question}: {self.reason})"
 
 
+class ErrataFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    correction: list[Correction] = []
+
+
 def read_errata(path: Path) -> list[Correction]:
     if not path.exists():
         return []
-    try:
-        data = tomllib.loads(read_text_input(path, "an errata file"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise HandbookError(f"{path} is not valid TOML: {error}") from None
     corrections = []
-    for number, entry in enumerate(data.get("correction", []), start=1):
-        missing = [
-            f for f in FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip() and f != "replace"
-        ]
+    for number, entry in enumerate(inputs.read_toml(path, inputs.ERRATA, ErrataFile).correction, start=1):
+        missing = [f for f in FIELDS if not getattr(entry, f).strip() and f != "replace"]
         if missing:
             raise HandbookError(f"{path}: errata entry #{number} lacks {', '.join(missing)}")
-        note = entry.get("note", "")
-        if not isinstance(note, str) or "\n" in note.strip():
+        if "\n" in entry.note.strip():
             raise HandbookError(f"{path}: errata entry #{number} has a note that is not one line")
-        corrections.append(Correction(**{f: entry[f] for f in FIELDS}, note=note.strip()))
+        corrections.append(msgspec.structs.replace(entry, note=entry.note.strip()))
     return corrections
 
 

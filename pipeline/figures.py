@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import inputs
 from pipeline.errors import HandbookError
 from pipeline.fileio import write_atomic
 from pipeline.formats import FIGURE_STAMP
@@ -57,17 +58,16 @@ def figure_scripts(scripts_dir: Path) -> dict[str, Path]:
 
 def script_digest(script: Path) -> str:
     """What an SVG is drawn from: the script and the shared style."""
-    digest = hashlib.sha256(script.read_bytes())
-    digest.update(FIGURE_STYLE.read_bytes())
+    digest = hashlib.sha256(inputs.read_bytes(script, inputs.FIGURE_SCRIPT))
+    digest.update(inputs.read_bytes(FIGURE_STYLE, inputs.FIGURE_SCRIPT))
     return digest.hexdigest()
 
 
 def read_stamp(svg_dir: Path) -> dict[str, str]:
-    try:
-        lines = (svg_dir / FIGURE_STAMP).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return dict(line.split(" ", 1) for line in lines if " " in line)
+    """Figure name → the digest its SVG was drawn from (none without a stamp); a stamp that is no
+    regular file, or no text, is refused (it could not be replaced either)."""
+    text = inputs.read_optional_text(svg_dir / FIGURE_STAMP, inputs.STAMP) or ""
+    return dict(line.split(" ", 1) for line in text.splitlines() if " " in line)
 
 
 def stamp_text(digests: dict[str, str]) -> str:
@@ -93,7 +93,7 @@ def draw(script: Path) -> bytes:
         if result.returncode != 0 or not out.is_file():
             last = (result.stderr.strip().splitlines() or ["it wrote no SVG"])[-1]
             raise HandbookError(f"{script} failed: {last}")
-        return out.read_bytes()
+        return inputs.read_bytes(out, inputs.FIGURE)
 
 
 def figure_files(
@@ -116,7 +116,7 @@ def figure_files(
     for name, digest in digests.items():
         old = previous_dir / f"{name}.svg" if previous_dir else None
         if old is not None and stamp.get(name) == digest and old.is_file():
-            files[f"{name}.svg"] = old.read_bytes()
+            files[f"{name}.svg"] = inputs.read_bytes(old, inputs.FIGURE)
             kept.append(name)
         else:
             drawn.append(name)

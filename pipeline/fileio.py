@@ -3,34 +3,61 @@
 Every output folder the pipeline makes holds a marker file (`MARKER`) naming the
 command that wrote it. Only such a folder, or an empty or missing one, is
 replaced as a whole; anything else (a file, a folder of someone's own files) is
-refused with one line naming it, and `--force` overrides that for a folder,
+refused with one line naming it, and `force` overrides that for a folder,
 never for a file. The committed default folders of a checkout made before the
 markers existed are adopted on their first run when every file in them is one
-the run writes again (nothing else would be lost).
+the run writes again (nothing else would be lost). A marker counts only as a
+small regular file (not a symlink, a FIFO or a folder) holding exactly the text
+`marker_text` writes.
+
+Whatever `force` says, one guard (`check_replaceable`) runs before any folder is
+replaced or written into: never the working folder, the checkout or a folder
+above them, the home folder, a git repository or its `.git`, a symbolic link, nor
+a folder that is or holds one of the pipeline's inputs (`source/`, `source/books/`,
+a book's folder, its raw/, figures/, errata, ids, state or acceptances).
+
+Staging folders and temporary files are named `.<name>.handbook-<role>.<pid>.<random>`
+beside their target: a run killed midway leaves them, and the next run that writes
+there removes those whose process is gone. A folder is swapped in with one atomic
+exchange (Linux's renameat2), so a killed run leaves the old output or the new.
 
 Published files are 0644 and folders 0755, whatever the umask or `mkstemp`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
 import io
 import os
+import re
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import HandbookError
+from pipeline import inputs
+from pipeline.errors import FORCE, HandbookError
+from pipeline.paths import BOOKS_DIR, SOURCE_DIR
 
 MARKER = ".handbook-output"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
-# The handbook's page is about 0.1 MB as text and 0.5 MB as HTML; far more is not the handbook
-# (a scrape's download stops at the same limit).
-MAX_SNAPSHOT_BYTES = 5_000_000
+CHECKOUT = Path(__file__).resolve().parents[1]  # the checkout this code runs from
+# The files and folders of a book that are inputs (pipeline.book names them; listed here, as
+# fileio sits below book in the layers).
+BOOK_INPUTS = (
+    "raw",
+    "figures",
+    "errata.toml",
+    "question-ids.tsv",
+    "question-state.tsv",
+    "audit-accepted.toml",
+)
+STAGING = re.compile(r"^\..+\.handbook-(?:staging|old|tmp)\.(\d+)\.[^.]+$")
 
 
 def marker_text(writer: str) -> str:
@@ -38,86 +65,151 @@ def marker_text(writer: str) -> str:
     return f"Written by `{writer}`, which replaces this folder as a whole on every run.\n"
 
 
+# --- temporary names, and what a killed run left -------------------------------------
+
+
+def _temporary_name(target: Path, role: str) -> str:
+    return f".{target.name}.handbook-{role}.{os.getpid()}."
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove the staging folders and temporary files a killed run left in `folder` (its
+    process is gone); those of a run still going, ours included, stay."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = STAGING.match(name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or no pid at all): not ours to judge
+    return True
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write a file through a temporary sibling, then rename it into place (mode 0644).
 
-    Only a regular file is ever replaced: never a folder, a device or a pipe.
+    Only a regular file is ever replaced: never a folder, a device, a pipe or a symlink.
     """
-    if os.path.lexists(path) and not path.is_file():
+    if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
         raise HandbookError(f"{path} is not a regular file: choose a file to write")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    created = make_parents(path, path.parent)
+    remove_stale(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_name(path, "tmp"), dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.chmod(tmp, FILE_MODE)  # mkstemp makes it private; outputs are meant to be shared
         os.replace(tmp, path)
     except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
+        _undo(tmp, created)
         raise HandbookError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _undo(tmp, created)
         raise
 
 
-def read_regular_file(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, or one line saying why not.
+def _undo(tmp: str, created: list[Path]) -> None:
+    if tmp:
+        Path(tmp).unlink(missing_ok=True)
+    remove_empty(created)
 
-    Opened without blocking and checked on the open descriptor, so a FIFO or a
-    device named as input is refused instead of waiting forever.
-    """
+
+def make_parents(target: Path, folder: Path) -> list[Path]:
+    """Make `folder` and the folders above it that are missing; the ones made, deepest first
+    (so a failed run can take them back), or one line saying why they cannot be."""
+    missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
+    for parent in (folder, *folder.parents):
+        if os.path.lexists(parent) and not parent.is_dir():
+            raise HandbookError(f"cannot write {target}: {parent} is a file, not a folder")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise HandbookError(f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise HandbookError(f"{path} is {_kind(info.st_mode)}: {what} must be a regular file")
-        if info.st_size > limit:
-            raise HandbookError(
-                f"{path} is {info.st_size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for {what}: "
-                "is it the right file?"
-            )
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as error:
-        raise HandbookError(f"cannot read {path}: {error.strerror or error}") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # grew while we read it
-        raise HandbookError(f"{path} is over the {limit / 1e6:g} MB limit for {what}: is it the right file?")
-    return data
+        remove_empty(missing)
+        raise HandbookError(f"cannot write {target}: {error.strerror or error}") from None
+    return missing
 
 
-def read_text_input(path: Path, what: str, limit: int = MAX_SNAPSHOT_BYTES) -> str:
-    """A UTF-8 input file (errata, ids, Markdown) read like a snapshot: regular and bounded, BOM dropped."""
-    try:
-        return read_regular_file(path, limit, what).decode("utf-8-sig")  # a byte-order mark is not content
-    except UnicodeDecodeError as error:
-        raise HandbookError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+def remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+# --- ownership ---------------------------------------------------------------------
 
 
 def writer_of(folder: Path) -> str | None:
-    """The command named by a folder's marker, or None when it has none."""
+    """The command named by a folder's marker, or None when it has none we wrote: the marker must
+    be a small regular file (not a symlink or a FIFO) holding exactly `marker_text`'s words."""
     try:
-        text = (folder / MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = inputs.read_text(folder / MARKER, inputs.MARKER)
+    except HandbookError:
         return None
-    return text.partition("`")[2].partition("`")[0] or "another handbook command"
+    writer = text.partition("`")[2].partition("`")[0]
+    return writer if writer.startswith("handbook ") and text == marker_text(writer) else None
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse, in one line, a folder that no output may replace or write into, `force` or not
+    (see the module's docstring)."""
+    if target.is_symlink():
+        raise HandbookError(f"{target} is a symbolic link: name the output folder itself")
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError) as error:
+        raise HandbookError(f"cannot write {target}: {error}") from None
+    for place, name in (
+        (Path.cwd(), "the working folder"),
+        (CHECKOUT, "the checkout"),
+        (Path.home(), "the home folder"),
+    ):
+        if place.resolve().is_relative_to(resolved):
+            raise HandbookError(
+                f"{target} is {name} or a folder above it: choose a folder of its own for the output"
+            )
+    if ".git" in resolved.parts or os.path.lexists(resolved / ".git"):
+        raise HandbookError(
+            f"{target} is a git repository or inside one's .git: choose a folder of its own for the output"
+        )
+    for source in _inputs():
+        if source.is_relative_to(resolved):
+            raise HandbookError(
+                f"{target} is or holds {source}, an input of handbook: choose a folder of its own for the output"
+            )
+
+
+def _inputs() -> list[Path]:
+    """The inputs in the working folder's source/ (resolved): the folders themselves, each book's
+    folder and the inputs in it."""
+    found = [SOURCE_DIR.resolve(), BOOKS_DIR.resolve()] if SOURCE_DIR.is_dir() else []
+    try:
+        folders = [p for p in BOOKS_DIR.iterdir() if p.is_dir()] if BOOKS_DIR.is_dir() else []
+    except OSError:
+        folders = []
+    for folder in folders:
+        found.append(folder.resolve())
+        found += [(folder / name).resolve() for name in BOOK_INPUTS if os.path.lexists(folder / name)]
+    return found
 
 
 def check_output_dir(
@@ -131,11 +223,12 @@ def check_output_dir(
     folder) are those files; without them that decision waits for the swap
     (`replaced_dir` checks again).
     """
+    check_replaceable(target)
     if not os.path.lexists(target):
         return
     if not target.is_dir():
         raise HandbookError(
-            f"{target} is a file, not a folder: choose a folder for the output (--force never replaces a file)"
+            f"{target} is a file, not a folder: choose a folder for the output (a file is never replaced)"
         )
     entries = sorted(os.listdir(target))
     if not entries:
@@ -145,14 +238,14 @@ def check_output_dir(
         return
     if owner is not None and not force:
         raise HandbookError(
-            f"{target} holds the output of `{owner}`, not of `{writer}`: "
-            "choose another folder, or pass --force to replace it"
+            f"{target} holds the output of `{owner}`, not of `{writer}`: choose another folder", remedy=FORCE
         )
     if owner is None and not force and not (adopt and _adoptable(target, new_files)):
         foreign = _foreign_example(target, entries, new_files)
         raise HandbookError(
             f"{target} is not empty and was not written by handbook (it holds {foreign}): "
-            "choose an empty or new folder, or pass --force to replace it"
+            "choose an empty or new folder",
+            remedy=FORCE,
         )
 
 
@@ -187,6 +280,9 @@ def _publishable(folder: Path) -> None:
             (Path(root) / name).chmod(FILE_MODE)
 
 
+# --- replacing a folder ----------------------------------------------------------------
+
+
 @contextmanager
 def replaced_dir(target: Path, writer: str, *, force: bool = False, adopt: bool = False) -> Iterator[Path]:
     """Yield an empty staging folder that replaces `target` only if the block succeeds.
@@ -195,7 +291,9 @@ def replaced_dir(target: Path, writer: str, *, force: bool = False, adopt: bool 
     `check_output_dir`); the new folder gets the marker.
     """
     check_output_dir(target, writer, force=force, adopt=adopt)
-    staging = _staging_dir(target)
+    created = make_parents(target, target.parent)
+    remove_stale(target.parent)
+    staging = _staging_dir(target, created)
     try:
         yield staging
         (staging / MARKER).write_text(marker_text(writer), encoding="utf-8")
@@ -204,35 +302,56 @@ def replaced_dir(target: Path, writer: str, *, force: bool = False, adopt: bool 
         _swap(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
+        remove_empty(created)
         if error.filename is None or str(staging) in f"{error.filename} {error.filename2}":  # disk full…
             raise HandbookError(f"cannot write {target}: {error.strerror or error}") from None
         raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        remove_empty(created)
         raise
 
 
-def _staging_dir(target: Path) -> Path:
+def _staging_dir(target: Path, created: list[Path]) -> Path:
     """A fresh folder beside `target`, or one line saying why there can be none."""
-    for parent in (target.parent, *target.parent.parents):
-        if os.path.lexists(parent) and not parent.is_dir():
-            raise HandbookError(f"cannot write {target}: {parent} is a file, not a folder")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=_temporary_name(target, "staging"), dir=target.parent))
     except OSError as error:
+        remove_empty(created)
         raise HandbookError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 def _swap(staging: Path, target: Path) -> None:
-    # The old folder moves into a fresh hiding place, so no other file is ever clobbered.
-    holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-    try:
-        if os.path.lexists(target):
-            os.replace(target, holder / target.name)
+    """Put `staging` in place of `target` in one step; the old folder is then removed."""
+    if not os.path.lexists(target):
         os.replace(staging, target)
-    finally:
-        shutil.rmtree(holder, ignore_errors=True)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old folder
+    else:  # no atomic exchange here: move the old folder aside first, then the new one in
+        holder = Path(tempfile.mkdtemp(prefix=_temporary_name(target, "old"), dir=target.parent))
+        try:
+            os.replace(target, holder / target.name)
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(holder, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where it is not supported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def write_into_dir(
@@ -246,8 +365,7 @@ def write_into_dir(
     """
     check_output_dir(target, writer, force=force, adopt=adopt)
     if not os.path.lexists(target) or not any(target.iterdir()):
-        shutil.rmtree(_staging_dir(target))  # the same checks and messages as a whole folder
-        target.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        make_parents(target, target)
         target.chmod(DIR_MODE)
         write_atomic(target / MARKER, marker_text(writer))
     for name, data in files.items():

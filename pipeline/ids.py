@@ -15,16 +15,14 @@ never given to another question and comes back if the question does.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import katex
-from pipeline.errors import HandbookError
-from pipeline.fileio import read_text_input, tsv_text
+from pipeline import inputs, katex
+from pipeline.errors import ALLOW_DROPPED, HandbookError
+from pipeline.fileio import tsv_text
 from pipeline.model import (
     Code,
     Handbook,
@@ -40,8 +38,13 @@ from pipeline.model import (
 from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
-HEADER = ("id", "section", "question")
-ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what a `{#id}` in the canonical Markdown may hold
+ID = re.compile(r"^[A-Za-z0-9_-]+$", re.ASCII)  # what a `{#id}` in the canonical Markdown may hold
+COLUMNS = (
+    inputs.Column("id", re.compile(r".+"), "an id"),  # _check_ids says what an id may hold
+    inputs.Column("section", inputs.ANY_TEXT, "one line of text"),
+    inputs.Column("question", inputs.ANY_TEXT, "one line of text"),
+)
+HEADER = tuple(column.name for column in COLUMNS)
 DROPPED = ""  # the section of a question no longer in the snapshot
 
 
@@ -55,13 +58,7 @@ class Assignment:
 def read_ids(path: Path) -> list[Assignment]:
     if not path.exists():
         return []
-    rows = list(csv.reader(io.StringIO(read_text_input(path, "a question-id file")), delimiter="\t"))
-    if not rows or tuple(rows[0]) != HEADER:
-        raise HandbookError(f"{path}: expected a header line {chr(9).join(HEADER)!r}")
-    bad = [n for n, row in enumerate(rows[1:], start=2) if len(row) != 3]
-    if bad:
-        raise HandbookError(f"{path}:{bad[0]}: expected 3 tab-separated columns")
-    assignments = [Assignment(*row) for row in rows[1:]]
+    assignments = [Assignment(*row) for row in inputs.read_tsv(path, inputs.IDS, COLUMNS)]
     _check_ids(path, assignments)
     return assignments
 
@@ -163,8 +160,8 @@ def assign_ids(
         first = dropped[0]
         raise HandbookError(
             f"the snapshot lacks {len(dropped)} question(s) the ids file knows, first {first.id!r} "
-            f"({first.question!r}, section {first.section!r}): is it truncated? "
-            "If they were removed on purpose, run `handbook normalize --allow-dropped`"
+            f"({first.question!r}, section {first.section!r}): is it truncated?",
+            remedy=ALLOW_DROPPED,
         )
     result += [replace(a, section=DROPPED) for a in unused]
     return handbook, result

@@ -12,7 +12,8 @@ the others added under `<slug>/`; every page knows its book.
   books (escaped: the theme prints it as it is, like every `page.meta` value; see
   writers/meta_html.py), and shows each book as a tab; every page's footer credits
   its book's author and links the original post; "edit this page" links appear
-  only when mkdocs.yml gives `edit_uri` as a web address.
+  only when mkdocs.yml gives `edit_uri` as a web address. Material's templates are
+  overridden where it offers no setting (pipeline/site_theme/: the search dialog's name).
 - on_files: each handbook is read once per build; the later books' pages and
   figures, KaTeX (from node_modules), the site's own script and style, and each
   book's Anki decks (if `decks/<slug>/` holds them) are added to the site.
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # only `mkdocs serve` loads it
 
 ASSETS = Path(__file__).with_name("site_assets")
+THEME_OVERRIDES = Path(__file__).with_name("site_theme")  # Material's partials we change (accessibility)
 KATEX_FILES = ("katex.min.js", "katex.min.css")
 KATEX_FONTS = "*.woff2"  # every browser that runs the site reads woff2
 SERIES_FEATURES = ("navigation.tabs", "navigation.indexes")  # each book a tab, its home the tab's page
@@ -121,6 +123,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     elif first.meta.title:
         config.site_name = meta_html(first.meta).title
     _build.footer = config.copyright = footer_html(first.meta)  # Material prints it in each footer, as HTML
+    # Ahead of Material's templates, behind a custom_dir of mkdocs.yml's own.
+    config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
     if not (config.edit_uri and web_url(config.edit_uri)):
         # "edit this page" only from a full web address (a relative edit_uri with no
         # repo_url, or MkDocs' default for one, would point nowhere)

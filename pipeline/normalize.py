@@ -23,7 +23,7 @@ from pipeline.book import (
     read_snapshot_text,
     select_books,
 )
-from pipeline.errors import HandbookError
+from pipeline.errors import ONE_BOOK, OUTPUT_FOLDER, HandbookError
 from pipeline.figures import FigureReport, figure_files
 from pipeline.fileio import check_output_dir, write_atomic
 from pipeline.formats import FIGURES_FOLDER, INPUTS_STAMP
@@ -114,13 +114,16 @@ def normalize_paths(
         if out_dir is None:
             read_snapshot_text(snapshot)  # a snapshot that cannot be one says so first
             raise HandbookError(
-                f"{snapshot} is no book's snapshot: pass --out DIR for its Markdown "
-                "(or `handbook scrape` it to make it a book)"
+                f"{snapshot} is no book's snapshot (`handbook scrape` it to make it a book)",
+                remedy=OUTPUT_FOLDER,
             )
         return [normalize(snapshot, out_dir, errata_file, ids_file, allow_dropped=allow_dropped, force=force)]
     books = select_books(slugs)
     if len(books) != 1 and (out_dir or errata_file or ids_file):
-        raise HandbookError("--out, --errata and --ids need one book: name it with --book")
+        raise HandbookError(
+            f"a trial run's output folder, errata and ids files belong to one book, not to {len(books)}",
+            remedy=ONE_BOOK,
+        )
     return [
         normalize_book(book, out_dir, errata_file, ids_file, allow_dropped=allow_dropped, force=force)
         for book in books
@@ -149,13 +152,14 @@ def normalize_book(
     """
     out_dir = out_dir or book.handbook_dir
     check_output_dir(out_dir, WRITER, force=force)  # before the work, not only after it
+    accepted = read_accepted(book.audit_file)  # every input read before anything is written
     handbook, log, assignments, applied = canonical_handbook(
         book, errata_file=errata_file, ids_file=ids_file, allow_dropped=allow_dropped
     )
     stamp = inputs_stamp(book.snapshot_file(), errata_file or book.errata_file)
     formulas, figures = _write(handbook, out_dir, stamp, book.figures_dir, force=force)
     write_atomic(ids_file or book.ids_file, ids_tsv(assignments))
-    return _report(handbook, log, applied, read_accepted(book.audit_file), formulas, figures)
+    return _report(handbook, log, applied, accepted, formulas, figures)
 
 
 def normalize(

@@ -15,19 +15,24 @@ Markdown and the same state file, the decks come out byte-identical.
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import inputs
 from pipeline.errors import HandbookError
 from pipeline.fileio import tsv_text, write_atomic
 
-HEADER = ("id", "digest", "time")
 NOTE_TYPE_ROW = "@note-type"
-_DIGEST = re.compile(r"[0-9a-f]{16}")
+COLUMNS = (
+    inputs.Column("id", re.compile(r"@note-type|[A-Za-z0-9_-]+", re.ASCII), "a question id or @note-type"),
+    inputs.Column("digest", re.compile(r"[0-9a-f]{16}", re.ASCII), "a 16-digit hex digest"),
+    # Whole seconds: ASCII digits only (str.isdigit takes "²"), and few enough to stay a time.
+    inputs.Column("time", re.compile(r"[0-9]{1,12}", re.ASCII), "whole seconds (up to 12 digits)"),
+)
+HEADER = tuple(column.name for column in COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -39,22 +44,13 @@ class NoteState:
 
 def read_state(path: Path) -> dict[str, NoteState]:
     """The recorded rows by id; an absent file means nothing recorded yet."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return {}
-    except OSError as error:
-        raise HandbookError(f"cannot read {path}: {error.strerror}") from None
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
-    if not rows or tuple(rows[0]) != HEADER:
-        raise HandbookError(f"{path}: expected a header line {chr(9).join(HEADER)!r}")
     states: dict[str, NoteState] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != 3 or not _DIGEST.fullmatch(row[1]) or not row[2].isdigit() or row[0] in states:
-            raise HandbookError(
-                f"{path}:{number}: expected a new id, a 16-digit hex digest and whole seconds, tab-separated"
-            )
-        states[row[0]] = NoteState(row[0], row[1], int(row[2]))
+    for number, (key, digest, time) in enumerate(inputs.read_tsv(path, inputs.NOTE_STATE, COLUMNS), start=2):
+        if key in states:
+            raise HandbookError(f"{path}:{number}: {key!r} has a row already")
+        states[key] = NoteState(key, digest, int(time))
     return states
 
 
@@ -107,11 +103,7 @@ class NoteClock:
     def save(self, path: Path, *, keep_others: bool) -> bool:
         """Write the state file if it changed; whether it did."""
         text = state_tsv(self.states(keep_others=keep_others))
-        try:
-            current = path.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current == text:
+        if inputs.read_optional_text(path, inputs.NOTE_STATE) == text:
             return False
         write_atomic(path, text.encode("utf-8"))
         return True

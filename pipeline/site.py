@@ -30,8 +30,10 @@ from mkdocs.exceptions import MkDocsException
 from pipeline.book import Book
 from pipeline.errors import HandbookError
 from pipeline.fileio import replaced_dir
+from pipeline.inputs import one_line
 from pipeline.normalize import normalize_if_stale
 from pipeline.paths import MKDOCS_CONFIG
+from pipeline.site_config import check_web_url, config_stream
 from pipeline.site_layout import SITE_KEY, SiteLayout, books_layout, read_handbook, site_extra
 from pipeline.source_time import source_date
 from pipeline.writers.site import deck_files, formula_count
@@ -92,8 +94,10 @@ def build_site(
     layout = books_layout(book, more_books, series_title)
     dirs = [each.handbook_dir for each in books]
     handbooks = [read_handbook(folder) for folder in dirs]
-    if not config_file.is_file():
+    if not config_file.exists():
         raise HandbookError(f"{config_file} not found: run build-site from the project folder")
+    if site_url:
+        check_web_url(site_url, "the site's address")
     with replaced_dir(site_dir, WRITER, force=force, adopt=adopt) as staging, _source_date(dirs):
         _mkdocs_build(config_file, layout, staging, site_url)
     return SiteReport(
@@ -112,7 +116,7 @@ def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_ur
     overrides = {"site_url": site_url} if site_url is not None else {}
     try:
         config = load_config(
-            str(config_file),
+            config_stream(config_file),
             docs_dir=str(layout.books[0].handbook_dir.resolve()),
             site_dir=str(site_dir.resolve()),
             strict=True,
@@ -125,7 +129,9 @@ def _mkdocs_build(config_file: Path, layout: SiteLayout, site_dir: Path, site_ur
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as error:
-        raise HandbookError(f"the site did not build ({error}); see the MkDocs messages above") from None
+        raise HandbookError(
+            f"the site did not build ({one_line(str(error))}); see the MkDocs messages above"
+        ) from None
 
 
 def _decks_found(layout: SiteLayout, site_dir: Path) -> tuple[int, int]:

@@ -25,8 +25,8 @@ def source_time(inputs: Sequence[Path]) -> tuple[int, str]:
     """Seconds since 1970 for these inputs, and which rule gave them."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
-        if not epoch.isdigit():
-            raise HandbookError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        if not (epoch.isascii() and epoch.isdigit() and len(epoch) <= 12):
+            raise HandbookError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch[:40]!r}")
         return int(epoch), "SOURCE_DATE_EPOCH"
     committed = git_commit_time(inputs)
     if committed is not None and git_clean(inputs):

@@ -47,8 +47,15 @@ SAFE_TARGET = re.compile(r"(?:https?|mailto):[^\s\x00-\x1f\x7f]*", re.I)
 _TOKEN = re.compile(r"\\([A-Za-z]+|.)", re.S)
 
 
+# The longest formula of the seed is 744 characters; ten times that is still a formula. A
+# longer one is not (a megabyte of TeX keeps a browser tab busy for minutes): refused.
+MAX_FORMULA = 8_000
+
+
 def formula_problem(tex: str) -> str | None:
     """Why `tex` may not be published, or None when it may."""
+    if len(tex) > MAX_FORMULA:
+        return f"it is {len(tex):,} characters long, over the {MAX_FORMULA:,} a formula may have"
     for match in _TOKEN.finditer(tex):
         name = match.group(1)
         if name in REFUSED:

@@ -1,30 +1,37 @@
 """The inputs people actually type, one row each: a one-line refusal, and nothing of theirs touched.
 
-Every row runs the `handbook` command in a copy of a checkout (source/,
-mkdocs.yml, a built-looking site/ and decks/, and files of the user's own) and
-asserts the exit code, a single `Error: …` line with no traceback, and that not
-one file anywhere in the copy changed, appeared or vanished. Rows run in-process
-(tests/cli_runs.py); a few run the installed executable (THROUGH_THE_EXECUTABLE).
+Every row runs the `handbook` command in a copy of a checkout (source/, mkdocs.yml, a
+built-looking site/ and decks/, and files of the user's own; a throw-away git clone for
+the --force rows) and must be refused (tests/cli_rows.py: exit 1, one `Error: …` line,
+no traceback, within a bound, not one file changed, appeared or vanished). The rows whose
+set-up needs code are here; the rest are data, tests/fixtures/bad_inputs.toml; this one
+runner runs both. Rows run in-process (tests/cli_runs.py); a few run the installed
+executable (THROUGH_THE_EXECUTABLE).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import shutil
-import stat
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from pipeline.fileio import MARKER, marker_text
-from tests.cli_runs import run_handbook
-from tests.layout import BOOK_DIR, ROOT
+from tests.cli_rows import (
+    Row,
+    cloned_checkout,
+    digests,
+    expected,
+    plain_checkout,
+    row_env,
+    run_row,
+    table_rows,
+)
+from tests.layout import BOOK_DIR
 
 HANDBOOK = Path(sys.executable).with_name("handbook")
 SECTION = "04-autoencoders.md"
@@ -47,18 +54,6 @@ HOSTILE_TEX = {
     "require": r"\require{html}",
     "includegraphics": r"\includegraphics{https://example.com/x.png}",
 }
-
-
-@dataclass(frozen=True)
-class Row:
-    """`handbook <args>` run in the checkout copy, after `setup`, must fail with `message`."""
-
-    args: tuple[str, ...]
-    message: str
-    setup: Callable[[Path], None] = lambda checkout: None
-    env: dict[str, str] = field(default_factory=dict)
-    file_size_limit: int | None = None  # bytes: a full disk, as far as the writer can tell
-    skip_as_root: bool = False
 
 
 # --- setups --------------------------------------------------------------------
@@ -286,60 +281,32 @@ ROWS: dict[str, Row] = {
 }
 
 
+# The table's rows (tests/fixtures/bad_inputs.toml) join the Python ones: one runner for both.
+TABLE = table_rows()
+ROWS |= TABLE
+
+
 # --- the checkout --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A checkout with its outputs built (as far as these rows can tell) and files of the user's own."""
-    checkout = tmp_path_factory.mktemp("checkout")
-    shutil.copytree(ROOT / "source", checkout / "source")
-    shutil.copy(ROOT / "mkdocs.yml", checkout / "mkdocs.yml")
-    for name, writer, page in (
-        ("site", "handbook build-site", "index.html"),
-        ("decks", "handbook export-anki", "handbook.apkg"),
-    ):
-        (checkout / name).mkdir()
-        (checkout / name / MARKER).write_text(marker_text(writer))
-        (checkout / name / page).write_text(f"the {name} as built\n")
-    (checkout / "notes").mkdir()
-    (checkout / "notes" / "thesis.txt").write_text("three years of work\n")
-    (checkout / "notes.txt").write_text("a file of the user's own\n")
-    return checkout
-
-
-def digests(checkout: Path) -> dict[str, str]:
-    """Every file and folder below `checkout`, with its content's digest and its mode."""
-    found = {}
-    for root, dirs, names in os.walk(checkout):
-        for name in dirs + names:
-            path = Path(root) / name
-            info = path.lstat()
-            content = hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(info.st_mode) else ""
-            found[str(path.relative_to(checkout))] = f"{stat.filemode(info.st_mode)} {content}"
-    return found
-
-
-def row_env(checkout: Path, row: Row) -> dict[str, str | None]:
-    """The row's environment, SOURCE_DATE_EPOCH unset (dates come from the files, as for a user)."""
-    env: dict[str, str | None] = {"SOURCE_DATE_EPOCH": None}
-    env.update({k: str(checkout / v) if k == "HANDBOOK_NODE" else v for k, v in row.env.items()})
-    return env
+    return plain_checkout(tmp_path_factory.mktemp("template") / "checkout")
 
 
 def prepared(name: str, template: Path, tmp_path: Path) -> Path:
-    """A copy of the checkout, set up for the row."""
+    """A copy of the checkout (a git clone for a `clone` row), set up for the row."""
     row = ROWS[name]
     if row.skip_as_root and IS_ROOT:
         pytest.skip("root writes into a chmod 555 folder; the /proc and /sys rows cover it")
     checkout = tmp_path / "checkout"
-    shutil.copytree(template, checkout, symlinks=True)
+    if row.clone:
+        cloned_checkout(checkout)
+    else:
+        shutil.copytree(template, checkout, symlinks=True)
     row.setup(checkout)
     return checkout
-
-
-def expected(checkout: Path, row: Row) -> str:
-    return row.message.replace("Node (fake-node)", f"Node ({checkout / 'fake-node'})")
 
 
 # Rows run by the installed `handbook` executable, in a process of its own: one per command, to
@@ -350,6 +317,7 @@ THROUGH_THE_EXECUTABLE = (
     "a directory as the snapshot",
     "build-site into the decks",
     "export-anki onto a full disk",
+    "a FIFO as the note-state file, in export-anki",
 )
 
 
@@ -357,11 +325,7 @@ THROUGH_THE_EXECUTABLE = (
 def test_bad_input_is_refused_in_one_line_and_touches_nothing(
     name: str, template: Path, tmp_path: Path
 ) -> None:
-    row = ROWS[name]
-    checkout = prepared(name, template, tmp_path)
-    before = digests(checkout)
-    run_handbook(checkout, *row.args, env=row_env(checkout, row)).assert_refused(expected(checkout, row))
-    assert digests(checkout) == before, name
+    run_row(prepared(name, template, tmp_path), ROWS[name])
 
 
 def run_executable(checkout: Path, row: Row) -> subprocess.CompletedProcess[str]:
@@ -407,3 +371,7 @@ def test_the_executable_rows_cover_every_command_and_every_limit() -> None:
 def test_the_table_has_a_row_for_every_hostile_command_in_the_site_and_the_decks() -> None:
     for name in HOSTILE_TEX:
         assert {f"hostile TeX {name}, in build-site", f"hostile TeX {name}, in export-anki"} <= ROWS.keys()
+
+
+def test_every_force_row_runs_in_a_throw_away_clone() -> None:
+    assert all(row.clone for row in TABLE.values() if "--force" in row.args)

@@ -60,8 +60,14 @@ def test_the_manifest_reads_back_what_it_writes(tmp_path: Path) -> None:
     assert Manifest.read(path) == manifest
     assert Manifest("a.txt", "text-dump", "notes/a.txt").source_url == ""
     path.write_text(json.dumps({"snapshot": "a.txt"}), encoding="utf-8")
-    with pytest.raises(HandbookError, match="must name the snapshot and its reader"):
+    with pytest.raises(
+        HandbookError, match="manifest.json: the whole file: object missing required field `reader`"
+    ):
         Manifest.read(path)
+    for name in ("/etc/passwd", "../other/dump.txt", ".."):
+        path.write_text(json.dumps({"snapshot": name, "reader": "text-dump"}), encoding="utf-8")
+        with pytest.raises(HandbookError, match="snapshot must name a file in the same folder"):
+            Manifest.read(path)
 
 
 def _books(folder: Path, *slugs: str) -> Path:
@@ -89,7 +95,7 @@ def test_a_project_without_a_series_file_has_a_default_title(tmp_path: Path) -> 
     "text, message",
     [
         ('books = ["a"]\n', "must give the series a title"),
-        ('title = "T"\nbooks = "a"\n', "books must be a list"),
+        ('title = "T"\nbooks = "a"\n', "books: expected `array`, got `str`"),
         ("title = \n", "not valid TOML"),
     ],
 )

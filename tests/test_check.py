@@ -84,6 +84,20 @@ def test_a_tampered_formula_in_the_site_is_named(built: Path, tmp_path: Path) ->
     )
 
 
+def test_a_question_without_its_permalink_is_named(built: Path, tmp_path: Path) -> None:
+    site, decks = copy(built, tmp_path)
+    page = site / "04-autoencoders" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    link = '<a class="headerlink" href="#what-is-an-autoencoder-what-does-it-auto"'
+    page.write_text(html.replace(link, link.replace("headerlink", "unrelated")), encoding="utf-8")
+    result = run_check(BOOK.handbook_dir, site, decks)
+    assert result.exit_code == 1
+    assert (
+        "Error: site pages: question 'what-is-an-autoencoder-what-does-it-auto' has no permalink"
+        in result.output
+    )
+
+
 def test_a_tampered_deck_field_is_named(built: Path, tmp_path: Path) -> None:
     site, decks = copy(built, tmp_path)
     deck = decks / BOOK.slug / "autoencoders.apkg"

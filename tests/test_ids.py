@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import HandbookError
+from pipeline.errors import ALLOW_DROPPED, HandbookError
 from pipeline.ids import Assignment, assign_ids, ids_tsv, read_ids
 from pipeline.model import Handbook, plain_text
 from tests.builders import handbook, math, question, section
@@ -41,8 +41,9 @@ def test_a_different_question_gets_a_new_id() -> None:
 
 def test_a_dropped_question_is_refused_unless_allowed_and_keeps_its_id() -> None:
     _, known = assign_ids(book("What is VC dimension?", "Why dropout?"), [])
-    with pytest.raises(HandbookError, match="lacks 1 question.*'why-dropout'.*--allow-dropped"):
+    with pytest.raises(HandbookError, match="lacks 1 question.*'why-dropout'.*truncated") as refused:
         assign_ids(book("What is VC dimension?"), known)
+    assert refused.value.remedy == ALLOW_DROPPED  # the CLI names --allow-dropped
     _, kept = assign_ids(book("What is VC dimension?"), known, allow_dropped=True)
     assert kept[-1] == Assignment("why-dropout", "", "Why dropout?")
     assign_ids(book("What is VC dimension?"), kept)  # accepted once, not asked again

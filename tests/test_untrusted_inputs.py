@@ -1,9 +1,9 @@
 """Everything from a page, a stray file or a state file is untrusted.
 
 Each row tampers with a copy of the project (the committed snapshot, Markdown,
-ids and errata, with its site and decks built once), runs one `handbook`
-command in it (in-process, tests/cli_runs.py) and expects: exit 1, one line on stderr naming the problem, no
-traceback, and source/, site/ and decks/ exactly as they were. The rows that
+ids and errata, with its site and decks built once) and runs one `handbook`
+command in it through the shared row harness (tests/cli_rows.py): exit 1, one line on
+stderr naming the problem, no traceback, every file of the project as it was. The rows that
 must succeed (hostile metadata escaped, a BOM, an accepted dropped question,
 a hostile saved page end to end) follow the table.
 """
@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.model import Meta
 from tests import builders as build
+from tests.cli_rows import Row, digests, run_row
 from tests.cli_runs import CliRun, run_handbook
 from tests.generators.original_html import write_original_html
 from tests.layout import BOOK_DIR, ROOT
@@ -31,13 +31,13 @@ HANDBOOK = BOOK_DIR / "handbook"
 SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
 IDS = BOOK_DIR / "question-ids.tsv"
 BUILT = ("site", "decks")  # what the commands replace as a whole
-OUTPUTS = ("source", *BUILT)
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 PAYLOAD = "<img src=x class=pwned onerror=alert(7)>"
 
 
 def handbook(project: Path, *args: str) -> CliRun:
     """The command line, run in `project` (paths in pipeline.paths are relative), in-process."""
-    return run_handbook(project, *args, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    return run_handbook(project, *args, env=EPOCH)
 
 
 def new_project(root: Path) -> Path:
@@ -55,9 +55,11 @@ def built(tmp_path_factory: pytest.TempPathFactory, canonical_site, canonical_de
     shutil.copytree(ROOT / "source", project / "source")
     shutil.copytree(canonical_site.site_dir, project / "site")
     shutil.copytree(canonical_decks, project / "decks")
-    before = state(project)
+    before = digests(project)
     yield project
-    assert state(project) == before, "a test changed a file its project shares (hard-linked) with the others"
+    assert digests(project) == before, (
+        "a test changed a file its project shares (hard-linked) with the others"
+    )
 
 
 @pytest.fixture
@@ -76,15 +78,6 @@ def project(built: Path, tmp_path: Path) -> Path:
     for folder in BUILT:
         shutil.copytree(built / folder, copy / folder, copy_function=os.link)
     return copy
-
-
-def state(project: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(project)): path.read_bytes()
-        for folder in OUTPUTS
-        for path in sorted((project / folder).rglob("*"))
-        if path.is_file()
-    }
 
 
 # --- tampering ----------------------------------------------------------------
@@ -159,38 +152,36 @@ def inject_into_header(project: Path) -> None:
     )
 
 
-@dataclass(frozen=True)
-class Row:
-    tamper: Callable[[Path], None]
-    command: tuple[str, ...]
-    phrases: tuple[str, ...]
+def row(tamper: Callable[[Path], None], command: tuple[str, ...], phrases: tuple[str, ...]) -> Row:
+    """A row of the shared harness (tests/cli_rows.py): `command` after `tamper`, refused naming `phrases`."""
+    return Row(command, phrases[0], setup=tamper, env=EPOCH, more=phrases[1:])
 
 
 ROWS = {
     # A stray file in the handbook folder would be published as it is.
-    "stray .md page": Row(
+    "stray .md page": row(
         lambda p: (p / HANDBOOK / "notes.md").write_text("# Notes <script>alert(1)</script>\n"),
         ("build-site",),
         ("notes.md", "not a handbook page"),
     ),
-    "stray .html file": Row(
+    "stray .html file": row(
         lambda p: (p / HANDBOOK / "evil.html").write_text("<script>alert(1)</script>"),
         ("build-site",),
         ("evil.html", "not a handbook page"),
     ),
-    "stray folder": Row(
+    "stray folder": row(
         lambda p: (p / HANDBOOK / "extra").mkdir(), ("build-site",), ("extra", "not a handbook page")
     ),
-    "section file out of order": Row(
+    "section file out of order": row(
         lambda p: section_file(p, 7).rename(section_file(p, 7).with_name("09-adversarial-attacks.md")),
         ("build-site",),
         ("09-adversarial-attacks.md", "expected 07-adversarial-attacks.md"),
     ),
     # Metadata that cannot be made safe by escaping is refused.
-    "javascript: source_url": Row(
+    "javascript: source_url": row(
         set_front_matter("source_url", "javascript:alert(1)"), ("build-site",), ("not an http(s) address",)
     ),
-    "unknown front matter key": Row(
+    "unknown front matter key": row(
         lambda p: edit(
             p / HANDBOOK / "index.md", lambda t: t.replace("---\n", '---\ntemplate: "x.html"\n', 1)
         ),
@@ -198,42 +189,42 @@ ROWS = {
         ("unknown front matter key 'template'",),
     ),
     # One id, one question: an HTML id on the site, a note's identity in Anki.
-    "duplicate {#id}, site": Row(
+    "duplicate {#id}, site": row(
         duplicate_markdown_id, ("build-site",), ("is used twice", "01-machine-learning-in-general.md")
     ),
-    "duplicate {#id}, decks": Row(
+    "duplicate {#id}, decks": row(
         duplicate_markdown_id, ("export-anki",), ("is used twice", "02-optimization-procedures.md")
     ),
-    "duplicate id in the ids file": Row(
+    "duplicate id in the ids file": row(
         duplicate_ids_row, ("normalize",), ("question-ids.tsv:4", "is given to two questions")
     ),
-    "invalid UTF-8 in the ids file": Row(
+    "invalid UTF-8 in the ids file": row(
         lambda p: (p / IDS).write_bytes((p / IDS).read_bytes() + b"caf\xe9\tx\ty\n"),
         ("normalize",),
         ("question-ids.tsv is not UTF-8",),
     ),
-    "markup as an id in the ids file": Row(
+    "markup as an id in the ids file": row(
         lambda p: edit(p / IDS, lambda t: t.replace("\n", "\nid<b>\tx\ty\n", 1)),
         ("normalize",),
         ("is not an id",),
     ),
     # State files that used to fail silently.
-    "errata deleted, normalize": Row(
+    "errata deleted, normalize": row(
         lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("normalize",), ("errata.toml is missing",)
     ),
-    "errata deleted, build": Row(
+    "errata deleted, build": row(
         lambda p: (p / BOOK_DIR / "errata.toml").unlink(), ("build",), ("errata.toml is missing",)
     ),
-    "snapshot truncated after scrape": Row(
+    "snapshot truncated after scrape": row(
         lambda p: edit(p / SNAPSHOT, truncated), ("normalize",), ("no longer matches the sha256",)
     ),
-    "page without its last question scraped": Row(
+    "page without its last question scraped": row(
         rescrape_without_last_question,
         ("normalize",),
         ("lacks 1 question(s)", "why-is-it-hard-to-defend-against", "--allow-dropped"),
     ),
     # check reads the built site's titles and navigation as text.
-    "element injected into the site's header": Row(
+    "element injected into the site's header": row(
         inject_into_header, ("check",), ("markup in its titles or navigation", "<img>")
     ),
 }
@@ -241,11 +232,8 @@ ROWS = {
 
 @pytest.mark.parametrize("name", list(ROWS))
 def test_untrusted_input_is_refused_in_one_line(project: Path, name: str) -> None:
-    row = ROWS[name]
-    row.tamper(project)
-    before = state(project)
-    handbook(project, *row.command).assert_refused(*row.phrases)
-    assert state(project) == before, name
+    ROWS[name].setup(project)
+    run_row(project, ROWS[name])
 
 
 # --- what must succeed ---------------------------------------------------------

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import HandbookError
+from pipeline.inputs import env_number
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BRIDGE = Path(__file__).with_name("bridge.js")
@@ -66,10 +67,8 @@ def node_executable() -> str:
 
 
 def answer_timeout() -> float:
-    try:
-        return float(os.environ.get("HANDBOOK_KATEX_TIMEOUT", TIMEOUT))
-    except ValueError:
-        raise HandbookError("HANDBOOK_KATEX_TIMEOUT must be a number of seconds") from None
+    """$HANDBOOK_KATEX_TIMEOUT: seconds, finite and within bounds (pipeline.inputs.env_number)."""
+    return env_number("HANDBOOK_KATEX_TIMEOUT", TIMEOUT, low=0.001, high=3600)
 
 
 class _Failed(Exception):

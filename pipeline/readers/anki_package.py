@@ -9,11 +9,12 @@ the entities that keep `{{`, `}}` and `::` away from Anki's templates, once
 
 from __future__ import annotations
 
-import json
+import io
 import sqlite3
 import zipfile
 from pathlib import Path
 
+from pipeline import inputs
 from pipeline.errors import HandbookError
 from pipeline.formats import ANKI_FIELDS, canonical_field
 from pipeline.model import Question
@@ -22,22 +23,43 @@ from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
 FIELD_SEPARATOR = "\x1f"
 
 
+def _members(path: Path, *names: str) -> dict[str, bytes]:
+    """Members of the package (read through the door, each within the package's size limit)."""
+    data = inputs.read_bytes(path, inputs.DECK)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            found = {}
+            for name in names:
+                info = package.getinfo(name)
+                if info.file_size > inputs.DECK.limit:
+                    raise HandbookError(f"{path}: {name} unpacks to more than {inputs.DECK.what} may hold")
+                found[name] = package.read(info)
+            return found
+    except (OSError, KeyError, EOFError, zipfile.BadZipFile, RuntimeError, ValueError) as error:
+        raise HandbookError(f"{path} is not a readable Anki package: {inputs.one_line(str(error))}") from None
+
+
 def read_apkg(path: Path) -> list[tuple[str, Question]]:
     """(section title, question) for every note, in note id order."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            collection = package.read("collection.anki2")
-    except (OSError, KeyError, zipfile.BadZipFile) as error:
-        raise HandbookError(f"{path} is not a readable Anki package: {error}") from None
-    database = sqlite3.connect(":memory:")
+    collection = _members(path, "collection.anki2")["collection.anki2"]
+    database = sqlite3.connect(":memory:")  # the collection's bytes, read above, never a file path
     try:
         database.deserialize(collection)
         rows = database.execute("select flds from notes order by id").fetchall()
+    except (sqlite3.Error, MemoryError, OverflowError) as error:
+        raise HandbookError(
+            f"{path} holds no readable Anki collection: {inputs.one_line(str(error))}"
+        ) from None
     finally:
         database.close()
     notes = []
     for (fields,) in rows:
-        field = dict(zip(ANKI_FIELDS, fields.split(FIELD_SEPARATOR), strict=True))
+        parts = fields.split(FIELD_SEPARATOR) if isinstance(fields, str) else []
+        if len(parts) != len(ANKI_FIELDS):
+            raise HandbookError(
+                f"{path}: a note has {len(parts)} fields, not the {len(ANKI_FIELDS)} of handbook's note type"
+            )
+        field = dict(zip(ANKI_FIELDS, parts, strict=True))
         question = Question(
             field["Id"],
             fragment_inlines(field["Question"]),
@@ -49,12 +71,12 @@ def read_apkg(path: Path) -> list[tuple[str, Question]]:
 
 def read_apkg_media(path: Path) -> list[tuple[str, bytes]]:
     """(file name, bytes) for every media file the package carries, in its index order."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            index = json.loads(package.read("media") or b"{}")
-            return [
-                (name, package.read(number))
-                for number, name in sorted(index.items(), key=lambda i: int(i[0]))
-            ]
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise HandbookError(f"{path} has no readable media: {error}") from None
+    index = inputs.decode_json(
+        f"{path}'s media index", _members(path, "media")["media"] or b"{}", dict[str, str]
+    )
+    bad = next((number for number in index if not number.isascii() or not number.isdigit()), None)
+    if bad is not None:
+        raise HandbookError(f"{path}'s media index: {bad!r} is not a media number")
+    numbers = sorted(index, key=int)
+    members = _members(path, *numbers)
+    return [(index[number], members[number]) for number in numbers]

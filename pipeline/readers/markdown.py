@@ -17,8 +17,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from pipeline import inputs
 from pipeline.errors import HandbookError
-from pipeline.fileio import MARKER, read_text_input
+from pipeline.fileio import MARKER
 from pipeline.formats import (
     BOM,
     FIGURE_STAMP,
@@ -415,4 +416,4 @@ def _check_figures(folder: Path, shown: set[str]) -> None:
 
 
 def _read(path: Path) -> str:
-    return read_text_input(path, "a Markdown file")
+    return inputs.read_text(path, inputs.MARKDOWN)

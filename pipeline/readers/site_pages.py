@@ -2,18 +2,20 @@
 
 Reads the static HTML MkDocs wrote (before any script runs): every
 `details.question` with its id, the title in its summary and the answer below,
-through the shared HTML-fragment reader. And, for each page, the places where
-the theme prints the handbook's titles (`page_chrome`), as text: an element
-injected through an unescaped title shows there.
+through the shared HTML-fragment reader, and the permalinks beside them. And, for
+each page, the places where the theme prints the handbook's titles
+(`page_chrome`), as text: an element injected through an unescaped title shows there.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from pipeline import inputs
 from pipeline.errors import HandbookError
 from pipeline.model import Question
 from pipeline.readers.html_fragment import element_blocks, element_inlines, parse_html
@@ -28,6 +30,14 @@ def page_questions(soup: BeautifulSoup) -> tuple[Question, ...]:
             raise HandbookError(f"question block {details.get('id')!r} lacks its title or answer")
         questions.append(Question(str(details.get("id", "")), element_inlines(title), element_blocks(answer)))
     return tuple(questions)
+
+
+def page_permalinks(soup: BeautifulSoup) -> tuple[str, ...]:
+    """The anchors the questions' permalinks point to (`#<id>`, beside each `details.question`), in page order."""
+    return tuple(
+        str(link.get("href", "")).removeprefix("#")
+        for link in soup.select(".question-block > details.question + a.headerlink")
+    )
 
 
 # --- what the theme shows around each page --------------------------------------
@@ -91,19 +101,20 @@ def page_chrome(soup: BeautifulSoup) -> PageChrome:
 @dataclass(frozen=True)
 class SitePage:
     questions: tuple[Question, ...]
+    permalinks: tuple[str, ...]  # the question ids the page's permalinks point to
     chrome: PageChrome
 
 
 def read_site_pages(site_dir: Path) -> dict[str, SitePage]:
     """Page folder name (`NN-slug`; "" for the home page) → its questions and what surrounds
     them, each page parsed once."""
-    if not (site_dir / "index.html").is_file():
+    if not os.path.lexists(site_dir / "index.html"):  # whatever is there, the door says what it is
         raise HandbookError(f"no built site in {site_dir}: run `handbook build-site` first")
     pages = {"": site_dir / "index.html"} | {
         page.parent.name: page for page in sorted(site_dir.glob("[0-9][0-9]*-*/index.html"))
     }
-    soups = {name: parse_html(page.read_text(encoding="utf-8")) for name, page in pages.items()}
+    soups = {name: parse_html(inputs.read_text(page, inputs.SITE_PAGE)) for name, page in pages.items()}
     return {
-        name: SitePage(page_questions(soup) if name else (), page_chrome(soup))
+        name: SitePage(page_questions(soup) if name else (), page_permalinks(soup), page_chrome(soup))
         for name, soup in soups.items()
     }

@@ -13,9 +13,15 @@
 //
 // Study tools (markup from pipeline/writers/study.py, found by `data-study`):
 // "Test yourself" shows a section's questions one at a time, answer hidden;
-// "Show answer" (space), then "I knew it" (1) or "Not yet" (2). What the reader
+// "Show answer" (space), then "I knew it" (1) or "Not yet" (2); Esc stops (in
+// the answer box, Esc first leaves it, so the keys work again). What the reader
 // knows is kept in localStorage per question id, and counted on section pages
 // and the home page. Printing opens every answer. Search shows every hit.
+//
+// Without a mouse: focus moves to what each step shows (the question, the
+// answer, the round's result; back to "Test yourself" when it stops), and the
+// bar's status line (role=status) says each step aloud: "Question 3 of 5",
+// "Answer shown", "Marked known". Nothing here animates: scrolling jumps.
 (function () {
   "use strict";
 
@@ -58,6 +64,26 @@
         showError(element, tex, error);
       }
       element.setAttribute("data-rendered", "");
+    });
+  }
+
+  // A display formula wider than the column scrolls sideways (handbook.css); the
+  // keyboard can scroll it only once it takes the focus, so those that overflow
+  // now (open, at this width) do. Re-checked when a question opens or closes and
+  // when the window is resized.
+  function markWideFormulas(root) {
+    root.querySelectorAll(".katex-display").forEach(function (display) {
+      if (display.scrollWidth > display.clientWidth) display.tabIndex = 0;
+      else display.removeAttribute("tabindex");
+    });
+  }
+
+  var wideCheck = 0;
+
+  function markWideFormulasSoon() {
+    if (!wideCheck) wideCheck = window.requestAnimationFrame(function () {
+      wideCheck = 0;
+      markWideFormulas(document);
     });
   }
 
@@ -144,11 +170,30 @@
     return element;
   }
 
-  function button(label, action, primary) {
+  function button(label, action, primary, key) {
     var element = make("button", "md-button" + (primary ? " md-button--primary" : ""), label);
     element.type = "button";
     element.setAttribute("data-quiz", action);
+    if (key) element.setAttribute("aria-keyshortcuts", key);
     return element;
+  }
+
+  // A step's content takes the focus (read out by a screen reader, ringed on
+  // screen when the keyboard brought it there); the page never scrolls smoothly.
+  function focusOn(element) {
+    element.tabIndex = -1;
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ block: "nearest", behavior: "instant" });
+  }
+
+  // The status line is in the page from the start, so screen readers watch it.
+  function announce(text) {
+    var status = document.querySelector(".study-status");
+    if (status) status.textContent = text;
+  }
+
+  function questionCount() {
+    return "Question " + (quiz.index + 1) + " of " + quiz.ids.length;
   }
 
   function article() {
@@ -166,12 +211,12 @@
     stopQuiz();
     var panel = make("section", "study-quiz");
     panel.setAttribute("aria-label", "Test yourself");
-    panel.tabIndex = -1;
     bar.after(panel);
     article().classList.add("study-active");
     document.body.classList.add("study-quizzing");
     quiz = { ids: ids, index: 0, known: 0, missed: [], panel: panel, revealed: false };
     showQuestion();
+    announce(questionCount());
   }
 
   function stopQuiz() {
@@ -180,6 +225,15 @@
     var page = article();
     if (page) page.classList.remove("study-active");
     document.body.classList.remove("study-quizzing");
+  }
+
+  // Stopped by the reader: focus goes back where the test started.
+  function leaveQuiz() {
+    var inPanel = quiz && quiz.panel.contains(document.activeElement);
+    stopQuiz();
+    announce("Test stopped");
+    var start = document.querySelector(".study-bar [data-study=start]");
+    if (inPanel && start) start.focus();
   }
 
   // A link to a question (contents, permalink, search) while testing yourself:
@@ -193,7 +247,9 @@
 
   function quizHeader(text) {
     var header = make("div", "study-quiz__header");
-    header.append(make("span", "study-quiz__count", text), button("Stop", "stop"));
+    var stop = make("span");
+    stop.append(button("Stop", "stop", false, "Escape"), make("span", "study-quiz__key", "esc"));
+    header.append(make("span", "study-quiz__count", text), stop);
     return header;
   }
 
@@ -202,7 +258,7 @@
     var block = questionBlock(id);
     var panel = quiz.panel;
     quiz.revealed = false;
-    panel.replaceChildren(quizHeader("Question " + (quiz.index + 1) + " of " + quiz.ids.length));
+    panel.replaceChildren(quizHeader(questionCount()));
     panel.setAttribute("data-question", id);
     var title = make("p", "study-quiz__question");
     title.innerHTML = block.querySelector(".question-title").innerHTML;
@@ -214,17 +270,16 @@
     answer.innerHTML = block.querySelector(".answer").innerHTML;
     answer.hidden = true;
     var reveal = make("div", "study-quiz__actions");
-    reveal.append(button("Show answer", "reveal", true), make("span", "study-quiz__key", "space"));
+    reveal.append(button("Show answer", "reveal", true, "Space"), make("span", "study-quiz__key", "space"));
     var grade = make("div", "study-quiz__actions");
     grade.hidden = true;
     grade.append(
-      button("I knew it", "grade-known", true), make("span", "study-quiz__key", "1"),
-      button("Not yet", "grade-missed"), make("span", "study-quiz__key", "2")
+      button("I knew it", "grade-known", true, "1"), make("span", "study-quiz__key", "1"),
+      button("Not yet", "grade-missed", false, "2"), make("span", "study-quiz__key", "2")
     );
     panel.append(title, note, reveal, answer, grade);
     renderMath(panel);
-    panel.focus({ preventScroll: true });
-    panel.scrollIntoView({ block: "nearest" });
+    focusOn(title);
   }
 
   function asking() {
@@ -236,9 +291,12 @@
     quiz.revealed = true;
     var parts = quiz.panel.querySelectorAll(".study-quiz__actions");
     parts[0].hidden = true;
-    quiz.panel.querySelector(".study-quiz__answer").hidden = false;
+    var answer = quiz.panel.querySelector(".study-quiz__answer");
+    answer.hidden = false;
     parts[1].hidden = false;
-    quiz.panel.focus({ preventScroll: true });
+    markWideFormulas(answer);
+    focusOn(answer);
+    announce("Answer shown");
   }
 
   function grade(state) {
@@ -250,20 +308,28 @@
     if (state === KNOWN) quiz.known += 1; else quiz.missed.push(id);
     showProgress(document);
     quiz.index += 1;
-    if (quiz.index < quiz.ids.length) showQuestion(); else showSummary();
+    var graded = state === KNOWN ? "Marked known. " : "Marked not yet. ";
+    if (quiz.index < quiz.ids.length) {
+      showQuestion();
+      announce(graded + questionCount());
+    } else {
+      showSummary();
+      announce(graded + "Round done");
+    }
   }
 
   function showSummary() {
     var panel = quiz.panel;
     panel.removeAttribute("data-question");
     panel.replaceChildren(quizHeader("Done"));
-    panel.append(make("p", "study-quiz__summary",
-      "You knew " + quiz.known + " of " + quiz.ids.length + " this round."));
+    var summary = make("p", "study-quiz__summary",
+      "You knew " + quiz.known + " of " + quiz.ids.length + " this round.");
+    panel.append(summary);
     var actions = make("div", "study-quiz__actions");
     if (quiz.missed.length) actions.append(button("Review the ones I missed (" + quiz.missed.length + ")", "again-missed", true));
     actions.append(button("Start again", "again-all"), button("Back to the questions", "stop"));
     panel.append(actions);
-    panel.focus({ preventScroll: true });
+    focusOn(summary);
   }
 
   function sectionIds() {
@@ -328,20 +394,27 @@
         resetProgress(scope, scope ? idsOf(scope) : []);
         stopQuiz();
         showProgress(document);
+        announce("Progress reset");
         break;
       case "open-all": setAllOpen(true); break;
       case "close-all": setAllOpen(false); break;
       case "reveal": reveal(); break;
       case "grade-known": grade(KNOWN); break;
       case "grade-missed": grade(MISSED); break;
-      case "stop": stopQuiz(); break;
+      case "stop": leaveQuiz(); break;
     }
   }
 
   function onKey(event) {
-    if (!asking() || !quiz.panel.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!quiz || !quiz.panel.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
     var typing = event.target.closest && event.target.closest("textarea, input, select, [contenteditable]");
-    if (typing || (event.target.tagName === "BUTTON" && event.key === " ")) return;
+    if (event.key === "Escape" && (quiz.panel.contains(event.target) || event.target === document.body)) {
+      if (typing && asking()) focusOn(quiz.panel.querySelector(".study-quiz__question"));
+      else leaveQuiz();
+      event.preventDefault();
+      return;
+    }
+    if (!asking() || typing || (event.target.tagName === "BUTTON" && event.key === " ")) return;
     if (event.key === " " && !quiz.revealed) reveal();
     else if (event.key === "1" && quiz.revealed) grade(KNOWN);
     else if (event.key === "2" && quiz.revealed) grade(MISSED);
@@ -353,6 +426,7 @@
     quiz = null; // instant navigation replaced the page, and any quiz with it
     document.body.classList.remove("study-quizzing");
     renderMath(document);
+    markWideFormulas(document);
     showProgress(document);
     watchSearchResults();
     if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(loadMathFonts);
@@ -362,6 +436,8 @@
   document.addEventListener("click", onClick);
   document.addEventListener("click", onLinkDuringQuiz, true);
   document.addEventListener("keydown", onKey);
+  document.addEventListener("toggle", markWideFormulasSoon, true); // toggle does not bubble
+  window.addEventListener("resize", markWideFormulasSoon);
   window.addEventListener("beforeprint", beforePrint);
   window.addEventListener("afterprint", afterPrint);
   // Print emulation (and some browsers' print preview) changes the media without the events.

@@ -146,7 +146,8 @@ def _list_html(block: ListBlock, style: HtmlStyle) -> str:
 
 
 def _table_html(block: Table, style: HtmlStyle) -> str:
-    head = "".join(f"<th>{inlines_html(cell, style)}</th>" for cell in block.header)
+    # An empty corner above the row labels heads nothing: a <th> there would be a header without a name.
+    head = "".join(f"<th>{inlines_html(cell, style)}</th>" if cell else "<td></td>" for cell in block.header)
     body = "".join(
         "<tr>" + "".join(f"<td>{inlines_html(cell, style)}</td>" for cell in row) + "</tr>"
         for row in block.rows

@@ -3,7 +3,12 @@
 A section page is its questions, each a collapsible `<details class="question">`
 (closed, as on the original page) whose id is the question id, so
 `page/#<id>` links to one question and opens it. The title stays visible in the
-`<summary>`, formulas included; the answer sits in `<div class="answer">`.
+`<summary>`, formulas included, as the page's second-level heading (so a screen
+reader can go from question to question, and an answer's `###` comes third); the
+answer sits in `<div class="answer">`. The
+question's permalink follows the `<details>`, beside it in one `question-block`
+and shown beside the title: a link inside the summary would be a control nested
+in another, which a screen reader announces as a button holding a link.
 
 Material's search indexes a page by its headings, and a heading nested in a
 `<summary>` would end its section before the answer. So each page also has a
@@ -76,14 +81,14 @@ class Download:
 
 
 def question_html(question: Question, style: HtmlStyle = SITE_STYLE) -> str:
-    """One question as a closed `<details>` with a permalink in its summary."""
+    """One question as a closed `<details>`, its permalink after it."""
     qid = html.escape(question.id)
     return (
-        f'<details class="question" id="{qid}">\n'
-        f'<summary><span class="question-title">{title_html(question.title, SITE_STYLE)}</span>'
-        f'<a class="headerlink" href="#{qid}" title="Link to this question">¶</a></summary>\n'
+        f'<div class="question-block">\n<details class="question" id="{qid}">\n'
+        f'<summary><h2 class="question-title">{title_html(question.title, SITE_STYLE)}</h2></summary>\n'
         f'<div class="answer">\n{blocks_html(question.answer, style)}\n</div>\n'
-        f"</details>"
+        f'</details>\n<a class="headerlink" href="#{qid}" title="Link to this question" '
+        f'aria-label="Link to this question">¶</a>\n</div>'
     )
 
 

@@ -5,7 +5,8 @@ are inert buttons. Only ids, slugs and hrefs land in attributes, all escaped.
 
 - A section page gets a bar under its title: its deck, "Test yourself",
   "Review the ones I missed", how many questions are known, a reset control,
-  and "Open all" / "Close all".
+  "Open all" / "Close all", and a status line, unseen, that screen readers
+  read out as the self-test moves on (its count, the reveal, each grade).
 - The home page gets how many questions are known, overall and per section.
 
 Progress lives in the reader's browser (`localStorage`, per question id), so
@@ -53,8 +54,9 @@ def section_toolbar(section: Section, deck_href: str, book: str = "") -> str:
         f'<div class="study-bar__row">'
         f"{_button('start', 'Test yourself', primary=True)}"
         f"{_button('missed', 'Review the ones I missed', hidden=True)}"
-        f'<span class="study-progress" {ids} aria-live="polite"></span>'
+        f'<span class="study-progress" {ids}></span>'
         f"{_button('reset', 'Reset progress', hidden=True)}</div>\n"
+        f'<p class="study-status" role="status"></p>\n'
         f"</div>\n"
     )
 

@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 import pipeline.anki
-from pipeline.anki import build_time, configured_site_url, export_anki
+from pipeline.anki import build_time, export_anki
 from pipeline.book import markdown_book
 from pipeline.cli import main
 from pipeline.errors import HandbookError
 from pipeline.fileio import MARKER, marker_text
+from pipeline.site_config import configured_site_url
 from pipeline.source_time import git_clean, git_commit_time
 from pipeline.writers.site import deck_files
 from tests.anki_export.anki_fixtures import RICH, SOURCE_TIME, rich_handbook, set_mtime, write_source

@@ -232,3 +232,24 @@ def test_the_permalinks_published_before_the_books_layout_still_reach_their_ques
     }
     for page, question in links:
         assert question in ids[page], f"/{page}/#{question}"
+
+
+def test_the_theme_override_is_materials_search_partial_with_the_dialog_named(sample_site: BuiltSite) -> None:
+    """pipeline/site_theme/ changes Material's partial in one attribute; the rest must stay Material's own
+    (a Material upgrade that changes the partial fails here, to be copied again)."""
+    import material
+
+    def body(path: Path) -> list[str]:
+        return re.sub(r"^\{#-.*?-#\}\n", "", path.read_text(encoding="utf-8"), flags=re.S).splitlines()
+
+    theirs = body(Path(material.__file__).parent / "templates" / "partials" / "search.html")
+    ours = body(Path("pipeline/site_theme/partials/search.html"))
+    changed = [(a, b) for a, b in zip(theirs, ours, strict=True) if a != b]
+    assert changed == [
+        (
+            changed[0][0],
+            changed[0][0].replace('role="dialog"', 'role="dialog" aria-label="{{ lang.t(\'search\') }}"'),
+        )
+    ]
+    dialog = page_soup(sample_site.site_dir / "index.html").select_one(".md-search[role=dialog]")
+    assert dialog["aria-label"] == "Search"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.model import CodeBlock, Section, plain_text
+from tests.website.axe import SCHEMES, set_scheme, violations
 from tests.website.site_fixtures import RESULTS_DIR, BuiltSite
 from tests.website.test_site_browser import RENDERED, navigate_instantly, search, section_url, visit
 
@@ -59,7 +60,7 @@ def test_self_test_keeps_progress_and_reviews_exactly_the_missed_ones(
         seen.append(question)
         assert not answer.is_visible()
         page.locator(f"{QUIZ} textarea").fill("my own answer first")
-        page.locator(QUIZ).focus()  # keys grade only outside the text box
+        page.keyboard.press("Escape")  # leaves the text box: keys grade only outside it
         reveal(page)
         expected = next(q for q in section.questions if q.id == question)
         assert plain_text(expected.title)[:20] in page.locator(f"{QUIZ} .study-quiz__question").inner_text()
@@ -236,7 +237,7 @@ def test_the_home_tab_title_is_the_site_name_once(page, site_url, canonical_site
 def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(
     any_page, site_url, canonical_site
 ) -> None:
-    """The ¶ never wraps onto a line of its own; a formula in a table cell never wraps apart."""
+    """The ¶ sits on the title's row, clear of its words; a formula in a table cell never wraps apart."""
     with_table = next(
         s
         for s in canonical_site.handbook.sections
@@ -245,15 +246,134 @@ def test_permalinks_stay_beside_titles_and_table_formulas_stay_whole(
     visit(any_page, section_url(site_url, canonical_site, with_table))
     any_page.locator("[data-study=open-all]").click()
     layout = any_page.evaluate("""() => ({
-      wrapped: [...document.querySelectorAll('details.question > summary')].filter((summary) => {
-        const title = summary.querySelector('.question-title').getBoundingClientRect();
-        const link = summary.querySelector('.headerlink').getBoundingClientRect();
-        return link.top >= title.bottom - 1;
-      }).map((summary) => summary.parentElement.id),
+      misplaced: [...document.querySelectorAll('details.question')].filter((details) => {
+        const title = details.querySelector('summary .question-title').getBoundingClientRect();
+        const link = details.nextElementSibling.getBoundingClientRect();
+        return link.top >= title.bottom - 1 || link.left < title.right;
+      }).map((details) => details.id),
       cells: document.querySelectorAll('article td .katex').length,
       broken: [...document.querySelectorAll('article td .katex')].filter(
         (k) => new Set([...k.querySelector('.katex-html').getClientRects()].map((r) => Math.round(r.top))).size > 1,
       ).length,
     })""")
-    assert layout["wrapped"] == []
+    assert layout["misplaced"] == []
     assert layout["cells"] > 0 and layout["broken"] == 0, layout
+
+
+# Where the keyboard is, and whether a reader can see it: the focused element's ring (our
+# controls draw an outline at :focus-visible) and whether it lies in the window.
+FOCUS = """(selector) => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {
+    on: element.matches(selector),
+    element: element.outerHTML.slice(0, 120),
+    ringed: element.matches(":focus-visible") && style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1,
+    inView: box.bottom > 0 && box.top < window.innerHeight && box.width > 0 && box.height > 0,
+  };
+}"""
+
+
+def assert_focus(page, selector: str) -> None:
+    focus = page.evaluate(FOCUS, selector)
+    assert focus["on"], f"focus is not on {selector}: {focus['element']}"
+    assert focus["ringed"] and focus["inView"], f"focus on {selector} is not visible: {focus}"
+    # The reader asked for reduced motion: a focus, a reveal or a grade starts no transition or animation.
+    assert page.evaluate("() => document.getAnimations().length") == 0
+
+
+def tab_to(page, selector: str, limit: int = 30) -> None:
+    """Tab until `selector` has the focus; every stop on the way inside the article must be visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUS, selector)["on"]:
+            return assert_focus(page, selector)
+        if page.evaluate("() => !!document.activeElement.closest('.study-bar, .study-quiz')"):
+            assert_focus(page, "*")
+    raise AssertionError(f"{limit} tabs did not reach {selector}")
+
+
+def assert_status(page, text: str) -> None:
+    """The live region (role=status, in the page from its load) says `text`."""
+    page.wait_for_function(
+        "(text) => document.querySelector('.study-bar [role=status]').textContent === text", arg=text
+    )
+
+
+def _check_quiz_with_axe(page) -> None:
+    """axe-core on the self-test's panel (the walk sees the pages without it), light and dark; then
+    the palette and the focus as they were (switching the palette focuses its toggle)."""
+    page.evaluate("() => { window.focusBeforeAxe = document.activeElement; }")
+    found = [v for scheme in SCHEMES for v in _in_scheme(page, scheme)]
+    assert [v.line() for v in found] == []
+    set_scheme(page, "light")
+    page.evaluate("() => window.focusBeforeAxe.focus()")
+
+
+def _in_scheme(page, scheme: str) -> list:
+    set_scheme(page, scheme)
+    return violations(page, "self-test", scheme, within=QUIZ)
+
+
+def test_the_self_test_by_keyboard_alone(fresh_page, site_url, canonical_site) -> None:
+    """The whole self-test of a section with Tab, Enter, Space and the shortcuts: every step takes a
+    visible focus and the status line says it (what a screen reader announces). With reduced
+    motion asked for, as a reader who needs the keyboard may well do: nothing moves."""
+    page = fresh_page
+    page.emulate_media(reduced_motion="reduce")
+    section = min(canonical_site.handbook.sections, key=lambda s: len(s.questions))
+    count = len(section.questions)
+    visit(page, section_url(site_url, canonical_site, section))
+    page.keyboard.press("Tab")  # Material's "Skip to content", then into the page
+    page.keyboard.press("Enter")
+    tab_to(page, "[data-study=start]")
+    page.keyboard.press("Enter")
+    assert_status(page, f"Question 1 of {count}")
+    assert_focus(page, f"{QUIZ} .study-quiz__question")
+
+    tab_to(page, f"{QUIZ} textarea")  # write an answer
+    page.keyboard.type("A first try")
+    tab_to(page, f"{QUIZ} [data-quiz=reveal]")
+    page.keyboard.press("Enter")
+    assert_status(page, "Answer shown")
+    assert_focus(page, f"{QUIZ} .study-quiz__answer")
+    _check_quiz_with_axe(page)
+    page.keyboard.press("2")
+    assert_status(page, f"Marked not yet. Question 2 of {count}")
+    assert_focus(page, f"{QUIZ} .study-quiz__question")
+
+    page.keyboard.press("Space")  # the shortcut, then the button
+    assert_status(page, "Answer shown")
+    tab_to(page, f"{QUIZ} [data-quiz=grade-known]", limit=60)  # past any links in the answer
+    page.keyboard.press("Space")
+    assert_status(page, f"Marked known. Question 3 of {count}")
+
+    missed = [section.questions[0].id]
+    for number in range(3, count + 1):
+        question = quiz_question(page)
+        page.keyboard.press("Space")
+        assert_status(page, "Answer shown")
+        page.keyboard.press("1" if number % 2 else "2")
+        graded = "Marked known. " if number % 2 else "Marked not yet. "
+        if not number % 2:
+            missed.append(question)
+        assert_status(
+            page, graded + (f"Question {number + 1} of {count}" if number < count else "Round done")
+        )
+    assert_focus(page, f"{QUIZ} .study-quiz__summary")
+    assert page.locator(f"{QUIZ} .study-quiz__summary").inner_text() == (
+        f"You knew {count - len(missed)} of {count} this round."
+    )
+
+    tab_to(page, f"{QUIZ} [data-quiz=again-missed]")  # review the missed ones
+    page.keyboard.press("Enter")
+    assert_status(page, f"Question 1 of {len(missed)}")
+    assert quiz_question(page) == missed[0]
+    assert_focus(page, f"{QUIZ} .study-quiz__question")
+    page.keyboard.press("Escape")  # stop: back where the test began
+    assert_status(page, "Test stopped")
+    assert page.locator(QUIZ).count() == 0
+    assert_focus(page, "[data-study=start]")
+    assert page.locator(".study-bar [role=status]").get_attribute("role") == "status"
+    assert progress(page) == f"{count - len(missed)} of {count} known"

@@ -63,13 +63,18 @@ def soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
 
-def test_a_question_is_a_closed_block_with_its_id_and_a_permalink() -> None:
+def test_a_question_is_a_closed_block_with_its_id_and_a_permalink_beside_its_summary() -> None:
     details = soup(question_html(QUESTION)).find("details")
     assert details["id"] == "what-is-x" and "question" in details["class"]
     assert not details.has_attr("open")
     summary = details.find("summary")
-    assert summary.find("a", class_="headerlink")["href"] == "#what-is-x"
+    assert summary.find(["a", "button", "input", "textarea", "select"]) is None  # nothing focusable in it
+    assert (
+        summary.find("h2", class_="question-title") is not None
+    )  # a heading to go from question to question
     assert summary.find(class_="arithmatex").text == r"\(x^2\)"  # the formula shows when closed
+    link = details.find_next_sibling("a")
+    assert link["href"] == "#what-is-x" and "headerlink" in link["class"]
 
 
 def test_a_question_reads_back_as_the_model() -> None:
