@@ -113,6 +113,13 @@ def list_item(inlines: tuple[Inline, ...]) -> tuple[Block, ...]:
     return (Paragraph(inlines),) if inlines else ()
 
 
+def item_line(item: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
+    """A list item's line (its first paragraph; none if it begins otherwise) and what follows it."""
+    if item and isinstance(item[0], Paragraph):
+        return item[0].inlines, item[1:]
+    return (), item
+
+
 @dataclass(frozen=True)
 class Table:
     """A table with a header row; every row has as many cells as the header."""

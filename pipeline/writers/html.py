@@ -35,6 +35,7 @@ from pipeline.model import (
     Quote,
     Table,
     Text,
+    item_line,
 )
 from pipeline.sanitize import clean_html, safe_url
 
@@ -132,9 +133,8 @@ def inlines_html(inlines: tuple[Inline, ...], style: HtmlStyle) -> str:
 
 def _item_html(item: tuple[Block, ...], style: HtmlStyle) -> str:
     """An item: its line as bare inlines (as a tight list writes it), then what it holds."""
-    if item and isinstance(item[0], Paragraph):
-        return inlines_html(item[0].inlines, style) + "".join(block_html(b, style) for b in item[1:])
-    return "".join(block_html(block, style) for block in item)
+    line, rest = item_line(item)
+    return inlines_html(line, style) + "".join(block_html(block, style) for block in rest)
 
 
 def _list_html(block: ListBlock, style: HtmlStyle) -> str:

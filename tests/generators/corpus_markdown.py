@@ -27,6 +27,7 @@ from pipeline.model import (
     Quote,
     Table,
     Text,
+    item_line,
 )
 
 
@@ -51,9 +52,9 @@ def _list(block: ListBlock, indent: str = "") -> list[str]:
     lines = []
     for number, item in enumerate(block.items, start=block.start):
         marker = f"{number}." if block.ordered else "-"
-        first = item[0] if item and isinstance(item[0], Paragraph) else Paragraph(())
-        lines.append(f"{indent}{marker} {_inlines(first.inlines)}")
-        for inner in item[1:] if item and item[0] is first else item:
+        line, rest = item_line(item)
+        lines.append(f"{indent}{marker} {_inlines(line)}")
+        for inner in rest:
             if isinstance(inner, ListBlock):
                 lines += _list(inner, indent + "    ")
     return lines

@@ -30,6 +30,7 @@ from pipeline.model import (
     Quote,
     Table,
     Text,
+    item_line,
     question_formulas,
 )
 from pipeline.repair.math import scraped
@@ -68,9 +69,9 @@ def _list(block: ListBlock, render: _Renderings, indent: str) -> str:
     lines = []
     for number, item in enumerate(block.items, start=block.start):
         marker = f"{number}." if block.ordered else "•"
-        first = item[0] if item and isinstance(item[0], Paragraph) else Paragraph(())
-        lines.append(f"{indent}{marker} {_inlines(first.inlines, render)}")
-        for inner in item[1:] if item and item[0] is first else item:
+        line, rest = item_line(item)
+        lines.append(f"{indent}{marker} {_inlines(line, render)}")
+        for inner in rest:
             match inner:
                 case ListBlock():
                     lines.append(_list(inner, render, indent + "  "))
