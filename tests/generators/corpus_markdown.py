@@ -27,8 +27,8 @@ from pipeline.model import (
     Quote,
     Table,
     Text,
-    item_line,
 )
+from tests.generators.text_dump import list_lines
 
 
 def _inlines(inlines: tuple[Inline, ...]) -> str:
@@ -48,18 +48,6 @@ def _inlines(inlines: tuple[Inline, ...]) -> str:
     return "".join(parts)
 
 
-def _list(block: ListBlock, indent: str = "") -> list[str]:
-    lines = []
-    for number, item in enumerate(block.items, start=block.start):
-        marker = f"{number}." if block.ordered else "-"
-        line, rest = item_line(item)
-        lines.append(f"{indent}{marker} {_inlines(line)}")
-        for inner in rest:
-            if isinstance(inner, ListBlock):
-                lines += _list(inner, indent + "    ")
-    return lines
-
-
 def _block(block: Block) -> str:
     match block:
         case Paragraph():
@@ -71,7 +59,7 @@ def _block(block: Block) -> str:
         case CodeBlock():
             return f"```{block.language}\n{block.code}\n```"
         case ListBlock():
-            return "\n".join(_list(block))
+            return list_lines(block, _inlines, lambda _: "", "-", "", "    ")  # only lists nest
         case Table():
             rows = [block.header, *block.rows]
             lines = ["| " + " | ".join(_inlines(cell) for cell in row) + " |" for row in rows]
