@@ -165,6 +165,22 @@ def test_a_sub_heading_is_an_h3_on_the_site_and_on_the_card() -> None:
     assert fragment_blocks(details.find(class_="answer").decode_contents()) == answer
 
 
+def test_a_nested_list_is_a_list_in_a_list_item_on_the_site_and_on_the_card() -> None:
+    from pipeline.writers.anki_html import ANKI_STYLE
+    from pipeline.writers.html import blocks_html
+    from tests.builders import bullets, item, ordered
+
+    answer = (bullets(item("Tabular:", ordered("converges,", "needs memory.")), "Deep Q-networks."),)
+    question = Question("q", (Text("Q"),), answer)
+    details = soup(question_html(question)).find("details")
+    nested = details.select("ul > li > ol > li")
+    assert [li.get_text() for li in nested] == ["converges,", "needs memory."]
+    card = soup(blocks_html(answer, ANKI_STYLE))
+    assert [li.get_text() for li in card.select("ul > li > ol > li")] == ["converges,", "needs memory."]
+    assert fragment_blocks(details.find(class_="answer").decode_contents()) == answer
+    assert fragment_blocks(str(card)) == answer
+
+
 def test_search_rendering_has_readable_formulas_and_plain_code() -> None:
     page = soup(search_html(section_page(SECTION)))
     text = page.text
