@@ -3,6 +3,7 @@
     source/books/<slug>/
       raw/                 the snapshot and manifest.json (`handbook scrape`)
       errata.toml          reviewed hand corrections (pipeline.errata)
+      leads.toml           reviewed ends of the cards' leads (pipeline.leads)
       question-ids.tsv     stable question ids (pipeline.ids)
       question-state.tsv   when each Anki note last changed (pipeline.note_state)
       audit-accepted.toml  reviewed residue (pipeline.audit)
@@ -39,6 +40,7 @@ from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids
+from pipeline.leads import LEADS_NAME
 from pipeline.model import Handbook
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import reader_for
@@ -120,6 +122,7 @@ class Book:
 
     raw_dir = _Part("raw")
     errata_file = _Part("errata.toml")
+    leads_file = _Part(LEADS_NAME)
     ids_file = _Part("question-ids.tsv")
     state_file = _Part("question-state.tsv")
     audit_file = _Part("audit-accepted.toml")

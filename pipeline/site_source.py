@@ -41,13 +41,14 @@ from urllib.parse import urljoin
 
 from pipeline.errors import HandbookError
 from pipeline.formats import FIGURES_FOLDER, INDEX_FILE, SECTION_FILE, book_deck_file, section_deck_file
+from pipeline.leads import handbook_splits
 from pipeline.model import Handbook, Section
 from pipeline.paths import DECKS_DIR
 from pipeline.sanitize import web_url
 from pipeline.site_config import read_site_config
 from pipeline.site_layout import SiteBook, SiteLayout, read_handbook
 from pipeline.source_time import source_date
-from pipeline.writers.deck_names import deck_rename
+from pipeline.writers.deck_names import deck_renames
 from pipeline.writers.meta_html import meta_html, text_html
 from pipeline.writers.site import (
     BookLink,
@@ -166,7 +167,7 @@ class _BookPages:
                 for label, name in deck_files(self.handbook, book.slug)
             ],
             _book_links(self.layout, self.handbooks, url) if not book.prefix else (),
-            _deck_rename(self.handbook, book, self.layout),
+            _deck_renames(self.handbook, book, self.layout),
             self.study_book,
         )
         # The site's own home keeps the engine's title ("Home"): the site's name is its header.
@@ -184,6 +185,7 @@ class _BookPages:
             relative_url(book.deck(section_deck_file(section, book.slug)), url),
             relative_url(f"{book.prefix}{FIGURES_FOLDER}/", url),
             self.study_book,
+            handbook_splits(self.handbook, book.book.leads_file),
         )
         return name, self._page(view, text_html(view.title), name)
 
@@ -216,10 +218,10 @@ def _book_links(layout: SiteLayout, handbooks: Mapping[str, Handbook], page_url:
     ]
 
 
-def _deck_rename(handbook: Handbook, book: SiteBook, layout: SiteLayout) -> tuple[str, str] | None:
+def _deck_renames(handbook: Handbook, book: SiteBook, layout: SiteLayout) -> list[tuple[str, str]]:
     from pipeline.book import read_series
 
-    return deck_rename(handbook, book.slug, layout.title or read_series().title)
+    return deck_renames(handbook, book.slug, layout.title or read_series().title)
 
 
 def _edit_url(settings: Settings, first_dir: Path, book: SiteBook, name: str) -> str | None:

@@ -355,7 +355,8 @@ def test_deck_names_hold_no_markup() -> None:
 
     book = build.handbook(build.section("s", "A <b>::</b> B"), title="DL <img src=x onerror=alert(1)>")
     assert (
-        deck_name(book, book.sections[0], "S <i>") == "S ‹i›::DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+        deck_name(book, book.sections[0], "S <i>")
+        == "S ‹i›::DL ‹img src=x onerror=alert(1)›::01 A ‹b›:‹/b› B"
     )
 
 
