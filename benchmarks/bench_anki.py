@@ -7,6 +7,12 @@ template escaping and reproducible zips. Both run here, in the same process,
 best of several rounds; the ratio is what to watch.
 
     .venv/bin/python benchmarks/bench_anki.py [--rounds N]
+
+`--once baseline|export` runs one side once, for timing whole processes in
+pairs (start-up and imports included), the baseline reading the same Markdown:
+
+    farm-bench -n 7 --vs '.venv/bin/python benchmarks/bench_anki.py --once baseline' \
+        -- .venv/bin/python benchmarks/bench_anki.py --once export
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import genanki
 
 from pipeline.anki import export_anki
 from pipeline.model import Block, Handbook, block_inlines, plain_text
+from pipeline.parts import answer_parts
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki import apkg_bytes, parent_decks, section_decks
 from tests.layout import BOOK
@@ -82,30 +89,54 @@ def best_of(runs: list[Callable[[Path], object]], rounds: int) -> list[float]:
     return [min(samples) for samples in times]
 
 
+def export(out: Path) -> None:
+    """`export_anki` as a first export: a fresh state file, every note dated and the state written."""
+    export_anki(
+        BOOK,
+        out,
+        None,
+        timestamp=TIMESTAMP,
+        site_url="",
+        state_file=out.parent / "question-state.tsv",
+    )
+
+
+def once(side: str) -> None:
+    """One side once, in a fresh temporary folder: what a whole process of it costs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "decks"
+        out.mkdir()
+        if side == "baseline":
+            baseline(read_markdown(BOOK.handbook_dir), out)
+        else:
+            export(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--once", choices=("baseline", "export"), help="run one side once, time nothing")
+    arguments = parser.parse_args()
+    if arguments.once:
+        once(arguments.once)
+        return
+    rounds = arguments.rounds
     handbook = read_markdown(BOOK.handbook_dir)
-    notes = sum(len(s.questions) for s in handbook.sections)
+    questions = sum(len(s.questions) for s in handbook.sections)
+    parts = sum(len(answer_parts(q)) for _, q in handbook.questions())
 
     base, ours, writers = best_of(
         [
             lambda out: baseline(handbook, out),
-            # A fresh state file each round: every note is dated, the state written (a first export).
-            lambda out: export_anki(
-                BOOK,
-                out,
-                None,
-                timestamp=TIMESTAMP,
-                site_url="",
-                state_file=out.parent / "question-state.tsv",
-            ),
+            export,  # a fresh state file each round
             lambda out: writers_only(handbook, out),
         ],
         rounds,
     )
-    print(f"{notes} notes, {len(handbook.sections)} sections + combined deck, best of {rounds}")
+    print(
+        f"{questions} questions (ours adds {parts} part notes), {len(handbook.sections)} sections "
+        f"+ combined deck, best of {rounds}"
+    )
     print(f"minimal genanki script : {base * 1000:8.1f} ms")
     print(f"export_anki (all)      : {ours * 1000:8.1f} ms   ratio {ours / base:5.2f}x")
     print(f"  of which writers     : {writers * 1000:8.1f} ms   ratio {writers / base:5.2f}x")

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pipeline.leads
+import pipeline.parts
 import pipeline.sanitize
 import pipeline.writers.anki
 import pipeline.writers.anki_html
@@ -37,13 +39,22 @@ from pipeline.book import Book, read_series
 from pipeline.errors import HandbookError
 from pipeline.fileio import check_output_dir, write_subdir, writer_of
 from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file
+from pipeline.leads import handbook_splits
 from pipeline.model import Handbook, Section, handbook_images, images
 from pipeline.note_state import NOTE_TYPE_ROW, NoteClock, read_state
 from pipeline.readers.markdown import read_markdown
 from pipeline.site_config import configured_site_url
 from pipeline.source_time import source_time
 from pipeline.tex_allowlist import check_card_html
-from pipeline.writers.anki import CARD_CSS, NoteDates, apkg_bytes, media_name, parent_decks, section_decks
+from pipeline.writers.anki import (
+    CARD_CSS,
+    CARD_STYLESHEET,
+    NoteDates,
+    apkg_bytes,
+    media_name,
+    parent_decks,
+    section_decks,
+)
 
 WRITER = "handbook export-anki"  # names the folder's owner in its marker (pipeline.fileio)
 
@@ -54,7 +65,10 @@ CARD_MODULES = (
     pipeline.writers.anki_html,
     pipeline.writers.html,
     pipeline.sanitize,
+    pipeline.leads,
+    pipeline.parts,
 )
+CARD_FILES = (CARD_STYLESHEET,)  # and the files they read
 
 
 @dataclass(frozen=True)
@@ -62,10 +76,10 @@ class AnkiReport:
     """What `export_anki` wrote, for the CLI summary."""
 
     out_dir: Path  # the book's folder of decks, `<decks>/<book>`
-    decks: tuple[tuple[str, int], ...]  # (file name, number of notes)
+    decks: tuple[tuple[str, int], ...]  # (file name, number of notes: questions' and part notes)
     timestamp: int  # the current source time, given to notes whose content changed
     time_source: str
-    changed: tuple[str, ...] = ()  # ids of the notes dated anew in this run
+    changed: tuple[str, ...] = ()  # ids of the notes (questions, parts) dated anew in this run
     state_file: Path | None = None
     note_type_changed: bool = False
 
@@ -119,7 +133,9 @@ def export_anki(
     the title in series.toml, `read_series`). `timestamp` overrides the current
     source time that notes whose content changed receive. The state file
     (default: the book's `question-state.tsv`) is read, and rewritten when a
-    note's content changed.
+    note's content changed. Each question's note is followed by its part notes
+    (pipeline.parts); where each answer's lead ends comes from the rule and the
+    book's reviewed `leads.toml` (pipeline.leads).
     A full export replaces the book's folder as a whole (no stale decks
     survive); a partial one adds or replaces just its own files there, and
     every other file stays. `out_dir` and the book's folder must each be
@@ -133,7 +149,9 @@ def export_anki(
     sections = chosen_sections(handbook, slugs)
     state_file = book.state_file if state_file is None else state_file
     if timestamp is None:
-        timestamp, time_source = build_time(book.handbook_dir)
+        timestamp, time_source = build_time(
+            book.handbook_dir, [p for p in (book.leads_file,) if inputs.present(p)]
+        )
     else:
         time_source = "the caller"
     clock = NoteClock(read_state(state_file), timestamp)
@@ -148,22 +166,23 @@ def export_anki(
         css=css,
         dates=NoteDates(clock.time_of, NOTE_TYPE_ROW),
         media={name: file for name, (file, _) in svgs.items()},
+        splits=handbook_splits(handbook, book.leads_file),
     )
-    for section, deck in zip(sections, decks, strict=True):  # the finished cards, checked again
-        for question, note in zip(section.questions, deck.notes, strict=True):
+    for deck in decks:  # the finished cards, checked again
+        for note in deck.notes:
             for field in note.fields:
-                check_card_html(field, f"question {question.id!r}")
+                check_card_html(field, f"question {note.fields[-1]!r}")
     packages = {
         section_deck_file(section, book.slug): (
             apkg_bytes([deck], media=_media_of([section], svgs)),
-            len(section.questions),
+            len(deck.notes),
         )
         for section, deck in zip(sections, decks, strict=True)
     }
     if not slugs:
         packages[book_deck_file(book.slug)] = (
             apkg_bytes([*parent_decks(handbook, book.slug, series), *decks], media=_media_of(sections, svgs)),
-            sum(len(s.questions) for s in sections),
+            sum(len(deck.notes) for deck in decks),
         )
     write_subdir(
         out_dir,
@@ -236,4 +255,5 @@ def build_time(handbook_dir: Path, extra_inputs: Sequence[Path] = ()) -> tuple[i
     """The current source time in seconds, and where it came from (see module doc)."""
     modules = [Path(m.__file__) for m in CARD_MODULES if m.__file__]
     figures = sorted((handbook_dir / FIGURES_FOLDER).glob("*.svg"))
-    return source_time(sorted(handbook_dir.glob("*.md")) + figures + modules + list(extra_inputs))
+    files = sorted(handbook_dir.glob("*.md")) + figures + modules + list(CARD_FILES)
+    return source_time(files + list(extra_inputs))

@@ -6,7 +6,10 @@ over one line of prose (a paragraph, a sub-heading, a list item or a table
 cell) and yields quotes; a `Finding` names the question (or `index` for the
 introduction and references), the kind and the quoted text:
 
-- `tex-in-prose`: a TeX control word (`\\frac`, `\\bar`) in text, not in a formula.
+- `tex-in-prose`: a TeX control word (`\\frac`, `\\bar`) or a script (`x^2`, a
+  formula's `$Q \\to Q$^*`) in text, not in a formula.
+- `doubled-formula`: a formula's rendering glued to its TeX (`TT`, `1010`,
+  `(0,1)(0, 1)`); an acronym in a compound (`$k$-NN`) is none.
 - `glued-formula`: a one-character formula touching a letter (`distributed $I$D`,
   `we’$l$ be`); a plural or ordinal after it (`$W$’s`, `$d$th`) is fine.
 - `odd-emphasis`: an odd number of `**`/`__` emphasis markers in a line
@@ -18,6 +21,13 @@ introduction and references), the kind and the quoted text:
 - `hanging-link`: link text whose link is gone (`… research at` ending a line,
   `here)`, `see X’s blog`) in a line with no link, and a lead-in to a list of
   references or links followed by no list.
+
+Two more look at whole blocks, for what a dump's reader could not structure:
+
+- `flattened-table`: a table of one column whose rows hold formulas or a
+  formula's rendering glued to its TeX: a table whose cells were never found.
+- `code-as-prose`: a paragraph, or a table of one column, that reads as code
+  (pipeline.code_lines): code whose fences the dump lost, never found.
 
 A reviewed list in `source/books/SLUG/audit-accepted.toml` accepts findings that must stay
 (each with a reason); `handbook check` fails on any other finding, and on an
@@ -36,6 +46,7 @@ from typing import assert_never
 import msgspec
 
 from pipeline import inputs
+from pipeline.code_lines import looks_like_code, reads_as_code
 from pipeline.errors import HandbookError
 from pipeline.model import (
     Block,
@@ -63,9 +74,13 @@ QUOTE_CONTEXT = 40  # characters of context on each side of a match
 # --- vocabulary --------------------------------------------------------------
 
 # A control word (`\\bar`) or a script (`x^2`, `x_i`) that a failed formula split left in prose.
-TEX_IN_PROSE = re.compile(r"\\[A-Za-z]+|\w\^\{?\w|(?<=\w)_\{?\w(?!\w)")
+TEX_IN_PROSE = re.compile(r"\\[A-Za-z]+|\w\^\{?[\w*]|(?<=\w)_\{?\w(?!\w)")
+# A script left after a formula (`$Q \\to Q$^*`: the scrape lost the `∗` it stood on).
+SCRIPT_AFTER_FORMULA = re.compile(r"\$[\^_]\{?[\w*]")
 # A token that is some text twice: a formula whose rendering and TeX were not split (`TT`, `1010`).
 DOUBLED_TOKEN = re.compile(r"(?<![\w\\’'])([A-Za-z0-9]{1,8})\1(?!\w)")
+NON_SPACE_RUN = re.compile(r"\S+")
+MIN_SPACED_RENDERING = 3  # `(0,1)`, `1<b<n`: shorter ones are DOUBLED_TOKEN's
 # What may follow a one-letter formula directly: plurals, possessives, ordinals.
 FORMULA_SUFFIX = re.compile(r"^(?:s|['’]s|th|st|nd|rd|-)(?![A-Za-z])")
 EMPHASIS_MARKER = re.compile(r"(?<!\S)(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?!\S)")
@@ -184,7 +199,8 @@ def lines(blocks: tuple[Block, ...]) -> Iterator[tuple[Line, Block | None]]:
             case Paragraph() | Heading():
                 yield Line(block.inlines), after
             case ListBlock():
-                yield from ((Line(item), after) for item in block.items)
+                for item in block.items:
+                    yield from lines(item)
             case Table():
                 for row in (block.header, *block.rows):
                     yield from ((Line(cell), after) for cell in row)
@@ -217,13 +233,54 @@ def tex_in_prose(line: Line, after: Block | None) -> Iterator[str]:
         if isinstance(inline, Text):
             for match in TEX_IN_PROSE.finditer(inline.text):
                 yield _quote(inline.text, match.start(), match.end())
+    if "$^" in line.prose or "$_" in line.prose:
+        for match in SCRIPT_AFTER_FORMULA.finditer(line.prose):
+            yield _quote(line.prose, match.start(), match.end())
 
 
 def doubled_formula(line: Line, after: Block | None) -> Iterator[str]:
     for inline in flat_inlines(line.inlines):
         if isinstance(inline, Text):
-            for match in DOUBLED_TOKEN.finditer(inline.text):
-                yield _quote(inline.text, match.start(), match.end())
+            for start, end in doubled_spans(inline.text):
+                yield _quote(inline.text, start, end)
+
+
+def doubled_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where a text holds a formula twice: a token that is some text twice (`TT`, `1010`;
+    not an acronym after a hyphen, `k-NN`), or a rendering glued to its TeX, which
+    spaces its operators (`(0,1)(0, 1)`, `1<b<n1 < b < n`)."""
+    for match in DOUBLED_TOKEN.finditer(text):
+        acronym = match.group(1).isupper() and text[match.start() - 1 : match.start()] == "-"
+        if not acronym:
+            yield match.start(), match.end()
+    for match in NON_SPACE_RUN.finditer(text):
+        for seam in range(match.start() + MIN_SPACED_RENDERING, match.end() + 1):
+            end = _spaced_twin(text, match.start(), seam)
+            if end:
+                yield match.start(), end
+                break
+
+
+def _spaced_twin(text: str, start: int, seam: int) -> int:
+    """Where the text after `seam` ends spelling text[start:seam] again with spaces in it
+    (0 if it does not, or spells it without a space: that is DOUBLED_TOKEN's).
+
+    The rendering is the end of the run before the seam: try each start in it."""
+    for first in range(start, seam - MIN_SPACED_RENDERING + 1):
+        rendering = text[first:seam]
+        if rendering.isalpha():
+            continue
+        position, spaced = seam, False
+        for char in rendering:
+            while position > seam and position < len(text) and text[position] == " ":
+                position, spaced = position + 1, True
+            if position >= len(text) or text[position] != char:
+                break
+            position += 1
+        else:
+            if spaced:
+                return position
+    return 0
 
 
 def glued_formula(line: Line, after: Block | None) -> Iterator[str]:
@@ -309,6 +366,58 @@ DETECTORS: dict[str, Detector] = {
     "hanging-link": hanging_link,
 }
 
+# --- blocks ---------------------------------------------------------------------
+
+BlockDetector = Callable[[Block], Iterator[str]]
+
+
+def _one_column(block: Block) -> list[Line]:
+    """A table of one column as its lines (header first); none for any other block."""
+    if not isinstance(block, Table) or any(len(row) != 1 for row in (block.header, *block.rows)):
+        return []
+    return [Line(row[0]) for row in (block.header, *block.rows)]
+
+
+def _code_text(inlines: tuple[Inline, ...]) -> str:
+    return "".join(i.text for i in flat_inlines(inlines) if isinstance(i, (Text, Code)))
+
+
+def flattened_table(block: Block) -> Iterator[str]:
+    rows = _one_column(block)
+    if rows and not looks_like_code([_code_text(r.inlines) for r in rows]):
+        for row in rows:
+            texts = [i.text for i in row.inlines if isinstance(i, Text)]
+            if any(isinstance(i, Math) for i in row.inlines) or any(
+                next(doubled_spans(t), None) for t in texts
+            ):
+                yield _quote(row.prose, 0, len(row.prose))
+                return
+
+
+def code_as_prose(block: Block) -> Iterator[str]:
+    if isinstance(block, Paragraph):
+        text = _code_text(block.inlines)
+        if reads_as_code(text):
+            yield _quote(text, 0, len(text))
+    rows = [_code_text(r.inlines) for r in _one_column(block)]
+    if rows and looks_like_code(rows):
+        yield _quote(rows[0], 0, len(rows[0]))
+
+
+BLOCK_DETECTORS: dict[str, BlockDetector] = {
+    "flattened-table": flattened_table,
+    "code-as-prose": code_as_prose,
+}
+KINDS = (*DETECTORS, *BLOCK_DETECTORS)
+
+
+def _blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    for block in blocks:
+        yield block
+        if isinstance(block, Quote):
+            yield from _blocks(block.blocks)
+
+
 # --- the audit -------------------------------------------------------------------
 
 
@@ -324,6 +433,9 @@ def audit_blocks(where: str, blocks: tuple[Block, ...]) -> list[Finding]:
                 finding = Finding(where, kind, text)
                 if finding not in findings:
                     findings.append(finding)
+    for block in _blocks(blocks):
+        for kind, detect_block in BLOCK_DETECTORS.items():
+            findings += [Finding(where, kind, text) for text in detect_block(block)]
     return findings
 
 
@@ -343,14 +455,14 @@ def read_accepted(path: Path) -> list[Acceptance]:
     the errata file's presence rules are its own (a missing errata file is an error
     once the Markdown was made with one; a missing acceptance list accepts nothing).
     """
-    if not path.exists():
+    if not inputs.present(path):
         return []
     accepted = inputs.read_toml(path, inputs.AUDIT, AcceptedFile).accepted
     for number, entry in enumerate(accepted, start=1):
         missing = [f for f in entry.__struct_fields__ if not getattr(entry, f).strip()]
         if missing:
             raise HandbookError(f"{path}: accepted entry #{number} lacks {', '.join(missing)}")
-        if entry.kind not in DETECTORS:
+        if entry.kind not in KINDS:
             raise HandbookError(f"{path}: accepted entry #{number} has an unknown kind {entry.kind!r}")
     return accepted
 

@@ -3,6 +3,7 @@
     source/books/<slug>/
       raw/                 the snapshot and manifest.json (`handbook scrape`)
       errata.toml          reviewed hand corrections (pipeline.errata)
+      leads.toml           reviewed ends of the cards' leads (pipeline.leads)
       question-ids.tsv     stable question ids (pipeline.ids)
       question-state.tsv   when each Anki note last changed (pipeline.note_state)
       audit-accepted.toml  reviewed residue (pipeline.audit)
@@ -39,6 +40,7 @@ from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids
+from pipeline.leads import LEADS_NAME
 from pipeline.model import Handbook, Paragraph, Text, all_blocks, block_inlines, flat_inlines, plain_text
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import READERS, reader_for
@@ -124,6 +126,7 @@ class Book:
 
     raw_dir = _Part("raw")
     errata_file = _Part("errata.toml")
+    leads_file = _Part(LEADS_NAME)
     ids_file = _Part("question-ids.tsv")
     state_file = _Part("question-state.tsv")
     audit_file = _Part("audit-accepted.toml")
@@ -139,7 +142,7 @@ class Book:
         return self.raw_dir / MANIFEST_NAME
 
     def manifest(self) -> Manifest:
-        if not self.manifest_file.exists():
+        if not inputs.present(self.manifest_file):
             raise HandbookError(f"{self.manifest_file} is missing: run `handbook scrape URL|FILE` first")
         return Manifest.read(self.manifest_file)
 
@@ -222,7 +225,7 @@ class SeriesFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 def _series_file(books_dir: Path) -> tuple[str, list[str]]:
     path = books_dir / SERIES_FILE
-    if not path.exists():
+    if not inputs.present(path):
         return DEFAULT_SERIES_TITLE, []
     data = inputs.read_toml(path, inputs.SERIES, SeriesFile)
     if not data.title.strip() or "\n" in data.title.strip():
@@ -348,7 +351,7 @@ def inputs_stamp(snapshot: Path, errata_file: Path | None) -> str:
         kind = inputs.SNAPSHOT if role == "snapshot" else inputs.ERRATA
         digest = (
             hashlib.sha256(inputs.read_bytes(path, kind)).hexdigest()
-            if path is not None and path.exists()
+            if path is not None and inputs.present(path)
             else "-"
         )
         lines.append(f"{role} {path.name if path is not None else '-'} {digest}\n")
@@ -366,7 +369,7 @@ def _stamped_errata(out_dir: Path) -> str | None:
 def check_errata_present(out_dir: Path, errata_file: Path | None) -> None:
     """A missing errata file is an error when the Markdown was made with one."""
     name = _stamped_errata(out_dir)
-    if name is not None and (errata_file is None or not errata_file.exists()):
+    if name is not None and (errata_file is None or not inputs.present(errata_file)):
         raise HandbookError(
             f"{errata_file or name} is missing, but {out_dir}/ was made with {name} "
             f"(see {out_dir / INPUTS_STAMP}): restore it, or leave an empty file to drop every correction"

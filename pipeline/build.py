@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.book import Book
 from pipeline.fileio import remove_stale
 from pipeline.formats import FIGURES_FOLDER
+from pipeline.paths import DEFAULT_SITE_ENGINE
 
 Progress = Callable[[str], None]
 
@@ -45,6 +46,7 @@ def build(
     decks_dir: Path,
     progress: Progress = lambda message: None,
     *,
+    engine: str = DEFAULT_SITE_ENGINE,
     force: bool = False,
     adopt: bool = False,
 ) -> BuildReport:
@@ -68,7 +70,7 @@ def build(
 
     def site() -> tuple[int, str]:
         first, *more = books
-        report = build_site(first, site_dir, more_books=more, force=force, adopt=adopt)
+        report = build_site(first, site_dir, more_books=more, engine=engine, force=force, adopt=adopt)
         return report.questions, f"{report.pages} pages, {report.formulas} formulas in {site_dir}/"
 
     stages: list[tuple[str, Callable[[], tuple[int, str]]]] = [

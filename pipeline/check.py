@@ -2,7 +2,9 @@
 
 Every stage is read back into the model on its own terms: the snapshot through
 its reader, the repairs, the id assignments and the errata; the canonical
-Markdown; the built site's HTML; every exported deck. Each question must be
+Markdown; the built site's HTML; every exported deck (each note's lead and
+folded rest joined again; its part notes, one per sub-heading of a long answer,
+as rows of their own). Each question must be
 present exactly once at every stage, with the same title and answer (text,
 formulas, code, figures), and each figure's SVG once, the same bytes, in the
 Markdown's folder, the site and every deck that shows it; on the site each question
@@ -24,7 +26,9 @@ from pipeline import inputs, katex
 from pipeline.book import Book
 from pipeline.errors import HandbookError
 from pipeline.formats import FIGURES_FOLDER, book_deck_file, section_deck_file, section_page
+from pipeline.leads import handbook_splits
 from pipeline.model import Handbook, Question, images, question_formulas
+from pipeline.parts import answer_parts, is_part
 from pipeline.readers.site_pages import PageChrome, SitePage, read_site_pages
 from pipeline.site_layout import SiteBook, SiteLayout, books_layout, read_handbook
 
@@ -135,9 +139,13 @@ def _formula_stage(canonical: Handbook) -> StageResult:
     return StageResult("formulas (KaTeX)", len(questions), len(questions) - len(failing), problem)
 
 
-def _deck_stages(canonical: Handbook, book: str, decks_dir: Path, svgs: Path) -> list[StageResult]:
+def _deck_stages(
+    canonical: Handbook, book: str, decks_dir: Path, svgs: Path, leads_file: Path
+) -> list[StageResult]:
     """Every deck in the book's folder (`<decks>/<book>/`): the whole book's holds every question,
-    a section's the questions of its section."""
+    a section's the questions of its section; each deck's part notes are rows of their own. Each
+    note's lead and rest must be its whole answer (read back in two parts), and the lead the one
+    the rule or `leads_file` chooses."""
     from pipeline.readers.anki_package import read_apkg, read_apkg_media
 
     book_decks = decks_dir / book
@@ -146,20 +154,31 @@ def _deck_stages(canonical: Handbook, book: str, decks_dir: Path, svgs: Path) ->
         raise HandbookError(f"no decks in {book_decks}: run `handbook export-anki` first")
     wanted = {book_deck_file(book): [q for _, q in canonical.questions()]}
     wanted |= {section_deck_file(s, book): list(s.questions) for s in canonical.sections}
+    splits = handbook_splits(canonical, leads_file)
     stages = []
     for deck in decks:
         name, questions = f"deck {book}/{deck.name}", wanted.get(deck.name)
         if questions is None:
             stages.append(StageResult(name, 0, 0, f"{deck} is neither the book's deck nor a section's"))
             continue
+        notes = read_apkg(deck)
+        found = [note.question for note in notes if not is_part(note.question.id)]
+        parts = [note.question for note in notes if is_part(note.question.id)]
+        moved = next((n.question.id for n in notes if splits.get(n.question.id, n.split) != n.split), None)
         stages.append(
             _with_problem(
-                compare(name, questions, [q for _, q in read_apkg(deck)]),
-                _figure_files_problem(
-                    f"{deck.name}'s media", read_apkg_media(deck), _figures(questions), svgs
+                _with_problem(
+                    compare(name, questions, found),
+                    _figure_files_problem(
+                        f"{deck.name}'s media", read_apkg_media(deck), _figures(questions), svgs
+                    ),
                 ),
+                f"note {moved!r} shows a different lead than its rule or leads.toml choose" if moved else "",
             )
         )
+        expected_parts = [part for question in questions for part in answer_parts(question)]
+        if expected_parts or parts:
+            stages.append(replace(compare(f"{name}: part notes", expected_parts, parts), images=None))
     return stages
 
 
@@ -311,7 +330,7 @@ def book_stages(
         stages.insert(0, compare("snapshot + repairs + errata", expected, _snapshot_questions(book)))
     stages.append(_formula_stage(canonical))
     stages += site_stages(layout, site_book, site_dir)
-    stages += _deck_stages(canonical, book.slug, decks_dir, svgs)
+    stages += _deck_stages(canonical, book.slug, decks_dir, svgs, book.leads_file)
     stages.append(_residue_stage(canonical, book.audit_file))
     if not layout.several:
         return stages

@@ -18,7 +18,7 @@ from click.core import ParameterSource
 
 from pipeline.errors import ALLOW_DROPPED, FORCE, ONE_BOOK, OUTPUT_FOLDER, HandbookError
 from pipeline.inputs import one_line
-from pipeline.paths import BOOKS_DIR, DECKS_DIR, SITE_DIR
+from pipeline.paths import BOOKS_DIR, DECKS_DIR, DEFAULT_SITE_ENGINE, SITE_DIR, SITE_ENGINES
 
 if TYPE_CHECKING:
     from pipeline.book import Book
@@ -73,6 +73,16 @@ def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "--force",
         is_flag=True,
         help="Replace an output folder that holds files handbook did not write (never a file).",
+    )(command)
+
+
+def engine_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--engine",
+        type=click.Choice(SITE_ENGINES),
+        default=DEFAULT_SITE_ENGINE,
+        show_default=True,
+        help="What builds the site from its source: MkDocs (Material) or Zensical, its successor.",
     )(command)
 
 
@@ -257,23 +267,57 @@ def normalize(
     show_default=True,
     help="Folder for the built site.",
 )
+@engine_option
 @force_option
 @user_errors
-def build_site(books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, force: bool) -> None:
-    """Build one MkDocs Material site of every book (or those named).
+def build_site(
+    books: tuple[str, ...], handbook_dir: Path | None, site_dir: Path, engine: str, force: bool
+) -> None:
+    """Build one Material site of every book (or those named), with MkDocs or Zensical.
 
     The series' first book keeps the top-level pages (/, /NN-section/), each
     later book lives under /<book>/. Runs `normalize` first when the snapshot or errata changed since the
-    Markdown was made. Preview while editing with `mkdocs serve`.
+    Markdown was made. The pages are written first into the site's source,
+    build/<site>-source/, which the engine builds. Preview while editing with `handbook serve`.
 
     \b
-    Example:
+    Examples:
       handbook build-site --site /tmp/preview
+      handbook build-site --engine zensical --site /tmp/zensical-site
     """
     from pipeline.site import build_site as run
 
     first, *more = chosen_books(books, handbook_dir)
-    click.echo(run(first, site_dir, more_books=more, force=force, adopt=defaulted("site_dir")).summary())
+    report = run(first, site_dir, more_books=more, engine=engine, force=force, adopt=defaulted("site_dir"))
+    click.echo(report.summary())
+
+
+@main.command("serve")
+@book_option
+@engine_option
+@click.option(
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Where the preview is served.",
+)
+@user_errors
+def serve(books: tuple[str, ...], engine: str, dev_addr: str) -> None:
+    """Preview the site while you edit source/books/*/handbook/*.md (Ctrl-C stops).
+
+    Writes the site's source (build/site-source/) and runs the engine's own live
+    server on it; every save of a book's Markdown or figures rewrites the pages
+    that changed, and the browser reloads within a second or two.
+
+    \b
+    Example:
+      handbook serve --dev-addr 127.0.0.1:8001
+    """
+    from pipeline.site import serve_site
+
+    first, *more = chosen_books(books, None)
+    raise SystemExit(serve_site(first, more_books=more, engine=engine, dev_addr=dev_addr))
 
 
 @main.command("export-anki")
@@ -320,9 +364,10 @@ def export_anki(
 
 @main.command("build")
 @book_option
+@engine_option
 @force_option
 @user_errors
-def build_all(books: tuple[str, ...], force: bool) -> None:
+def build_all(books: tuple[str, ...], engine: str, force: bool) -> None:
     """Build every book (or those named) from its committed snapshot: Markdown, decks, site.
 
     For each book: normalizes only when the snapshot or errata changed since
@@ -338,7 +383,13 @@ def build_all(books: tuple[str, ...], force: bool) -> None:
     from pipeline.build import build
 
     report = build(
-        chosen_books(books, None), SITE_DIR, DECKS_DIR, progress=click.echo, force=force, adopt=True
+        chosen_books(books, None),
+        SITE_DIR,
+        DECKS_DIR,
+        progress=click.echo,
+        engine=engine,
+        force=force,
+        adopt=True,
     )
     click.echo(report.summary())
 

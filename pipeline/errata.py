@@ -47,7 +47,7 @@ class ErrataFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 def read_errata(path: Path) -> list[Correction]:
-    if not path.exists():
+    if not inputs.present(path):
         return []
     corrections = []
     for number, entry in enumerate(inputs.read_toml(path, inputs.ERRATA, ErrataFile).correction, start=1):

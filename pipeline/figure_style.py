@@ -1,10 +1,21 @@
-"""What every figure script shares: deterministic SVG output and one palette.
+"""What every figure script shares: deterministic SVG output, one palette, sizes for a phone.
 
 A script in source/books/SLUG/figures/ draws with matplotlib and calls `save(fig, path)`.
 The SVG must be the same bytes for the same script (a fixed `svg.hashsalt`, no
-date in the metadata), need no font on the reader's side (glyphs as paths) and
-read on the site's light and dark palettes and in Anki's night mode: a
-transparent background, mid-grey ink and saturated colours that hold on both.
+date in the metadata) and need no font on the reader's side (glyphs as paths).
+
+Read on a phone: the site and the cards show a figure at the column's width, about
+340 px on a 390 px phone, so a figure is drawn at most `PHONE_WIDTH` inches wide,
+its text `FONT_SIZE` points: at least 11 CSS px there (sub- and superscripts of a
+formula at 70 %, as in any formula). Diagrams that would be wider are stacked.
+
+Read in both modes: one colour cannot pass 4.5:1 on white and on a dark page alike,
+so figures are drawn in dark ink and deep colours on a transparent ground, each at
+least 4.5:1 on white, and dark mode shows them inverted with their hues kept
+(`filter: invert(1) hue-rotate(180deg)`: Anki's night mode in the card CSS, the
+site's dark scheme in handbook.css), where each is again at least 4.5:1. No grid
+lines: a grid faint enough to stay behind the data fails that contrast, and at a
+phone's size the ticks say enough. tests/test_figure_legibility.py measures it all.
 """
 
 from __future__ import annotations
@@ -18,23 +29,29 @@ matplotlib.use("svg")
 
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-INK = "#8a8f98"  # text, axes and outlines: readable on white and on #1e2129
-COLORS = ("#1f77d0", "#e8710a", "#2ca02c", "#d62728", "#9467bd", "#17a2b8", "#c2185b")
+INK = "#555b63"  # text, axes and outlines
+COLORS = ("#1565c0", "#b45309", "#2e7d32", "#c62828", "#7b1fa2", "#00796b", "#ad1457")
+PHONE_WIDTH = 4.4  # inches: the widest a figure is drawn
+FONT_SIZE = 11  # points, every label, tick and legend alike
 
 plt.rcParams.update(
     {
         "svg.hashsalt": "handbook",
         "svg.fonttype": "path",
         "font.family": "DejaVu Sans",  # shipped with matplotlib, drawn as paths
-        "font.size": 11,
+        "font.size": FONT_SIZE,
+        "axes.titlesize": FONT_SIZE,
+        "axes.labelsize": FONT_SIZE,
+        "xtick.labelsize": FONT_SIZE,
+        "ytick.labelsize": FONT_SIZE,
+        "legend.fontsize": FONT_SIZE,
         "text.color": INK,
         "axes.edgecolor": INK,
         "axes.labelcolor": INK,
         "axes.titlecolor": INK,
         "xtick.color": INK,
         "ytick.color": INK,
-        "grid.color": INK,
-        "grid.alpha": 0.3,
+        "axes.grid": False,
         "axes.prop_cycle": matplotlib.cycler(color=COLORS),
         "legend.frameon": False,
         "figure.facecolor": "none",

@@ -61,6 +61,7 @@ BOOK_INPUTS = (
     "raw",
     "figures",
     "errata.toml",
+    "leads.toml",
     "question-ids.tsv",
     "question-state.tsv",
     "audit-accepted.toml",
@@ -89,8 +90,7 @@ def remove_stale(folder: Path) -> None:
     except OSError:
         return
     for name in names:
-        match = STAGING.match(name)
-        if match is None or _alive(int(match.group(1))):
+        if STAGING.match(name) is None or in_use(name):
             continue
         path = folder / name
         if path.is_dir() and not path.is_symlink():
@@ -98,6 +98,12 @@ def remove_stale(folder: Path) -> None:
         else:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def in_use(name: str) -> bool:
+    """Whether `name` is a staging folder or temporary file of a run still going (ours included)."""
+    match = STAGING.match(name)
+    return match is not None and _alive(int(match.group(1)))
 
 
 def _alive(pid: int) -> bool:
@@ -134,6 +140,20 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise HandbookError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         _undo(tmp, created)
+        raise
+
+
+def copy_atomic(original: Path, path: Path) -> None:
+    """`write_atomic` for a file the program ships (an asset, KaTeX's), copied as it is: through a
+    temporary sibling of its own (another run copying the same file at once has its own), mode 0644."""
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_name(path, "tmp"), dir=path.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(original, tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 

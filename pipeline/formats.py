@@ -74,6 +74,15 @@ def canonical_field(field_html: str) -> str:
     return _MULTILINE.sub(r'<div class="arithmatex">\\[\1\\]</div>', field_html)
 
 
+# An Anki answer field: the lead, then the rest of the answer folded in
+# `<details class="answer-rest"><summary>Full answer</summary>…</details>`. When the
+# cut falls inside a list, the rest's first list carries CONTINUED_CLASS: it goes on
+# with the lead's last list (pipeline.leads.Split).
+ANSWER_REST_CLASS = "answer-rest"
+ANSWER_REST_LABEL = "Full answer"
+CONTINUED_CLASS = "continued"
+
+
 # --- the original post: its page and the text dump of it ------------------------------
 
 TOC_HEADING = "Table of Contents"

@@ -3,7 +3,9 @@
 Site permalinks and Anki note identities hang on these ids, so once a question
 has one it keeps it when its text is edited: a question is matched to its old
 assignment by exact text, else by the most similar unused text in its section
-(difflib ratio ≥ MIN_SIMILARITY), and only then gets a new slug.
+(difflib ratio ≥ MIN_SIMILARITY), and only then gets a new slug, made of the
+words a reader sees: a formula's rendering where it reads as a word, never the
+names of its TeX commands (`when-is-x-in-mathbb-r-d-mid` was a slug of TeX).
 
 The file records every question ever seen. One that the snapshot no longer
 has is a question lost (a truncated scrape, say): `assign_ids` refuses unless
@@ -18,10 +20,21 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import inputs
+from pipeline import inputs, katex
 from pipeline.errors import ALLOW_DROPPED, HandbookError
 from pipeline.fileio import tsv_text
-from pipeline.model import Handbook, Question, Section, map_questions, plain_text
+from pipeline.model import (
+    Code,
+    Handbook,
+    Inline,
+    Math,
+    Question,
+    Section,
+    Text,
+    flat_inlines,
+    map_questions,
+    plain_text,
+)
 from pipeline.slugs import slugify
 
 MIN_SIMILARITY = 0.6
@@ -43,7 +56,7 @@ class Assignment:
 
 
 def read_ids(path: Path) -> list[Assignment]:
-    if not path.exists():
+    if not inputs.present(path):
         return []
     assignments = [Assignment(*row) for row in inputs.read_tsv(path, inputs.IDS, COLUMNS)]
     _check_ids(path, assignments)
@@ -69,12 +82,37 @@ def ids_tsv(assignments: list[Assignment]) -> str:
     return tsv_text(HEADER, ((a.id, a.section, a.question) for a in assignments))
 
 
-def _new_id(text: str, taken: set[str]) -> str:
-    base = slugify(text.replace("$", " "), max_words=8, max_length=60)
+def _new_id(words: str, taken: set[str]) -> str:
+    base = slugify(words, max_words=8, max_length=60)
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
+
+
+def seen_words(title: tuple[Inline, ...], renderings: dict[str, str]) -> str:
+    """A title as a reader sees it: each formula as its rendering when that reads as a
+    word (`$\\sqrt{d_k}$` is `dk`, `$k$`-NN is `k-NN`), else left out (a set, a sum);
+    never its TeX's command names."""
+    parts = []
+    for inline in flat_inlines(title):
+        if isinstance(inline, Math):
+            seen = "".join(renderings.get(inline.tex, "").split())
+            parts.append(seen if seen.isalnum() else " ")
+        elif isinstance(inline, (Text, Code)):
+            parts.append(inline.text)
+    return "".join(parts)
+
+
+def _renderings(handbook: Handbook) -> dict[str, str]:
+    """What KaTeX shows for each formula in a question's title."""
+    formulas = list(
+        dict.fromkeys(
+            i.tex for _, q in handbook.questions() for i in flat_inlines(q.title) if isinstance(i, Math)
+        )
+    )
+    rendered = katex.mathml_texts((tex, False) for tex in formulas)
+    return {tex: r.text or "" for tex, r in zip(formulas, rendered, strict=True)}
 
 
 def _match(text: str, section: str, unused: list[Assignment]) -> Assignment | None:
@@ -101,6 +139,7 @@ def assign_ids(
     """
     unused = list(known)
     taken = {a.id for a in known}
+    renderings = _renderings(handbook)
     result: list[Assignment] = []
 
     def identified(section: Section, question: Question) -> Question:
@@ -110,7 +149,7 @@ def assign_ids(
             unused.remove(found)
             qid = found.id
         else:
-            qid = _new_id(text, taken)
+            qid = _new_id(seen_words(question.title, renderings), taken)
             taken.add(qid)
         result.append(Assignment(qid, section.slug, text))
         return replace(question, id=qid)

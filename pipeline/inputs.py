@@ -1,6 +1,6 @@
 """The one door every input passes through: files the pipeline reads, and its environment.
 
-Every file the pipeline reads (a snapshot, a manifest, the errata, ids, note state and
+Every file the pipeline reads (a snapshot, a manifest, the errata, leads, ids, note state and
 audit acceptances, the series, output markers and digests, mkdocs.yml, canonical Markdown,
 figures, the pages and decks `check` reads back) is read by `read_bytes` and the readers
 built on it, so each is held to the same rules:
@@ -59,6 +59,7 @@ class Kind:
 SNAPSHOT = Kind("a snapshot", 5 * MB, follow_symlinks=True)
 MARKDOWN = Kind("a Markdown file", 5 * MB)
 ERRATA = Kind("an errata file", 5 * MB)
+LEADS = Kind("a leads file", 5 * MB)
 IDS = Kind("a question-id file", 5 * MB)
 NOTE_STATE = Kind("a note-state file", 5 * MB)
 AUDIT = Kind("an audit acceptance file", 5 * MB)
@@ -68,6 +69,7 @@ MARKER = Kind("an output marker", 1_000)  # one line naming the command
 STAMP = Kind("a digest stamp", 1 * MB)
 FIGURE = Kind("a figure", 5 * MB)
 FIGURE_SCRIPT = Kind("a figure script", 1 * MB)
+STYLESHEET = Kind("a stylesheet", 1 * MB)
 MKDOCS_CONFIG = Kind("an MkDocs configuration", 1 * MB)
 SITE_PAGE = Kind("a site page", 20 * MB)
 DECK = Kind("an Anki package", 200 * MB)
@@ -124,9 +126,15 @@ def read_text(path: Path, kind: Kind) -> str:
     return utf8(path, read_bytes(path, kind)).removeprefix("\ufeff")
 
 
+def present(path: Path) -> bool:
+    """Whether anything is at `path`: an input that is absent is read as none, but a dangling
+    symlink (or anything else there) is not absent; the door says what is wrong with it."""
+    return os.path.lexists(path)
+
+
 def read_optional_text(path: Path, kind: Kind) -> str | None:
     """`read_text`, or None when nothing is there (a file the pipeline writes later)."""
-    if not os.path.lexists(path):
+    if not present(path):
         return None
     return read_text(path, kind)
 

@@ -100,11 +100,24 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class ListBlock:
-    """A bulleted or numbered list; each item is one line of inlines."""
+    """A bulleted or numbered list; each item is blocks, as in pandoc: its line (a
+    paragraph), then whatever the item holds besides, such as a list nested in it."""
 
-    items: tuple[tuple[Inline, ...], ...]
+    items: tuple[tuple[Block, ...], ...]
     ordered: bool = False
     start: int = 1
+
+
+def list_item(inlines: tuple[Inline, ...]) -> tuple[Block, ...]:
+    """An item that is one line (none if the line is empty)."""
+    return (Paragraph(inlines),) if inlines else ()
+
+
+def item_line(item: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
+    """A list item's line (its first paragraph; none if it begins otherwise) and what follows it."""
+    if item and isinstance(item[0], Paragraph):
+        return item[0].inlines, item[1:]
+    return (), item
 
 
 @dataclass(frozen=True)
@@ -221,37 +234,43 @@ def map_blocks(blocks: tuple[Block, ...], change: Callable[[Block], Block]) -> t
 
 
 def _map_inner(block: Block, change: Callable[[Block], Block]) -> Block:
-    """The blocks a block holds, changed (only a quote holds blocks)."""
+    """The blocks a block holds, changed (a quote's, and a list's items')."""
     match block:
         case Quote():
             return replace(block, blocks=map_blocks(block.blocks, change))
-        case Paragraph() | Heading() | DisplayMath() | CodeBlock() | ListBlock() | Table() | Image():
+        case ListBlock():
+            return replace(block, items=tuple(map_blocks(item, change) for item in block.items))
+        case Paragraph() | Heading() | DisplayMath() | CodeBlock() | Table() | Image():
             return block
         case _:
             assert_never(block)
 
 
 def all_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
-    """Every block, in reading order, a quote's own blocks after it (pandoc's `query`)."""
+    """Every block, in reading order, the blocks a quote or a list holds after it (pandoc's `query`)."""
     for block in blocks:
         yield block
         match block:
             case Quote():
                 yield from all_blocks(block.blocks)
-            case Paragraph() | Heading() | DisplayMath() | CodeBlock() | ListBlock() | Table() | Image():
+            case ListBlock():
+                for item in block.items:
+                    yield from all_blocks(item)
+            case Paragraph() | Heading() | DisplayMath() | CodeBlock() | Table() | Image():
                 pass
             case _:
                 assert_never(block)
 
 
 def block_inlines(block: Block) -> Iterator[Inline]:
-    """Every inline directly held by a block (not descending into links)."""
+    """Every inline a block holds, a quote's and a list's blocks' too (not descending into links)."""
     match block:
         case Paragraph() | Heading():
             yield from block.inlines
         case ListBlock():
             for item in block.items:
-                yield from item
+                for inner in item:
+                    yield from block_inlines(inner)
         case Table():
             for cell in block.header:
                 yield from cell
@@ -284,7 +303,10 @@ def formulas(blocks: tuple[Block, ...]) -> Iterator[tuple[str, bool]]:
                 yield block.tex, True
             case Quote():
                 yield from formulas(block.blocks)
-            case Paragraph() | Heading() | CodeBlock() | ListBlock() | Table() | Image():
+            case ListBlock():
+                for item in block.items:
+                    yield from formulas(item)
+            case Paragraph() | Heading() | CodeBlock() | Table() | Image():
                 for inline in flat_inlines(tuple(block_inlines(block))):
                     if isinstance(inline, Math):
                         yield inline.tex, False

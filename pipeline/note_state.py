@@ -4,7 +4,8 @@ Anki's default import updates a note only when the incoming copy is newer
 than the one in the collection. One time for every note would make one edited
 answer overwrite all of them, learners' own edits included. So each question
 keeps a digest of its note's content and the time that content last changed
-(`source/books/SLUG/question-state.tsv`: id, digest, time); the note type has its own
+(`source/books/SLUG/question-state.tsv`: id, digest, time); so does each part note
+(`<question id>/<sub-heading slug>`, pipeline.parts), and the note type has its own
 row, `@note-type`, for the card templates and CSS.
 
 `export-anki` (and so `build`) rewrites the file when a digest changes: an
@@ -27,7 +28,11 @@ from pipeline.fileio import tsv_text, write_atomic
 
 NOTE_TYPE_ROW = "@note-type"
 COLUMNS = (
-    inputs.Column("id", re.compile(r"@note-type|[A-Za-z0-9_-]+", re.ASCII), "a question id or @note-type"),
+    inputs.Column(
+        "id",
+        re.compile(r"@note-type|[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)?", re.ASCII),
+        "a question id, a part note's id (pipeline.parts) or @note-type",
+    ),
     inputs.Column("digest", re.compile(r"[0-9a-f]{16}", re.ASCII), "a 16-digit hex digest"),
     # Whole seconds: ASCII digits only (str.isdigit takes "²"), and few enough to stay a time.
     inputs.Column("time", re.compile(r"[0-9]{1,12}", re.ASCII), "whole seconds (up to 12 digits)"),

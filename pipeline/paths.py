@@ -11,3 +11,7 @@ BOOKS_DIR = SOURCE_DIR / "books"  # one folder per book, see pipeline/book.py
 SITE_DIR = Path("site")
 DECKS_DIR = Path("decks")
 MKDOCS_CONFIG = Path("mkdocs.yml")
+SERVE_SOURCE_DIR = Path("build") / "site-source"  # the site's source a live preview serves
+# The engines that build the site from its source (pipeline.site); MkDocs by default.
+SITE_ENGINES = ("mkdocs", "zensical")
+DEFAULT_SITE_ENGINE = "mkdocs"

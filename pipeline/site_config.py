@@ -1,30 +1,29 @@
-"""mkdocs.yml, read through the door: YAML whose addresses are data.
+"""mkdocs.yml, read through the door: the site's settings, whose addresses are data.
 
-MkDocs reads its configuration itself; `build_site` hands it the bytes read here
-instead (`config_stream`), so mkdocs.yml is held to the same rules as every input
-(a regular file, bounded, strict UTF-8) and a YAML error is one line naming it. It is
-read as MkDocs reads it: `!ENV` takes the environment's value (pyyaml_env_tag, MkDocs'
-own), `INHERIT` names a parent file, read here first through the door (a parent that
-is no regular file, or a chain that comes back to itself, is refused before MkDocs
-opens it). Other tags (`!relative`, `!!python/name`) are code MkDocs resolves, read as
-nothing here.
+The engines never read the checkout's mkdocs.yml themselves: `build_site` writes its
+settings, as read here, into the site's source (pipeline/site_source.py, as JSON). So
+it is held to the same rules as every input (a regular file, bounded, strict UTF-8),
+a YAML error is one line naming it, and what is read here is all an engine gets. It is
+read as MkDocs would read it: `!ENV` takes the environment's value (pyyaml_env_tag,
+MkDocs' own), `INHERIT` names a parent file, read here through the door and merged
+under it (a chain that comes back to itself is refused). Other tags (`!relative`,
+`!!python/name`) are code an engine would resolve, read as nothing here.
 
 Each file is bounded in what it expands to (an alias counts as often as it is used,
-so a "billion laughs" file is refused at once) and holds text only (no lone surrogate,
-which no page could be written with). Its addresses reach every page's `<head>`, links
-and navigation, and the Pages workflow writes `site_url` from its environment: every
-address (`site_url`, `repo_url`, `edit_uri`, any key named like `…_url`, `…_uri`,
-`link`, `href`, `homepage`, and every entry of `nav`) must be of URL characters only
-(RFC 3986: no quote, angle bracket, space or control character), so nothing in it can
-leave its attribute, and either relative or http(s) or mailto; `site_url` and `repo_url`
-must be absolute http(s). `check_addresses` holds MkDocs' own loaded
-configuration to the same rules, so what the pages get is what was checked. The export
-reads `site_url` from here too, for the cards' links to the site.
+so a "billion laughs" file is refused at once) and holds JSON's kinds of values only
+(text without lone surrogates, numbers, true/false, lists, mappings with text keys;
+a date or binary value is refused, naming its key). Its addresses reach every page's
+`<head>`, links and navigation, and the Pages workflow writes `site_url` from its
+environment: every address (`site_url`, `repo_url`, `edit_uri`, any key named like
+`…_url`, `…_uri`, `link`, `href`, `homepage`, and every entry of `nav`) must be of
+URL characters only (RFC 3986: no quote, angle bracket, space or control character),
+so nothing in it can leave its attribute, and either relative or http(s) or mailto;
+`site_url` and `repo_url` must be absolute http(s). The export reads `site_url` from
+here too, for the cards' links to the site.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -64,7 +63,7 @@ def read_site_config(path: Path = MKDOCS_CONFIG) -> dict[str, Any]:
 
 def _read(path: Path, children: tuple[Path, ...]) -> dict[str, Any]:
     data = _load(path)
-    check_addresses(data, str(path))
+    _check_addresses(data, str(path))
     parent = data.pop("INHERIT", None)
     if parent is None:
         return data
@@ -96,7 +95,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _check_values(data: dict[str, Any], path: Path) -> None:
-    """At most MOST_NODES values once aliases are expanded, no value that contains itself, text only."""
+    """At most MOST_NODES values once aliases are expanded, no value that contains itself, JSON's
+    kinds of values only (the site's source holds them as JSON)."""
     sizes: dict[int, int] = {}
     counting: set[int] = set()
 
@@ -105,8 +105,15 @@ def _check_values(data: dict[str, Any], path: Path) -> None:
             if not inputs.is_text(value):
                 raise HandbookError(f"{path} holds a lone surrogate ({inputs.shown(value[:40])}), not text")
             return 1
-        if not isinstance(value, (dict, list)):
+        if value is None or isinstance(value, (bool, int, float)):
             return 1
+        if not isinstance(value, (dict, list)) or (
+            isinstance(value, dict) and not all(isinstance(key, str) for key in value)
+        ):
+            raise HandbookError(
+                f"{path} holds {inputs.shown(str(value)[:40])}, a {type(value).__name__}: a setting is text, "
+                "a number, true or false, a list or a mapping with text keys (quote a date)"
+            )
         if id(value) in sizes:
             return sizes[id(value)]
         if id(value) in counting:
@@ -130,8 +137,8 @@ def _check_values(data: dict[str, Any], path: Path) -> None:
         raise HandbookError(f"{path} is nested too deeply to be read: is it the right file?") from None
 
 
-def check_addresses(config: Mapping[str, Any], where: str) -> None:
-    """Every address of a configuration (ours as read, or MkDocs' as loaded) is one a page can hold."""
+def _check_addresses(config: Mapping[str, Any], where: str) -> None:
+    """Every address of a configuration is one a page can hold."""
     for key, value in _addresses(config, ""):
         if key in URL_KEYS:
             if value is not None and value != "":
@@ -192,16 +199,7 @@ def check_link(value: object, where: str) -> None:
 
 def configured_site_url(path: Path = MKDOCS_CONFIG) -> str:
     """`site_url` from mkdocs.yml, or "" when it has none (or there is no mkdocs.yml)."""
-    if not path.exists():
+    if not inputs.present(path):
         return ""
     url = read_site_config(path).get("site_url")
     return url.strip() if isinstance(url, str) else ""
-
-
-def config_stream(path: Path = MKDOCS_CONFIG) -> io.BytesIO:
-    """mkdocs.yml's bytes, checked, as the stream MkDocs' `load_config` reads (named like the file,
-    so its relative paths, such as the hooks and INHERIT, resolve from the file's folder)."""
-    read_site_config(path)
-    stream = io.BytesIO(inputs.read_bytes(path, inputs.MKDOCS_CONFIG))
-    stream.name = str(path)
-    return stream

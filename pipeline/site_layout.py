@@ -7,9 +7,7 @@ MkDocs' docs_dir); every later book lives under `/<slug>/` (`/<slug>/`,
 `decks/<slug>/`. With one book the site is that book's; with several it is the
 series' (its title names the site, each book is a tab).
 
-`build_site` passes the layout to the MkDocs hooks through `config.extra[SITE_KEY]`
-(`site_extra`, `given_layout`); plain `mkdocs build`/`serve` has none there and gets
-every book of the series.
+`build_site` writes the site's source by this layout (pipeline/site_source.py);
 `handbook check` reads the built site by the same layout.
 """
 
@@ -19,15 +17,12 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pipeline.book import Book, markdown_book, read_series
+from pipeline.book import Book, read_series
 from pipeline.errors import HandbookError
 from pipeline.model import Handbook
-from pipeline.paths import BOOKS_DIR
 from pipeline.readers.markdown import read_markdown
 
-SITE_KEY = "handbook_site"  # config.extra: {"title": series title, "books": [each book, see site_extra]}
 # Top-level folders of the site that are not a book's (a later book may not take their name).
 RESERVED = frozenset({"assets", "decks", "figures", "search"})
 
@@ -91,34 +86,6 @@ def books_layout(book: Book, more_books: Sequence[Book] = (), series_title: str 
     if series_title is None:
         series_title = read_series().title if more_books else ""
     return site_layout([book, *more_books], series_title)
-
-
-def series_layout(docs_dir: Path, books_dir: Path = BOOKS_DIR) -> SiteLayout:
-    """Plain `mkdocs build`: `docs_dir` (mkdocs.yml's, the series' first book) first, then every
-    other book of the series in `books_dir`, in reading order."""
-    series = read_series(books_dir)
-    first = next((b for b in series.books if b.handbook_dir.resolve() == docs_dir.resolve()), None)
-    others = [b for b in series.books if b is not first]
-    return site_layout([first or markdown_book(docs_dir, books_dir), *others], series.title)
-
-
-def site_extra(layout: SiteLayout) -> dict[str, object]:
-    """The layout as `config.extra[SITE_KEY]` holds it for the hooks: plain values, each book's
-    identity with it (so the hooks never turn a folder back into a book)."""
-    books = [
-        {"slug": b.slug, "folder": str(b.book.folder.resolve()), "markdown": str(b.handbook_dir.resolve())}
-        for b in layout.books
-    ]
-    return {"title": layout.title, "books": books}
-
-
-def given_layout(extra: dict[str, Any]) -> SiteLayout:
-    """The layout `site_extra` gave the hooks."""
-    books = []
-    for given in extra["books"]:
-        folder, markdown = Path(given["folder"]), Path(given["markdown"])
-        books.append(Book(given["slug"], folder, None if markdown == folder / "handbook" else markdown))
-    return site_layout(books, extra["title"])
 
 
 def read_handbook(handbook_dir: Path) -> Handbook:

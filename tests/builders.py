@@ -38,8 +38,11 @@ from pipeline.model import (
     Section,
     Table,
     Text,
+    list_item,
     merge_text,
 )
+
+BLOCKS = (Paragraph, Heading, DisplayMath, CodeBlock, ListBlock, Table, Quote, Image)
 
 Inlines = Union[str, Inline, Iterable["Inlines"]]  # noqa: UP007 (a runtime alias)
 
@@ -100,12 +103,24 @@ def code_block(source: str, language: str = "") -> CodeBlock:
     return CodeBlock(source, language)
 
 
-def bullets(*items: Inlines) -> ListBlock:
-    return ListBlock(tuple(inlines(item) for item in items))
+def item(line: Inlines, *blocks: Block) -> tuple[Block, ...]:
+    """A list item: its line, then what it holds (a list nested in it, say)."""
+    return list_item(inlines(line)) + blocks
 
 
-def ordered(*items: Inlines, start: int = 1) -> ListBlock:
-    return ListBlock(tuple(inlines(item) for item in items), ordered=True, start=start)
+def _item(part: Inlines | tuple[Block, ...]) -> tuple[Block, ...]:
+    if isinstance(part, tuple) and part and all(isinstance(b, BLOCKS) for b in part):
+        return part  # made by `item`
+    return list_item(inlines(part))
+
+
+def bullets(*items: Inlines | tuple[Block, ...]) -> ListBlock:
+    """A bulleted list; each item is a line, or what `item` makes."""
+    return ListBlock(tuple(map(_item, items)))
+
+
+def ordered(*items: Inlines | tuple[Block, ...], start: int = 1) -> ListBlock:
+    return ListBlock(tuple(map(_item, items)), ordered=True, start=start)
 
 
 def table(header: Iterable[Inlines], *rows: Iterable[Inlines]) -> Table:

@@ -66,15 +66,22 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The address of a server on 127.0.0.1 that serves the canonical site (see canonical_site)."""
-    return _canonical_site_build(tmp_path_factory)[1][0]
+    return canonical_site_build(tmp_path_factory)[1][0]
 
 
-def _canonical_site_build(factory: pytest.TempPathFactory) -> tuple[Path, tuple]:
+def canonical_site_build(factory: pytest.TempPathFactory, engine: str = "mkdocs") -> tuple[Path, tuple]:
+    """The real book's site as `engine` builds it, once per session, and served: (folder, (url, report))."""
+
     def build(folder: Path) -> tuple:
         url = serve(folder / "site")
-        return url, build_site(BOOK, folder / "site", site_url=url)
+        return url, build_site(BOOK, folder / "site", site_url=url, engine=engine)
 
-    return once_per_session(factory, "canonical-site", build)
+    return once_per_session(factory, f"canonical-site-{engine}", build)
+
+
+def canonical_built_site(factory: pytest.TempPathFactory, engine: str = "mkdocs") -> BuiltSite:
+    folder, (_, report) = canonical_site_build(factory, engine)
+    return BuiltSite(read_markdown(BOOK.handbook_dir), folder / "site", report)
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +90,7 @@ def canonical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
     Material's instant navigation only works with a right site_url.
     """
-    folder, (_, report) = _canonical_site_build(tmp_path_factory)
-    return BuiltSite(read_markdown(BOOK.handbook_dir), folder / "site", report)
+    return canonical_built_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -215,19 +215,29 @@ def figures(v: Vocabulary) -> st.SearchStrategy[Image]:
     return st.builds(Image, v.words, v.figure_names.map(lambda name: f"figures/{name}.svg"), v.captions)
 
 
-def lists(line: st.SearchStrategy[Line], starts: st.SearchStrategy[int]) -> st.SearchStrategy[ListBlock]:
-    return st.builds(ListBlock, st.lists(line, min_size=1, max_size=4).map(tuple), st.booleans(), starts)
+def lists(
+    line: st.SearchStrategy[Line],
+    starts: st.SearchStrategy[int],
+    inner: st.SearchStrategy[Block] | None = None,
+) -> st.SearchStrategy[ListBlock]:
+    """Lists of 1 to 4 items, each its line and, with `inner`, up to two blocks more
+    (a list nested in it, code, a second paragraph: pandoc's list item)."""
+    rest = st.lists(inner, max_size=2).map(tuple) if inner is not None else st.just(())
+    item = st.builds(lambda first, more: (Paragraph(first), *more), line, rest)
+    return st.builds(ListBlock, st.lists(item, min_size=1, max_size=4).map(tuple), st.booleans(), starts)
 
 
-def canonical_blocks(v: Vocabulary = CANONICAL) -> st.SearchStrategy[Block]:
-    """One block as canonical Markdown holds it: an unordered list starts at 1, a quote holds a paragraph."""
+def canonical_blocks(v: Vocabulary = CANONICAL, depth: int = 2) -> st.SearchStrategy[Block]:
+    """One block as canonical Markdown holds it: an unordered list starts at 1, a quote holds a
+    paragraph, a list item holds blocks (lists nested `depth` deep)."""
     line = canonical_lines(v)
+    inner = canonical_blocks(v, depth - 1) if depth else None
     return st.one_of(
         line.map(Paragraph),
         v.display_tex.map(DisplayMath),
         st.builds(Heading, st.integers(3, 6), line),
         st.builds(CodeBlock, v.code, v.languages),
-        lists(line, v.list_starts).map(lambda b: b if b.ordered else ListBlock(b.items)),
+        lists(line, v.list_starts, inner).map(lambda b: b if b.ordered else ListBlock(b.items)),
         tables(st.lists(st.one_of(v.words.map(Text), v.tex.map(Math)), max_size=3).map(merged)),
         line.map(lambda inlines: Quote((Paragraph(inlines),))),
         figures(v),
@@ -235,18 +245,19 @@ def canonical_blocks(v: Vocabulary = CANONICAL) -> st.SearchStrategy[Block]:
 
 
 def blocks(v: Vocabulary = MARKUP, depth: int = 1) -> st.SearchStrategy[tuple[Block, ...]]:
-    """Runs of any blocks, as drawn (quotes nested `depth` deep)."""
-    block = st.one_of(
+    """Runs of any blocks, as drawn (quotes and lists nested `depth` deep)."""
+    leaf = st.one_of(
         lines(v).map(Paragraph),
         st.builds(Heading, st.integers(3, 6), lines(v)),
         v.display_tex.map(DisplayMath),
         st.builds(CodeBlock, v.code, v.languages),
-        lists(lines(v), v.list_starts),
         tables(lines(v), max_width=3),
         figures(v),
     )
+    block = st.one_of(leaf, lists(lines(v), v.list_starts))
     if depth:
-        block = st.one_of(block, blocks(v, depth - 1).map(Quote))
+        inner = blocks(v, depth - 1)
+        block = st.one_of(block, inner.map(Quote), lists(lines(v), v.list_starts, inner.map(lambda b: b[0])))
     return st.lists(block, min_size=1, max_size=5).map(tuple)
 
 

@@ -18,10 +18,10 @@ CASES = read_cases("audit.txt")
 
 
 def test_every_kind_has_cases() -> None:
-    from pipeline.audit import DETECTORS
+    from pipeline.audit import KINDS
 
     found = {line.split(":")[0] for case in CASES for line in case.expected}
-    assert found == set(DETECTORS)
+    assert found == set(KINDS)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.title for case in CASES])

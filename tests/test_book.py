@@ -24,6 +24,7 @@ from tests.layout import BOOK, ROOT
 LAYOUT = {
     "raw",
     "errata.toml",
+    "leads.toml",
     "question-ids.tsv",
     "question-state.tsv",
     "audit-accepted.toml",

@@ -161,7 +161,7 @@ def test_residue_not_accepted_or_accepted_in_vain_fails(built: Path, tmp_path: P
     result = run_check(BOOK.handbook_dir, built / "site", built / "decks")
     assert result.exit_code == 1
     assert (
-        "Error: residue audit: finding not accepted: what-can-be-different-types-of-tasks-encountered"
+        "Error: residue audit: finding not accepted: what-is-greedy-layer-wise-unsupervised-pretraining-glup"
         in result.output
     )
 

@@ -1,5 +1,6 @@
 """Two commands at once on the same output: each ends in success or one line, and the folder
-is then one command's complete output, with no staging folder left behind.
+is then one command's complete output, with no staging folder left behind. Two site builds
+into one folder (and so one source folder) both succeed.
 
 Real processes (`handbook` as a user runs it), started together in one project.
 """
@@ -59,8 +60,9 @@ def assert_success_or_one_line(result: subprocess.CompletedProcess[str]) -> None
 def test_two_commands_at_once_on_one_output_leave_one_complete_output(tmp_path: Path) -> None:
     folder = project(tmp_path)
     same = at_once(folder, ("build-site", "--site", "out"), ("build-site", "--site", "out"))
-    for result in same:
+    for result in same:  # one source folder, written by both at once: each has temporaries of its own
         assert_success_or_one_line(result)
+        assert result.returncode == 0, result.stderr
     assert (folder / "out" / MARKER).read_text() == marker_text("handbook build-site")
     assert (folder / "out" / "index.html").is_file()
     assert leftovers(folder) == []

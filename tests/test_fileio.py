@@ -240,3 +240,12 @@ NEVER_REPLACED = {
 def test_the_program_and_the_system_are_never_replaced(name: str) -> None:
     with pytest.raises(HandbookError, match="choose a folder of its own for the output"):
         check_replaceable(NEVER_REPLACED[name])
+
+
+def test_the_guard_knows_every_input_of_a_book() -> None:
+    """fileio sits below pipeline.book, so it lists a book's inputs itself: the same names."""
+    from pipeline.book import Book
+    from pipeline.fileio import BOOK_INPUTS
+
+    parts = {part.name for part in vars(Book).values() if type(part).__name__ == "_Part"}
+    assert set(BOOK_INPUTS) == parts | {"handbook"}

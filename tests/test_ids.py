@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.errors import ALLOW_DROPPED, HandbookError
 from pipeline.ids import Assignment, assign_ids, ids_tsv, read_ids
-from pipeline.model import Handbook
-from tests.builders import handbook, question, section
+from pipeline.model import Handbook, plain_text
+from tests.builders import handbook, math, question, section
 
 
 def book(*titles: str) -> Handbook:
@@ -55,3 +55,35 @@ def test_the_tsv_round_trips(tmp_path: Path) -> None:
     rows = [Assignment("a-b", "s", 'A\tquoted "question"?')]
     (tmp_path / "ids.tsv").write_text(ids_tsv(rows), encoding="utf-8")
     assert read_ids(tmp_path / "ids.tsv") == rows
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        (
+            [
+                "When is ",
+                math("\\{ x \\in \\mathbb{R}^d \\mid \\lVert x \\rVert_2 \\leq r \\}"),
+                " a convex set?",
+            ],
+            "when-is-a-convex-set",
+        ),
+        (
+            ["Why does ", math("\\sqrt{d_k}"), " appear in scaled dot-product attention?"],
+            "why-does-dk-appear-in-scaled-dot-product",
+        ),
+        (["What is ", math("k"), "-NN?"], "what-is-k-nn"),
+        (["Why is ", math("\\hat{\\theta}"), " biased?"], "why-is-biased"),
+    ],
+)
+def test_a_new_id_is_made_of_the_words_a_reader_sees(title: list, slug: str) -> None:
+    assigned, known = assign_ids(handbook(section("s", "S", question("", title)), title="t"), [])
+    assert ids(assigned) == [slug]
+    assert known[0].question == plain_text(assigned.sections[0].questions[0].title)  # matched by its TeX
+
+
+def test_an_id_already_given_never_changes() -> None:
+    title = ["When is ", math("x \\in \\mathbb{R}^d"), "?"]
+    known = [Assignment("when-is-x-in-mathbb-r-d", "s", "When is $x \\in \\mathbb{R}^d$?")]
+    assigned, _ = assign_ids(handbook(section("s", "S", question("", title)), title="t"), known)
+    assert ids(assigned) == ["when-is-x-in-mathbb-r-d"]

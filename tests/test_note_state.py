@@ -68,9 +68,13 @@ def test_malformed_state_is_a_one_line_error(tmp_path: Path, text: str) -> None:
 
 
 def test_committed_state_covers_every_question() -> None:
-    """The book's question-state.tsv has a row per question id (and the note type)."""
+    """The book's question-state.tsv has a row per question id, per part note (pipeline.parts) and
+    for the note type."""
     from pipeline.ids import read_ids
+    from pipeline.parts import answer_parts
+    from pipeline.readers.markdown import read_markdown
     from tests.layout import BOOK
 
     state = read_state(BOOK.state_file)
-    assert set(state) == {a.id for a in read_ids(BOOK.ids_file)} | {NOTE_TYPE_ROW}
+    parts = {p.id for _, q in read_markdown(BOOK.handbook_dir).questions() for p in answer_parts(q)}
+    assert parts and set(state) == {a.id for a in read_ids(BOOK.ids_file)} | parts | {NOTE_TYPE_ROW}

@@ -35,8 +35,8 @@ from pipeline.repair.noise import is_caption
 from tests.layout import BOOK, BOOK_DIR
 
 SNAPSHOT = BOOK_DIR / "raw" / "dl-concepts.txt"
-# Words split at case changes too, so cells glued in a table (`TimeCorrectness`)
-# count the same as cells apart.
+# Words split at case changes too (a capital begins a word); a table's cells are glued
+# in a row as the dump glues them, so `Algorithmprobabilisticcertain` counts alike.
 WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
@@ -90,9 +90,9 @@ def canonical_prose(handbook: Handbook) -> str:
         if isinstance(block, CodeBlock):
             return block.code
         if isinstance(block, ListBlock):
-            return " ".join(inline_text(i) for i in block.items)
-        if isinstance(block, Table):
-            return " ".join(inline_text(c) for row in (block.header, *block.rows) for c in row)
+            return " ".join(block_text(b) for item in block.items for b in item)
+        if isinstance(block, Table):  # cells glued, as the dump glues them
+            return " ".join("".join(inline_text(c) for c in row) for row in (block.header, *block.rows))
         if isinstance(block, Quote):
             return " ".join(block_text(b) for b in block.blocks)
         return ""

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.book import Book, markdown_book
 from pipeline.errors import HandbookError
-from pipeline.site_layout import books_layout, series_layout
+from pipeline.site_layout import books_layout
 from pipeline.writers.markdown import write_markdown
 from tests.builders import handbook, question, section
 from tests.layout import BOOK
@@ -42,11 +42,3 @@ def test_the_first_book_is_at_the_root_and_the_others_under_their_slug(tmp_path:
 def test_a_slug_taken_twice_or_by_the_site_is_refused(tmp_path: Path, title: str, problem: str) -> None:
     with pytest.raises(HandbookError, match=problem):
         books_layout(BOOK, [book(tmp_path / "b", title)], "Series")
-
-
-def test_plain_mkdocs_takes_the_series_order_with_docs_dir_first(tmp_path: Path) -> None:
-    for slug in ("alpha", "beta", "gamma"):
-        book(tmp_path / slug / "handbook", slug.title())
-    (tmp_path / "series.toml").write_text('title = "S"\nbooks = ["gamma", "alpha"]\n', encoding="utf-8")
-    layout = series_layout(tmp_path / "alpha" / "handbook", tmp_path)
-    assert [b.slug for b in layout.books] == ["alpha", "gamma", "beta"] and layout.title == "S"

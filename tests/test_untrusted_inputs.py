@@ -45,10 +45,9 @@ def handbook(project: Path, *args: str) -> CliRun:
 
 
 def new_project(root: Path) -> Path:
-    """A project folder: its own source/ and mkdocs.yml, the code and node_modules shared."""
+    """A project folder: its own source/ and mkdocs.yml (the code and node_modules are the checkout's)."""
     root.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "pipeline").symlink_to(ROOT / "pipeline")  # mkdocs.yml names the hook by this path
     return root
 
 
@@ -345,7 +344,7 @@ def published(page: str) -> list[str]:
     from pipeline.readers.markdown import read_files
     from pipeline.repair import repair
     from pipeline.tex_allowlist import check_card_html, check_formulas
-    from pipeline.writers.anki import note_fields
+    from pipeline.writers.anki import note_fields, section_cards
     from pipeline.writers.markdown import markdown_files
     from pipeline.writers.site import question_html
 
@@ -355,11 +354,12 @@ def published(page: str) -> list[str]:
     assert book == repaired, "the canonical Markdown does not read back the same (normalize refuses that)"
     html = []
     for section in book.sections:
-        for question in section.questions:
-            fields = note_fields(book, section, question, "https://site.example/")
+        html += [question_html(question) for question in section.questions]
+        for card in (card for cards in section_cards(section) for card in cards):
+            fields = note_fields(book, section, card, "https://site.example/")
             for field in fields:
-                check_card_html(field, f"question {question.id!r}")
-            html += [question_html(question), *fields]
+                check_card_html(field, f"question {card.note.id!r}")
+            html += fields
     return html
 
 
@@ -490,7 +490,8 @@ def test_deck_names_hold_no_markup() -> None:
 
     book = build.handbook(build.section("s", "A <b>::</b> B"), title="DL <img src=x onerror=alert(1)>")
     assert (
-        deck_name(book, book.sections[0], "S <i>") == "S ‹i›::DL ‹img src=x onerror=alert(1)›::A ‹b›:‹/b› B"
+        deck_name(book, book.sections[0], "S <i>")
+        == "S ‹i›::DL ‹img src=x onerror=alert(1)›::01 A ‹b›:‹/b› B"
     )
 
 

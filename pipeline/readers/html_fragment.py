@@ -227,10 +227,10 @@ def element_blocks(tag: Tag, depth: int = 0) -> tuple[Block, ...]:
         return _table_blocks(tag)
     if name in HEADING_TAGS:
         return _heading_blocks(tag)
-    if name in LIST_TAGS:
-        return (list_block(tag),)
     if depth >= MAX_BLOCK_DEPTH:
         return _paragraphs([tag])
+    if name in LIST_TAGS:
+        return (list_block(tag, depth),)
     if name == "blockquote":
         return (Quote(blocks_of(tag.contents, depth + 1)),)
     if name == "figure" and FIGURE_CLASS in _classes(tag) and tag.find("img") is not None:
@@ -320,13 +320,14 @@ def _pre_text(pre: Tag) -> str:
     return text.removesuffix("\n")
 
 
-def list_block(tag: Tag) -> ListBlock:
+def list_block(tag: Tag, depth: int = 0) -> ListBlock:
+    """A list; each item's blocks: its line, and a list nested in it."""
     items = []
     for child in tag.children:
         if isinstance(child, Tag) and not is_dropped(child):
-            items.append(inlines_of(child.contents) if child.name == "li" else inlines_of([child]))
+            items.append(blocks_of(child.contents if child.name == "li" else [child], depth + 1))
         elif is_text(child) and str(child).strip(_HTML_SPACE):
-            items.append(inlines_of([child]))
+            items.append(blocks_of([child], depth + 1))
     if tag.name == "ol":
         return ListBlock(tuple(items), True, _start(tag.get("start")))
     return ListBlock(tuple(items))

@@ -149,12 +149,22 @@ def _inline_of(tokens: list[Token]) -> tuple[Inline, ...]:
     return _merge_text(parts)
 
 
-def _list_items(tokens: list[Token]) -> tuple[tuple[Inline, ...], ...]:
+def _list_items(tokens: list[Token], indent: int) -> tuple[tuple[Block, ...], ...]:
+    """Each item's blocks; they are indented by its marker's width (`- `, `10. `)."""
     cursor, items = _Tokens(tokens), []
     while cursor.peek() is not None:
-        if cursor.next().type == "list_item_open":
-            items.append(_inline_of(cursor.until("list_item_close")))
+        token = cursor.next()
+        if token.type == "list_item_open":
+            width = len(token.info) + len(token.markup) + 1
+            items.append(tuple(_blocks(cursor.until("list_item_close"), indent + width)))
     return tuple(items)
+
+
+def _display_tex(content: str, indent: int) -> str:
+    """A `$$` block's TeX, without the indentation of the list items it sits in
+    (the math plugin keeps it)."""
+    lines = content.split("\n")
+    return "\n".join(line[indent:] if line[:indent].isspace() else line for line in lines).strip("\n")
 
 
 def _table(tokens: list[Token]) -> Table:
@@ -186,7 +196,7 @@ def _image(tokens: list[Token]) -> Image | None:
     return Image(alt, src, str(image.attrGet("title") or ""))
 
 
-def _block(token: Token, cursor: _Tokens) -> Block | None:
+def _block(token: Token, cursor: _Tokens, indent: int) -> Block | None:
     kind = token.type
     if kind == "paragraph_open":
         inner = cursor.until("paragraph_close")
@@ -194,27 +204,27 @@ def _block(token: Token, cursor: _Tokens) -> Block | None:
     if kind == "heading_open":  # h1 and h2 were split off: this is a sub-heading
         return Heading(subheading_level(int(token.tag[1:])), _inline_of(cursor.until("heading_close")))
     if kind == "math_block":
-        return DisplayMath(token.content.strip("\n"))
+        return DisplayMath(_display_tex(token.content, indent))
     if kind in ("fence", "code_block"):
         return CodeBlock(token.content.removesuffix("\n"), token.info.strip() or "text")
     if kind == "bullet_list_open":
-        return ListBlock(_list_items(cursor.until("bullet_list_close")))
+        return ListBlock(_list_items(cursor.until("bullet_list_close"), indent))
     if kind == "ordered_list_open":
         start = int(token.attrGet("start") or 1)
-        return ListBlock(_list_items(cursor.until("ordered_list_close")), True, start)
+        return ListBlock(_list_items(cursor.until("ordered_list_close"), indent), True, start)
     if kind == "table_open":
         return _table(cursor.until("table_close"))
     if kind == "blockquote_open":
-        return Quote(tuple(_blocks(cursor.until("blockquote_close"))))
+        return Quote(tuple(_blocks(cursor.until("blockquote_close"), indent)))
     if kind == "html_block":
         return Paragraph((Text(token.content.strip()),))
     return None
 
 
-def _blocks(tokens: list[Token]) -> Iterator[Block]:
+def _blocks(tokens: list[Token], indent: int = 0) -> Iterator[Block]:
     cursor = _Tokens(tokens)
     while cursor.peek() is not None:
-        block = _block(cursor.next(), cursor)
+        block = _block(cursor.next(), cursor, indent)
         if block is not None:
             yield block
 

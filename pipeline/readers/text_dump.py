@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.code_lines import is_code_line, language, looks_like_code
 from pipeline.errors import HandbookError
 from pipeline.formats import EXPAND_HINT, REFERENCES_HEADINGS, TOC_HEADING, bibtex_author, footer_start
 from pipeline.model import (
@@ -26,20 +27,13 @@ from pipeline.model import (
     Section,
     Table,
     Text,
+    list_item,
 )
 
-BULLET = re.compile(r"^\s{1,4}•\s+(.*)$")
-NUMBERED = re.compile(r"^\s{1,4}(\d{1,3})\.\s+(.*)$")
-PYTHON_START = re.compile(
-    r"^\s*(def |class |import |from \S+ import |return\b|print\(|for .*:\s*$|while .*:\s*$"
-    r"|if .*:\s*$|elif .*:\s*$|else:\s*$|#)"
-)
-ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.\[\]]*(\s*,\s*[A-Za-z_][\w.\[\]]*)*\s*[-+*/]?=\s*\S")
-CALL = re.compile(r"^\s*[A-Za-z_][\w.]*\(.*\)\s*$")
-INDENTED = re.compile(r"^\s{2,}\S")
-TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}")
-QUOTED = re.compile(r"(['\"]).*?\1")
-BIBTEX_FIELD = re.compile(r'^\s*\w+\s*=\s*["{].*["}],?\s*$')
+# What a line's text is trimmed of: a space KaTeX wrote (`\\forall\\, x` scrapes as a thin
+# space and `x`) may begin a formula.
+SPACES = " \t\n"
+LIST_LINE = re.compile(r"^(\s{1,16})(•|\d{1,3}\.)\s+(.*)$")
 
 
 @dataclass(frozen=True)
@@ -88,55 +82,54 @@ def is_hint(chunk: Chunk) -> bool:
 # --- blocks ----------------------------------------------------------------
 
 
-def _code_like(line: str) -> bool:
-    """A line that looks like code; not one holding a TeX command outside quotes,
-    which is a doubled formula (a table row `Rbfp(xi)\\log p(x_i)` looks like a call)."""
-    if TEX_COMMAND.search(QUOTED.sub("", line)):
-        return False
-    return bool(
-        PYTHON_START.match(line)
-        or ASSIGNMENT.match(line)
-        or CALL.match(line)
-        or (INDENTED.match(line) and not (BULLET.match(line) or NUMBERED.match(line)))
-    )
-
-
 def _strongly_code(chunk: Chunk) -> bool:
-    """Code beyond doubt: a keyword line, or several lines that mostly look like code."""
-    lines = chunk.lines
-    if any(PYTHON_START.match(line) for line in lines):
-        return True
-    return len(lines) > 1 and sum(map(_code_like, lines)) * 2 > len(lines)
+    return looks_like_code(chunk.lines)
 
 
 def _list_block(chunk: Chunk) -> ListBlock | None:
-    bullets = [BULLET.match(line) for line in chunk.lines]
-    if all(bullets):
-        return ListBlock(tuple((Text(m.group(1).strip()),) for m in bullets if m))
-    numbers = [NUMBERED.match(line) for line in chunk.lines]
-    if all(numbers):
-        start = int(numbers[0].group(1))  # type: ignore[union-attr]
-        return ListBlock(tuple((Text(m.group(2).strip()),) for m in numbers if m), True, start)
-    return None
+    """A chunk of `  •` or `  1.` lines. A line indented deeper than the first, or of the
+    other kind (the dump kept no indentation: `1.` lines among `•` ones), belongs to a
+    list nested in the item above it."""
+    found = [LIST_LINE.match(line) for line in chunk.lines]
+    entries = [(len(m.group(1)), m.group(2), m.group(3).strip(SPACES)) for m in found if m]
+    return _nested_list(entries) if len(entries) == len(found) else None
 
 
-def code_language(code: str) -> str:
-    lines = [line for line in code.splitlines() if line.strip()]
-    if lines and all(BIBTEX_FIELD.match(line) for line in lines):
-        return "bibtex"
-    return "python"
+ListLine = tuple[int, str, str]  # indentation, marker, text
+
+
+def _nested_list(entries: list[ListLine]) -> ListBlock | None:
+    indent = entries[0][0]
+    if any(depth < indent for depth, _, _ in entries):
+        return None
+    bulleted = entries[0][1] == "•"
+    items: list[tuple[ListLine, list[ListLine]]] = []
+    for entry in entries:
+        if entry[0] == indent and (entry[1] == "•") == bulleted:
+            items.append((entry, []))
+        else:
+            items[-1][1].append(entry)
+    blocks: list[tuple[Block, ...]] = []
+    for (_, _, text), nested in items:
+        inner = _nested_list(nested) if nested else None
+        if nested and inner is None:
+            return None
+        blocks.append(list_item((Text(text),)) + ((inner,) if inner else ()))
+    if bulleted:
+        return ListBlock(tuple(blocks))
+    return ListBlock(tuple(blocks), True, int(items[0][0][1].rstrip(".")))
 
 
 def _code_runs(found: list[Chunk]) -> list[tuple[int, int]]:
-    """(start, end) chunk ranges that form one code block each."""
+    """(start, end) chunk ranges that form one code block each (a list is never code)."""
+
+    def code(chunk: Chunk) -> bool:
+        return _list_block(chunk) is None and (all(map(is_code_line, chunk.lines)) or _strongly_code(chunk))
+
     runs, index = [], 0
     while index < len(found):
         end = index
-        while (
-            end < len(found)
-            and all(map(_code_like, found[end].lines))
-            or (end < len(found) and _strongly_code(found[end]))
-        ):
+        while end < len(found) and code(found[end]):
             end += 1
         if end > index and any(_strongly_code(c) for c in found[index:end]):
             runs.append((index, end))
@@ -157,7 +150,7 @@ def blocks(found: list[Chunk]) -> tuple[Block, ...]:
             code = "\n".join(
                 "\n" * min(c.gap, 1) + c.text if n else c.text for n, c in enumerate(found[index:end])
             )
-            result.append(CodeBlock(code, code_language(code)))
+            result.append(CodeBlock(code, language(code)))
             index = end
             continue
         chunk = found[index]
@@ -168,12 +161,12 @@ def blocks(found: list[Chunk]) -> tuple[Block, ...]:
             # A flattened table: one line a row, cells glued; repair.tables splits them.
             result.append(
                 Table(
-                    ((Text(chunk.lines[0].strip()),),),
-                    tuple(((Text(line.strip()),),) for line in chunk.lines[1:]),
+                    ((Text(chunk.lines[0].strip(SPACES)),),),
+                    tuple(((Text(line.strip(SPACES)),),) for line in chunk.lines[1:]),
                 )
             )
         else:
-            result.append(Paragraph((Text(chunk.text.strip()),)))
+            result.append(Paragraph((Text(chunk.text.strip(SPACES)),)))
         index += 1
     return tuple(result)
 
@@ -252,7 +245,7 @@ def _questions(found: list[Chunk], start: int, end: int, section: str) -> tuple[
         if not answer:
             title = found[first].text.strip()
             raise HandbookError(f"question {title!r} has no answer: is the scrape truncated?")
-        questions.append(Question("", (Text(found[first].text.strip()),), answer))
+        questions.append(Question("", (Text(found[first].text.strip(SPACES)),), answer))
     return tuple(questions)
 
 

@@ -18,11 +18,11 @@ how R and T are compared; every split is still proved.
   start, if T holds a command (`|\\cdot|` starts with a bar). It is dropped
   where the text keeps other raw TeX: then the text is a broken formula that
   printed as source, and taking its commands one by one would shred it.
-- Where a rendering starts: at the start of a word (after a space or opening
-  punctuation; an apostrophe after a letter is inside a word: `we’ll`). In a
-  table row whose cells were glued (`LinearxTyx^Ty`) it may start inside a
-  word, but only if T is *evident* (a command, `^` or `_`), and there the
-  split reaching furthest wins (the letters before it are the previous cell).
+- Where a rendering starts: at the start of a word (after a space, a hyphen or
+  opening punctuation; an apostrophe after a letter is inside a word: `we’ll`),
+  or at a space KaTeX writes (`\\forall\\, x` scrapes as a thin space and `x`).
+  In a table row whose cells were glued (`Batchall nnnone`) it may start
+  anywhere: repair.tables finds the cells and the formulas together.
 - Never through a word: a T of plain letters and digits glued to more
   letters is part of a word, not a formula (`mimic`, `eel`, `IID` → not
   `$I$D`, `AAAI` → not `$A$AI`), unless the letters are an ordinal suffix
@@ -30,7 +30,7 @@ how R and T are compared; every split is still proved.
 
 What no proof can tell apart is prose that is its own rendering twice over (a
 number `11`, a roman `II`) and a plain one-letter formula glued inside a word
-or cell (`countnn`). The residue audit (pipeline/audit.py) reports what such
+(`countnn`). The residue audit (pipeline/audit.py) reports what such
 failures leave in prose: TeX words and scripts, doubled tokens, glued letters.
 
 Then a paragraph that is one formula becomes display math (a formula alone in
@@ -40,7 +40,6 @@ its paragraph was display math on the page), and a paragraph that leaked as raw
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -74,14 +73,16 @@ LOST_CHARACTERS = re.compile("[\u2100-\u2bff\u2061-\u2064]")
 TOKEN = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|\\.|.", re.S)
 COMMAND = re.compile(r"\\[A-Za-z]+")
 # A rendering starts a word: at the start, after a space or opening punctuation.
-OPENING = frozenset(" \t\u00a0([{“‘’\"'/:")
+OPENING = frozenset(" \t\u00a0([{“‘’\"'/:-")
 APOSTROPHES = frozenset("’'")
 EVIDENCE = frozenset("\\^_")
+ASCII_SPACE = frozenset(" \t\n\r\f\v")
+SCRIPTS = frozenset("^_")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 ORDINAL_SUFFIXES = frozenset({"th", "st", "nd", "rd"})
 MAX_TEX_LENGTH = 1500
 # A formula does not end on an operator waiting for its right operand: `kk-fold`
-# is $k$-fold, not $k-$fold.
+# is $k$-fold, not $k-$fold (a script is no operator: `Q^*`).
 DANGLING = frozenset(
     "- + = < > * / , : \\to \\rightarrow \\leftarrow \\Rightarrow \\Leftarrow \\implies "
     "\\iff \\cdot \\times \\pm \\le \\leq \\ge \\geq \\ne \\neq \\approx \\sim "
@@ -140,7 +141,7 @@ class CommandKeys:
         return key
 
 
-def _opens(text: str, position: int) -> bool:
+def opens(text: str, position: int) -> bool:
     """Whether a rendering may begin at `position`: the start of a word.
 
     An apostrophe after a letter is inside a word (`we’ll`), not an opening quote.
@@ -154,10 +155,15 @@ def _opens(text: str, position: int) -> bool:
 
 
 def _starts(text: str) -> Iterator[tuple[int, bool]]:
-    """(position, whether it starts a word) for every place a rendering may begin."""
+    """(position, whether it starts a word) for every place a rendering may begin.
+
+    Not at an ASCII space, which a rendering never holds; but at a space KaTeX
+    writes (`\\,` is U+2009), which begins a rendering whose first symbol was lost
+    (`\\forall\\, x` scrapes as a thin space and `x`).
+    """
     for position, char in enumerate(text):
-        if not char.isspace():
-            yield position, _opens(text, position)
+        if char not in ASCII_SPACE:
+            yield position, opens(text, position)
 
 
 def _rendering_ends(text: str, start: int) -> Iterator[int]:
@@ -195,16 +201,16 @@ def evident(tex: str) -> bool:
     return any(c in tex for c in EVIDENCE)
 
 
-def candidates(text: str, keys: CommandKeys, glued: bool = False) -> Iterator[Candidate]:
+def candidates(text: str, keys: CommandKeys, anywhere: bool = False) -> Iterator[Candidate]:
     """Every split of `text` whose rendering and TeX hold the same letters and digits.
 
-    A rendering begins at the start of a word. In a `glued` text (a table row
-    whose cells lost their separators, `Linearx2x^2`) it may also begin inside
-    a word, if its TeX is evident: plain letters there are the word itself. An
-    empty rendering (every character lost, `-\\infty`) needs a command in its TeX.
+    A rendering begins at the start of a word; `anywhere`, it may begin inside one
+    (a table row whose cells were glued: `Sigmoid(0,1)(0, 1)`), and the table pass
+    decides which of them are cells' formulas. An empty rendering (every character
+    lost, `-\\infty`) needs a command in its TeX.
     """
     for start, word_start in _starts(text):
-        if not (word_start or glued):
+        if not (word_start or anywhere):
             continue
         target: Counter[str] = Counter()  # the rendering's letters and digits, grown with it
         for seam in _rendering_ends(text, start):
@@ -212,15 +218,12 @@ def candidates(text: str, keys: CommandKeys, glued: bool = False) -> Iterator[Ca
                 target[text[seam - 1]] += 1
             if seam >= len(text) or text[seam].isspace():
                 continue
-            if not word_start and not (glued and (seam > start or not text[seam].isalnum())):
-                continue
             for end in _tex_ends(text, seam, target, keys):
-                tex = text[seam:end]
-                if (target or COMMAND.search(tex)) and (word_start or evident(tex)):
+                if target or COMMAND.search(text[seam:end]):
                     yield Candidate(start, seam, end)
 
 
-def _cuts_a_word(text: str, candidate: Candidate) -> bool:
+def cuts_a_word(text: str, candidate: Candidate) -> bool:
     """A plain-letter formula glued to more letters is part of a word (`mimic`, `IID`,
     `eel`), unless what follows is an ordinal suffix (`ddth` is $d$th)."""
     following = LETTER_RUN.match(text, candidate.end)
@@ -233,30 +236,32 @@ def proved(text: str, found: list[Candidate]) -> list[Candidate]:
     """The candidates whose TeX KaTeX renders back to their rendering."""
     rendered = katex.mathml_texts((c.tex(text), False) for c in found)
     return [
-        c
-        for c, r in zip(found, rendered, strict=True)
-        if r.ok and scraped(r.text or "") == c.rendering(text) and not _cuts_a_word(text, c)
+        c for c, r in zip(found, rendered, strict=True) if r.ok and scraped(r.text or "") == c.rendering(text)
     ]
 
 
 def _dangles(text: str, candidate: Candidate) -> bool:
+    """Whether the TeX ends on an operator; a script's argument is none (`Q^*`)."""
     tokens = TOKEN.findall(candidate.tex(text))
-    return bool(tokens) and tokens[-1] in DANGLING
+    return len(tokens) > 0 and tokens[-1] in DANGLING and not (len(tokens) > 1 and tokens[-2] in SCRIPTS)
 
 
-def _pick(text: str, found: list[Candidate], glued: bool) -> list[Candidate]:
-    if glued:  # the formula that reaches furthest: the text after it is the next cell
-        order = sorted(found, key=lambda c: (-c.end, c.start, _dangles(text, c)))
-    else:
-        order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
-    chosen: list[Candidate] = []  # disjoint and sorted by start, so by end too
-    starts: list[int] = []
-    for candidate in order:
-        before = bisect.bisect_left(starts, candidate.end)  # the chosen that start before it ends
-        if before == 0 or chosen[before - 1].end <= candidate.start:  # the last of them ends in time
-            chosen.insert(before, candidate)
-            starts.insert(before, candidate.start)
+def _pick(text: str, found: list[Candidate]) -> list[Candidate]:
+    order = sorted(found, key=lambda c: (c.start, -c.seam, _dangles(text, c), -c.end))
+    chosen: list[Candidate] = []  # in the order of their starts and disjoint: the last ends furthest
+    ends: set[int] = set()
+    for candidate in order:  # one look at the last chosen, not at all of them (a long text has thousands)
+        free = not chosen or chosen[-1].end <= candidate.start
+        if free and not _hyphened_to_formula(text, candidate, ends):
+            chosen.append(candidate)
+            ends.add(candidate.end)
     return chosen
+
+
+def _hyphened_to_formula(text: str, candidate: Candidate, ends: set[int]) -> bool:
+    """A formula after a hyphen joins a word (`rank-$k$`); after a formula (one of the chosen
+    `ends`) and a hyphen comes a word (`$k$-NN`, not `$k$-$N$`)."""
+    return text[candidate.start - 1 : candidate.start] == "-" and candidate.start - 1 in ends
 
 
 def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
@@ -267,18 +272,18 @@ def _leaves_raw_tex(text: str, chosen: list[Candidate]) -> bool:
     return bool(COMMAND.search(kept))
 
 
-def choose(text: str, found: list[Candidate], glued: bool = False) -> list[Candidate]:
-    """Non-overlapping splits: leftmost first, the longest rendering, the longest TeX
-    that does not end on a dangling operator. In a glued table row, the split that
-    ends furthest first (a word's last letters before a formula are the cell before).
+def choose(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping splits of prose: leftmost first, the longest rendering, the longest
+    TeX that does not end on a dangling operator; none that cuts a word.
 
     A formula whose rendering was lost entirely (`\\nabla`) is only taken where
     the rest of the text holds no raw TeX; otherwise the text is a broken formula
     that printed as source, and taking its commands one by one would shred it.
     """
-    chosen = _pick(text, found, glued)
+    found = [c for c in found if not cuts_a_word(text, c)]
+    chosen = _pick(text, found)
     if _leaves_raw_tex(text, chosen):
-        chosen = _pick(text, [c for c in found if c.seam > c.start], glued)
+        chosen = _pick(text, [c for c in found if c.seam > c.start])
     return chosen
 
 
@@ -298,24 +303,30 @@ def split_text(text: str, splits: list[Candidate]) -> tuple[Inline, ...]:
 # --- walking the model -----------------------------------------------------
 
 
-Piece = tuple[str, bool]  # a Text's text, and whether it is a glued table row
+def flattened(table: Table) -> bool:
+    """A table as a dump prints it, one line a row (its cells glued): repair.tables splits
+    its cells and formulas together."""
+    return all(
+        len(row) == 1 and all(isinstance(i, Text) for i in row[0]) for row in (table.header, *table.rows)
+    )
 
 
-def _texts(handbook: Handbook) -> Iterator[Piece]:
-    def of_inlines(inlines: tuple[Inline, ...], glued: bool = False) -> Iterator[Piece]:
-        yield from ((i.text, glued) for i in inlines if isinstance(i, Text))
+def _texts(handbook: Handbook) -> Iterator[str]:
+    def of_inlines(inlines: tuple[Inline, ...]) -> Iterator[str]:
+        yield from (i.text for i in inlines if isinstance(i, Text))
 
-    def of_blocks(blocks: tuple[Block, ...]) -> Iterator[Piece]:
+    def of_blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
         for block in blocks:
             match block:
                 case Paragraph():
                     yield from of_inlines(block.inlines)
                 case ListBlock():
                     for item in block.items:
-                        yield from of_inlines(item)
+                        yield from of_blocks(item)
                 case Table():
-                    for cell in (*block.header, *(c for row in block.rows for c in row)):
-                        yield from of_inlines(cell, glued=True)
+                    if not flattened(block):
+                        for cell in (*block.header, *(c for row in block.rows for c in row)):
+                            yield from of_inlines(cell)
                 case Quote():
                     yield from of_blocks(block.blocks)
                 case Heading() | DisplayMath() | CodeBlock() | Image():
@@ -329,24 +340,27 @@ def _texts(handbook: Handbook) -> Iterator[Piece]:
     yield from of_blocks(handbook.intro)
 
 
+def proved_candidates(texts: Iterable[str], anywhere: bool = False) -> dict[str, list[Candidate]]:
+    """Each text's proved splits, with all KaTeX work in two batches."""
+    texts = list(dict.fromkeys(texts))
+    keys = CommandKeys(texts)
+    found = {text: list(candidates(text, keys, anywhere)) for text in texts}
+    katex.mathml_texts((c.tex(text), False) for text, cs in found.items() for c in cs)  # one batch
+    return {text: proved(text, cs) for text, cs in found.items()}
+
+
 class MathSplitter:
-    """Splits every Text of a handbook, with all KaTeX work done in two batches."""
+    """Splits every Text of a handbook's prose (flattened tables are repair.tables')."""
 
     def __init__(self, handbook: Handbook) -> None:
-        pieces = list(dict.fromkeys(_texts(handbook)))
-        keys = CommandKeys(text for text, _ in pieces)
-        found = {(t, g): list(candidates(t, keys, g)) for t, g in pieces}
-        everything = [(text, c) for (text, _), cs in found.items() for c in cs]
-        katex.mathml_texts((c.tex(t), False) for t, c in everything)  # one batch
-        self._splits = {
-            (text, glued): choose(text, proved(text, cs), glued) for (text, glued), cs in found.items()
-        }
+        found = proved_candidates(_texts(handbook))
+        self._splits = {text: choose(text, cs) for text, cs in found.items()}
         self.count = sum(len(s) for s in self._splits.values())
 
-    def inlines(self, inlines: tuple[Inline, ...], glued: bool = False) -> tuple[Inline, ...]:
+    def inlines(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         result: list[Inline] = []
         for inline in inlines:
-            splits = self._splits.get((inline.text, glued)) if isinstance(inline, Text) else None
+            splits = self._splits.get(inline.text) if isinstance(inline, Text) else None
             if isinstance(inline, Text) and splits:
                 result.extend(split_text(inline.text, splits))
             else:
@@ -354,28 +368,45 @@ class MathSplitter:
         return tuple(result)
 
     def block(self, block: Block) -> Block:
-        """One block split; `map_blocks` has split a quote's own blocks already."""
+        """One block split; `map_blocks` has split the blocks a quote or a list holds already."""
         match block:
             case Paragraph():
-                return raw_display_math(block) or display_math(Paragraph(self.inlines(block.inlines)))
-            case ListBlock():
-                return replace(block, items=tuple(self.inlines(i) for i in block.items))
+                return Paragraph(self.inlines(block.inlines))
             case Table():
+                if flattened(block):
+                    return block
                 return replace(
                     block,
-                    header=tuple(self.inlines(c, glued=True) for c in block.header),
-                    rows=tuple(tuple(self.inlines(c, glued=True) for c in row) for row in block.rows),
+                    header=tuple(self.inlines(c) for c in block.header),
+                    rows=tuple(tuple(self.inlines(c) for c in row) for row in block.rows),
                 )
-            case Quote() | Heading() | DisplayMath() | CodeBlock() | Image():
+            case ListBlock() | Quote() | Heading() | DisplayMath() | CodeBlock() | Image():
                 return block
             case _:
                 assert_never(block)
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        return map_blocks(blocks, self.block)
+        return displayed(map_blocks(blocks, self.block))
 
     def question(self, _section: Section, question: Question) -> Question:
         return replace(question, title=self.inlines(question.title), answer=self.blocks(question.answer))
+
+
+def displayed(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Paragraphs that are display math (a quote's too); a list item's line never was."""
+
+    def block(old: Block) -> Block:
+        match old:
+            case Paragraph():
+                return raw_display_math(old) or display_math(old)
+            case Quote():
+                return replace(old, blocks=displayed(old.blocks))
+            case ListBlock() | Heading() | DisplayMath() | CodeBlock() | Table() | Image():
+                return old
+            case _:
+                assert_never(old)
+
+    return tuple(map(block, blocks))
 
 
 def display_math(paragraph: Paragraph) -> Block:

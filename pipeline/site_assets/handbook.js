@@ -13,7 +13,8 @@
 //
 // Study tools (markup from pipeline/writers/study.py, found by `data-study`):
 // "Test yourself" shows a section's questions one at a time, answer hidden;
-// "Show answer" (space), then "I knew it" (1) or "Not yet" (2); Esc stops (in
+// "Show answer" (space) shows its lead, the rest under "Full answer" as on the
+// cards; then "I knew it" (1) or "Not yet" (2); Esc stops (in
 // the answer box, Esc first leaves it, so the keys work again). What the reader
 // knows is kept in localStorage per question id, and counted on section pages
 // and the home page. Printing opens every answer. Search shows every hit.
@@ -267,7 +268,7 @@
     note.placeholder = "Your answer: write it down, or think it through (not saved).";
     note.setAttribute("aria-label", "Your answer (not saved)");
     var answer = make("div", "study-quiz__answer");
-    answer.innerHTML = block.querySelector(".answer").innerHTML;
+    fillAnswer(answer, block.querySelector(".answer"));
     answer.hidden = true;
     var reveal = make("div", "study-quiz__actions");
     reveal.append(button("Show answer", "reveal", true, "Space"), make("span", "study-quiz__key", "space"));
@@ -280,6 +281,35 @@
     panel.append(title, note, reveal, answer, grade);
     renderMath(panel);
     focusOn(title);
+  }
+
+  // The answer's lead first and the rest folded under "Full answer", as on the Anki
+  // cards (pipeline/leads.py). `data-lead` counts the lead's pieces: blocks, and a
+  // list's items one by one (a lead may end inside a list, which the rest goes on with).
+  function fillAnswer(target, source) {
+    var lead = Number(source.getAttribute("data-lead")) || 0;
+    if (!lead) {
+      target.innerHTML = source.innerHTML;
+      return;
+    }
+    var rest = make("details", "study-quiz__rest");
+    rest.append(make("summary", "", "Full answer"));
+    var shown = 0;
+    Array.prototype.forEach.call(source.children, function (block) {
+      var copy = block.cloneNode(true);
+      var pieces = /^(UL|OL)$/.test(copy.tagName) ? copy.children.length : 1;
+      if (shown >= lead) rest.append(copy);
+      else if (shown + pieces <= lead) target.append(copy);
+      else {
+        var others = copy.cloneNode(false);
+        Array.prototype.slice.call(copy.children, lead - shown).forEach(function (item) { others.append(item); });
+        if (copy.tagName === "OL") others.start = copy.start + lead - shown;
+        target.append(copy);
+        rest.append(others);
+      }
+      shown += pieces;
+    });
+    target.append(rest);
   }
 
   function asking() {

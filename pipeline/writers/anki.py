@@ -4,10 +4,13 @@ Everything a reader's collection uses to recognise our content again is
 derived from ids that never change with the text: the note type's id from a
 fixed string, deck ids from the section slug, note GUIDs from the question id.
 So a re-imported deck updates its notes in place and keeps their reviews.
-Decks form one tree for the whole series, `Series::Book::Section` (the series'
+Decks form one tree for the whole series, `Series::Book::NN Section` (the series'
 title is the caller's); Anki matches decks by name, so the names are what
 places a learner's cards (docs/anki.md). The book's slug (its folder's name)
 is the caller's too: it scopes the tags, and the ids of every book but the first.
+
+A note shows one question (pipeline.leads: its lead first, the rest folded
+under "Full answer"), or one part of an answer written in parts (pipeline.parts).
 
 Anki updates an existing note or note type only when the incoming one is newer
 (its modification time in seconds), so each note and the note type carry the
@@ -30,24 +33,41 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import genanki
 
+from pipeline import inputs
 from pipeline.formats import ANKI_FIELDS, section_page
+from pipeline.leads import Split, automatic_lead, split_answer
 from pipeline.model import Handbook, Question, Section
+from pipeline.parts import answer_parts
 from pipeline.sanitize import clean_html, safe_url, web_url
-from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field
-from pipeline.writers.html import blocks_html, title_html
+from pipeline.writers.anki_html import ANKI_STYLE, CODE_CSS, anki_field, answer_html
+from pipeline.writers.deck_names import (  # noqa: F401  (deck names are this writer's API too)
+    DECK_NAME_TEXT,
+    UNSCOPED_BOOKS,
+    _deck_part,
+    book_deck_name,
+    book_key,
+    deck_name,
+    deck_renames,
+    section_label,
+    title_case,
+)
+from pipeline.writers.html import inlines_html, title_html
+from pipeline.writers.site import SEARCH_STYLE
 
-# (key, content digest) → modification time; key is a question id or the note type's key.
+# (key, content digest) → modification time; key is a note's id (a question's or a part's)
+# or the note type's key.
 Dating = Callable[[str, str], int]
 
 
 @dataclass(frozen=True)
 class NoteDates:
     """When each note and the note type last changed: `time(key, digest)`, where a note's key
-    is its question id and the note type's is `note_type_key` (a row of the state file)."""
+    is its id and the note type's is `note_type_key` (a row of the state file)."""
 
     time: Dating
     note_type_key: str
@@ -71,61 +91,14 @@ ANSWER_TEMPLATE = """\
 <div class="answer">{{Answer}}</div>
 <div class="source">{{Source}}</div>"""
 
-# Desktop puts `.nightMode` on the card, AnkiDroid `.night_mode`; some
-# versions put it on an ancestor. Code colours for both modes come from
-# Pygments classes (CODE_CSS); the answer keeps a readable measure, and wide
-# formulas, tables and code scroll inside the card instead of widening it.
-CARD_CSS = (
-    """\
-.card {
-  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 18px; line-height: 1.5; text-align: left;
-  color: #1f2328; background-color: #ffffff;
-  max-width: 46em; margin: 0 auto; padding: 0 0.6em;
-}
-.section { font-size: 0.75em; letter-spacing: 0.02em; color: #59636e; margin-bottom: 0.4em; }
-.question { font-weight: 600; font-size: 1.1em; }
-hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
-.question, .answer, .answer p { overflow-x: auto; overflow-y: hidden; }
-.answer { overflow-wrap: break-word; padding-bottom: 2px; }
-.answer p, .answer ul, .answer ol { margin: 0.5em 0; }
-.answer ul, .answer ol { padding-left: 1.4em; }
-.answer li { margin: 0.2em 0; }
-.answer h2, .answer h3, .answer h4 { font-size: 1em; font-weight: 700; margin: 1.1em 0 0.3em; }
-.answer blockquote { margin: 0.5em 0; padding-left: 1em; border-left: 3px solid #d0d7de; color: #59636e; }
-.answer table { border-collapse: collapse; margin: 0.5em 0; display: block; overflow-x: auto; max-width: 100%; }
-.answer th, .answer td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
-.answer img { max-width: 100%; height: auto; }
-.answer figure { margin: 0.8em 0; }
-.answer figcaption { font-size: 0.85em; color: #59636e; text-align: center; }
-div.arithmatex { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88em;
-  background: #eff1f3; padding: 0.1em 0.3em; border-radius: 4px; }
-.highlight { border-radius: 6px; padding: 0 0.8em; margin: 0.6em 0; overflow-x: auto; max-width: 100%;
-  border: 1px solid #d0d7de; }
-.highlight pre { margin: 0.6em 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  font-size: 0.85em; line-height: 1.4; white-space: pre; }
-.highlight code { background: none; padding: 0; }
-a { color: #0969da; }
-.source { margin-top: 1.5em; font-size: 0.75em; color: #59636e; }
-.source a { color: #59636e; }
+# What a card looks like, from a stylesheet of its own (its comments say why each rule
+# is there), then the code colours for light and night mode.
+CARD_STYLESHEET = Path(__file__).resolve().parents[1] / "card_assets" / "card.css"
+CARD_CSS = inputs.read_text(CARD_STYLESHEET, inputs.STYLESHEET) + CODE_CSS
 
-.nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card {
-  color: #e6edf3; background-color: #1e1f22;
-}
-.nightMode .section, .night_mode .section, .nightMode .source, .night_mode .source,
-.nightMode .source a, .night_mode .source a,
-.nightMode .answer blockquote, .night_mode .answer blockquote,
-.nightMode .answer figcaption, .night_mode .answer figcaption { color: #9198a1; }
-.nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
-.nightMode .answer th, .night_mode .answer th,
-.nightMode .answer td, .night_mode .answer td { border-color: #3d444d; }
-.nightMode code, .night_mode code { background: #2d333b; color: #e6edf3; }
-.nightMode .highlight, .night_mode .highlight { border-color: #3d444d; }
-.nightMode a, .night_mode a { color: #4493f8; }
-"""
-    + CODE_CSS
-)
+# The Browse window's columns: the question alone (not the section above it), and the answer.
+BROWSER_QUESTION = "{{Question}}"
+BROWSER_ANSWER = "{{Answer}}"
 
 # Zip entry dates cannot be earlier than 1980.
 _ZIP_EPOCH = 315532800
@@ -137,18 +110,6 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-# Books whose decks were published before there were several books: their notes
-# and decks keep the keys they had then (question id, section slug alone), so
-# learners' imports still update in place. Every other book's keys start with its
-# slug, so two books never share a note or deck, whatever their question ids.
-UNSCOPED_BOOKS = frozenset({"deep-learning-concepts"})
-
-
-def book_key(book: str) -> tuple[str, ...]:
-    """What scopes the ids of the book `book` (its slug): nothing for a book from before books."""
-    return () if book in UNSCOPED_BOOKS else (book,)
-
-
 def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
     guid: str = genanki.guid_for(ID_NAMESPACE, *key, question.id)
     return guid
@@ -157,7 +118,11 @@ def note_guid(question: Question, key: tuple[str, ...] = ()) -> str:
 # Note ids are Anki's creation times in milliseconds. Ours count from a fixed
 # date (the handbook's year) by handbook position, so they never move with the
 # note times (Anki matches notes by GUID; fixed ids just spare it renumbering).
+# A question's note and card take two ids at 2 × (position - 1); its part notes
+# take theirs from PART_IDS on, a thousand pairs per question.
 NOTE_ID_EPOCH_MS = 1_546_300_800_000  # 2019-01-01
+PART_IDS = 1_000_000_000
+PARTS_PER_QUESTION = 1000
 
 
 class DatedModel(genanki.Model):
@@ -173,29 +138,43 @@ class DatedModel(genanki.Model):
 
 
 class DatedNote(genanki.Note):
-    """A note carrying its own modification time (None: the package's) and fixed ids."""
+    """A note carrying its own modification time (None: the package's) and fixed ids
+    (`part`: the how-manieth part note of its question, 0 for the question's own)."""
 
     modified: int | None = None
+    part: int = 0
 
     def write_to_db(
         self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Iterator[int]
     ) -> None:
-        own_ids = itertools.count(NOTE_ID_EPOCH_MS + 2 * (self.due - 1))
+        first = 2 * (self.due - 1)
+        if self.part:
+            first = PART_IDS + 2 * (PARTS_PER_QUESTION * (self.due - 1) + self.part - 1)
+        own_ids = itertools.count(NOTE_ID_EPOCH_MS + first)
         super().write_to_db(cursor, timestamp if self.modified is None else self.modified, deck_id, own_ids)
 
 
 def note_model(css: str = CARD_CSS, dates: NoteDates | None = None) -> DatedModel:
     """Our note type; its name, id, fields and template names must stay fixed."""
+    template = {
+        "name": TEMPLATE_NAME,
+        "qfmt": QUESTION_TEMPLATE,
+        "afmt": ANSWER_TEMPLATE,
+        "bqfmt": BROWSER_QUESTION,
+        "bafmt": BROWSER_ANSWER,
+    }
     model = DatedModel(
         stable_id(MODEL_KEY),
         MODEL_NAME,
         fields=[{"name": name} for name in FIELDS],
-        templates=[{"name": TEMPLATE_NAME, "qfmt": QUESTION_TEMPLATE, "afmt": ANSWER_TEMPLATE}],
+        templates=[template],
         css=css,
         sort_field_index=0,
     )
     if dates is not None:
-        model.modified = dates.time(dates.note_type_key, digest(css, QUESTION_TEMPLATE, ANSWER_TEMPLATE))
+        model.modified = dates.time(
+            dates.note_type_key, digest(css, *(template[k] for k in sorted(template)))
+        )
     return model
 
 
@@ -204,44 +183,21 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def book_deck_name(handbook: Handbook, series: str) -> str:
-    """`<Series title>::<Handbook title>`: the book's deck, holding its sections' decks."""
-    return f"{_deck_part(series)}::{_deck_part(handbook.meta.title)}"
-
-
-def deck_rename(handbook: Handbook, book: str, series: str) -> tuple[str, str] | None:
-    """For a book whose decks were published before the series level (`Book::Section`): the old
-    top deck's name and the one a learner renames it to once, so imports land in their cards'
-    decks (Anki matches decks by name; see docs/anki.md). None for a later book."""
-    return None if book_key(book) else (_deck_part(handbook.meta.title), book_deck_name(handbook, series))
-
-
-def deck_name(handbook: Handbook, section: Section, series: str) -> str:
-    """`<Series title>::<Handbook title>::<Section title>`, in a section's package and the book's alike."""
-    return f"{book_deck_name(handbook, series)}::{_deck_part(section.title)}"
-
-
-# A deck name is plain text that Anki's screens put into HTML, not every version
-# escaping it; look-alike angle quotes keep a title's `<` `>` from ever being markup.
-DECK_NAME_TEXT = str.maketrans({"<": "‹", ">": "›"})
-
-
-def _deck_part(title: str) -> str:
-    # `::` separates deck levels; the title itself must not add one.
-    return " ".join(title.replace("::", ":").translate(DECK_NAME_TEXT).split()) or "Untitled"
-
-
 def note_tag(book: str, section: Section) -> str:
     """`handbook::<book>::<section>`: a tree in Anki's browser, AnkiDroid and AnkiMobile."""
     return f"{ID_NAMESPACE}::{book}::{section.slug}"
 
 
+def section_url(handbook: Handbook, section: Section, site_url: str) -> str:
+    """`<site_url>/<NN-slug>/`: the section's page on the published site."""
+    number = handbook.sections.index(section) + 1
+    base = f"{site_url.rstrip('/')}/" if site_url else ""
+    return f"{base}{section_page(number, section)}/"
+
+
 def question_url(handbook: Handbook, section: Section, question: Question, site_url: str) -> str:
     """`<site_url>/<NN-slug>/#<id>`: the question on the published site."""
-    number = handbook.sections.index(section) + 1
-    page = section_page(number, section)
-    base = f"{site_url.rstrip('/')}/" if site_url else ""
-    return f"{base}{page}/#{question.id}"
+    return f"{section_url(handbook, section, site_url)}#{question.id}"
 
 
 def original_url(handbook: Handbook) -> str | None:
@@ -266,10 +222,37 @@ def media_name(name: str, svg: bytes) -> str:
     return f"{name}.{hashlib.sha256(svg).hexdigest()[:12]}.svg"
 
 
+# --- notes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one note shows: a question, or a part of one (pipeline.parts), and its answer's split."""
+
+    note: Question
+    question: Question  # the question it is, or belongs to (its links point there)
+    split: Split
+
+
+def section_cards(section: Section, splits: Mapping[str, Split] | None = None) -> list[list[Card]]:
+    """Per question of the section: its own card, then its part notes' cards. `splits` (by note id,
+    pipeline.leads.card_splits) says where each answer's lead ends; without, the rule does."""
+    chosen = splits if splits is not None else {}
+
+    def card(note: Question, question: Question) -> Card:
+        split = chosen.get(note.id) or split_answer(note.answer, automatic_lead(note.answer))
+        return Card(note, question, split)
+
+    return [
+        [card(question, question), *(card(part, question) for part in answer_parts(question))]
+        for question in section.questions
+    ]
+
+
 def note_fields(
     handbook: Handbook,
     section: Section,
-    question: Question,
+    card: Card,
     site_url: str,
     media: Mapping[str, str] | None = None,
 ) -> list[str]:
@@ -279,11 +262,11 @@ def note_fields(
     """
     style = replace(ANKI_STYLE, image_url=lambda name: (media or {}).get(name, f"{name}.svg"))
     raw = [
-        title_html(question.title, ANKI_STYLE),
-        blocks_html(question.answer, style),
+        title_html(card.note.title, ANKI_STYLE),
+        answer_html(card.split, style),
         clean_html(html.escape(section.title, quote=False)),
-        source_links(handbook, section, question, site_url),
-        clean_html(html.escape(question.id, quote=False)),
+        source_links(handbook, section, card.question, site_url),
+        clean_html(html.escape(card.note.id, quote=False)),
     ]
     return [anki_field(value) for value in raw]
 
@@ -291,18 +274,19 @@ def note_fields(
 def content_digest(
     handbook: Handbook,
     section: Section,
-    question: Question,
+    card: Card,
     fields: Sequence[str],
     tags: Sequence[str],
+    site_url: str,
 ) -> str:
     """What a note's time follows: its fields and tags, except the site address.
 
     `site_url` is left out so that setting it (the Pages workflow does, on
     every deploy) does not date every note anew.
     """
-    source = FIELDS.index("Source")
     portable = list(fields)
-    portable[source] = anki_field(source_links(handbook, section, question, ""))
+    if site_url:
+        portable[FIELDS.index("Source")] = anki_field(source_links(handbook, section, card.question, ""))
     return digest(*portable, *tags)
 
 
@@ -315,31 +299,66 @@ def section_deck(
     series: str,
     dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
+    splits: Mapping[str, Split] | None = None,
 ) -> genanki.Deck:
-    """A section's notes; `due` is each question's position in the whole handbook."""
+    """A section's notes, each question's part notes after it; `due` is the question's position
+    in the whole handbook (its parts share it, so they are new right after it)."""
     deck = genanki.Deck(
         stable_id(ID_NAMESPACE, *book_key(book), section.slug),
         deck_name(handbook, section, series),
-        description=_description(handbook),
+        description=section_description(handbook, section, site_url),
     )
     before = sum(len(s.questions) for s in handbook.sections[: handbook.sections.index(section)])
     tags = [note_tag(book, section)]
-    for position, question in enumerate(section.questions, start=before + 1):
-        fields = note_fields(handbook, section, question, site_url, media)
-        guid = note_guid(question, book_key(book))
-        note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
-        if dates is not None:
-            note.modified = dates.time(question.id, content_digest(handbook, section, question, fields, tags))
-        deck.add_note(note)
+    for position, cards in enumerate(section_cards(section, splits), start=before + 1):
+        for part, card in enumerate(cards):
+            fields = note_fields(handbook, section, card, site_url, media)
+            guid = note_guid(card.note, book_key(book))
+            note = DatedNote(model=model, fields=fields, tags=tags, guid=guid, due=position)
+            note.part = part
+            if dates is not None:
+                note.modified = dates.time(
+                    card.note.id, content_digest(handbook, section, card, fields, tags, site_url)
+                )
+            deck.add_note(note)
     return deck
 
 
-def _description(handbook: Handbook) -> str:
+def _book_credit(handbook: Handbook) -> str:
+    """“Title” by Author, as escaped HTML."""
     meta = handbook.meta
     by = f" by {html.escape(meta.author)}" if meta.author else ""
+    return f"“{html.escape(meta.title)}”{by}"
+
+
+def _description(handbook: Handbook) -> str:
     url = original_url(handbook)
     link = f' (<a href="{html.escape(url)}">original</a>)' if url else ""
-    return anki_field(clean_html(f"Questions from “{html.escape(meta.title)}”{by}{link}."))
+    return anki_field(clean_html(f"Questions from {_book_credit(handbook)}{link}."))
+
+
+def section_description(handbook: Handbook, section: Section, site_url: str) -> str:
+    """What a section deck covers (its questions, as text), how many questions and part notes it
+    holds, and where to read it (the section's page, when `site_url` is known; the original post)."""
+    number, total = handbook.sections.index(section) + 1, len(handbook.sections)
+    questions = len(section.questions)
+    parts = sum(len(answer_parts(q)) for q in section.questions)
+    counted = f"{questions} question{'' if questions == 1 else 's'}"
+    if parts:
+        counted += f" and {parts} part note{'' if parts == 1 else 's'} (one per sub-heading of a long answer)"
+    titles = "".join(f"<li>{inlines_html(q.title, SEARCH_STYLE)}</li>" for q in section.questions)
+    links = []
+    if site_url and (url := safe_url(section_url(handbook, section, site_url))):
+        links.append(f'<a href="{html.escape(url)}">This section on the website</a>')
+    if original := original_url(handbook):
+        links.append(f'<a href="{html.escape(original)}">The original post</a>')
+    where = f"<p>{' · '.join(links)}</p>" if links else ""
+    return anki_field(
+        clean_html(
+            f"<p>Section {number} of {total} of {_book_credit(handbook)}: {counted}.</p>"
+            f"<p>It asks:</p><ol>{titles}</ol>{where}"
+        )
+    )
 
 
 def section_decks(
@@ -352,16 +371,16 @@ def section_decks(
     css: str = CARD_CSS,
     dates: NoteDates | None = None,
     media: Mapping[str, str] | None = None,
+    splits: Mapping[str, Split] | None = None,
 ) -> list[genanki.Deck]:
-    """One deck per section of the book `book` (its slug), `Series::Book::Section`, sharing one
-    note type; reusable in several packages.
-
-    With `dates`, every note and the note type carry their own time; without,
-    they take the package's.
-    """
+    """One deck per section of the book `book` (its slug), `Series::Book::NN Section`, sharing one
+    note type; reusable in several packages. With `dates`, every note and the note type carry their
+    own time; without, they take the package's. `splits`: where each answer's lead ends (by note id;
+    default: the rule's)."""
     model = note_model(css, dates)
     return [
-        section_deck(handbook, book, section, model, site_url, series, dates, media) for section in sections
+        section_deck(handbook, book, section, model, site_url, series, dates, media, splits)
+        for section in sections
     ]
 
 

@@ -13,6 +13,10 @@ Code is highlighted with Pygments classes, styled by the note type's CSS
 It works offline on desktop, AnkiDroid and AnkiMobile; `pygments_block` keeps
 the language as a `language-xxx` class, so the field can be read back.
 
+The Answer field is the answer's lead, then its rest folded in a `<details>`
+("Full answer", which Anki desktop, AnkiDroid and AnkiMobile all render), so a
+card's first view is one idea (pipeline.leads; the names in pipeline.formats).
+
 Anki reads `{{`, `}}` and `::` as template and cloze syntax, so finished
 fields pass through `anki_field`, which writes one character of each pair as
 an HTML entity. That must come after sanitizing: nh3 decodes entities.
@@ -25,8 +29,16 @@ import re
 
 from pygments.formatters import HtmlFormatter
 
-from pipeline.formats import MULTILINE_CLOSE, MULTILINE_OPEN
-from pipeline.writers.html import HtmlStyle, arithmatex_inline, pygments_block
+from pipeline.formats import (
+    ANSWER_REST_CLASS,
+    ANSWER_REST_LABEL,
+    CONTINUED_CLASS,
+    MULTILINE_CLOSE,
+    MULTILINE_OPEN,
+)
+from pipeline.leads import Split
+from pipeline.sanitize import clean_html
+from pipeline.writers.html import HtmlStyle, arithmatex_inline, block_html, pygments_block
 
 # Pygments styles whose every token colour passes WCAG AA (4.5:1) on its own
 # background (tests/anki_export/test_anki_cards.py measures it in Chromium).
@@ -99,6 +111,24 @@ ANKI_STYLE = HtmlStyle(
     display_math=mathjax_display,
     code_block=anki_code_block,
 )
+
+
+_FIRST_LIST = re.compile(r"^<(ul|ol)\b")
+
+
+def answer_html(split: Split, style: HtmlStyle) -> str:
+    """The lead, then the rest under "Full answer" (a list the cut went through goes on there),
+    sanitized as one fragment."""
+    lead = "\n".join(block_html(block, style) for block in split.lead)
+    if not split.rest:
+        return clean_html(lead)
+    rest = "\n".join(block_html(block, style) for block in split.rest)
+    if split.continued:
+        rest = _FIRST_LIST.sub(rf'<\1 class="{CONTINUED_CLASS}"', rest, count=1)
+    return clean_html(
+        f'{lead}\n<details class="{ANSWER_REST_CLASS}"><summary>{ANSWER_REST_LABEL}</summary>\n'
+        f"{rest}\n</details>"
+    )
 
 
 def anki_field(sanitized_html: str) -> str:

@@ -35,6 +35,7 @@ from pipeline.model import (
     Quote,
     Table,
     Text,
+    item_line,
 )
 from pipeline.sanitize import clean_html, safe_url
 
@@ -130,8 +131,14 @@ def inlines_html(inlines: tuple[Inline, ...], style: HtmlStyle) -> str:
     return "".join(inline_html(inline, style) for inline in inlines)
 
 
+def _item_html(item: tuple[Block, ...], style: HtmlStyle) -> str:
+    """An item: its line as bare inlines (as a tight list writes it), then what it holds."""
+    line, rest = item_line(item)
+    return inlines_html(line, style) + "".join(block_html(block, style) for block in rest)
+
+
 def _list_html(block: ListBlock, style: HtmlStyle) -> str:
-    items = "".join(f"<li>{inlines_html(item, style)}</li>" for item in block.items)
+    items = "".join(f"<li>{_item_html(item, style)}</li>" for item in block.items)
     if not block.ordered:
         return f"<ul>{items}</ul>"
     start = f' start="{block.start}"' if block.start != 1 else ""

@@ -117,11 +117,27 @@ def _fence(code: str) -> str:
 
 
 def _list_markdown(block: ListBlock, variant: int) -> str:
-    if block.ordered:
-        delimiter = ")" if variant else "."
-        return "\n".join(f"{block.start + n}{delimiter} {_line(item)}" for n, item in enumerate(block.items))
-    bullet = "*" if variant else "-"
-    return "\n".join(f"{bullet} {_line(item)}" for item in block.items)
+    """An item a line; what an item holds after its line is indented under it. The list
+    is tight (no blank lines) where every item is its line and lists that may follow a
+    line directly (an ordered one must start at 1), else loose."""
+    tight = all(map(_tight, block.items))
+    items = []
+    for number, item in enumerate(block.items, start=block.start):
+        if block.ordered:
+            marker = f"{number}{')' if variant else '.'}"
+        else:
+            marker = "*" if variant else "-"
+        first, *rest = blocks_markdown(item, "\n" if tight else "\n\n").split("\n")
+        indent = " " * (len(marker) + 1)
+        items.append(
+            "\n".join([f"{marker} {first}".rstrip(), *(indent + line if line else "" for line in rest)])
+        )
+    return ("\n" if tight else "\n\n").join(items)
+
+
+def _tight(item: tuple[Block, ...]) -> bool:
+    lists = item[1:] if item and isinstance(item[0], Paragraph) else item
+    return all(isinstance(b, ListBlock) and (not b.ordered or b.start == 1) for b in lists)
 
 
 def _table_markdown(block: Table) -> str:
@@ -163,8 +179,9 @@ def block_markdown(block: Block, variant: int = 0) -> str:
             assert_never(block)
 
 
-def blocks_markdown(blocks: tuple[Block, ...]) -> str:
-    """Blocks separated by blank lines; adjacent lists of one kind get another marker."""
+def blocks_markdown(blocks: tuple[Block, ...], separator: str = "\n\n") -> str:
+    """Blocks separated by blank lines (a tight list item's: by line breaks); adjacent
+    lists of one kind get another marker."""
     parts = []
     previous: Block | None = None
     variant = 0
@@ -177,7 +194,7 @@ def blocks_markdown(blocks: tuple[Block, ...]) -> str:
         variant = 1 - variant if same_list else 0
         parts.append(block_markdown(block, variant))
         previous = block
-    return "\n\n".join(parts)
+    return separator.join(parts)
 
 
 def question_markdown(question: Question) -> str:

@@ -25,10 +25,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.formats import FIGURES_FOLDER, REFERENCES_HEADING, book_deck_file, section_deck_file
+from pipeline.leads import Split, automatic_lead, split_answer
 from pipeline.model import Handbook, Meta, Question, Section, question_formulas
 from pipeline.writers.html import SITE_STYLE, HtmlStyle, blocks_html, title_html
 from pipeline.writers.meta_html import meta_html
@@ -80,13 +81,16 @@ class Download:
 # --- section pages -----------------------------------------------------------
 
 
-def question_html(question: Question, style: HtmlStyle = SITE_STYLE) -> str:
-    """One question as a closed `<details>`, its permalink after it."""
+def question_html(question: Question, style: HtmlStyle = SITE_STYLE, lead: int = 0) -> str:
+    """One question as a closed `<details>`, its permalink after it. `lead`: how many pieces of
+    the answer (blocks, a list's items one by one) the self-test shows first, as the cards do
+    (pipeline.leads); 0 when the lead is the whole answer."""
     qid = html.escape(question.id)
+    lead_attribute = f' data-lead="{lead}"' if lead else ""
     return (
         f'<div class="question-block">\n<details class="question" id="{qid}">\n'
         f'<summary><h2 class="question-title">{title_html(question.title, SITE_STYLE)}</h2></summary>\n'
-        f'<div class="answer">\n{blocks_html(question.answer, style)}\n</div>\n'
+        f'<div class="answer"{lead_attribute}>\n{blocks_html(question.answer, style)}\n</div>\n'
         f'</details>\n<a class="headerlink" href="#{qid}" title="Link to this question" '
         f'aria-label="Link to this question">¶</a>\n</div>'
     )
@@ -106,9 +110,11 @@ def section_page(
     deck_href: str = "",
     figures_href: str = f"{FIGURES_FOLDER}/",
     study_book: str = "",
+    splits: Mapping[str, Split] | None = None,
 ) -> SitePage:
     """A section's page; `figures_href` is the figures' folder relative to the page; `study_book`
-    the slug of a later book of the site, under which the self-test keeps its grades."""
+    the slug of a later book of the site, under which the self-test keeps its grades; `splits`
+    where each answer's lead ends (by question id, pipeline.leads; default: the rule's)."""
 
     def figure_url(name: str) -> str:
         return f"{figures_href}{name}.svg"
@@ -117,11 +123,16 @@ def section_page(
     return SitePage(
         title=section.title,
         anchor=f"section-{section.slug}",
-        html="\n".join(question_html(q, style) for q in section.questions),
+        html="\n".join(question_html(q, style, _lead_pieces(q, splits)) for q in section.questions),
         search_html="\n".join(question_search_html(q, search) for q in section.questions),
         toc=tuple(TocEntry(q.id, title_html(q.title, SITE_STYLE)) for q in section.questions),
         tools=section_toolbar(section, deck_href, study_book),
     )
+
+
+def _lead_pieces(question: Question, splits: Mapping[str, Split] | None) -> int:
+    split = (splits or {}).get(question.id) or split_answer(question.answer, automatic_lead(question.answer))
+    return split.pieces if split.rest else 0
 
 
 # --- search ------------------------------------------------------------------
@@ -267,7 +278,7 @@ def _section_list(handbook: Handbook, section_hrefs: dict[str, str], study_book:
     return f'<h2 id="sections">Sections</h2>\n<ol class="sections">{items}</ol>'
 
 
-def _deck_list(downloads: Sequence[Download], rename: tuple[str, str] | None = None) -> str:
+def _deck_list(downloads: Sequence[Download], renames: Sequence[tuple[str, str]] = ()) -> str:
     items = "".join(
         f'<li><a href="{html.escape(d.href)}" download>{html.escape(d.label)}</a></li>' for d in downloads
     )
@@ -275,17 +286,19 @@ def _deck_list(downloads: Sequence[Download], rename: tuple[str, str] | None = N
         '<h2 id="anki-decks">Anki decks</h2>\n'
         "<p>Study the questions as flash cards: import a deck into Anki. "
         "Importing an updated deck updates your cards and keeps their review history.</p>\n"
-        f'<ul class="decks">{items}</ul>' + (_rename_note(*rename) if rename else "")
+        f'<ul class="decks">{items}</ul>' + (_rename_note(renames) if renames else "")
     )
 
 
-def _rename_note(old: str, new: str) -> str:
+def _rename_note(renames: Sequence[tuple[str, str]]) -> str:
     """What a learner who imported the decks before the series level does once (docs/anki.md)."""
+    steps = "".join(
+        f"<li><code>{html.escape(old)}</code> to <code>{html.escape(new)}</code></li>" for old, new in renames
+    )
     return (
-        '<p class="deck-rename">Imported these decks before they were filed under the series? '
-        f"In Anki, rename your deck <code>{html.escape(old)}</code> to <code>{html.escape(new)}</code> "
-        "once (deck list: the gear next to it, then Rename), then import: the update lands in "
-        "your decks and keeps your reviews.</p>"
+        '<div class="deck-rename"><p>Imported these decks before they were filed under the series? '
+        "In Anki, rename your decks once, in this order (deck list: the gear next to a deck, then "
+        f"Rename), then import: the update lands in your decks and keeps your reviews.</p><ol>{steps}</ol></div>"
     )
 
 
@@ -319,11 +332,11 @@ def home_page(
     section_hrefs: dict[str, str],
     downloads: Sequence[Download],
     books: Sequence[BookLink] = (),
-    deck_rename: tuple[str, str] | None = None,
+    deck_renames: Sequence[tuple[str, str]] = (),
     study_book: str = "",
 ) -> SitePage:
     """Title, subtitle, intro, credit, counts, the series' books (a site of several), links to
-    sections and decks (with the one-time rename for decks imported before the series level,
+    sections and decks (with the one-time renames for decks imported before the series level,
     as (old, new) deck names), references."""
     parts = []
     if handbook.meta.subtitle:
@@ -338,7 +351,7 @@ def home_page(
     if books:
         parts.append(_book_list(books))
         toc.append(TocEntry("books", "Books in this series"))
-    parts += [_section_list(handbook, section_hrefs, study_book), _deck_list(downloads, deck_rename)]
+    parts += [_section_list(handbook, section_hrefs, study_book), _deck_list(downloads, deck_renames)]
     toc += [TocEntry("sections", "Sections"), TocEntry("anki-decks", "Anki decks")]
     if handbook.references:
         parts.append(

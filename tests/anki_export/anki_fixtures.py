@@ -9,7 +9,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 
 from pipeline.book import read_series
 from pipeline.formats import book_deck_file
-from pipeline.model import Handbook
+from pipeline.model import Handbook, Question, Section
+from pipeline.parts import answer_parts
 from pipeline.writers.markdown import write_markdown
 from tests.builders import (
     bullets,
@@ -38,6 +39,11 @@ REAL = BOOK.slug  # the real book's (a copy of its Markdown elsewhere has the sa
 def book_deck(decks: Path, book: str) -> Path:
     """The whole book's deck an export wrote into `decks`: `<decks>/<book>/<book>.apkg`."""
     return decks / book / book_deck_file(book)
+
+
+def section_notes(section: Section) -> list[Question]:
+    """What a section's deck holds: each question, then its part notes (pipeline.parts)."""
+    return [note for question in section.questions for note in (question, *answer_parts(question))]
 
 
 def rich_handbook() -> Handbook:

@@ -8,46 +8,15 @@ at phone width, in light and night mode.
 
 from __future__ import annotations
 
-import json
-import mimetypes
 import re
-from pathlib import Path
 
 import pytest
-from anki.collection import Collection
 
 from pipeline.model import DisplayMath
 from pipeline.readers.markdown import read_markdown
 from pipeline.writers.anki_html import has_top_level_break
-from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
-from tests.layout import BOOK, ROOT
-
-MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
-ORIGIN = "http://cards.test/"
-PHONE = {"width": 390, "height": 844}
-# Anki's own MathJax 3 set-up: only \(..\) and \[..\], no bare environments.
-MATHJAX_CONFIG = {
-    "tex": {
-        "inlineMath": [["\\(", "\\)"]],
-        "displayMath": [["\\[", "\\]"]],
-        "processEscapes": False,
-        "processEnvironments": False,
-    },
-    "startup": {"typeset": True},
-}
-
-
-@pytest.fixture(scope="module")
-def cards(tmp_path_factory: pytest.TempPathFactory, canonical_decks: Path) -> dict[str, str]:
-    """Question id → the back of its card, as real Anki renders it (CSS included)."""
-    root = tmp_path_factory.mktemp("cards")
-    col = Collection(str(root / "collection.anki2"))
-    try:
-        import_package(col, book_deck(canonical_decks, REAL))
-        notes = [col.get_note(nid) for nid in col.find_notes("")]
-        return {note["Id"]: note.cards()[0].answer() for note in notes}
-    finally:
-        col.close()
+from tests.anki_export.card_pages import MATHJAX, PHONE, open_cards
+from tests.layout import BOOK
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -55,55 +24,6 @@ def _mathjax() -> None:
     """Every test here typesets cards in the session's Chromium (`browser`, tests/conftest.py)."""
     if not (MATHJAX / "tex-chtml-full.js").exists():
         pytest.skip("MathJax is not installed (npm ci)")
-
-
-def card_page(bodies: list[str], night: bool | list[bool], mathjax: bool = True) -> str:
-    """One page holding several card backs, each in Anki's `.card` frame (night mode: all, or per card)."""
-    nights = night if isinstance(night, list) else [night] * len(bodies)
-    cards = "\n".join(
-        f'<div class="card{" nightMode" if dark else ""}" data-card="{n}"><div id="qa">{body}</div></div>'
-        for n, (body, dark) in enumerate(zip(bodies, nights, strict=True))
-    )
-    return (
-        '<!doctype html><html><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        + (
-            f"<script>window.MathJax = {json.dumps(MATHJAX_CONFIG)};</script>"
-            '<script src="/mathjax/tex-chtml-full.js"></script>'
-            if mathjax
-            else ""
-        )
-        + f'</head><body style="margin: 0">{cards}</body></html>'
-    )
-
-
-def open_cards(browser, bodies: list[str], *, night: bool | list[bool] = False, mathjax: bool = True):
-    """A phone-sized tab with the cards typeset; every request must stay on our origin."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    html = card_page(bodies, night, mathjax)
-    foreign: list[str] = []
-
-    def serve(route) -> None:
-        url = route.request.url
-        if not url.startswith(ORIGIN):
-            foreign.append(url)
-            route.abort()
-        elif url == ORIGIN:
-            route.fulfill(body=html, content_type="text/html")
-        else:
-            path = MATHJAX / url[len(ORIGIN + "mathjax/") :].split("?")[0]
-            if url.startswith(ORIGIN + "mathjax/") and path.is_file():
-                route.fulfill(path=str(path), content_type=mimetypes.guess_type(path.name)[0] or "")
-            else:
-                route.fulfill(status=404)
-
-    context.route("**/*", serve)
-    page.goto(ORIGIN)
-    if mathjax:
-        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("MathJax.startup.promise")
-    return context, page, foreign
 
 
 def one_line(card: str) -> str:

@@ -16,11 +16,11 @@ from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
 from pipeline.book import markdown_book
-from pipeline.formats import canonical_field
 from pipeline.model import Handbook
-from pipeline.readers.html_fragment import fragment_blocks, fragment_inlines
+from pipeline.readers.anki_package import answer_split
+from pipeline.readers.html_fragment import fragment_inlines
 from pipeline.readers.markdown import read_markdown
-from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag
+from pipeline.writers.anki import CARD_CSS, MODEL_NAME, deck_name, note_tag, section_label
 from tests.anki_export.anki_fixtures import (
     REAL,
     RICH,
@@ -29,11 +29,13 @@ from tests.anki_export.anki_fixtures import (
     book_deck,
     import_package,
     rich_handbook,
+    section_notes,
     set_mtime,
     write_source,
 )
 from tests.builders import para
 from tests.layout import BOOK
+from tests.session_builds import DECKS_SITE_URL
 
 
 def notes_by_id(col: Collection) -> dict[str, object]:
@@ -42,13 +44,16 @@ def notes_by_id(col: Collection) -> dict[str, object]:
 
 
 def assert_round_trip(col: Collection, handbook: Handbook, book: str) -> None:
+    """Every question and part note: its title, its whole answer (lead and rest), section and tag."""
     notes = notes_by_id(col)
-    for section, question in handbook.questions():
-        note = notes[question.id]
-        assert fragment_inlines(note["Question"]) == question.title, question.id
-        assert fragment_blocks(canonical_field(note["Answer"])) == question.answer, question.id
-        assert note["Section"] == section.title.replace("&", "&amp;")
-        assert note.tags == [note_tag(book, section)]
+    assert len(notes) == sum(len(section_notes(s)) for s in handbook.sections)
+    for section in handbook.sections:
+        for question in section_notes(section):
+            note = notes[question.id]
+            assert fragment_inlines(note["Question"]) == question.title, question.id
+            assert answer_split(note["Answer"]).join() == question.answer, question.id
+            assert note["Section"] == section.title.replace("&", "&amp;")
+            assert note.tags == [note_tag(book, section)]
 
 
 def deck_counts(col: Collection) -> dict[str, int]:
@@ -67,10 +72,10 @@ def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path)
         col = Collection(str(tmp_path / f"{section.slug}.anki2"))
         try:
             log = import_package(col, out / f"{section.slug}.apkg")
-            assert len(log.new) == len(section.questions)
+            assert len(log.new) == len(section_notes(section))
             assert not log.conflicting and not log.duplicate
-            assert deck_counts(col)[deck_name(handbook, section, SERIES)] == len(section.questions)
-            assert col.note_count() == len(section.questions)
+            assert deck_counts(col)[deck_name(handbook, section, SERIES)] == len(section_notes(section))
+            assert col.note_count() == len(section_notes(section))
         finally:
             col.close()
 
@@ -78,11 +83,11 @@ def test_each_section_deck_imports_with_its_questions(canonical, tmp_path: Path)
 def test_combined_deck_has_a_subdeck_per_section_and_round_trips(canonical, collection) -> None:
     handbook, out = canonical
     log = import_package(collection, out / f"{REAL}.apkg")
-    total = sum(len(section.questions) for section in handbook.sections)
+    total = sum(len(section_notes(section)) for section in handbook.sections)
     assert len(log.new) == collection.note_count() == total
     counts = deck_counts(collection)
     for section in handbook.sections:
-        assert counts[deck_name(handbook, section, SERIES)] == len(section.questions)
+        assert counts[deck_name(handbook, section, SERIES)] == len(section_notes(section))
     assert_round_trip(collection, handbook, REAL)
 
 
@@ -91,8 +96,8 @@ def test_section_and_combined_decks_share_notes(canonical, collection) -> None:
     first = handbook.sections[0]
     import_package(collection, out / f"{first.slug}.apkg")
     log = import_package(collection, out / f"{REAL}.apkg")
-    assert len(log.duplicate) == len(first.questions)
-    assert collection.note_count() == sum(len(s.questions) for s in handbook.sections)
+    assert len(log.duplicate) == len(section_notes(first))
+    assert collection.note_count() == sum(len(section_notes(s)) for s in handbook.sections)
 
 
 def test_math_code_and_structure_round_trip(tmp_path: Path, collection) -> None:
@@ -153,7 +158,7 @@ def test_update_in_place_keeps_ids_and_review_history(tmp_path: Path, collection
     assert after == before
     note = notes_by_id(collection)[question.id]
     assert edited in note["Answer"]
-    assert fragment_blocks(canonical_field(note["Answer"])) == (para(edited),) + question.answer
+    assert answer_split(note["Answer"]).join() == (para(edited),) + question.answer
     assert collection.db.scalar("select count() from revlog where cid = ?", card.id) == 1
     reviewed = collection.get_card(card.id)
     assert reviewed.reps == 1 and reviewed.type != 0
@@ -211,3 +216,41 @@ def test_fields_are_sanitized(tmp_path: Path, collection) -> None:
                     target = str(tag.get(attribute, "")).strip().lower()
                     assert not target or target.startswith(("http:", "https:", "mailto:")) or "/#" in target
             assert "<script" not in value.lower() and "<img" not in value.lower()
+
+
+def test_section_decks_list_in_book_order_each_with_its_description(canonical, collection) -> None:
+    """Anki lists subdecks (and gathers a parent deck's new cards) by name: the numbered names keep
+    the book's order. Each section deck says what it covers, how much, and where to read it."""
+    handbook, out = canonical
+    import_package(collection, out / f"{REAL}.apkg")
+    (series,) = collection.decks.deck_tree().children
+    (book,) = series.children
+    names = [child.name for child in book.children]
+    assert names == [section_label(handbook, s) for s in handbook.sections] == sorted(names)
+    assert names[1] == "02 Optimization Procedures"  # cased like the others; the cards keep the author's
+    descriptions = []
+    for number, section in enumerate(handbook.sections, start=1):
+        description = BeautifulSoup(
+            collection.decks.by_name(deck_name(handbook, section, SERIES))["desc"], "html.parser"
+        )
+        descriptions.append(description.text)
+        assert f"Section {number} of {len(handbook.sections)}" in description.text
+        assert f"{len(section.questions)} question" in description.text
+        assert len(description.select("ol li")) == len(section.questions)
+        links = [a["href"] for a in description.find_all("a")]
+        assert f"{DECKS_SITE_URL}{number:02d}-{section.slug}/" in links and handbook.meta.source_url in links
+    assert len(set(descriptions)) == len(descriptions)
+
+
+def test_the_browse_window_shows_the_question_and_the_answer(canonical, collection) -> None:
+    """The note type's browser appearance: the Question column is the question (not the section
+    above it on the card), the Answer column the answer, its lead first."""
+    import_package(collection, canonical[1] / f"{REAL}.apkg")
+    collection.set_browser_card_columns(["question", "answer"])
+    for card_id in collection.find_cards("")[::9]:
+        note = collection.get_card(card_id).note()
+        question, answer = (cell[0] for cell in collection.browser_row_for_id(card_id)[0])
+        assert question == " ".join(BeautifulSoup(note["Question"], "html.parser").get_text().split())
+        lead = BeautifulSoup(note["Answer"], "html.parser").get_text()
+        assert "".join(answer.split())[:30] == "".join(lead.split())[:30]
+        assert not answer.startswith(note["Section"])

@@ -203,6 +203,7 @@ def test_git_decides_only_for_clean_tracked_files(tmp_path: Path) -> None:
 
 def test_build_time_in_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline.anki, "CARD_MODULES", ())  # only the repository's files count
+    monkeypatch.setattr(pipeline.anki, "CARD_FILES", ())
     repo = write_source(rich_handbook(), tmp_path / "repo")
     _git(repo, "init", "-q")
     _git(repo, "add", ".")

@@ -8,15 +8,17 @@ options must update exactly that note and leave the learner's edit alone.
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
+from anki.consts import QUEUE_TYPE_SUSPENDED
 from bs4 import BeautifulSoup
 
 from pipeline.anki import export_anki
 from pipeline.book import markdown_book
 from pipeline.note_state import read_state
 from pipeline.readers.markdown import read_markdown
-from tests.anki_export.anki_fixtures import REAL, book_deck, import_package
+from tests.anki_export.anki_fixtures import REAL, book_deck, import_package, section_notes
 from tests.layout import BOOK
 
 # Both in the past, so a learner's edit (dated by the clock) is newer than either.
@@ -41,7 +43,8 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
     shutil.copytree(BOOK.handbook_dir, source)
     state, decks = tmp_path / "question-state.tsv", tmp_path / "decks"
     first = export_anki(markdown_book(source), decks, None, timestamp=FIRST_EXPORT, state_file=state)
-    assert first.notes == 94 and len(first.changed) == 94
+    count = sum(len(section_notes(s)) for s in read_markdown(source).sections)
+    assert first.notes == count and len(first.changed) == count
     assert {s.time for s in read_state(state).values()} == {FIRST_EXPORT}
     import_package(collection, book_deck(decks, REAL))
 
@@ -76,7 +79,7 @@ def test_only_the_changed_note_updates_and_the_learners_edit_survives(tmp_path: 
     assert not log.new and not log.conflicting
     assert "A sentence the author added later." in collection.get_note(notes[y_id])["Answer"]
     assert collection.get_note(notes[x_id])["Answer"].endswith(LEARNER_NOTE)
-    assert collection.note_count() == 94
+    assert collection.note_count() == count
     assert collection.db.scalar("select count() from revlog") == history
     assert all(collection.get_card(card_id).reps == 1 for card_id in reviewed)
 
@@ -107,3 +110,34 @@ def test_front_shows_the_section_and_back_links_the_site_and_the_post(tmp_path: 
             f"https://example.org/hb/{number:02d}-{section.slug}/#{question.id}"
         )
         assert links["The original post"] == handbook.meta.source_url
+
+
+def test_flags_and_suspensions_survive_an_update_but_a_learners_own_tags_do_not(
+    tmp_path: Path, collection
+) -> None:
+    """docs/anki.md, "Your own marks": a flag and a suspension belong to the card, which an update
+    keeps; tags belong to the note, and Anki's importer replaces the tags of a note it updates."""
+    source = tmp_path / "handbook"
+    shutil.copytree(BOOK.handbook_dir, source)
+    book, state, decks = markdown_book(source), tmp_path / "question-state.tsv", tmp_path / "decks"
+    export_anki(book, decks, None, timestamp=FIRST_EXPORT, state_file=state)
+    import_package(collection, book_deck(decks, REAL))
+    notes = {collection.get_note(n)["Id"]: collection.get_note(n) for n in collection.find_notes("")}
+    flagged, suspended, tagged = (q.id for _, q in list(read_markdown(source).questions())[2:5])
+    flagged_card, suspended_card = notes[flagged].card_ids()[0], notes[suspended].card_ids()[0]
+    collection.set_user_flag_for_cards(2, [flagged_card])
+    collection.sched.suspend_cards([suspended_card])
+    notes[tagged].add_tag("my-own")
+    collection.update_note(notes[tagged])
+
+    for question in (flagged, suspended, tagged):
+        add_paragraph(source, question, "A sentence the author added later.")
+    later = int(time.time()) + 3600  # changed upstream after the learner tagged it
+    export_anki(book, decks, None, timestamp=later, state_file=state)
+    log = import_package(collection, book_deck(decks, REAL))
+    assert sorted(collection.get_note(n.id.nid)["Id"] for n in log.updated) == sorted(
+        [flagged, suspended, tagged]
+    )
+    assert collection.get_card(flagged_card).user_flag() == 2
+    assert collection.get_card(suspended_card).queue == QUEUE_TYPE_SUSPENDED
+    assert "my-own" not in collection.get_note(notes[tagged].id).tags

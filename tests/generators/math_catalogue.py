@@ -9,11 +9,12 @@ scrape lost, fractions and roots, primes, delimiters, norms, environments, text
 and font commands, formulas whose rendering was lost entirely). CONTEXTS names
 the prose a formula sits in: between words, in parentheses, before punctuation,
 beside acronyms and contractions, before an ordinal suffix (`$d$th`) or a hyphen
-(`$k$-fold`). Tables put formulas in glued cells.
+(`$k$-fold`, `$k$-NN`), after one (`rank-$k$`). Tables put formulas in glued cells
+under a header of words; lists nest; code comes in several languages.
 
 What the catalogue leaves out is what no repair can tell from prose, by
 design of the damage (see pipeline/repair/math.py): a plain one-letter formula
-glued inside a word or table cell (`countnn`), prose numbers that are their
+glued inside a word (`countnn`), prose numbers that are their
 own rendering twice (`11`), and two formulas apart by a bare space when the
 second's rendering is lost entirely (`$x$ $\\nabla$` scrapes as `$x \\nabla$`).
 """
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 from pipeline.model import (
     Block,
+    CodeBlock,
     DisplayMath,
     Handbook,
     Inline,
@@ -38,9 +40,9 @@ from pipeline.model import (
     Section,
     Table,
     Text,
+    list_item,
     merge_text,
 )
-from pipeline.repair.math import evident
 
 LETTERS = "abcdfknpqrstwxyzABLNTXY"
 GREEK = (r"\alpha", r"\beta", r"\gamma", r"\theta", r"\sigma", r"\mu", r"\lambda", r"\phi", r"\epsilon")
@@ -62,6 +64,7 @@ LOST_ENTIRELY = (
     r"\rightarrow",
     r"\|\cdot\|",
     r"\le",
+    r"\emptyset",
 )
 
 Draw = Callable[[random.Random], str]
@@ -106,6 +109,13 @@ def _cases(rng: random.Random) -> str:
     )
 
 
+def _lost_script(rng: random.Random) -> str:
+    symbol = _symbol(rng)
+    return rng.choice(
+        (rf"{symbol} \to {symbol}^*", f"{symbol}^*", rf"{rng.choice('VQ')}^*({rng.choice('sa')})")
+    )
+
+
 CONSTRUCTS: dict[str, Draw] = {
     "letter": lambda r: r.choice(LETTERS),
     "number": lambda r: str(r.choice((2, 3, 5, 10, 30, 42, 100, 0.5, 1e-3))),
@@ -133,6 +143,16 @@ CONSTRUCTS: dict[str, Draw] = {
     "font": lambda r: rf"{r.choice(FONTS)}{{{r.choice('RNLEd')}}}",
     "set": lambda r: rf"{_symbol(r)} \in \mathbb{{R}}^{{{r.choice('nmd')}}}",
     "lost entirely": lambda r: r.choice(LOST_ENTIRELY),
+    # A symbol the scrape lost, whose rendering then begins with the thin space after it.
+    "lost beside a thin space": lambda r: r.choice(
+        (
+            rf"\forall\, {r.choice('xyi')}, {r.choice('yzj')}",
+            rf"\exists\, {r.choice('xyz')} \notin {r.choice('SAB')}",
+            rf"\forall\, {_symbol(r)}",
+        )
+    ),
+    # A script whose symbol the scrape lost (`^*` is U+2217): the formula ends on a script.
+    "script of a lost symbol": lambda r: _lost_script(r),
 }
 
 
@@ -220,7 +240,9 @@ def _in_context(src: _Source, tex: str) -> list[Inline]:
     if roll < 0.45:
         return [Math(tex), after]  # opens the sentence (or ends the one before)
     if roll < 0.55 and _plain_letter(tex):
-        return [before, Math(tex), Text(src.rng.choice(("th", "-fold", "-th", "’s"))), after]
+        return [before, Math(tex), Text(src.rng.choice(("th", "-fold", "-th", "’s", "-NN"))), after]
+    if roll < 0.6:  # joined to the word before by a hyphen
+        return [before, Text(src.rng.choice(("rank-", "top-", "order-"))), Math(tex), after]
     return [before, Math(tex), after]
 
 
@@ -243,30 +265,82 @@ def _sentence(src: _Source, formulas: int) -> tuple[Inline, ...]:
 
 
 def _cell_formula(src: _Source) -> str:
-    """A formula that can be told from the cells glued to it: its TeX shows itself as
-    TeX (a command, a script), and does not end on a command that would swallow the
-    next cell's letters (`\\nablaLinear`). Nor is its rendering lost entirely:
-    `Linear\\|\\cdot\\|Linear` also reads as the rendering `Linear` of `\\|\\cdot\\|Linear`."""
+    """A formula that can be told from the cells glued to it: not one whose rendering
+    was lost entirely (`Linear\\|\\cdot\\|Linear` also reads as the rendering `Linear`
+    of `\\|\\cdot\\|Linear`), nor one ending on a command that would swallow the next
+    cell's letters (`\\nablaLinear`)."""
     for _ in range(20):
         kind, tex = src.formula()
-        if kind != "lost entirely" and evident(tex) and not re.search(r"\\[A-Za-z]+$", tex):
+        if kind != "lost entirely" and not re.search(r"\\[A-Za-z]+$", tex):
             return tex
     return CONSTRUCTS["frac"](src.rng)  # the kinds drawn from cannot stand in a cell
 
 
+# A header holds words only: capitalized (glued, they split at the capitals) or lower
+# case (glued, only the word list splits them: `quantityformula`).
+HEADERS = (("Name", "Formula", "Example", "Notes"), ("quantity", "formula", "range", "remark"))
+# Text cells glued to the next cell with nothing to show the seam (`Batchall`, `bothsides`).
+CELL_WORDS = (
+    "Linear",
+    "Squared error",
+    "Polynomial kernel",
+    "Batch",
+    "Sigmoid",
+    "both sides",
+    "none",
+    "moderate",
+)
+
+
+def _cell(src: _Source, column: int) -> tuple[Inline, ...]:
+    roll = src.rng.random()
+    if column % 2 == 0:
+        return (Text(src.rng.choice(CELL_WORDS)),)
+    if roll < 0.6:
+        return (Math(_cell_formula(src)),)
+    if roll < 0.8:  # words and formulas in one cell, as in prose
+        return (Text(src.rng.choice(("all ", "from "))), Math(_cell_formula(src)))
+    return (Math(_cell_formula(src)), Text(" with "), Math(_cell_formula(src)))
+
+
 def _table(src: _Source) -> Table:
-    names = ("Name", "Formula", "Example", "Notes")[: src.rng.randint(2, 4)]
+    names = src.rng.choice(HEADERS)[: src.rng.randint(2, 4)]
     header = tuple((Text(n),) for n in names)
-    rows = []
-    for _ in range(src.rng.randint(2, 4)):
-        row: list[tuple[Inline, ...]] = []
-        for column in range(len(names)):
-            if column % 2:
-                row.append((Math(_cell_formula(src)),))
-            else:
-                row.append((Text(src.rng.choice(("Linear", "Squared error", "Polynomial kernel", "Rbf"))),))
-        rows.append(tuple(row))
-    return Table(header, tuple(rows))
+    rows = tuple(
+        tuple(_cell(src, column) for column in range(len(names))) for _ in range(src.rng.randint(2, 4))
+    )
+    return Table(header, rows)
+
+
+# Code a dump prints without its fences, in the languages handbooks quote: each must
+# come back a code block, its dollars and pipes not read as math or a table.
+CODE = (
+    ("bash", "export RUN=$HOME/runs/{name}\ntail -n 5 \"$RUN/train.log\" | awk '{{ print $2 }}'"),
+    ("bash", "pip install -U {name}\npython train.py --epochs 10 --lr 3e-4"),
+    ("cpp", "#include <vector>\ndouble {name}(std::vector<double> z) {{\n    return z[0];\n}}"),
+    ("sql", "SELECT {name}, COUNT(*) AS n\nFROM events\nGROUP BY {name};"),
+    (
+        "text",
+        "procedure {name}(A, lo, hi)\n    pivot := A[hi]\n    for j := lo to hi - 1 do\n        swap A[j]",
+    ),
+    ("python", "def {name}(x):\n    return x * 2"),
+)
+
+
+def _code(src: _Source) -> CodeBlock:
+    language, code = src.rng.choice(CODE)
+    return CodeBlock(code.format(name=src.rng.choice(("score", "model_a", "exp42", "runs"))), language)
+
+
+def _list(src: _Source, depth: int = 1) -> ListBlock:
+    """A list whose items may hold a list (of either kind) nested in them."""
+    items = []
+    for _ in range(src.rng.randint(2, 3)):
+        item = list_item(_sentence(src, 1))
+        if depth and src.rng.random() < 0.3:
+            item += (_list(src, depth - 1),)
+        items.append(item)
+    return ListBlock(tuple(items), ordered=src.rng.random() < 0.4)
 
 
 def _block(src: _Source) -> Block:
@@ -274,10 +348,24 @@ def _block(src: _Source) -> Block:
     if roll < 0.2:
         return DisplayMath(src.formula()[1])
     if roll < 0.3:
-        return ListBlock(tuple(_sentence(src, 1) for _ in range(src.rng.randint(2, 3))))
+        return _list(src)
     if roll < 0.4:
         return _table(src)
+    if roll < 0.45:
+        return _code(src)
     return Paragraph(_sentence(src, src.rng.randint(1, 3)))
+
+
+def _answer(src: _Source, count: int) -> tuple[Block, ...]:
+    """Blocks, no two code blocks in a row: a dump prints them as one run of code
+    lines with a blank line inside, which is what one block with a blank line is too."""
+    answer: list[Block] = []
+    for _ in range(count):
+        block = _block(src)
+        if isinstance(block, CodeBlock) and answer and isinstance(answer[-1], CodeBlock):
+            block = Paragraph(_sentence(src, 1))
+        answer.append(block)
+    return tuple(answer)
 
 
 def random_handbook(
@@ -292,7 +380,7 @@ def random_handbook(
         Question(
             "",
             (Text(_capital(_words(src, 2)) + ": what is "), Math(src.formula()[1]), Text("?")),
-            tuple(_block(src) for _ in range(blocks)),
+            _answer(src, blocks),
         )
         for n in range(questions)
     )

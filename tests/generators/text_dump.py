@@ -10,6 +10,7 @@ output back and repairing it must give the handbook again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import assert_never
 
 from pipeline import katex
@@ -30,6 +31,7 @@ from pipeline.model import (
     Quote,
     Table,
     Text,
+    item_line,
     question_formulas,
 )
 from pipeline.repair.math import scraped
@@ -63,6 +65,35 @@ def _inline(inline: Inline, render: _Renderings) -> str:
             assert_never(inline)
 
 
+def list_lines(
+    block: ListBlock,
+    line: Callable[[tuple[Inline, ...]], str],
+    other: Callable[[Block], str],
+    bullet: str,
+    indent: str,
+    step: str,
+) -> str:
+    """A list as lines of text, each item's line after its marker; a list nested in an
+    item `step` deeper under its line, any other block it holds after it as `other` writes it."""
+    lines = []
+    for number, item in enumerate(block.items, start=block.start):
+        marker = f"{number}." if block.ordered else bullet
+        first, rest = item_line(item)
+        lines.append(f"{indent}{marker} {line(first)}")
+        for inner in rest:
+            if isinstance(inner, ListBlock):
+                lines.append(list_lines(inner, line, other, bullet, indent + step, step))
+            else:
+                lines.append(other(inner))
+    return "\n".join(line for line in lines if line)
+
+
+def _list(block: ListBlock, render: _Renderings) -> str:
+    """`  •` / `  1.` lines, a nested list two spaces deeper; a dump keeps no other block
+    in an item: it follows as text."""
+    return list_lines(block, lambda i: _inlines(i, render), lambda b: _block(b, render), "•", "  ", "  ")
+
+
 def _block(block: Block, render: _Renderings) -> str:
     match block:
         case Paragraph() | Heading():  # a sub-heading is a line of its own
@@ -72,12 +103,7 @@ def _block(block: Block, render: _Renderings) -> str:
         case CodeBlock():
             return block.code
         case ListBlock():
-            return "\n".join(
-                f"  {block.start + n}. {_inlines(item, render)}"
-                if block.ordered
-                else f"  • {_inlines(item, render)}"
-                for n, item in enumerate(block.items)
-            )
+            return _list(block, render)
         case Table():
             rows = (block.header, *block.rows)
             return "\n".join("".join(_inlines(cell, render) for cell in row) for row in rows)

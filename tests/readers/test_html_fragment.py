@@ -134,7 +134,12 @@ def test_browser_whitespace_rules() -> None:
     """
     assert fragment_blocks(html) == (
         Paragraph((Text("Some   text over two lines and a break.\u00a0"),)),
-        ListBlock(((Text("loose item"),), (Text("nested list"),))),
+        ListBlock(
+            (
+                (Paragraph((Text("loose"),)), Paragraph((Text("item"),))),
+                (Paragraph((Text("nested"),)), ListBlock(((Paragraph((Text("list"),)),),))),
+            )
+        ),
     )
 
 
@@ -166,8 +171,8 @@ def test_tables_without_thead_and_ragged_rows() -> None:
 
 def test_ordered_list_start_and_inlines() -> None:
     assert fragment_blocks('<ol start="7"><li>x</li></ol><ol start="bad"><li>y</li></ol>') == (
-        ListBlock(((Text("x"),),), True, 7),
-        ListBlock(((Text("y"),),), True, 1),
+        ListBlock(((Paragraph((Text("x"),)),),), True, 7),
+        ListBlock(((Paragraph((Text("y"),)),),), True, 1),
     )
     assert fragment_inlines("<p>a</p><p>b <code>c\nd</code></p>") == (Text("a b "), Code("c d"))
 

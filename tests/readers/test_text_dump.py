@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from pipeline.errors import HandbookError
 from pipeline.formats import EXPAND_HINT, TOC_HEADING
-from pipeline.readers.text_dump import read_text_dump
+from pipeline.model import Block, CodeBlock
+from pipeline.readers.text_dump import blocks, chunks, read_text_dump
+from tests.fixture_cases import Case, read_cases
 from tests.layout import BOOK
 
 SNAPSHOT = BOOK.raw_dir / "dl-concepts.txt"
@@ -96,3 +98,15 @@ def test_a_scrape_truncated_in_the_footer_keeps_none_of_it(cut_after: str) -> No
     whole = read_text_dump(text)
     cut = text.index(cut_after) + len(cut_after)
     assert read_text_dump(text[:cut]).references == whole.references
+
+
+CODE_CASES = read_cases("dump_code.txt")
+
+
+@pytest.mark.parametrize("case", CODE_CASES, ids=[case.title for case in CODE_CASES])
+def test_code_in_any_language_is_told_from_prose_tables_and_lists(case: Case) -> None:
+    def kind(block: Block) -> str:
+        return f"code {block.language}" if isinstance(block, CodeBlock) else type(block).__name__.lower()
+
+    read = [kind(b) for b in blocks(chunks(case.input))]
+    assert [k.replace("listblock", "list") for k in read] == case.expected

@@ -7,11 +7,13 @@ covers both, and `check`'s site stages read each book back from its own folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.book import markdown_book
@@ -19,7 +21,9 @@ from pipeline.check import site_stages
 from pipeline.model import Question
 from pipeline.readers.markdown import read_markdown
 from pipeline.readers.site_pages import read_site_pages
+from pipeline.site import write_source
 from pipeline.site_layout import books_layout
+from pipeline.site_source import read_settings, site_source
 from pipeline.writers.markdown import write_markdown
 from tests.layout import ROOT
 from tests.website.site_fixtures import (
@@ -124,32 +128,34 @@ def test_checks_site_stages_pass_on_both_books_and_name_a_removed_page(
     ]
 
 
-# --- plain mkdocs -----------------------------------------------------------------
+# --- the site's source, built by a plain engine ----------------------------------------
 
 
-def test_plain_mkdocs_build_publishes_every_book_of_the_series(tmp_path: Path) -> None:
-    """No build_site, no extra config: docs_dir is the series' first book, series.toml names the rest."""
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_plain_engine_builds_the_sites_source_into_the_same_pages(engine: str, tmp_path: Path) -> None:
+    """No handbook code at build time: `mkdocs build` or `zensical build` on the source folder
+    alone gives every book's pages, decks and per-book edit links, and writes only into that folder."""
     books = tmp_path / "source" / "books"
-    write_markdown(sample_handbook(), books / "part-one" / "handbook")
-    write_second_book(books / "part-two" / "handbook")
-    (books / "series.toml").write_text('title = "A Series"\nbooks = ["part-one"]\n', encoding="utf-8")
+    first = books / "part-one" / "handbook"
+    write_markdown(sample_handbook(), first)
+    second = write_second_book(books / "part-two" / "handbook")
     (tmp_path / "decks" / "part-two").mkdir(parents=True)
     (tmp_path / "decks" / "part-two" / "priors.apkg").write_bytes(b"deck")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("pipeline/mkdocs_hooks.py", str(ROOT / "pipeline" / "mkdocs_hooks.py"))
-    config = config.replace(
-        "docs_dir: source/books/deep-learning-concepts/handbook", "docs_dir: source/books/part-one/handbook"
-    )
     edit = "https://example.org/me/handbook/edit/main/source/books/"
-    (tmp_path / "mkdocs.yml").write_text(config + f"edit_uri: {edit}part-one/handbook/\n", encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + f"edit_uri: {edit}part-one/handbook/\n"
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    source = tmp_path / "build" / "site-source"
+    layout = books_layout(markdown_book(first, books), [markdown_book(second, books)], "A Series")
+    write_source(source, site_source(layout, read_settings(tmp_path / "mkdocs.yml")))
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
-        cwd=ROOT,
+        [sys.executable, "-m", engine, "build", "-f", "mkdocs.yml"],
+        cwd=source,
         check=True,
         capture_output=True,
         timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    site = tmp_path / "site"
+    site = source / "site"
     assert sorted(read_site(site)) == ["01-first", "02-second"]
     assert sorted(read_site(site / "part-two")) == ["01-priors", "02-sampling"]
     assert (site / "decks" / "part-two" / "priors.apkg").read_bytes() == b"deck"
@@ -158,6 +164,12 @@ def test_plain_mkdocs_build_publishes_every_book_of_the_series(tmp_path: Path) -
     assert [a["href"] for a in home.select("ul.books a.book")] == ["./", "part-two/"]
     later = soup(site / "part-two" / "01-priors" / "index.html")  # "edit" opens the book's own file
     assert later.select_one("a.md-content__button")["href"] == f"{edit}part-two/handbook/01-priors.md"
+    assert [a.get_text(strip=True) for a in later.select(".md-tabs__link")] == [
+        "Sample handbook",
+        SECOND_TITLE,
+    ]
+    assert "Second <i>Author</i>" in later.select_one("footer .md-copyright").get_text()
+    assert not (tmp_path / "site").exists()
 
 
 # --- in the browser ---------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pipeline.model import (
     Code,
     CodeBlock,
@@ -156,7 +158,14 @@ ACCEPTED_AXE = {
 }
 
 
-def test_every_page_in_one_walk(any_page, site_url, canonical_site) -> None:
+@pytest.fixture
+def engine_axe_gaps() -> dict[str, str]:
+    """Serious axe-core rules the engine that built the site is known to break, each with why:
+    none for the default engine (test_zensical_site.py names Zensical's)."""
+    return {}
+
+
+def test_every_page_in_one_walk(any_page, site_url, canonical_site, engine_axe_gaps) -> None:
     """One visit per page and viewport makes every per-page check.
 
     Desktop, the home page and every section: the footer links the original post;
@@ -191,9 +200,9 @@ def test_every_page_in_one_walk(any_page, site_url, canonical_site) -> None:
     if desktop:
         assert questions == 94
         assert shown == with_images, "the pages that show images are not those whose HTML holds <img>"
-        severe = [v.line() for v in axe_found if v.impact in SEVERE]
+        severe = [v.line() for v in axe_found if v.impact in SEVERE and v.rule not in engine_axe_gaps]
         assert severe == [], "axe-core, serious or critical:\n" + "\n".join(severe)
-        unexplained = [v.line() for v in axe_found if v.rule not in ACCEPTED_AXE]
+        unexplained = [v.line() for v in axe_found if v.rule not in ACCEPTED_AXE | engine_axe_gaps.keys()]
         assert unexplained == [], "axe-core, not accepted in ACCEPTED_AXE:\n" + "\n".join(unexplained)
 
 

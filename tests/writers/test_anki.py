@@ -138,17 +138,43 @@ def test_note_type_has_our_fields_and_night_mode_css() -> None:
 
 def test_deck_names_nest_sections_under_the_book_under_the_series() -> None:
     book = handbook()
-    assert deck_name(book, book.sections[0], SERIES) == "The Series::My Handbook: Notes::First Things"
+    assert deck_name(book, book.sections[0], SERIES) == "The Series::My Handbook: Notes::01 First Things"
     combined = book_package(book)
     assert [d.name for d in combined] == [
         "The Series",
         "The Series::My Handbook: Notes",
-        "The Series::My Handbook: Notes::First Things",
-        "The Series::My Handbook: Notes::Second",
+        "The Series::My Handbook: Notes::01 First Things",
+        "The Series::My Handbook: Notes::02 Second",
     ]
     assert [len(d.notes) for d in combined] == [0, 0, 1, 1]
-    odd = build.handbook(build.section("s", "C :: D"), title="A::B")
-    assert deck_name(odd, odd.sections[0], "S::<T>") == "S:‹T›::A:B::C : D"
+    odd = build.handbook(build.section("s", "c :: d"), title="A::B")
+    assert deck_name(odd, odd.sections[0], "S::<T>") == "S:‹T›::A:B::01 C : D"
+
+
+def test_section_decks_are_numbered_in_book_order_and_cased_alike() -> None:
+    """Anki lists (and gathers new cards from) subdecks by name: the number keeps the book's order."""
+    titles = [f"section {n} of the book" for n in range(1, 12)]
+    book = build.handbook(*(build.section(f"s{n}", t) for n, t in enumerate(titles)), title="B")
+    names = [deck_name(book, s, "S").rsplit("::", 1)[1] for s in book.sections]
+    assert names == sorted(names) and names[0] == "01 Section 1 of the Book" and names[10].startswith("11 ")
+
+
+@pytest.mark.parametrize(
+    ("title", "cased"),
+    [
+        ("Optimization procedures", "Optimization Procedures"),
+        ("Machine Learning in General", "Machine Learning in General"),
+        ("the state of the art", "The State of the Art"),
+        ("t-SNE and word2vec vs. PCA", "t-SNE and Word2vec vs. PCA"),
+        ("1D convolutions: why?", "1D Convolutions: Why?"),
+    ],
+)
+def test_title_case_capitalises_words_but_small_ones_and_keeps_what_has_capitals(
+    title: str, cased: str
+) -> None:
+    from pipeline.writers.anki import title_case
+
+    assert title_case(title) == cased
 
 
 def test_question_url_points_at_the_anchor_on_the_site() -> None:

@@ -40,3 +40,17 @@ def test_sub_headings_are_atx_headings_that_read_back() -> None:
     assert "### 1. Mean Square Error, $L_2$ Loss\n\nMSE" in files["01-s.md"]
     assert "#### C \\#" in files["01-s.md"] and "### \\##" in files["01-s.md"]
     assert read_files(files) == book
+
+
+def test_a_nested_list_is_indented_under_its_item() -> None:
+    from tests.builders import bullets, code_block, display, item, ordered
+
+    answer = [
+        ordered(item("Rate:", bullets("start near $0.1$,", "scale it.")), "Momentum.", start=9),
+        bullets(item("Loose:", code_block("x = 1", "python"), display("x"))),
+    ]
+    book = handbook(section("s", "S", question("q", "Q", *answer)), title="T")
+    markdown = markdown_files(book)["01-s.md"]
+    assert "9. Rate:\n   - start near \\$0.1\\$,\n   - scale it.\n10. Momentum." in markdown
+    assert "- Loose:\n\n  ```python\n  x = 1\n  ```\n\n  $$\n  x\n  $$" in markdown
+    assert read_files(markdown_files(book)) == book

@@ -114,23 +114,29 @@ def test_home_page_credits_the_author_and_links_sections_and_decks() -> None:
 def test_decks_from_before_the_series_come_with_the_one_time_rename_as_text() -> None:
     plain = soup(reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [])))
     assert plain.select(".deck-rename") == []
-    old, new = "Old <b>book</b>", "Series::Old <b>book</b>"
+    renames = [("Old <b>book</b>", "Series::Old <b>book</b>"), ("Series::Old::A", "Series::Old::01 A")]
     note = soup(
-        reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_rename=(old, new)))
+        reader_html(home_page(HANDBOOK, {"basics": "01-basics/"}, [], deck_renames=renames))
     ).select_one(".deck-rename")
-    assert [code.text for code in note.find_all("code")] == [old, new]
+    assert [code.text for code in note.find_all("code")] == [name for pair in renames for name in pair]
     assert note.find("b") is None
 
 
-def test_only_a_book_published_before_the_series_needs_the_rename() -> None:
-    from pipeline.writers.anki import deck_rename
+def test_only_a_book_published_before_the_series_needs_the_renames() -> None:
+    from pipeline.writers.anki import deck_renames
 
-    real = Handbook(Meta("Deep Learning Concepts every practicioner should know"), (), ())
-    assert deck_rename(real, "deep-learning-concepts", "S <i>") == (
-        real.meta.title,
-        f"S ‹i›::{real.meta.title}",
+    real = Handbook(
+        Meta("Deep Learning Concepts every practicioner should know"),
+        (),
+        (Section("ml", "Machine Learning in General", ()), Section("opt", "Optimization procedures", ())),
     )
-    assert deck_rename(HANDBOOK, "the-handbook", "S") is None
+    book = f"S ‹i›::{real.meta.title}"
+    assert deck_renames(real, "deep-learning-concepts", "S <i>") == [
+        (real.meta.title, book),
+        (f"{book}::Machine Learning in General", f"{book}::01 Machine Learning in General"),
+        (f"{book}::Optimization procedures", f"{book}::02 Optimization Procedures"),
+    ]
+    assert deck_renames(HANDBOOK, "the-handbook", "S") == []
 
 
 def test_no_script_from_content_reaches_the_html() -> None:
@@ -157,6 +163,22 @@ def test_a_sub_heading_is_an_h3_on_the_site_and_on_the_card() -> None:
     card = soup(blocks_html(answer, ANKI_STYLE))
     assert str(card.find("h3")) == "<h3>4. Log-Cosh Loss &lt;b&gt;</h3>"
     assert fragment_blocks(details.find(class_="answer").decode_contents()) == answer
+
+
+def test_a_nested_list_is_a_list_in_a_list_item_on_the_site_and_on_the_card() -> None:
+    from pipeline.writers.anki_html import ANKI_STYLE
+    from pipeline.writers.html import blocks_html
+    from tests.builders import bullets, item, ordered
+
+    answer = (bullets(item("Tabular:", ordered("converges,", "needs memory.")), "Deep Q-networks."),)
+    question = Question("q", (Text("Q"),), answer)
+    details = soup(question_html(question)).find("details")
+    nested = details.select("ul > li > ol > li")
+    assert [li.get_text() for li in nested] == ["converges,", "needs memory."]
+    card = soup(blocks_html(answer, ANKI_STYLE))
+    assert [li.get_text() for li in card.select("ul > li > ol > li")] == ["converges,", "needs memory."]
+    assert fragment_blocks(details.find(class_="answer").decode_contents()) == answer
+    assert fragment_blocks(str(card)) == answer
 
 
 def test_search_rendering_has_readable_formulas_and_plain_code() -> None:

@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from pipeline.figure_style import plt, save
+from pipeline.figure_style import PHONE_WIDTH, plt, save
 
 target = 100
 predictions = np.linspace(-10_000, 10_000, 401)
-fig, ax = plt.subplots(figsize=(6, 3.6))
+fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 3.2))
 ax.plot(predictions, (target - predictions) ** 2)
 ax.axvline(target, linestyle=":", linewidth=1)
-ax.set_xticks(range(-10_000, 10_001, 5_000))
+ax.set_xticks(range(-10_000, 10_001, 10_000))
 ax.annotate(
-    "minimum at prediction = 100",
+    "minimum at\nprediction = 100",
     (target, 0),
     xytext=(target, 5e7),
     ha="center",
@@ -20,5 +20,4 @@ ax.annotate(
 ax.set_xlabel("prediction")
 ax.set_ylabel("MSE loss")
 ax.set_title("MSE, true target 100")
-ax.grid(True)
 save(fig)
