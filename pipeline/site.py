@@ -22,9 +22,11 @@ the clock.
 from __future__ import annotations
 
 import filecmp
+import ipaddress
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from pipeline import inputs
 from pipeline.book import Book, is_stale
 from pipeline.errors import HandbookError
 from pipeline.fileio import (
@@ -310,6 +313,7 @@ def serve_site(
     and the engine rebuilds for those). Returns the engine's exit code when it stops."""
     if engine not in SITE_ENGINES:
         raise HandbookError(f"unknown site engine {engine!r}: choose one of {', '.join(SITE_ENGINES)}")
+    check_address(dev_addr)
     layout = books_layout(book, more_books)
     dirs = [each.handbook_dir for each in layout.books]
     settings = read_settings(config_file)
@@ -339,7 +343,7 @@ def serve_site(
         "--dev-addr",
         dev_addr,
     ]
-    engine_process = subprocess.Popen(command)
+    engine_process = subprocess.Popen(command, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"})  # no banner
     try:
         return engine_process.wait()
     except KeyboardInterrupt:
@@ -347,6 +351,30 @@ def serve_site(
         return engine_process.wait()
     finally:
         stop.set()
+
+
+def check_address(dev_addr: str) -> None:
+    """IP:PORT, free to listen on, or one line saying why not: the engine would say it in a
+    traceback of its own, after its start-up banner."""
+    host, _, port = dev_addr.rpartition(":")
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+        number = int(port) if port.isascii() and port.isdigit() else -1
+    except ValueError:
+        number = -1
+    if number < 0 or number > 65535:  # 0: any free port
+        raise HandbookError(
+            f"{inputs.shown(dev_addr)} is no address to serve on: give IP:PORT (127.0.0.1:8000)"
+        )
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the engines' servers do
+        try:
+            probe.bind((str(address), number))
+        except OSError as error:
+            raise HandbookError(
+                f"cannot serve on {dev_addr}: {error.strerror or error}; choose another address"
+            ) from None
 
 
 def _stats(folders: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:

@@ -169,8 +169,12 @@ def expected(checkout: Path, row: Row) -> str:
 def run_row(checkout: Path, row: Row) -> CliRun:
     """Run the row in `checkout` and check the refusal and that nothing changed."""
     args = tuple(arg.replace("{checkout}", str(checkout)).replace("{book}", BOOK) for arg in row.args)
-    if any("{server}" in arg for arg in args):
-        args = tuple(arg.replace("{server}", server_address()) for arg in args)
+    if any("{server}" in arg or "{listening}" in arg for arg in args):
+        address = server_address()
+        args = tuple(
+            arg.replace("{server}", address).replace("{listening}", address.removeprefix("http://"))
+            for arg in args
+        )
     before = digests(checkout)
     with bounded():
         result = run_handbook(checkout / row.cwd, *args, env=row_env(checkout, row))
