@@ -7,10 +7,21 @@
 const katex = require("katex");
 const readline = require("readline");
 
+const escape = (text) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+// KaTeX's own error span (throwOnError: false) prints "undefined" instead of the source
+// when a refused formula holds a letter with an accent, so the span is made here, as
+// KaTeX makes it otherwise.
 function render(tex, displayMode) {
-  return katex.renderToString(tex, {
-    output: "htmlAndMathml", throwOnError: false, displayMode, strict: "ignore", trust: false,
-  });
+  try {
+    return katex.renderToString(tex, {
+      output: "htmlAndMathml", throwOnError: true, displayMode, strict: "ignore", trust: false,
+    });
+  } catch (error) {
+    if (!(error instanceof katex.ParseError)) throw error;
+    return `<span class="katex-error" title="${escape(error.toString())}" style="color:#cc0000">${escape(tex)}</span>`;
+  }
 }
 
 const rl = readline.createInterface({ input: process.stdin, terminal: false });
