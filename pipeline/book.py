@@ -35,12 +35,11 @@ from typing import overload
 
 import msgspec
 
-from pipeline import inputs
+from pipeline import inputs, paths
 from pipeline.errata import apply_errata, read_errata
 from pipeline.errors import HandbookError
 from pipeline.formats import BOM, INPUTS_STAMP
 from pipeline.ids import Assignment, assign_ids, read_ids
-from pipeline.leads import LEADS_NAME
 from pipeline.model import Handbook, Paragraph, Text, all_blocks, block_inlines, flat_inlines, plain_text
 from pipeline.paths import BOOKS_DIR
 from pipeline.readers import READERS, reader_for
@@ -124,18 +123,18 @@ class Book:
     folder: Path
     markdown: Path | None = None
 
-    raw_dir = _Part("raw")
-    errata_file = _Part("errata.toml")
-    leads_file = _Part(LEADS_NAME)
-    ids_file = _Part("question-ids.tsv")
-    state_file = _Part("question-state.tsv")
-    audit_file = _Part("audit-accepted.toml")
-    figures_dir = _Part("figures")
+    raw_dir = _Part(paths.BOOK_RAW)
+    errata_file = _Part(paths.BOOK_ERRATA)
+    leads_file = _Part(paths.BOOK_LEADS)
+    ids_file = _Part(paths.BOOK_IDS)
+    state_file = _Part(paths.BOOK_STATE)
+    audit_file = _Part(paths.BOOK_ACCEPTED)
+    figures_dir = _Part(paths.BOOK_FIGURES)
 
     @property
     def handbook_dir(self) -> Path:
         """The book's canonical Markdown."""
-        return self.markdown or self.folder / "handbook"
+        return self.markdown or self.folder / paths.BOOK_MARKDOWN
 
     @property
     def manifest_file(self) -> Path:
@@ -167,7 +166,8 @@ def all_books(books_dir: Path = BOOKS_DIR) -> list[Book]:
     return [
         book_at(p)
         for p in sorted(books_dir.iterdir())
-        if p.is_dir() and ((p / "raw" / MANIFEST_NAME).exists() or (p / "handbook").is_dir())
+        if p.is_dir()
+        and ((p / paths.BOOK_RAW / MANIFEST_NAME).exists() or (p / paths.BOOK_MARKDOWN).is_dir())
     ]
 
 

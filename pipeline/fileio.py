@@ -49,24 +49,12 @@ from pathlib import Path
 
 from pipeline import inputs
 from pipeline.errors import FORCE, HandbookError
-from pipeline.paths import BOOKS_DIR, SOURCE_DIR
+from pipeline.paths import BOOK_INPUTS, BOOKS_DIR, SOURCE_DIR
 
 MARKER = ".handbook-output"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 CHECKOUT = Path(__file__).resolve().parents[1]  # the checkout this code runs from
-# The files and folders of a book that are inputs (pipeline.book names them; listed here, as
-# fileio sits below book in the layers).
-BOOK_INPUTS = (
-    "raw",
-    "figures",
-    "errata.toml",
-    "leads.toml",
-    "question-ids.tsv",
-    "question-state.tsv",
-    "audit-accepted.toml",
-    "handbook",  # its canonical Markdown: written only by `normalize` of that book (`own`)
-)
 STAGING = re.compile(r"^\..+\.handbook-(?:staging|old|tmp)\.(\d+)\.[^.]+$")
 
 

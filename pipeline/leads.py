@@ -68,7 +68,6 @@ from pipeline.model import (
 )
 from pipeline.parts import answer_parts
 
-LEADS_NAME = "leads.toml"  # in the book's folder, beside errata.toml
 FIELDS = ("question", "through", "reason")
 
 # A sentence ends in . ! ? or …, maybe followed by closing quotes or brackets.
