@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import genanki
+
 import pipeline.leads
 import pipeline.parts
 import pipeline.sanitize
@@ -50,7 +52,7 @@ from pipeline.writers.anki import (
     CARD_CSS,
     CARD_STYLESHEET,
     NoteDates,
-    apkg_bytes,
+    apkg_files,
     media_name,
     parent_decks,
     section_decks,
@@ -172,22 +174,20 @@ def export_anki(
         for note in deck.notes:
             for field in note.fields:
                 check_card_html(field, f"question {note.fields[-1]!r}")
-    packages = {
-        section_deck_file(section, book.slug): (
-            apkg_bytes([deck], media=_media_of([section], svgs)),
-            len(deck.notes),
-        )
+    packages: dict[str, tuple[list[genanki.Deck], dict[str, bytes]]] = {
+        section_deck_file(section, book.slug): ([deck], _media_of([section], svgs))
         for section, deck in zip(sections, decks, strict=True)
     }
     if not slugs:
         packages[book_deck_file(book.slug)] = (
-            apkg_bytes([*parent_decks(handbook, book.slug, series), *decks], media=_media_of(sections, svgs)),
-            sum(len(deck.notes) for deck in decks),
+            [*parent_decks(handbook, book.slug, series), *decks],
+            _media_of(sections, svgs),
         )
+    files = apkg_files(packages)
     write_subdir(
         out_dir,
         book.slug,
-        {name: data for name, (data, _) in packages.items()},
+        files,
         WRITER,
         replace_all=not slugs,
         force=force,
@@ -196,7 +196,7 @@ def export_anki(
     if not slugs:
         _retire_flat_layout(out_dir)
     clock.save(state_file, keep_others=bool(slugs))
-    counts = tuple((name, count) for name, (_, count) in packages.items())
+    counts = tuple((name, sum(len(deck.notes) for deck in decks)) for name, (decks, _) in packages.items())
     return AnkiReport(
         out_dir / book.slug,
         counts,

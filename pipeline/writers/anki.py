@@ -28,10 +28,12 @@ import html
 import io
 import itertools
 import json
+import os
 import sqlite3
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -430,6 +432,23 @@ def apkg_bytes(
     with fixed entry dates. `media` (file name → bytes) become the package's
     numbered media entries, in name order, as `Package.media_files` would.
     """
+    return _zip(*_package_entries(decks, timestamp, media))
+
+
+def apkg_files(
+    packages: Mapping[str, tuple[Sequence[genanki.Deck], Mapping[str, bytes]]],
+) -> dict[str, bytes]:
+    """Several packages (name → decks and media), as `apkg_bytes` makes each: the collections
+    one after another, the zips side by side (zlib lets go of the interpreter while it
+    compresses, and the figures are most of every package's bytes)."""
+    entries = [_package_entries(decks, None, media) for decks, media in packages.values()]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return dict(zip(packages, pool.map(lambda args: _zip(*args), entries), strict=True))
+
+
+def _package_entries(
+    decks: Sequence[genanki.Deck], timestamp: int | None, media: Mapping[str, bytes] | None
+) -> tuple[dict[str, bytes], int]:
     when = newest_time(decks) if timestamp is None else timestamp
     connection = sqlite3.connect(":memory:")
     try:
@@ -442,7 +461,7 @@ def apkg_bytes(
     index = json.dumps({str(number): name for number, name in enumerate(names)}).encode("utf-8")
     entries = {"collection.anki2": collection, "media": index}
     entries.update({str(number): (media or {})[name] for number, name in enumerate(names)})
-    return _zip(entries, when)
+    return entries, when
 
 
 def _zip(entries: dict[str, bytes], timestamp: int) -> bytes:
